@@ -1,0 +1,154 @@
+"""Opening workspace files: identity and version checks, pragmas, backups before migration."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import urllib.parse
+from pathlib import Path
+
+import sqlite_utils
+
+from db import migrations
+from db.errors import DamagedWorkspace, NewerWorkspace, NotAWorkspace, WorkspaceMissing
+
+# "CNEW" — written in the SQLite header so a workspace is recognisable without reading tables.
+APPLICATION_ID = 0x434E4557
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+def _configure(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA synchronous=FULL")
+
+
+def connect(path: str | os.PathLike) -> sqlite_utils.Database:
+    """A read-write connection to an already validated workspace, for the calling thread only."""
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    _configure(conn)
+    db = sqlite_utils.Database(conn, execute_plugins=False)
+    return db
+
+
+def _probe(path: Path) -> tuple[int, list[str]]:
+    """Read identity and applied migrations without writing a byte. Returns (app id, names)."""
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except IsADirectoryError:
+        raise NotAWorkspace(f"{path} is a folder, not a workspace file.") from None
+    except PermissionError:
+        raise NotAWorkspace(f"{path} cannot be read (permission denied).") from None
+    if not header:
+        raise NotAWorkspace(f"{path} is empty; it is not a CNE Workbench workspace.")
+    if not header.startswith(SQLITE_MAGIC):
+        raise NotAWorkspace(f"{path} is not a CNE Workbench workspace (it is not a database file).")
+    if len(header) < 100:
+        raise DamagedWorkspace(f"{path} is damaged: the file is truncated.")
+    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error as exc:
+        raise NotAWorkspace(f"{path} cannot be opened: {exc}.") from None
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        if app_id != APPLICATION_ID:
+            raise NotAWorkspace(f"{path} is a database, but not a CNE Workbench workspace.")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if migrations.MIGRATIONS_TABLE not in tables:
+            raise DamagedWorkspace(f"{path} is damaged: its schema record is missing.")
+        names = [
+            r[0]
+            for r in conn.execute(
+                f"SELECT name FROM {migrations.MIGRATIONS_TABLE} "
+                "WHERE migration_set = ? ORDER BY id",
+                [migrations.SET_NAME],
+            )
+        ]
+        # Touch every table's first page so a damaged file fails here rather than mid-edit.
+        for table in sorted(tables):
+            conn.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchall()
+        return app_id, names
+    except sqlite3.DatabaseError as exc:
+        raise DamagedWorkspace(f"{path} is damaged and cannot be opened ({exc}).") from None
+    finally:
+        conn.close()
+
+
+def open_workspace_db(path: str | os.PathLike) -> tuple[sqlite_utils.Database, str | None]:
+    """Validate and open an existing workspace, migrating an older one after a backup.
+
+    Returns the connection and the path of the pre-migration backup, if one was made.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise WorkspaceMissing(f"{path} does not exist.")
+    _, applied = _probe(path)
+    known = migrations.names()
+    unknown = [n for n in applied if n not in known]
+    if unknown:
+        raise NewerWorkspace(
+            f"{path} was written by a newer CNE Workbench (schema version "
+            f"{len(applied)}); this version understands schema version {len(known)}. "
+            "Update CNE Workbench to open it."
+        )
+    db = connect(path)
+    backup_path = None
+    try:
+        if len(applied) < len(known):
+            backup_path = backup_before_migration(db, path, len(applied))
+            migrate(db)
+        db.execute("PRAGMA journal_mode=WAL")
+    except BaseException:
+        db.close()
+        raise
+    return db, backup_path
+
+
+def create_workspace_db(path: str | os.PathLike) -> sqlite_utils.Database:
+    """Create a new, empty workspace file at the current schema version."""
+    path = Path(path)
+    if path.exists():
+        raise FileExistsError(f"{path} already exists.")
+    db = connect(path)
+    db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+    db.execute("PRAGMA journal_mode=WAL")
+    migrate(db)
+    return db
+
+
+def migrate(db: sqlite_utils.Database, *, stop_before: str | None = None) -> None:
+    """Apply every pending migration in one transaction; all or nothing."""
+    with db.atomic():
+        migrations.MIGRATIONS.apply(db, stop_before=stop_before)
+        db.execute(f"PRAGMA user_version={len(migrations.MIGRATIONS.applied(db))}")
+
+
+def backup_to(db: sqlite_utils.Database, dest: str | os.PathLike) -> None:
+    """Copy a live workspace with SQLite's online backup API and flush it to disk."""
+    dest = Path(dest)
+    tmp = dest.with_name(dest.name + ".partial")
+    target = sqlite3.connect(str(tmp))
+    try:
+        db.conn.backup(target)
+    finally:
+        target.close()
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, dest)
+
+
+def backup_before_migration(db: sqlite_utils.Database, path: Path, version: int) -> str:
+    dest = path.with_name(f"{path.stem}.schema-v{version}.backup{path.suffix or '.cnew'}")
+    n = 1
+    while dest.exists():
+        n += 1
+        dest = path.with_name(f"{path.stem}.schema-v{version}.backup-{n}{path.suffix or '.cnew'}")
+    backup_to(db, dest)
+    return str(dest)
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return len(migrations.MIGRATIONS.applied(db))

@@ -1,0 +1,302 @@
+"""The workspace schema, as an ordered set of sqlite-utils migrations (never edit a shipped one)."""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+SET_NAME = "cne_workbench"
+MIGRATIONS_TABLE = Migrations.migrations_table
+MIGRATIONS = Migrations(SET_NAME)
+
+
+def names() -> list[str]:
+    return [m.name for m in MIGRATIONS._migrations]
+
+
+def _script(db: sqlite_utils.Database, sql: str) -> None:
+    for statement in _split(sql):
+        db.execute(statement)
+
+
+def _split(sql: str) -> list[str]:
+    # Statements are separated by a line holding only ";;" so trigger bodies keep their own ";".
+    return [s.strip() for s in sql.split("\n;;\n") if s.strip()]
+
+
+@MIGRATIONS(name="m001_foundation")
+def m001_foundation(db: sqlite_utils.Database) -> None:
+    _script(
+        db,
+        """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+)
+;;
+CREATE TABLE organizations (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('cne', 'dhs', 'federal', 'slt', 'other')),
+    liaison_title TEXT NOT NULL DEFAULT ''
+)
+;;
+CREATE TABLE people (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL CHECK (trim(name) != ''),
+    title TEXT NOT NULL DEFAULT '',
+    organization_id INTEGER REFERENCES organizations(id) ON DELETE RESTRICT,
+    email TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+)
+;;
+CREATE TABLE person_roles (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    role TEXT NOT NULL CHECK (role IN
+        ('analyst', 'director', 'liaison', 'detailee', 'external_reviewer')),
+    designated_on TEXT,
+    position_description TEXT NOT NULL DEFAULT '',
+    UNIQUE (person_id, role)
+)
+;;
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('strategy', 'doctrine', 'directive', 'sop',
+        'report_to_congress', 'study', 'implementation_plan')),
+    title TEXT NOT NULL CHECK (trim(title) != ''),
+    marking TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'draft'
+        CHECK (status IN ('draft', 'in_coordination', 'published')),
+    version INTEGER NOT NULL DEFAULT 1,
+    lead_org_id INTEGER REFERENCES organizations(id) ON DELETE RESTRICT,
+    co_lead_org_id INTEGER REFERENCES organizations(id) ON DELETE RESTRICT,
+    due_date TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT
+)
+;;
+CREATE TABLE sections (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    parent_id INTEGER REFERENCES sections(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'narrative'
+        CHECK (kind IN ('narrative', 'tenet', 'action_item', 'appendix')),
+    heading TEXT NOT NULL DEFAULT '',
+    body TEXT NOT NULL DEFAULT '',
+    content_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    changed_at TEXT NOT NULL,
+    deleted_at TEXT,
+    deletion_batch TEXT
+)
+;;
+CREATE INDEX sections_tree ON sections (document_id, parent_id, position)
+;;
+CREATE TABLE section_equities (
+    section_id INTEGER NOT NULL REFERENCES sections(id) ON DELETE CASCADE,
+    organization_id INTEGER NOT NULL REFERENCES organizations(id) ON DELETE RESTRICT,
+    PRIMARY KEY (section_id, organization_id)
+) WITHOUT ROWID
+;;
+CREATE INDEX section_equities_org ON section_equities (organization_id)
+;;
+CREATE TABLE section_revisions (
+    id INTEGER PRIMARY KEY,
+    section_id INTEGER NOT NULL REFERENCES sections(id) ON DELETE CASCADE,
+    heading TEXT NOT NULL,
+    body TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (section_id, content_hash)
+)
+;;
+CREATE TABLE document_revisions (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    label TEXT NOT NULL,
+    document_version INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+)
+;;
+CREATE TABLE document_revision_sections (
+    document_revision_id INTEGER NOT NULL
+        REFERENCES document_revisions(id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    section_id INTEGER NOT NULL REFERENCES sections(id) ON DELETE CASCADE,
+    section_revision_id INTEGER NOT NULL REFERENCES section_revisions(id),
+    parent_id INTEGER,
+    depth INTEGER NOT NULL,
+    number TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    equities TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (document_revision_id, ordinal)
+)
+;;
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    entity TEXT NOT NULL DEFAULT '',
+    entity_id INTEGER,
+    details TEXT NOT NULL DEFAULT '{}',
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE
+)
+;;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END
+;;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END
+""",
+    )
+
+
+@MIGRATIONS(name="m002_coordination")
+def m002_coordination(db: sqlite_utils.Database) -> None:
+    _script(
+        db,
+        """
+CREATE TABLE review_requests (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    organization_id INTEGER NOT NULL REFERENCES organizations(id) ON DELETE RESTRICT,
+    reviewer_person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    reviewer_name TEXT NOT NULL DEFAULT '',
+    reviewer_email TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'draft'
+        CHECK (status IN ('draft', 'sent', 'returned', 'withdrawn')),
+    suspense_date TEXT NOT NULL,
+    suspense_workdays INTEGER,
+    instructions TEXT NOT NULL DEFAULT '',
+    document_version INTEGER NOT NULL,
+    token TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    sent_at TEXT,
+    returned_at TEXT,
+    withdrawn_at TEXT,
+    withdrawn_reason TEXT
+)
+;;
+CREATE INDEX review_requests_document ON review_requests (document_id, organization_id)
+;;
+CREATE TABLE review_request_sections (
+    request_id INTEGER NOT NULL REFERENCES review_requests(id) ON DELETE CASCADE,
+    section_id INTEGER NOT NULL REFERENCES sections(id) ON DELETE CASCADE,
+    section_revision_id INTEGER NOT NULL REFERENCES section_revisions(id),
+    PRIMARY KEY (request_id, section_id)
+) WITHOUT ROWID
+;;
+CREATE TABLE comments (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    item_no INTEGER NOT NULL,
+    request_id INTEGER REFERENCES review_requests(id) ON DELETE SET NULL,
+    organization_id INTEGER NOT NULL REFERENCES organizations(id) ON DELETE RESTRICT,
+    reviewer_name TEXT NOT NULL DEFAULT '',
+    reviewer_title TEXT NOT NULL DEFAULT '',
+    response_date TEXT NOT NULL,
+    type TEXT NOT NULL CHECK (type IN ('C', 'S', 'A')),
+    section_id INTEGER NOT NULL REFERENCES sections(id) ON DELETE CASCADE,
+    section_revision_id INTEGER REFERENCES section_revisions(id),
+    location_detail TEXT NOT NULL DEFAULT '',
+    quoted_passage TEXT NOT NULL DEFAULT '',
+    comment TEXT NOT NULL CHECK (trim(comment) != ''),
+    rationale TEXT NOT NULL DEFAULT '',
+    critical_ground TEXT CHECK (critical_ground IS NULL OR critical_ground IN
+        ('law', 'policy', 'safety', 'waste', 'burden')),
+    proposed_wording TEXT NOT NULL DEFAULT '',
+    disposition TEXT CHECK (disposition IS NULL OR disposition IN
+        ('accepted', 'accepted_with_modification', 'rejected')),
+    disposition_rationale TEXT NOT NULL DEFAULT '',
+    disposition_by TEXT,
+    disposition_at TEXT,
+    wording_applied_at TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    superseded_by_id INTEGER REFERENCES comments(id),
+    UNIQUE (document_id, item_no),
+    CHECK (type != 'C' OR critical_ground IS NOT NULL),
+    CHECK (disposition IS NULL OR disposition = 'accepted'
+        OR trim(disposition_rationale) != '')
+)
+;;
+CREATE INDEX comments_section ON comments (section_id)
+;;
+CREATE TABLE comment_replies (
+    id INTEGER PRIMARY KEY,
+    comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
+    author TEXT NOT NULL,
+    at TEXT NOT NULL,
+    text TEXT NOT NULL CHECK (trim(text) != '')
+)
+;;
+CREATE TABLE positions (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    organization_id INTEGER NOT NULL REFERENCES organizations(id) ON DELETE RESTRICT,
+    request_id INTEGER REFERENCES review_requests(id) ON DELETE SET NULL,
+    position TEXT NOT NULL CHECK (position IN ('concur', 'concur_with_comment', 'non_concur')),
+    by_name TEXT NOT NULL CHECK (trim(by_name) != ''),
+    by_title TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL,
+    document_version INTEGER NOT NULL,
+    recorded_by TEXT NOT NULL
+)
+;;
+CREATE INDEX positions_document ON positions (document_id, organization_id)
+;;
+CREATE TABLE position_sections (
+    position_id INTEGER NOT NULL REFERENCES positions(id) ON DELETE CASCADE,
+    section_id INTEGER NOT NULL REFERENCES sections(id) ON DELETE CASCADE,
+    content_hash TEXT NOT NULL,
+    PRIMARY KEY (position_id, section_id)
+) WITHOUT ROWID
+;;
+CREATE TABLE position_events (
+    id INTEGER PRIMARY KEY,
+    position_id INTEGER NOT NULL REFERENCES positions(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('cleared', 'withdrawn', 'overridden')),
+    by_name TEXT NOT NULL,
+    by_title TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    CHECK (kind = 'cleared' OR trim(reason) != '')
+)
+;;
+CREATE TABLE waivers (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    organization_id INTEGER NOT NULL REFERENCES organizations(id) ON DELETE RESTRICT,
+    section_id INTEGER REFERENCES sections(id) ON DELETE CASCADE,
+    document_version INTEGER NOT NULL,
+    by_name TEXT NOT NULL,
+    at TEXT NOT NULL,
+    reason TEXT NOT NULL CHECK (trim(reason) != ''),
+    revoked_at TEXT
+)
+;;
+CREATE TABLE publications (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    published_at TEXT NOT NULL,
+    published_by TEXT NOT NULL,
+    snapshot TEXT NOT NULL,
+    pdf_sha256 TEXT,
+    UNIQUE (document_id, version)
+)
+""",
+    )

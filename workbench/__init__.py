@@ -1,0 +1,1 @@
+"""The CNE Workbench domain core: use-cases, rules and exports. Never imports Qt."""

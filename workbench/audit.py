@@ -1,0 +1,127 @@
+"""The append-only audit log: each entry chained to the previous one by SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+GENESIS = "0" * 64
+
+
+def _entry_hash(
+    prev_hash: str,
+    at: str,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    details: str,
+) -> str:
+    payload = json.dumps(
+        [prev_hash, at, actor, action, entity, entity_id, details],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def record(ws, action: str, entity: str = "", entity_id: int | None = None, **details) -> None:
+    """Append one entry; call inside the use-case's transaction."""
+    db = ws.db
+    row = next(db.query("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1"), None)
+    prev = row["hash"] if row else GENESIS
+    at = ws.now()
+    text = json.dumps(
+        details, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    )
+    digest = _entry_hash(prev, at, ws.actor, action, entity, entity_id, text)
+    db.execute(
+        "INSERT INTO audit_log (at, actor, action, entity, entity_id, details, prev_hash, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [at, ws.actor, action, entity, entity_id, text, prev, digest],
+    )
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES ('audit_head', ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [digest],
+    )
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: str
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None
+    details: dict
+
+
+def entries(
+    ws,
+    *,
+    entity: str | None = None,
+    entity_id: int | None = None,
+    action_prefix: str | None = None,
+    limit: int | None = None,
+) -> list[AuditEntry]:
+    sql = "SELECT id, at, actor, action, entity, entity_id, details FROM audit_log WHERE 1=1"
+    params: list = []
+    if entity is not None:
+        sql += " AND entity = ?"
+        params.append(entity)
+    if entity_id is not None:
+        sql += " AND entity_id = ?"
+        params.append(entity_id)
+    if action_prefix is not None:
+        sql += " AND action LIKE ? ESCAPE '\\'"
+        params.append(action_prefix.replace("%", "\\%").replace("_", "\\_") + "%")
+    sql += " ORDER BY id DESC"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return [
+        AuditEntry(
+            r["id"],
+            r["at"],
+            r["actor"],
+            r["action"],
+            r["entity"],
+            r["entity_id"],
+            json.loads(r["details"]),
+        )
+        for r in ws.db.query(sql, params)
+    ]
+
+
+def verify_chain(ws) -> list[str]:
+    """Every break in the chain, in plain words; empty when the log is intact."""
+    problems: list[str] = []
+    prev = GENESIS
+    last_id = 0
+    for r in ws.db.query("SELECT * FROM audit_log ORDER BY id"):
+        if r["prev_hash"] != prev:
+            problems.append(
+                f"Audit entry {r['id']} does not follow entry {last_id} "
+                "(an entry was removed or reordered)."
+            )
+        expected = _entry_hash(
+            r["prev_hash"],
+            r["at"],
+            r["actor"],
+            r["action"],
+            r["entity"],
+            r["entity_id"],
+            r["details"],
+        )
+        if expected != r["hash"]:
+            problems.append(f"Audit entry {r['id']} ({r['action']}, {r['at']}) was altered.")
+        prev = r["hash"]
+        last_id = r["id"]
+    head = next(ws.db.query("SELECT value FROM meta WHERE key = 'audit_head'"), None)
+    if head and head["value"] != prev:
+        problems.append("The newest audit entries were removed (the log ends early).")
+    if head is None and last_id:
+        problems.append("The audit log's head record is missing.")
+    return problems

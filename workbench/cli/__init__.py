@@ -1,0 +1,88 @@
+"""The command line: one parser, a subcommand module per area, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+
+from workbench.errors import StoreError, WorkbenchError
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_BLOCKED = 3
+
+# Each module defines register(subparsers); add a new area here.
+AREAS = ("documents", "coordination", "exchange", "pdf", "search", "maintenance")
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_ERROR):
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line on stderr, no usage dump
+        raise CliError(f"{self.prog}: {message}", EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
+    parser = _Parser(
+        prog="workbench",
+        description="CNE Workbench: draft, coordinate and "
+        "publish counternarcotics policy documents. With no command, opens the app.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.add_parser("open", help="open a workspace in the app").add_argument("path")
+    for area in AREAS:
+        importlib.import_module(f"workbench.cli.{area}").register(sub)
+    return parser
+
+
+def command(sub, name: str, help: str, handler: Callable[[argparse.Namespace], int | None]):
+    """Add a subcommand whose handler takes the parsed arguments."""
+    p = sub.add_parser(name, help=help, description=help)
+    p.set_defaults(handler=handler)
+    return p
+
+
+def open_workspace(path: str):
+    from workbench.workspace import Workspace
+
+    return Workspace.open(path)
+
+
+def print_json(value) -> None:
+    json.dump(value, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+        if not getattr(args, "handler", None):
+            build_parser().print_help()
+            return EXIT_USAGE
+        return args.handler(args) or EXIT_OK
+    except CliError as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.code
+    except (WorkbenchError, StoreError) as exc:
+        print(f"workbench: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except FileExistsError as exc:
+        print(f"workbench: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:
+        print(
+            f"workbench: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr
+        )
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130

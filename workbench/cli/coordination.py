@@ -1,0 +1,5 @@
+"""Command-line commands for coordination (none yet)."""
+
+
+def register(sub) -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Command-line commands for exchange (none yet)."""
+
+
+def register(sub) -> None:
+    pass

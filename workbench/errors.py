@@ -1,0 +1,21 @@
+"""Errors raised by use-cases; each message is written for the person who caused it."""
+
+from db.errors import (  # noqa: F401  (re-exported so callers need only the core)
+    DamagedWorkspace,
+    NewerWorkspace,
+    NotAWorkspace,
+    StoreError,
+    WorkspaceMissing,
+)
+
+
+class WorkbenchError(Exception):
+    """Bad input or a rule the user broke; safe to show as-is."""
+
+
+class NotFound(WorkbenchError):
+    pass
+
+
+class RuleViolation(WorkbenchError):
+    pass

@@ -1,0 +1,442 @@
+"""Sections: the numbered tree of a document, its text, equities, and structural edits."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+
+from workbench import audit
+from workbench.directory import organization_ids
+from workbench.documents import prepare_for_edit
+from workbench.errors import NotFound, RuleViolation, WorkbenchError
+from workbench.numbering import number_tree
+from workbench.workspace import use_case
+
+SECTION_KINDS = {
+    "narrative": "Section",
+    "tenet": "Tenet",
+    "action_item": "Action item",
+    "appendix": "Appendix",
+}
+MAX_HEADING = 1000
+MAX_BODY = 5_000_000
+
+
+def content_hash(heading: str, body: str) -> str:
+    return hashlib.sha256(f"{heading}\x1f{body}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    id: int
+    parent_id: int | None
+    depth: int
+    number: str
+    kind: str
+    heading: str
+    equities: tuple[str, ...]
+    content_hash: str
+    changed_at: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.number} {self.heading}".strip()
+
+
+@dataclass(frozen=True)
+class Section:
+    id: int
+    document_id: int
+    parent_id: int | None
+    kind: str
+    heading: str
+    body: str
+    equities: tuple[str, ...]
+    content_hash: str
+    changed_at: str
+    number: str
+
+
+def _live_rows(ws, doc_id: int) -> list[dict]:
+    return list(
+        ws.db.query(
+            "SELECT id, parent_id, position, kind, heading, content_hash, changed_at FROM sections "
+            "WHERE document_id = ? AND deleted_at IS NULL ORDER BY position",
+            [doc_id],
+        )
+    )
+
+
+def _tree_order(rows: list[dict]) -> list[tuple[dict, int]]:
+    children: dict[int | None, list[dict]] = {}
+    for r in rows:
+        children.setdefault(r["parent_id"], []).append(r)
+    ordered: list[tuple[dict, int]] = []
+    stack = [(r, 0) for r in reversed(children.get(None, []))]
+    while stack:
+        r, depth = stack.pop()
+        ordered.append((r, depth))
+        stack.extend((c, depth + 1) for c in reversed(children.get(r["id"], [])))
+    return ordered
+
+
+def equities_by_section(ws, doc_id: int) -> dict[int, tuple[str, ...]]:
+    out: dict[int, list[str]] = {}
+    for r in ws.db.query(
+        "SELECT e.section_id, o.code FROM section_equities e "
+        "JOIN sections s ON s.id = e.section_id JOIN organizations o ON o.id = e.organization_id "
+        "WHERE s.document_id = ? ORDER BY o.id",
+        [doc_id],
+    ):
+        out.setdefault(r["section_id"], []).append(r["code"])
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def outline(ws, doc_id: int) -> list[OutlineEntry]:
+    """The live sections of a document in reading order, with their numbers."""
+    ordered = _tree_order(_live_rows(ws, doc_id))
+    numbers = number_tree((r["id"], r["parent_id"], r["kind"]) for r, _ in ordered)
+    equities = equities_by_section(ws, doc_id)
+    return [
+        OutlineEntry(
+            r["id"],
+            r["parent_id"],
+            depth,
+            numbers[r["id"]],
+            r["kind"],
+            r["heading"],
+            equities.get(r["id"], ()),
+            r["content_hash"],
+            r["changed_at"],
+        )
+        for r, depth in ordered
+    ]
+
+
+def section_numbers(ws, doc_id: int) -> dict[int, str]:
+    return {e.id: e.number for e in outline(ws, doc_id)}
+
+
+def section(ws, section_id: int) -> Section:
+    row = next(
+        ws.db.query("SELECT * FROM sections WHERE id = ? AND deleted_at IS NULL", [section_id]),
+        None,
+    )
+    if row is None:
+        raise NotFound(f"No section with id {section_id}.")
+    eq = tuple(
+        r["code"]
+        for r in ws.db.query(
+            "SELECT o.code FROM section_equities e "
+            "JOIN organizations o ON o.id = e.organization_id WHERE e.section_id = ? ORDER BY o.id",
+            [section_id],
+        )
+    )
+    number = section_numbers(ws, row["document_id"]).get(section_id, "")
+    return Section(
+        row["id"],
+        row["document_id"],
+        row["parent_id"],
+        row["kind"],
+        row["heading"],
+        row["body"],
+        eq,
+        row["content_hash"],
+        row["changed_at"],
+        number,
+    )
+
+
+def _row(ws, section_id: int, *, include_deleted: bool = False) -> dict:
+    sql = "SELECT * FROM sections WHERE id = ?"
+    if not include_deleted:
+        sql += " AND deleted_at IS NULL"
+    row = next(ws.db.query(sql, [section_id]), None)
+    if row is None:
+        raise NotFound(f"No section with id {section_id}.")
+    return row
+
+
+def _sibling_ids(ws, doc_id: int, parent_id: int | None, exclude: int | None = None) -> list[int]:
+    rows = ws.db.query(
+        "SELECT id FROM sections WHERE document_id = ? AND parent_id IS ? AND deleted_at IS NULL "
+        "ORDER BY position",
+        [doc_id, parent_id],
+    )
+    return [r["id"] for r in rows if r["id"] != exclude]
+
+
+def _place(ws, doc_id: int, parent_id: int | None, section_id: int, index: int | None) -> int:
+    """Put section_id among parent_id's live children at index; returns the index used."""
+    siblings = _sibling_ids(ws, doc_id, parent_id, exclude=section_id)
+    index = len(siblings) if index is None else max(0, min(index, len(siblings)))
+    siblings.insert(index, section_id)
+    ws.db.conn.executemany(
+        "UPDATE sections SET position = ?, parent_id = ? WHERE id = ?",
+        [(pos, parent_id, sid) for pos, sid in enumerate(siblings)],
+    )
+    return index
+
+
+def _check_parent(ws, doc_id: int, parent_id: int | None) -> None:
+    if parent_id is None:
+        return
+    parent = _row(ws, parent_id)
+    if parent["document_id"] != doc_id:
+        raise WorkbenchError("A section's parent must be in the same document.")
+
+
+def _check_text(heading: str, body: str) -> None:
+    if len(heading) > MAX_HEADING:
+        raise WorkbenchError(f"A heading may be at most {MAX_HEADING} characters.")
+    if len(body) > MAX_BODY:
+        raise WorkbenchError("A section's text may be at most 5 million characters.")
+
+
+@use_case
+def add_section(
+    ws,
+    doc_id: int,
+    *,
+    parent_id: int | None = None,
+    index: int | None = None,
+    kind: str = "narrative",
+    heading: str = "",
+    body: str = "",
+    equities=(),
+) -> int:
+    if kind not in SECTION_KINDS:
+        raise WorkbenchError(f"Unknown section kind {kind!r}.")
+    _check_text(heading, body)
+    prepare_for_edit(ws, doc_id)
+    _check_parent(ws, doc_id, parent_id)
+    now = ws.now()
+    cur = ws.db.execute(
+        "INSERT INTO sections (document_id, parent_id, position, kind, heading, body, "
+        "content_hash, created_at, updated_at, changed_at) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?)",
+        [doc_id, parent_id, kind, heading, body, content_hash(heading, body), now, now, now],
+    )
+    sid = cur.lastrowid
+    index = _place(ws, doc_id, parent_id, sid, index)
+    _write_equities(ws, sid, organization_ids(ws, equities))
+    audit.record(
+        ws,
+        "section.add",
+        "section",
+        sid,
+        document_id=doc_id,
+        parent_id=parent_id,
+        index=index,
+        kind=kind,
+        heading=heading,
+    )
+    return sid
+
+
+def _descendant_ids(ws, section_id: int) -> set[int]:
+    return {
+        r["id"]
+        for r in ws.db.query(
+            "WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL "
+            "SELECT s.id FROM sections s JOIN sub ON s.parent_id = sub.id) SELECT id FROM sub",
+            [section_id],
+        )
+    }
+
+
+def location(ws, section_id: int) -> tuple[int | None, int]:
+    """(parent id, index among live siblings) of a live section."""
+    row = _row(ws, section_id)
+    siblings = _sibling_ids(ws, row["document_id"], row["parent_id"])
+    return row["parent_id"], siblings.index(section_id)
+
+
+@use_case
+def move_section(ws, section_id: int, parent_id: int | None, index: int | None) -> None:
+    row = _row(ws, section_id)
+    doc_id = row["document_id"]
+    _check_parent(ws, doc_id, parent_id)
+    if parent_id is not None and parent_id in _descendant_ids(ws, section_id):
+        raise RuleViolation("A section cannot be moved inside itself.")
+    old_parent, old_index = location(ws, section_id)
+    prepare_for_edit(ws, doc_id)
+    if old_parent != parent_id:
+        # Close the gap in the old sibling list before joining the new one.
+        remaining = _sibling_ids(ws, doc_id, old_parent, exclude=section_id)
+        ws.db.conn.executemany(
+            "UPDATE sections SET position = ? WHERE id = ?",
+            [(pos, sid) for pos, sid in enumerate(remaining)],
+        )
+    new_index = _place(ws, doc_id, parent_id, section_id, index)
+    audit.record(
+        ws,
+        "section.move",
+        "section",
+        section_id,
+        document_id=doc_id,
+        from_parent=old_parent,
+        from_index=old_index,
+        to_parent=parent_id,
+        to_index=new_index,
+    )
+
+
+def indent_target(ws, section_id: int) -> tuple[int | None, int] | None:
+    """Where indenting puts a section: last child of its previous sibling, if it has one."""
+    parent, index = location(ws, section_id)
+    if index == 0:
+        return None
+    doc_id = _row(ws, section_id)["document_id"]
+    prev = _sibling_ids(ws, doc_id, parent)[index - 1]
+    return prev, len(_sibling_ids(ws, doc_id, prev))
+
+
+def outdent_target(ws, section_id: int) -> tuple[int | None, int] | None:
+    """Where outdenting puts a section: right after its parent, one level up."""
+    parent, _ = location(ws, section_id)
+    if parent is None:
+        return None
+    grand, parent_index = location(ws, parent)
+    return grand, parent_index + 1
+
+
+@use_case
+def delete_section(ws, section_id: int) -> str:
+    """Remove a section and its subsections; returns the batch that restore_section brings back.
+
+    Deletion is soft: comments, reviews and revisions that cite the section keep their target.
+    """
+    row = _row(ws, section_id)
+    doc_id = row["document_id"]
+    prepare_for_edit(ws, doc_id)
+    parent, index = location(ws, section_id)
+    batch = uuid.uuid4().hex
+    ids = [i for i in _descendant_ids(ws, section_id)]
+    now = ws.now()
+    ws.db.conn.executemany(
+        "UPDATE sections SET deleted_at = ?, deletion_batch = ? WHERE id = ? "
+        "AND deleted_at IS NULL",
+        [(now, batch, i) for i in ids],
+    )
+    remaining = _sibling_ids(ws, doc_id, parent)
+    ws.db.conn.executemany(
+        "UPDATE sections SET position = ? WHERE id = ?",
+        [(pos, sid) for pos, sid in enumerate(remaining)],
+    )
+    audit.record(
+        ws,
+        "section.delete",
+        "section",
+        section_id,
+        document_id=doc_id,
+        parent_id=parent,
+        index=index,
+        batch=batch,
+        heading=row["heading"],
+        count=len(ids),
+    )
+    return batch
+
+
+@use_case
+def restore_section(ws, section_id: int, parent_id: int | None, index: int) -> None:
+    row = _row(ws, section_id, include_deleted=True)
+    if row["deleted_at"] is None:
+        raise RuleViolation("That section is not deleted.")
+    doc_id = row["document_id"]
+    prepare_for_edit(ws, doc_id)
+    if parent_id is not None:
+        _row(ws, parent_id)  # the parent must be live again first
+    ws.db.execute(
+        "UPDATE sections SET deleted_at = NULL, deletion_batch = NULL WHERE deletion_batch = ?",
+        [row["deletion_batch"]],
+    )
+    _place(ws, doc_id, parent_id, section_id, index)
+    audit.record(
+        ws,
+        "section.restore",
+        "section",
+        section_id,
+        document_id=doc_id,
+        parent_id=parent_id,
+        index=index,
+    )
+
+
+@use_case
+def edit_section(
+    ws, section_id: int, *, heading: str | None = None, body: str | None = None
+) -> str:
+    """Change heading and/or body; returns the content hash. Unchanged text writes nothing."""
+    row = _row(ws, section_id)
+    new_heading = row["heading"] if heading is None else heading
+    new_body = row["body"] if body is None else body
+    _check_text(new_heading, new_body)
+    new_hash = content_hash(new_heading, new_body)
+    if new_hash == row["content_hash"]:
+        return new_hash
+    prepare_for_edit(ws, row["document_id"])
+    now = ws.now()
+    ws.db.execute(
+        "UPDATE sections SET heading = ?, body = ?, content_hash = ?, updated_at = ?, "
+        "changed_at = ? WHERE id = ?",
+        [new_heading, new_body, new_hash, now, now, section_id],
+    )
+    details: dict = {
+        "document_id": row["document_id"],
+        "old_hash": row["content_hash"],
+        "new_hash": new_hash,
+    }
+    if new_heading != row["heading"]:
+        details["heading"] = new_heading
+    audit.record(ws, "section.edit", "section", section_id, **details)
+    return new_hash
+
+
+def _write_equities(ws, section_id: int, org_ids: list[int]) -> None:
+    ws.db.execute("DELETE FROM section_equities WHERE section_id = ?", [section_id])
+    ws.db.conn.executemany(
+        "INSERT OR IGNORE INTO section_equities (section_id, organization_id) VALUES (?, ?)",
+        [(section_id, o) for o in org_ids],
+    )
+
+
+@use_case
+def set_equities(ws, section_id: int, codes) -> None:
+    row = _row(ws, section_id)
+    new_ids = organization_ids(ws, codes)
+    old = section(ws, section_id).equities
+    prepare_for_edit(ws, row["document_id"])
+    _write_equities(ws, section_id, new_ids)
+    new = section(ws, section_id).equities
+    if set(old) != set(new):
+        audit.record(
+            ws,
+            "section.equities",
+            "section",
+            section_id,
+            document_id=row["document_id"],
+            old=list(old),
+            new=list(new),
+        )
+
+
+@use_case
+def set_section_kind(ws, section_id: int, kind: str) -> None:
+    if kind not in SECTION_KINDS:
+        raise WorkbenchError(f"Unknown section kind {kind!r}.")
+    row = _row(ws, section_id)
+    if row["kind"] == kind:
+        return
+    prepare_for_edit(ws, row["document_id"])
+    ws.db.execute("UPDATE sections SET kind = ? WHERE id = ?", [kind, section_id])
+    audit.record(
+        ws,
+        "section.kind",
+        "section",
+        section_id,
+        document_id=row["document_id"],
+        old=row["kind"],
+        new=kind,
+    )

@@ -1,0 +1,176 @@
+"""Undo and redo of structural edits (add, move, delete section) as reversible commands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from workbench import sections
+
+UNDO_LIMIT = 200
+
+
+class Command:
+    text = ""
+
+    def do(self, ws) -> None:
+        raise NotImplementedError
+
+    def undo(self, ws) -> None:
+        raise NotImplementedError
+
+    def redo(self, ws) -> None:
+        self.do(ws)
+
+
+@dataclass
+class AddSection(Command):
+    document_id: int
+    parent_id: int | None = None
+    index: int | None = None
+    kind: str = "narrative"
+    heading: str = ""
+    body: str = ""
+    equities: tuple = ()
+    section_id: int | None = field(default=None, init=False)
+    _placed: tuple | None = field(default=None, init=False)
+
+    @property
+    def text(self) -> str:
+        return f"Add {self.heading or 'section'}"
+
+    def do(self, ws) -> None:
+        self.section_id = sections.add_section(
+            ws,
+            self.document_id,
+            parent_id=self.parent_id,
+            index=self.index,
+            kind=self.kind,
+            heading=self.heading,
+            body=self.body,
+            equities=self.equities,
+        )
+
+    def undo(self, ws) -> None:
+        self._placed = sections.location(ws, self.section_id)
+        sections.delete_section(ws, self.section_id)
+
+    def redo(self, ws) -> None:
+        parent, index = self._placed
+        sections.restore_section(ws, self.section_id, parent, index)
+
+
+@dataclass
+class MoveSection(Command):
+    section_id: int
+    parent_id: int | None
+    index: int | None
+    label: str = "Move section"
+    _from: tuple | None = field(default=None, init=False)
+    _to: tuple | None = field(default=None, init=False)
+
+    @property
+    def text(self) -> str:
+        return self.label
+
+    def do(self, ws) -> None:
+        self._from = sections.location(ws, self.section_id)
+        sections.move_section(ws, self.section_id, self.parent_id, self.index)
+        self._to = sections.location(ws, self.section_id)
+
+    def undo(self, ws) -> None:
+        sections.move_section(ws, self.section_id, *self._from)
+
+    def redo(self, ws) -> None:
+        sections.move_section(ws, self.section_id, *self._to)
+
+
+@dataclass
+class DeleteSection(Command):
+    section_id: int
+    heading: str = ""
+    _from: tuple | None = field(default=None, init=False)
+
+    @property
+    def text(self) -> str:
+        return f"Delete {self.heading or 'section'}"
+
+    def do(self, ws) -> None:
+        self._from = sections.location(ws, self.section_id)
+        sections.delete_section(ws, self.section_id)
+
+    def undo(self, ws) -> None:
+        sections.restore_section(ws, self.section_id, *self._from)
+
+    def redo(self, ws) -> None:
+        sections.delete_section(ws, self.section_id)
+
+
+def indent(ws, section_id: int) -> MoveSection | None:
+    target = sections.indent_target(ws, section_id)
+    return MoveSection(section_id, *target, label="Indent section") if target else None
+
+
+def outdent(ws, section_id: int) -> MoveSection | None:
+    target = sections.outdent_target(ws, section_id)
+    return MoveSection(section_id, *target, label="Outdent section") if target else None
+
+
+class UndoStack:
+    """Commands done through the stack can be undone and redone in order."""
+
+    def __init__(self, limit: int = UNDO_LIMIT):
+        self.limit = limit
+        self._done: list[Command] = []
+        self._undone: list[Command] = []
+
+    def perform(self, ws, command: Command) -> Command:
+        with ws.db.atomic():
+            command.do(ws)
+        self._done.append(command)
+        del self._done[: -self.limit]
+        self._undone.clear()
+        return command
+
+    def push_done(self, command: Command) -> None:
+        """Record a command whose effect already happened (e.g. inside a larger use-case)."""
+        self._done.append(command)
+        del self._done[: -self.limit]
+        self._undone.clear()
+
+    def undo(self, ws) -> Command | None:
+        if not self._done:
+            return None
+        command = self._done[-1]
+        with ws.db.atomic():
+            command.undo(ws)
+        self._undone.append(self._done.pop())
+        return command
+
+    def redo(self, ws) -> Command | None:
+        if not self._undone:
+            return None
+        command = self._undone[-1]
+        with ws.db.atomic():
+            command.redo(ws)
+        self._done.append(self._undone.pop())
+        return command
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._done)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._undone)
+
+    @property
+    def undo_text(self) -> str:
+        return self._done[-1].text if self._done else ""
+
+    @property
+    def redo_text(self) -> str:
+        return self._undone[-1].text if self._undone else ""
+
+    def clear(self) -> None:
+        self._done.clear()
+        self._undone.clear()

@@ -265,14 +265,18 @@ CREATE TABLE position_sections (
     PRIMARY KEY (position_id, section_id)
 ) WITHOUT ROWID
 ;;
-CREATE TABLE position_events (
+CREATE TABLE nonconcurrence_events (
     id INTEGER PRIMARY KEY,
-    position_id INTEGER NOT NULL REFERENCES positions(id) ON DELETE CASCADE,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    organization_id INTEGER NOT NULL REFERENCES organizations(id) ON DELETE RESTRICT,
+    position_id INTEGER REFERENCES positions(id) ON DELETE CASCADE,
+    last_critical_comment_id INTEGER REFERENCES comments(id),
     kind TEXT NOT NULL CHECK (kind IN ('cleared', 'withdrawn', 'overridden')),
     by_name TEXT NOT NULL,
     by_title TEXT NOT NULL DEFAULT '',
     at TEXT NOT NULL,
     reason TEXT NOT NULL DEFAULT '',
+    document_version INTEGER NOT NULL,
     CHECK (kind = 'cleared' OR trim(reason) != '')
 )
 ;;

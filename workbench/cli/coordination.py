@@ -1,5 +1,174 @@
-"""Command-line commands for coordination (none yet)."""
+"""Command-line commands for coordination: route, requests, status, publish, crm."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from workbench.cli import EXIT_BLOCKED, CliError, command, open_workspace, print_json
 
 
 def register(sub) -> None:
-    pass
+    p = command(
+        sub, "route", "send each organization with equities the sections it must review", _route
+    )
+    p.add_argument("path")
+    p.add_argument("--document", "-d", required=True, help="id or unique title fragment")
+    p.add_argument("--workdays", type=int, default=None, help="suspense in workdays (10)")
+    p = command(sub, "requests", "list review requests with ids and status", _requests)
+    p.add_argument("path")
+    p.add_argument("--document", "-d")
+    p.add_argument("--json", action="store_true")
+    p = command(
+        sub, "status", "why a document cannot be published yet (exit 3 when blocked)", _status
+    )
+    p.add_argument("path")
+    p.add_argument("--document", "-d", required=True)
+    p.add_argument("--json", action="store_true")
+    p = command(sub, "publish", "publish a document, or list what blocks it (exit 3)", _publish)
+    p.add_argument("path")
+    p.add_argument("--document", "-d", required=True)
+    p.add_argument("--by", required=True, help="the Director's name as in the directory")
+    p = command(sub, "crm", "export a document's comment resolution matrix", _crm)
+    p.add_argument("path")
+    p.add_argument("--document", "-d", required=True)
+    p.add_argument("--format", choices=["csv"], default="csv")
+    p.add_argument("-o", "--output", required=True, help="file to write ('-' for stdout)")
+
+
+def _route(args) -> int:
+    from workbench.coordination.requests import request, route_document
+    from workbench.documents import find_document
+
+    with open_workspace(args.path) as ws:
+        doc = find_document(ws, args.document)
+        ids = route_document(ws, doc.id, suspense_workdays=args.workdays)
+        if not ids:
+            print(
+                f"Nothing to route: every organization with equities in {doc.title} has a "
+                "current review, a waiver, or a request out."
+            )
+        for rid in ids:
+            r = request(ws, rid)
+            print(
+                f"Request {r.id} to {r.organization} ({r.reviewer_name or 'no liaison named'}): "
+                f"{len(r.sections)} section(s), suspense {r.suspense_date}"
+            )
+    return 0
+
+
+def _requests(args) -> int:
+    from workbench.coordination.requests import list_requests
+    from workbench.documents import find_document, list_documents
+
+    with open_workspace(args.path) as ws:
+        doc = find_document(ws, args.document) if args.document else None
+        titles = {d.id: d.title for d in list_documents(ws)}
+        reqs = list_requests(ws, doc.id if doc else None)
+        if args.json:
+            print_json(
+                [
+                    {
+                        "id": r.id,
+                        "document_id": r.document_id,
+                        "document": titles.get(r.document_id, ""),
+                        "organization": r.organization,
+                        "reviewer": r.reviewer_name,
+                        "status": r.status,
+                        "suspense_date": r.suspense_date,
+                        "sent_at": r.sent_at,
+                        "returned_at": r.returned_at,
+                        "sections": list(r.section_ids),
+                    }
+                    for r in reqs
+                ]
+            )
+            return 0
+        if not reqs:
+            print("No review requests.")
+        for r in reqs:
+            print(
+                f"{r.id:>4}  {r.organization:<8} {r.status_label:<10} due {r.suspense_date}  "
+                f"{titles.get(r.document_id, '')}"
+            )
+    return 0
+
+
+def _report_json(report) -> dict:
+    def item(i):
+        return {
+            "rule": i.rule,
+            "message": i.message,
+            "organization": i.organization,
+            "section_id": i.section_id,
+            "comment_id": i.comment_id,
+            "request_id": i.request_id,
+        }
+
+    return {
+        "document_id": report.document_id,
+        "publishable": report.publishable,
+        "blockers": [item(i) for i in report.blockers],
+        "warnings": [item(i) for i in report.warnings],
+    }
+
+
+def _print_report(title: str, report, stream=sys.stdout) -> None:
+    print(f"{title}: {report.summary()}", file=stream)
+    for b in report.blockers:
+        print(f"  BLOCKER  {b.message}", file=stream)
+    for w in report.warnings:
+        print(f"  warning  {w.message}", file=stream)
+
+
+def _status(args) -> int:
+    from workbench.coordination.gate import publication_blockers
+    from workbench.documents import find_document
+
+    with open_workspace(args.path) as ws:
+        doc = find_document(ws, args.document)
+        report = publication_blockers(ws, doc.id)
+        if args.json:
+            print_json({"title": doc.title, **_report_json(report)})
+        else:
+            _print_report(doc.title, report)
+    return 0 if report.publishable else EXIT_BLOCKED
+
+
+def _publish(args) -> int:
+    from workbench.coordination.gate import publication_blockers
+    from workbench.coordination.positions import require_director
+    from workbench.coordination.publication import publish
+    from workbench.documents import document, find_document
+
+    with open_workspace(args.path) as ws:
+        doc = find_document(ws, args.document)
+        require_director(ws, args.by)
+        report = publication_blockers(ws, doc.id)
+        if not report.publishable:
+            _print_report(doc.title, report, sys.stderr)
+            return EXIT_BLOCKED
+        publish(ws, doc.id, by_name=args.by)
+        doc = document(ws, doc.id)
+        print(f"Published {doc.title}, version {doc.version}.")
+    return 0
+
+
+def _crm(args) -> int:
+    from workbench.coordination.publication import crm_csv
+    from workbench.documents import find_document
+
+    with open_workspace(args.path) as ws:
+        doc = find_document(ws, args.document)
+        text = crm_csv(ws, doc.id)
+    if args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    out = Path(args.output)
+    if out.is_dir():
+        raise CliError(f"workbench: {out} is a folder; name a file to write.")
+    tmp = out.with_name(out.name + ".partial")
+    tmp.write_text(text, encoding="utf-8", newline="")
+    tmp.replace(out)
+    print(f"Wrote {text.count(chr(10)) - 1} comment(s) to {out}")
+    return 0

@@ -1,0 +1,1 @@
+"""Coordination: review requests, the comment resolution matrix, positions, the publication gate."""

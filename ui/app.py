@@ -1,0 +1,215 @@
+"""Application start: Qt setup, logging, the crash handler, and opening a workspace."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+from ui import messages, theme
+from ui import settings as app_settings
+from workbench.errors import StoreError
+from workbench.workspace import WORKSPACE_SUFFIX, Workspace
+
+log = logging.getLogger("ui")
+FILE_FILTER = f"CNE Workbench workspaces (*{WORKSPACE_SUFFIX});;All files (*)"
+USAGE = "Usage: workbench [open PATH]"
+
+windows: list = []  # open main windows (kept referenced so they are not collected)
+_log_handler: logging.Handler | None = None
+
+
+def data_dir() -> Path:
+    path = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def setup_logging() -> Path:
+    """A rotating log in the app data folder; returns its path."""
+    global _log_handler
+    path = data_dir() / "workbench.log"
+    root = logging.getLogger()
+    if _log_handler is not None:
+        root.removeHandler(_log_handler)
+        _log_handler.close()
+    _log_handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+    )
+    _log_handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
+    )
+    root.addHandler(_log_handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+_in_hook = False
+
+
+def excepthook(exc_type, exc, tb) -> None:
+    """Log any uncaught error, show it, and push pending typing to the workspace again."""
+    global _in_hook
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    if exc.__traceback__ is None:
+        exc = exc.with_traceback(tb)
+    text = "".join(traceback.format_exception(exc_type, exc, tb))
+    log.error("Uncaught exception\n%s", text)
+    for window in list(windows):
+        try:  # the edit buffer stays dirty; this just asks for another attempt
+            window.autosave.flush_now()
+        except Exception:
+            log.exception("Retrying autosave after a crash failed")
+    if _in_hook or QApplication.instance() is None:
+        return  # an error while showing the dialog: logged, not shown again
+    _in_hook = True
+    try:
+        messages.crash(windows[-1] if windows else None, exc)
+    finally:
+        _in_hook = False
+
+
+def init_app() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(app_settings.ORGANIZATION)
+    app.setOrganizationDomain("dhs.gov")
+    app.setApplicationName(app_settings.APPLICATION)
+    app.setApplicationDisplayName(app_settings.APPLICATION)
+    app.setWindowIcon(theme.app_icon())
+    theme.apply(app, app_settings.theme())
+    return app
+
+
+def open_workspace(path: str | Path, parent=None) -> Workspace | None:
+    """Open a workspace file, or explain why not (nothing is written to a refused file)."""
+    try:
+        ws = Workspace.open(path)
+    except StoreError as exc:
+        log.warning("Could not open %s: %s", path, exc)
+        messages.error(parent, "Cannot open workspace", str(exc))
+        return None
+    if ws.migrated_backup:
+        messages.info(
+            parent,
+            "Workspace updated",
+            f"{path} was updated to this version of CNE Workbench.\n\n"
+            f"A copy of the old file was kept at {ws.migrated_backup}.",
+        )
+    return ws
+
+
+def create_workspace(path: str | Path, *, demo: bool = False, parent=None) -> Workspace | None:
+    path = Path(path)
+    if path.suffix != WORKSPACE_SUFFIX:
+        path = path.with_name(path.name + WORKSPACE_SUFFIX)
+    if path.exists():
+        messages.error(
+            parent,
+            "Cannot create workspace",
+            f"{path} already exists; choose another name or open it instead.",
+        )
+        return None
+    try:
+        if demo:
+            from workbench import demo as demo_module
+
+            demo_module.write_demo(path)
+            return open_workspace(path, parent)
+        return Workspace.create(path)
+    except (OSError, StoreError) as exc:
+        messages.error(parent, "Cannot create workspace", f"{path}: {exc}")
+        return None
+
+
+def show_window(ws: Workspace):
+    from ui.main_window import MainWindow
+
+    window = MainWindow(ws, opener=lambda p: _open_from_window(window, p))
+    windows.append(window)
+    window.destroyed.connect(lambda *_: windows.remove(window) if window in windows else None)
+    app_settings.remember_workspace(ws.path)
+    window.show()
+    log.info("Opened %s", ws.path)
+    return window
+
+
+def _ask_path(choice: str, parent=None) -> Path | None:
+    start = str(Path.home())
+    if choice == "open":
+        path, _ = QFileDialog.getOpenFileName(parent, "Open workspace", start, FILE_FILTER)
+    else:
+        title = "Create demo workspace" if choice == "demo" else "New workspace"
+        name = "demo" if choice == "demo" else "workspace"
+        path, _ = QFileDialog.getSaveFileName(
+            parent, title, str(Path(start) / f"{name}{WORKSPACE_SUFFIX}"), FILE_FILTER
+        )
+    return Path(path) if path else None
+
+
+def workspace_for_choice(choice: str, parent=None) -> Workspace | None:
+    path = _ask_path(choice, parent)
+    if path is None:
+        return None
+    if choice == "open":
+        return open_workspace(path, parent)
+    return create_workspace(path, demo=choice == "demo", parent=parent)
+
+
+def _open_from_window(window, path: str | None) -> None:
+    if path is None or path == "new":
+        ws = workspace_for_choice("new" if path == "new" else "open", window)
+    else:
+        ws = open_workspace(path, window)
+    if ws is None:
+        return
+    if ws.path.resolve() == window.ws.path.resolve():
+        ws.close()  # already open here
+        return
+    show_window(ws)
+    window.close()
+
+
+def run(argv: list[str]) -> int:
+    app = init_app()
+    setup_logging()
+    sys.excepthook = excepthook
+    log.info("Starting with %s", argv)
+    if argv and argv[0] == "review":
+        messages.error(
+            None,
+            "CNE Workbench",
+            "Reviewing a packet is not available in this version yet. "
+            "Open the workspace instead: workbench open PATH",
+        )
+        return 2
+    if argv and argv[0] == "open":
+        if len(argv) != 2:
+            messages.error(None, "CNE Workbench", USAGE)
+            return 2
+        ws = open_workspace(argv[1])
+    elif argv:
+        messages.error(None, "CNE Workbench", USAGE)
+        return 2
+    else:
+        ws = None
+        last = app_settings.last_workspace()
+        if last and Path(last).exists():
+            ws = open_workspace(last)
+        while ws is None:
+            from ui.start_dialog import StartDialog
+
+            choice = StartDialog.get_choice()
+            if choice is None:
+                return 0
+            ws = workspace_for_choice(choice)
+    if ws is None:
+        return 1
+    show_window(ws)
+    return app.exec()

@@ -1,0 +1,345 @@
+"""The main window: navigator | section editor | panels, menus, status bar and save state.
+
+Other parts hook in through `add_panel(name, widget, area)` and `add_menu(title)`, and
+follow the window through its signals: `document_selected(int)`, `section_selected(int)`
+(0 when no section is current) and `workspace_changed()` (after any write completes).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QPlainTextEdit,
+    QProgressBar,
+    QSplitter,
+    QTabWidget,
+    QTextEdit,
+    QWidget,
+)
+
+from ui import messages, theme
+from ui import settings as app_settings
+from ui.autosave import SAVED, Autosave
+from ui.directory_dialog import DirectoryDialog
+from ui.history import HistoryPanel
+from ui.navigator import Navigator
+from ui.operations import Operations
+from ui.outline_actions import OutlineActions
+from ui.section_editor import SectionEditor
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    document_selected = Signal(int)
+    section_selected = Signal(int)
+    workspace_changed = Signal()
+
+    def __init__(self, ws, *, opener: Callable[[str | None], None] | None = None):
+        super().__init__()
+        self.ws = ws
+        self.opener = opener  # opens another workspace (None path: ask the user)
+        self.ops = Operations(ws, parent_widget=lambda: self)
+        self.autosave = Autosave(self.ops, self)
+        self.setWindowTitle(f"{ws.path.name} — CNE Workbench")
+        self.setWindowIcon(theme.app_icon())
+        self._closing = False
+
+        self.navigator = Navigator(ws, self)
+        self.editor = SectionEditor(ws, self.ops, self.autosave, self)
+        self.panels = QTabWidget(self)
+        self.panels.setObjectName("panels")
+        self.panels.setAccessibleName("Panels")
+        self.panels.setDocumentMode(True)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.navigator)
+        self.splitter.addWidget(self.editor)
+        self.splitter.addWidget(self.panels)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([300, 760, 340])
+        self.setCentralWidget(self.splitter)
+
+        self.outline = OutlineActions(ws, self.ops, self.autosave, self.navigator, self)
+        self.history = HistoryPanel(ws, self.ops, self.autosave, self)
+        self.add_panel("History", self.history)
+
+        self._build_status_bar()
+        self._build_menus()
+
+        self.navigator.document_selected.connect(self._document_selected)
+        self.navigator.section_selected.connect(self._section_selected)
+        self.ops.job_finished.connect(lambda _job: self.workspace_changed.emit())
+        self.ops.busy_changed.connect(self._busy)
+        self.autosave.state_changed.connect(self.save_state.setText)
+        self.workspace_changed.connect(self._refresh)
+        self.outline.undo_changed.connect(self._update_undo_text)
+        QApplication.instance().focusChanged.connect(self._update_undo_text)
+
+        self.navigator.reload()
+        self._restore_layout()
+        self._update_undo_text()
+
+    # -- composition: the API other parts use -------------------------------------------------
+    def add_panel(self, name: str, widget: QWidget, area: str = "right") -> QWidget:
+        """Add a panel: `right` is a tab beside the editor; `bottom`/`left` dock widgets."""
+        widget.setAccessibleName(widget.accessibleName() or name)
+        if area == "right":
+            self.panels.addTab(widget, name)
+            return widget
+        dock = QDockWidget(name, self)
+        dock.setObjectName(f"dock-{name}")
+        dock.setWidget(widget)
+        where = {
+            "bottom": Qt.DockWidgetArea.BottomDockWidgetArea,
+            "left": Qt.DockWidgetArea.LeftDockWidgetArea,
+        }[area]
+        self.addDockWidget(where, dock)
+        self.view_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    def show_panel(self, widget: QWidget) -> None:
+        index = self.panels.indexOf(widget)
+        if index >= 0:
+            self.panels.setCurrentIndex(index)
+
+    def add_menu(self, title: str) -> QMenu:
+        """A top-level menu placed before Help."""
+        menu = QMenu(title, self)
+        self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
+        return menu
+
+    # -- building ----------------------------------------------------------------------------
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.save_state = QLabel(SAVED, self)
+        self.save_state.setAccessibleName("Save state")
+        self.busy_label = QLabel(self)
+        self.busy_bar = QProgressBar(self)
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumWidth(140)
+        self.busy_bar.setAccessibleName("Progress")
+        self.busy_bar.hide()
+        self.path_label = QLabel(str(self.ws.path), self)
+        self.path_label.setAccessibleName("Workspace file")
+        bar.addWidget(self.save_state)
+        bar.addPermanentWidget(self.busy_label)
+        bar.addPermanentWidget(self.busy_bar)
+        bar.addPermanentWidget(self.path_label)
+
+    def _action(self, menu: QMenu, text: str, slot, shortcut=None, name: str = "") -> QAction:
+        action = menu.addAction(text)
+        action.triggered.connect(lambda _=False: slot())
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if name:
+            action.setObjectName(name)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        SK = QKeySequence.StandardKey
+        file = bar.addMenu("&File")
+        self._action(file, "&New Workspace…", lambda: self._open_other(new=True), SK.New)
+        self._action(file, "&Open Workspace…", lambda: self._open_other(), SK.Open)
+        self.recent_menu = file.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file.addSeparator()
+        self.save_action = self._action(file, "&Save Now", self.autosave.flush_now, SK.Save)
+        self.save_action.setStatusTip("Changes save automatically; this writes them right away")
+        file.addSeparator()
+        self._action(file, "&Close Window", self.close, SK.Close)
+        self._action(file, "&Quit", QApplication.closeAllWindows, SK.Quit)
+
+        edit = bar.addMenu("&Edit")
+        # One Undo/Redo pair that follows the focus: in a text field it undoes typing there,
+        # anywhere else it undoes the last outline change (add, move, delete, indent, outdent).
+        self.undo_action = self._action(edit, "&Undo", self.undo, SK.Undo, "undo")
+        self.redo_action = self._action(edit, "&Redo", self.redo, SK.Redo, "redo")
+        edit.addSeparator()
+        self._action(edit, "Undo Outline Change", self.outline.undo, None, "undoOutline")
+        self._action(edit, "Redo Outline Change", self.outline.redo, None, "redoOutline")
+
+        doc = bar.addMenu("&Document")
+        for name in (
+            "new_document",
+            "rename_document",
+            "delete_document",
+            None,
+            "add_section",
+            "add_subsection",
+            "add_tenet",
+            "add_action_item",
+            "add_appendix",
+            None,
+            "indent",
+            "outdent",
+            "move_up",
+            "move_down",
+            "delete_section",
+        ):
+            if name is None:
+                doc.addSeparator()
+            else:
+                doc.addAction(self.outline.actions[name])
+        doc.addSeparator()
+        self._action(doc, "Snapshot &Revision…", lambda: self.history.snapshot())
+
+        self.view_menu = bar.addMenu("&View")
+        theme_menu = self.view_menu.addMenu("&Theme")
+        group = QActionGroup(self)
+        current = app_settings.theme()
+        for key, label in theme.THEMES.items():
+            action = theme_menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(key == current)
+            action.setObjectName(f"theme-{key}")
+            action.triggered.connect(lambda _=False, k=key: self.set_theme(k))
+            group.addAction(action)
+        self._action(self.view_menu, "Show &History", lambda: self.show_panel(self.history))
+
+        tools = bar.addMenu("&Tools")
+        self._action(tools, "&Directory…", self.open_directory, "Ctrl+Shift+D")
+
+        self.help_menu = bar.addMenu("&Help")
+        self._action(self.help_menu, "&About CNE Workbench", self._about)
+
+    # -- reacting ----------------------------------------------------------------------------
+    def _document_selected(self, doc_id: int) -> None:
+        self.history.set_document(doc_id or None)
+        self.document_selected.emit(doc_id)
+
+    def _section_selected(self, section_id: int) -> None:
+        self.editor.show_section(section_id or None)
+        self.section_selected.emit(section_id)
+
+    def _refresh(self) -> None:
+        self.navigator.reload()
+        self.editor.refresh()
+        self.history.refresh()
+        self._update_undo_text()
+
+    def _busy(self, busy: bool, label: str) -> None:
+        self.busy_bar.setVisible(busy)
+        self.busy_label.setText(label if busy else "")
+
+    @staticmethod
+    def _text_field() -> QWidget | None:
+        w = QApplication.focusWidget()
+        if isinstance(w, QLineEdit | QPlainTextEdit | QTextEdit) and not w.isReadOnly():
+            return w
+        return None
+
+    def undo(self) -> None:
+        field = self._text_field()
+        if field is not None:
+            field.undo()
+        else:
+            self.outline.undo()
+
+    def redo(self) -> None:
+        field = self._text_field()
+        if field is not None:
+            field.redo()
+        else:
+            self.outline.redo()
+
+    def _update_undo_text(self, *_args) -> None:
+        if self._closing:
+            return
+        stack = self.outline.stack
+        if self._text_field() is not None:
+            self.undo_action.setText("&Undo Typing")
+            self.redo_action.setText("&Redo Typing")
+            self.undo_action.setEnabled(True)
+            self.redo_action.setEnabled(True)
+        else:
+            self.undo_action.setText(
+                f"&Undo Outline: {stack.undo_text}" if stack.can_undo else "&Undo"
+            )
+            self.redo_action.setText(
+                f"&Redo Outline: {stack.redo_text}" if stack.can_redo else "&Redo"
+            )
+            self.undo_action.setEnabled(stack.can_undo)
+            self.redo_action.setEnabled(stack.can_redo)
+
+    # -- commands ----------------------------------------------------------------------------
+    def set_theme(self, name: str) -> None:
+        app_settings.set_theme(name)
+        theme.apply(QApplication.instance(), name)
+        self.editor.highlighter.set_palette(QApplication.palette())
+
+    def open_directory(self) -> DirectoryDialog:
+        dialog = DirectoryDialog(self.ws, self.ops, self)
+        dialog.finished.connect(lambda _r: self.workspace_changed.emit())
+        dialog.open()
+        return dialog
+
+    def _open_other(self, new: bool = False) -> None:
+        if self.opener is not None:
+            self.opener("new" if new else None)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in app_settings.recent_workspaces():
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.opener and self.opener(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    def _about(self) -> None:
+        messages.info(
+            self,
+            "About CNE Workbench",
+            "CNE Workbench — drafting, coordination and publication of DHS "
+            "counternarcotics policy documents.\n\nWorkspace: " + str(self.ws.path),
+        )
+
+    # -- layout memory and closing -----------------------------------------------------------
+    def _restore_layout(self) -> None:
+        s = app_settings.settings()
+        for key, restore in (
+            ("window/geometry", self.restoreGeometry),
+            ("window/state", self.restoreState),
+            ("window/splitter", self.splitter.restoreState),
+            ("window/textSplit", self.editor.text_split.restoreState),
+        ):
+            value = s.value(key)
+            if isinstance(value, QByteArray | bytes):
+                restore(value)
+
+    def _save_layout(self) -> None:
+        s = app_settings.settings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("window/textSplit", self.editor.text_split.saveState())
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if not self.autosave.flush_sync(timeout=10.0):
+            if not messages.confirm(
+                self,
+                "Unsaved changes",
+                "Some typing could not be saved to the workspace "
+                f"({self.autosave.state}).\n\nClose anyway and lose it?",
+                ok="Close without saving",
+            ):
+                event.ignore()
+                return
+        self._closing = True
+        QApplication.instance().focusChanged.disconnect(self._update_undo_text)
+        self._save_layout()
+        self.ops.shutdown()
+        self.ws.close()
+        log.info("Closed %s", self.ws.path)
+        event.accept()

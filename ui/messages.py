@@ -1,0 +1,49 @@
+"""Every modal question and message box goes through here, so tests can answer them."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+
+log = logging.getLogger(__name__)
+
+
+def error(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.warning(parent, title, text)
+
+
+def info(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.information(parent, title, text)
+
+
+def confirm(parent: QWidget | None, title: str, text: str, *, ok: str = "OK") -> bool:
+    box = QMessageBox(
+        QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel, parent
+    )
+    yes = box.addButton(ok, QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is yes
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
+    return value if ok else None
+
+
+def crash(parent: QWidget | None, exc: BaseException) -> None:
+    """An unexpected failure: logged in full, shown with the traceback as details."""
+    details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    log.error("Unexpected error\n%s", details)
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle("CNE Workbench — unexpected error")
+    box.setText(
+        "Something went wrong inside CNE Workbench. Your typing is kept and saving will be "
+        "retried.\n\nThe details below are also in the log file."
+    )
+    box.setInformativeText(f"{type(exc).__name__}: {exc}")
+    box.setDetailedText(details)
+    box.exec()

@@ -1,0 +1,196 @@
+"""The outline navigator: documents and their numbered section trees, with drag and drop."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeWidget, QTreeWidgetItem
+
+from workbench import documents, sections
+
+ROLE = Qt.ItemDataRole.UserRole
+DOC, SECTION = "document", "section"
+Above = QAbstractItemView.DropIndicatorPosition.AboveItem
+Below = QAbstractItemView.DropIndicatorPosition.BelowItem
+OnItem = QAbstractItemView.DropIndicatorPosition.OnItem
+
+
+def key_of(item: QTreeWidgetItem | None) -> tuple[str, int] | None:
+    return item.data(0, ROLE) if item is not None else None
+
+
+class Navigator(QTreeWidget):
+    """Shows what is stored; a drop asks for a move (the tree redraws after the write)."""
+
+    document_selected = Signal(int)
+    section_selected = Signal(int)  # 0 when a document (not a section) is current
+    move_requested = Signal(int, object, int)  # section id, new parent id or None, index
+
+    def __init__(self, ws, parent=None):
+        super().__init__(parent)
+        self.ws = ws
+        self.setObjectName("navigator")
+        self.setAccessibleName("Outline")
+        self.setHeaderHidden(True)
+        self.setUniformRowHeights(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+        self.currentItemChanged.connect(self._current_changed)
+        self.menu_builder = None  # set by the window: fn(QMenu, key) filling the context menu
+        self._items: dict[tuple[str, int], QTreeWidgetItem] = {}
+        self._collapsed: set[tuple[str, int]] = set()
+        self._wanted: tuple[str, int] | None = None
+        self.itemCollapsed.connect(lambda it: self._collapsed.add(key_of(it)))
+        self.itemExpanded.connect(lambda it: self._collapsed.discard(key_of(it)))
+
+    # -- contents ----------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Rebuild from the workspace, keeping the current item and the collapsed branches."""
+        current = self._wanted or key_of(self.currentItem())
+        self._wanted = None
+        self.blockSignals(True)
+        try:
+            self.clear()
+            self._items.clear()
+            bold = QFont(self.font())
+            bold.setBold(True)
+            for doc in documents.list_documents(self.ws):
+                doc_item = QTreeWidgetItem(self, [doc.title])
+                doc_item.setData(0, ROLE, (DOC, doc.id))
+                doc_item.setFont(0, bold)
+                tip = f"{doc.kind_label} — {doc.status_label}, version {doc.version}"
+                doc_item.setToolTip(0, f"{tip}\n{doc.marking}")
+                doc_item.setFlags(doc_item.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
+                self._items[(DOC, doc.id)] = doc_item
+                for entry in sections.outline(self.ws, doc.id):
+                    parent = (
+                        self._items[(SECTION, entry.parent_id)] if entry.parent_id else doc_item
+                    )
+                    item = QTreeWidgetItem(parent, [self.label(entry)])
+                    item.setData(0, ROLE, (SECTION, entry.id))
+                    eq = ", ".join(entry.equities) or "none"
+                    item.setToolTip(0, f"{entry.title}\nEquities: {eq}")
+                    if not entry.heading:
+                        item.setForeground(0, self.palette().placeholderText())
+                    self._items[(SECTION, entry.id)] = item
+            for key, item in self._items.items():
+                item.setExpanded(key not in self._collapsed)
+        finally:
+            self.blockSignals(False)
+        previous = current
+        item = self._items.get(current) if current else None
+        if item is None and self.topLevelItemCount():
+            item = self.topLevelItem(0)
+        if item is not None:
+            self.setCurrentItem(item)
+            self.scrollToItem(item)
+        if key_of(item) != previous:
+            self._current_changed(item, None)
+
+    @staticmethod
+    def label(entry) -> str:
+        sep = "  " if entry.number[:1].isalpha() else " "
+        return f"{entry.number}{sep}{entry.heading or '(untitled)'}"
+
+    def want_selection(self, key: tuple[str, int]) -> None:
+        """Select this item at the next reload (it may not exist yet)."""
+        self._wanted = key
+        item = self._items.get(key)
+        if item is not None:
+            self.setCurrentItem(item)
+
+    def select(self, kind: str, ident: int) -> bool:
+        item = self._items.get((kind, ident))
+        if item is not None:
+            self.setCurrentItem(item)
+        return item is not None
+
+    def item_for(self, kind: str, ident: int) -> QTreeWidgetItem | None:
+        return self._items.get((kind, ident))
+
+    def current_key(self) -> tuple[str, int] | None:
+        return key_of(self.currentItem())
+
+    def current_document_id(self) -> int | None:
+        item = self.currentItem()
+        while item is not None and key_of(item)[0] != DOC:
+            item = item.parent()
+        return key_of(item)[1] if item is not None else None
+
+    def current_section_id(self) -> int | None:
+        key = self.current_key()
+        return key[1] if key and key[0] == SECTION else None
+
+    def _current_changed(self, item, _previous) -> None:
+        doc_id = self.current_document_id()
+        self.document_selected.emit(doc_id or 0)
+        key = key_of(item)
+        self.section_selected.emit(key[1] if key and key[0] == SECTION else 0)
+
+    # -- drag and drop -----------------------------------------------------------------------
+    def drop_destination(
+        self, section_id: int, target: QTreeWidgetItem | None, position
+    ) -> tuple[int | None, int | None] | None:
+        """Where dropping `section_id` at `target`/`position` puts it: (parent, index), or
+        None when the drop is not allowed (another document, or inside itself)."""
+        dragged = self._items.get((SECTION, section_id))
+        if dragged is None or target is None:
+            return None
+        if self._document_item(target) is not self._document_item(dragged):
+            return None
+        node = target
+        while node is not None:
+            if node is dragged:
+                return None  # into itself or its own subsections
+            node = node.parent()
+        kind, ident = key_of(target)
+        if kind == DOC:
+            return None, None
+        if position == OnItem:
+            return ident, None
+        parent_item = target.parent()
+        parent_kind, parent_ident = key_of(parent_item)
+        siblings = [
+            key_of(parent_item.child(i))[1]
+            for i in range(parent_item.childCount())
+            if parent_item.child(i) is not dragged
+        ]
+        index = siblings.index(ident) + (1 if position == Below else 0)
+        return (parent_ident if parent_kind == SECTION else None), index
+
+    def _document_item(self, item: QTreeWidgetItem) -> QTreeWidgetItem:
+        while item.parent() is not None:
+            item = item.parent()
+        return item
+
+    def dropEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        dragged = self.current_section_id()
+        target = self.itemAt(event.position().toPoint())
+        dest = (
+            self.drop_destination(dragged, target, self.dropIndicatorPosition())
+            if dragged is not None and event.source() is self
+            else None
+        )
+        # The tree never rearranges itself: it redraws from the store after the move.
+        event.setDropAction(Qt.DropAction.IgnoreAction)
+        event.accept()
+        self.stopAutoScroll()
+        self.setState(QAbstractItemView.State.NoState)
+        self.viewport().update()
+        if dest is not None:
+            parent, index = dest
+            self.move_requested.emit(dragged, parent, -1 if index is None else index)
+
+    # -- context menu ------------------------------------------------------------------------
+    def _context_menu(self, pos: QPoint) -> None:
+        item = self.itemAt(pos)
+        if item is not None:
+            self.setCurrentItem(item)
+        if self.menu_builder is None:
+            return
+        menu = QMenu(self)
+        self.menu_builder(menu, key_of(item))
+        menu.exec(self.viewport().mapToGlobal(pos))

@@ -1,0 +1,311 @@
+"""The section editor: heading, kind, equities, Markdown body with toolbar and live preview."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFont, QKeySequence, QTextCursor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QSplitter,
+    QStackedWidget,
+    QTextBrowser,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import markdown_render
+from ui.markdown_highlighter import MarkdownHighlighter
+from workbench import directory, documents, sections
+from workbench.errors import NotFound
+
+
+class SectionEditor(QWidget):
+    """Edits one section at a time; text goes through Autosave, the rest through ops."""
+
+    section_shown = Signal(int)  # 0 when nothing is shown
+
+    def __init__(self, ws, ops, autosave, parent=None):
+        super().__init__(parent)
+        self.ws, self.ops, self.autosave = ws, ops, autosave
+        self.section_id: int | None = None
+        self._loading = False
+
+        self.stack = QStackedWidget(self)
+        placeholder = QLabel("Select a section in the outline, or add one from its context menu.")
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        placeholder.setWordWrap(True)
+        placeholder.setObjectName("placeholder")
+        self.stack.addWidget(placeholder)
+        self.stack.addWidget(self._build_editor())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+        self._preview_timer = QTimer(self, singleShot=True, interval=250)
+        self._preview_timer.timeout.connect(self.update_preview)
+        self.heading.textEdited.connect(self._text_changed)
+        self.body.textChanged.connect(self._text_changed)
+        self.kind.activated.connect(self._kind_chosen)
+        self.equities.itemChanged.connect(self._equity_toggled)
+
+    # -- layout ------------------------------------------------------------------------------
+    def _build_editor(self) -> QWidget:
+        page = QWidget(self)
+        self.document_label = QLabel(page)
+        self.document_label.setObjectName("documentLabel")
+        self.number = QLabel(page)
+        self.number.setObjectName("sectionNumber")
+        self.number.setAccessibleName("Section number")
+        self.heading = QLineEdit(page)
+        self.heading.setPlaceholderText("Section heading")
+        self.heading.setAccessibleName("Section heading")
+        self.heading.setObjectName("headingEdit")
+        self.kind = QComboBox(page)
+        self.kind.setAccessibleName("Section kind")
+        self.kind.setToolTip("What kind of section this is; it decides the numbering")
+        for key, label in sections.SECTION_KINDS.items():
+            self.kind.addItem(label, key)
+
+        self.equities = QListWidget(page)
+        self.equities.setAccessibleName("Equities")
+        self.equities.setToolTip("Organizations whose equities this section touches")
+        self.equities.setFlow(QListView.Flow.LeftToRight)
+        self.equities.setWrapping(True)
+        self.equities.setResizeMode(QListView.ResizeMode.Adjust)
+        self.equities.setSpacing(2)
+        self.equities.setMaximumHeight(58)
+        self.equities.setObjectName("equities")
+
+        self.toolbar = QToolBar("Formatting", page)
+        self.toolbar.setAccessibleName("Formatting toolbar")
+        self.toolbar.setIconSize(QSize(16, 16))
+        self.format_actions: dict[str, QAction] = {}
+        for key, text, tip, shortcut in [
+            ("bold", "B", "Bold (**text**)", QKeySequence.StandardKey.Bold),
+            ("italic", "I", "Italic (*text*)", QKeySequence.StandardKey.Italic),
+            ("heading", "H", "Heading (## )", None),
+            ("bullet", "• List", "Bulleted list (- )", None),
+            ("numbered", "1. List", "Numbered list (1. )", None),
+            ("quote", "“ Quote", "Quotation (> )", None),
+            ("link", "Link", "Link ([text](url))", QKeySequence("Ctrl+K")),
+        ]:
+            action = QAction(text, self)
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+            if shortcut is not None:
+                action.setShortcut(shortcut)
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda _=False, k=key: self.apply_format(k))
+            self.toolbar.addAction(action)
+            self.format_actions[key] = action
+        for key, style in (("bold", "bold"), ("italic", "italic")):
+            button = self.toolbar.widgetForAction(self.format_actions[key])
+            font = QFont(button.font())
+            font.setBold(style == "bold")
+            font.setItalic(style == "italic")
+            button.setFont(font)
+            button.setAccessibleName(self.format_actions[key].toolTip())
+        for key in ("heading", "bullet", "numbered", "quote", "link"):
+            self.toolbar.widgetForAction(self.format_actions[key]).setAccessibleName(
+                self.format_actions[key].toolTip()
+            )
+        self.addActions(list(self.format_actions.values()))
+
+        self.body = QPlainTextEdit(page)
+        self.body.setAccessibleName("Section text (Markdown)")
+        self.body.setPlaceholderText("Section text in Markdown…")
+        self.body.setObjectName("bodyEdit")
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        mono.setPointSizeF(self.font().pointSizeF() + 0.5)
+        self.body.setFont(mono)
+        self.body.setTabChangesFocus(False)
+        self.highlighter = MarkdownHighlighter(self.body.document(), self.palette())
+
+        self.preview = QTextBrowser(page)
+        self.preview.setAccessibleName("Preview")
+        self.preview.setOpenLinks(False)
+        self.preview.setObjectName("preview")
+
+        self.text_split = QSplitter(Qt.Orientation.Horizontal, page)
+        self.text_split.setObjectName("textSplit")
+        self.text_split.addWidget(self.body)
+        self.text_split.addWidget(self.preview)
+        self.text_split.setChildrenCollapsible(False)
+        self.text_split.setSizes([500, 400])
+
+        top = QHBoxLayout()
+        top.addWidget(self.number)
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.kind)
+        eq_row = QHBoxLayout()
+        eq_label = QLabel("Equities:", page)
+        eq_label.setBuddy(self.equities)
+        eq_row.addWidget(eq_label, 0, Qt.AlignmentFlag.AlignTop)
+        eq_row.addWidget(self.equities, 1)
+
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(8, 6, 8, 4)
+        layout.addWidget(self.document_label)
+        layout.addLayout(top)
+        layout.addLayout(eq_row)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.text_split, 1)
+        return page
+
+    # -- showing a section -------------------------------------------------------------------
+    def show_section(self, section_id: int | None) -> None:
+        """Show a section (None: nothing). The previous section's typing is sent first."""
+        self.autosave.flush_now()
+        sec = None
+        if section_id is not None:
+            try:
+                sec = sections.section(self.ws, section_id)
+            except NotFound:
+                sec = None
+        self.section_id = sec.id if sec else None
+        if sec is None:
+            self.stack.setCurrentIndex(0)
+            self.section_shown.emit(0)
+            return
+        heading, body = self.autosave.pending_text(sec.id) or (sec.heading, sec.body)
+        self._loading = True
+        try:
+            self.heading.setText(heading)
+            self.body.setPlainText(body)
+            self._show_meta(sec)
+        finally:
+            self._loading = False
+        self.stack.setCurrentIndex(1)
+        self.update_preview()
+        self.section_shown.emit(sec.id)
+
+    def _show_meta(self, sec) -> None:
+        doc = documents.document(self.ws, sec.document_id)
+        self.document_label.setText(f"{doc.title} — {doc.kind_label}, {doc.status_label}")
+        self.number.setText(sec.number)
+        self.kind.setCurrentIndex(self.kind.findData(sec.kind))
+        self.equities.blockSignals(True)
+        self.equities.clear()
+        for org in directory.organizations(self.ws):
+            item = QListWidgetItem(org.code, self.equities)
+            item.setToolTip(org.name)
+            item.setData(Qt.ItemDataRole.UserRole, org.code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            checked = org.code in sec.equities
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.equities.blockSignals(False)
+
+    def refresh(self) -> None:
+        """After a write elsewhere: follow renumbering, and drop a section that is gone."""
+        if self.section_id is None:
+            return
+        try:
+            sec = sections.section(self.ws, self.section_id)
+        except NotFound:
+            self.show_section(None)
+            return
+        self._loading = True
+        try:
+            self._show_meta(sec)
+            if self.autosave.pending_text(sec.id) is None and (
+                sec.heading != self.heading.text() or sec.body != self.body.toPlainText()
+            ):
+                self.heading.setText(sec.heading)
+                self.body.setPlainText(sec.body)
+                self.update_preview()
+        finally:
+            self._loading = False
+
+    # -- user input --------------------------------------------------------------------------
+    def _text_changed(self) -> None:
+        if self._loading or self.section_id is None:
+            return
+        self.autosave.edit(self.section_id, self.heading.text(), self.body.toPlainText())
+        self._preview_timer.start()
+
+    def update_preview(self) -> None:
+        self.preview.setHtml(markdown_render.document("", self.body.toPlainText()))
+
+    def _kind_chosen(self, _index: int) -> None:
+        if self.section_id is not None:
+            self.ops.run(sections.set_section_kind, self.section_id, self.kind.currentData())
+
+    def checked_equities(self) -> list[str]:
+        return [
+            self.equities.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.equities.count())
+            if self.equities.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def _equity_toggled(self, _item) -> None:
+        if self.section_id is not None:
+            self.ops.run(sections.set_equities, self.section_id, self.checked_equities())
+
+    # -- formatting --------------------------------------------------------------------------
+    def apply_format(self, key: str) -> None:
+        """Insert Markdown markup around the selection (or at the start of selected lines)."""
+        if self.section_id is None:
+            return
+        wraps = {"bold": ("**", "**"), "italic": ("*", "*")}
+        prefixes = {"heading": "## ", "bullet": "- ", "numbered": "1. ", "quote": "> "}
+        cursor = self.body.textCursor()
+        cursor.beginEditBlock()
+        if key in wraps:
+            self._wrap(cursor, *wraps[key])
+        elif key == "link":
+            self._link(cursor)
+        else:
+            self._prefix_lines(cursor, prefixes[key])
+        cursor.endEditBlock()
+        self.body.setTextCursor(cursor)
+        self.body.setFocus()
+
+    @staticmethod
+    def _wrap(cursor: QTextCursor, before: str, after: str) -> None:
+        text = cursor.selectedText()
+        cursor.insertText(f"{before}{text}{after}")
+        if not text:
+            cursor.movePosition(QTextCursor.MoveOperation.Left, n=len(after))
+
+    @staticmethod
+    def _link(cursor: QTextCursor) -> None:
+        text = cursor.selectedText() or "link text"
+        url = "https://"
+        cursor.insertText(f"[{text}]({url})")
+        cursor.movePosition(QTextCursor.MoveOperation.Left, n=1)
+        cursor.movePosition(
+            QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, len(url)
+        )
+
+    @staticmethod
+    def _prefix_lines(cursor: QTextCursor, prefix: str) -> None:
+        doc = cursor.document()
+        first = doc.findBlock(cursor.selectionStart())
+        last = doc.findBlock(cursor.selectionEnd())
+        block = first
+        n = 1
+        while block.isValid():
+            line = QTextCursor(block)
+            line.movePosition(QTextCursor.MoveOperation.StartOfBlock)
+            if prefix == "1. ":
+                line.insertText(f"{n}. ")
+                n += 1
+            elif block.text().startswith(prefix):
+                line.movePosition(
+                    QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.KeepAnchor, len(prefix)
+                )
+                line.removeSelectedText()  # applying it twice takes it off again
+            else:
+                line.insertText(prefix)
+            if block == last:
+                break
+            block = block.next()

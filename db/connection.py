@@ -10,7 +10,13 @@ from pathlib import Path
 import sqlite_utils
 
 from db import migrations
-from db.errors import DamagedWorkspace, NewerWorkspace, NotAWorkspace, WorkspaceMissing
+from db.errors import (
+    DamagedWorkspace,
+    MigrationFailed,
+    NewerWorkspace,
+    NotAWorkspace,
+    WorkspaceMissing,
+)
 
 # "CNEW" — written in the SQLite header so a workspace is recognisable without reading tables.
 APPLICATION_ID = 0x434E4557
@@ -32,6 +38,20 @@ def connect(path: str | os.PathLike) -> sqlite_utils.Database:
     return db
 
 
+def _shorter_than_header_says(path: Path, header: bytes) -> bool:
+    """True when the file ends before the last page its header records (a cut-off copy)."""
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512:
+        return False  # not a size SQLite writes; let SQLite itself report the damage
+    size = path.stat().st_size
+    if size % page_size:
+        return True
+    page_count = int.from_bytes(header[28:32], "big")
+    # The page count is only trustworthy when its "valid for" counter matches the change counter.
+    return header[24:28] == header[92:96] and size < page_count * page_size
+
+
 def _probe(path: Path) -> tuple[int, list[str]]:
     """Read identity and applied migrations without writing a byte. Returns (app id, names)."""
     try:
@@ -45,9 +65,13 @@ def _probe(path: Path) -> tuple[int, list[str]]:
         raise NotAWorkspace(f"{path} is empty; it is not a CNE Workbench workspace.")
     if not header.startswith(SQLITE_MAGIC):
         raise NotAWorkspace(f"{path} is not a CNE Workbench workspace (it is not a database file).")
-    if len(header) < 100:
+    if len(header) < 100 or _shorter_than_header_says(path, header):
         raise DamagedWorkspace(f"{path} is damaged: the file is truncated.")
     uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+    if not path.with_name(path.name + "-wal").exists():
+        # Without a WAL to replay, read the file as immutable: a plain read-only open of a
+        # WAL-mode file would leave new -wal/-shm files beside a file we may be refusing.
+        uri += "&immutable=1"
     try:
         conn = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
@@ -99,7 +123,14 @@ def open_workspace_db(path: str | os.PathLike) -> tuple[sqlite_utils.Database, s
     try:
         if len(applied) < len(known):
             backup_path = backup_before_migration(db, path, len(applied))
-            migrate(db)
+            try:
+                migrate(db)
+            except Exception as exc:
+                raise MigrationFailed(
+                    f"{path} could not be upgraded from schema version {len(applied)} to "
+                    f"{len(known)} ({exc}); the file is unchanged and a copy is at "
+                    f"{backup_path}."
+                ) from exc
         db.execute("PRAGMA journal_mode=WAL")
     except BaseException:
         db.close()

@@ -19,3 +19,7 @@ class NewerWorkspace(StoreError):
 
 class WorkspaceMissing(StoreError):
     pass
+
+
+class MigrationFailed(StoreError):
+    pass

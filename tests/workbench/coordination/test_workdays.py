@@ -1,0 +1,44 @@
+"""Suspense dates count workdays: weekends and federal holidays are skipped."""
+
+import datetime as dt
+
+from workbench.coordination.workdays import (
+    add_workdays,
+    federal_holidays,
+    is_workday,
+    workdays_between,
+)
+
+
+def test_ten_workdays_skip_weekends_and_thanksgiving():
+    # Friday 20 Nov 2026 + 10 workdays: Thanksgiving (26th) and two weekends skipped.
+    assert add_workdays(dt.date(2026, 11, 20), 10) == dt.date(2026, 12, 7)
+
+
+def test_friday_plus_one_is_monday():
+    assert add_workdays(dt.date(2026, 11, 6), 1) == dt.date(2026, 11, 9)
+
+
+def test_holiday_on_saturday_is_observed_friday():
+    # 4 July 2026 is a Saturday; the holiday is observed on Friday 3 July.
+    assert dt.date(2026, 7, 3) in federal_holidays(2026)
+    assert not is_workday(dt.date(2026, 7, 3))
+
+
+def test_new_year_on_saturday_observed_on_december_31():
+    # 1 January 2028 is a Saturday: observed Friday 31 December 2027.
+    assert not is_workday(dt.date(2027, 12, 31))
+
+
+def test_monday_holidays():
+    holidays = federal_holidays(2026)
+    assert dt.date(2026, 1, 19) in holidays  # MLK Day, third Monday of January
+    assert dt.date(2026, 5, 25) in holidays  # Memorial Day, last Monday of May
+    assert dt.date(2026, 9, 7) in holidays  # Labor Day
+
+
+def test_workdays_between_counts_and_signs():
+    start = dt.date(2026, 11, 20)
+    end = add_workdays(start, 10)
+    assert workdays_between(start, end) == 10
+    assert workdays_between(end, start) == -10

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench import directory, documents, revisions, sections
+from workbench.coordination import demo_state
 from workbench.errors import WorkbenchError
 from workbench.markdown_sections import nest, split_sections
 from workbench.workspace import Workspace
@@ -174,6 +175,7 @@ def build_demo(ws) -> dict[str, int]:
         _load_directory(ws)
         ids = {spec.key: _add_document(ws, spec) for spec in demo_documents()}
         _revise(ws, ids[REVISED_DOCUMENT])
+        demo_state.seed(ws, ids)
     return ids
 
 

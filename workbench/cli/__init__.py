@@ -79,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     except FileExistsError as exc:
         print(f"workbench: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:
+        sys.stderr.close()
+        return EXIT_OK
     except OSError as exc:
         print(
             f"workbench: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr

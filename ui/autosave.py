@@ -7,6 +7,7 @@ that comes back to a section shows the pending text rather than the stored one.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -74,10 +75,15 @@ class Autosave(QObject):
             self._submit(edit)
         self._update_state()
 
-    def flush_sync(self, timeout: float = 10.0) -> bool:
-        """Write everything and wait; True when nothing typed remains unsaved."""
-        self.flush_now()
-        self.ops.flush(timeout)
+    def flush_sync(self, timeout: float = 10.0, attempts: int = 3) -> bool:
+        """Write everything and wait, trying a failed write again; True when nothing typed
+        remains unsaved."""
+        deadline = time.monotonic() + timeout
+        for _ in range(attempts):
+            self.flush_now()
+            self.ops.flush(max(0.0, deadline - time.monotonic()))
+            if not self.dirty or time.monotonic() >= deadline:
+                break
         return not self.dirty
 
     # -- internals ---------------------------------------------------------------------------

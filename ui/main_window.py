@@ -326,6 +326,9 @@ class MainWindow(QMainWindow):
         s.setValue("window/textSplit", self.editor.text_split.saveState())
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if self._closing:
+            event.accept()
+            return
         if not self.autosave.flush_sync(timeout=10.0):
             if not messages.confirm(
                 self,

@@ -169,20 +169,24 @@ class Navigator(QTreeWidget):
     def dropEvent(self, event) -> None:  # noqa: N802 (Qt override)
         dragged = self.current_section_id()
         target = self.itemAt(event.position().toPoint())
-        dest = (
-            self.drop_destination(dragged, target, self.dropIndicatorPosition())
-            if dragged is not None and event.source() is self
-            else None
-        )
+        position = self.dropIndicatorPosition()
         # The tree never rearranges itself: it redraws from the store after the move.
         event.setDropAction(Qt.DropAction.IgnoreAction)
         event.accept()
         self.stopAutoScroll()
         self.setState(QAbstractItemView.State.NoState)
         self.viewport().update()
-        if dest is not None:
-            parent, index = dest
-            self.move_requested.emit(dragged, parent, -1 if index is None else index)
+        if dragged is not None and event.source() is self:
+            self.handle_drop(dragged, target, position)
+
+    def handle_drop(self, section_id: int, target: QTreeWidgetItem | None, position) -> bool:
+        """Ask for the move a drop of `section_id` at `target`/`position` means."""
+        dest = self.drop_destination(section_id, target, position)
+        if dest is None:
+            return False
+        parent, index = dest
+        self.move_requested.emit(section_id, parent, -1 if index is None else index)
+        return True
 
     # -- context menu ------------------------------------------------------------------------
     def _context_menu(self, pos: QPoint) -> None:

@@ -134,6 +134,10 @@ class OutlineActions(QObject):
             return
         sid = self.nav.current_section_id()
         parent, index = (None, None)
+        if sid is not None and kind == "tenet":
+            # Tenets are the top level of a doctrine: after the current top-level branch.
+            while (up := sections.location(self.ws, sid)[0]) is not None:
+                sid = up
         if sid is not None:
             parent, at = sections.location(self.ws, sid)
             index = at + 1

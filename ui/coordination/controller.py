@@ -1,0 +1,508 @@
+"""The coordination controller: the actions (QActions and methods) behind every panel.
+
+Views lay out and report what the user selected; this acts. Every write runs through the
+operations helper on the worker thread; panels re-read when `changed` fires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QPlainTextEdit, QWidget
+
+from ui import messages
+from ui.coordination import dialogs
+from workbench import directory, documents, sections
+from workbench.coordination import comments as cm
+from workbench.coordination import gate, positions, publication, reviews
+from workbench.coordination import requests as rq
+from workbench.errors import NotFound
+from workbench.undo import UndoStack
+
+SHORTCUTS = {
+    "add_comment": "Ctrl+Alt+M",
+    "adjudicate": "Ctrl+Alt+J",
+    "publish": "Ctrl+Alt+P",
+}
+
+
+class CoordinationController(QObject):
+    """Holds the current document, section, comment and request; runs the user's actions."""
+
+    changed = Signal()  # the workspace changed (or the context did): views re-read
+    document_changed = Signal(int)  # 0: none
+    section_changed = Signal(int)  # 0: none
+    comment_focus = Signal(int)  # show and select this comment
+    request_focus = Signal(int)  # show and select this request
+    section_focus = Signal(int)  # go to this section in the outline
+    notice = Signal(str)  # a short confirmation for the status bar
+
+    def __init__(
+        self,
+        ws,
+        ops,
+        parent_widget: QWidget | None = None,
+        *,
+        perform_command: Callable | None = None,
+        editor: Callable[[], QPlainTextEdit | None] | None = None,
+        flush_typing: Callable[[], None] | None = None,
+    ):
+        super().__init__(parent_widget)
+        self.ws, self.ops, self.parent_widget = ws, ops, parent_widget
+        self.undo_stack = UndoStack()
+        # The main window's undo stack when installed; else our own, so undo still works.
+        self._perform = perform_command or (lambda cmd: self.ops.run(self.undo_stack.perform, cmd))
+        self.editor = editor or (lambda: None)
+        self.flush_typing = flush_typing or (lambda: None)
+        self.document_id: int | None = None
+        self.section_id: int | None = None
+        self.comment_id: int | None = None
+        self.request_id: int | None = None
+        self.actions: dict[str, QAction] = {}
+        for key, text, fn in [
+            ("add_comment", "Add &Comment…", self.add_comment),
+            ("adjudicate", "&Adjudicate Comment…", self.adjudicate),
+            ("apply_wording", "Accept and Apply &Wording", self.accept_and_apply),
+            ("reply", "Re&ply to Comment…", self.reply),
+            ("changes_since", "Show Changes &Since Comment…", self.show_changes_since),
+            ("route", "&Route for Coordination", self.route),
+            ("new_request", "&New Review Request…", self.new_request),
+            ("withdraw_request", "&Withdraw Review Request…", self.withdraw_request),
+            ("record_position", "Record &Position…", self.record_position),
+            ("withdraw_nc", "Withdraw &Non-concurrence…", self.withdraw_nonconcurrence),
+            ("override", "&Override Non-concurrence (Director)…", self.override),
+            ("waive", "Wai&ve Review (Director)…", self.waive),
+            ("publish", "P&ublish (Director)…", self.publish),
+            ("export_crm", "&Export CRM as CSV…", self.export_crm),
+        ]:
+            action = QAction(text, self)
+            action.setObjectName(key)
+            if key in SHORTCUTS:
+                action.setShortcut(QKeySequence(SHORTCUTS[key]))
+                action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _=False, f=fn: f())
+            self.actions[key] = action
+        self.update_enabled()
+
+    # -- context -----------------------------------------------------------------------------
+    def set_document(self, document_id: int | None) -> None:
+        document_id = document_id or None
+        if document_id != self.document_id:
+            self.document_id = document_id
+            self.comment_id = self.request_id = None
+            self.document_changed.emit(document_id or 0)
+        self.update_enabled()
+
+    def set_section(self, section_id: int | None) -> None:
+        section_id = section_id or None
+        if section_id is not None and self.document_id is None:
+            try:
+                self.set_document(sections.section(self.ws, section_id).document_id)
+            except NotFound:
+                section_id = None
+        self.section_id = section_id
+        self.section_changed.emit(section_id or 0)
+        self.update_enabled()
+
+    def set_comment(self, comment_id: int | None) -> None:
+        self.comment_id = comment_id or None
+        self.update_enabled()
+
+    def set_request(self, request_id: int | None) -> None:
+        self.request_id = request_id or None
+        self.update_enabled()
+
+    def refresh(self) -> None:
+        """The workspace changed: drop what is gone, then let the views re-read."""
+        if self.document_id is not None:
+            try:
+                documents.document(self.ws, self.document_id)
+            except NotFound:
+                self.set_document(None)
+        self.update_enabled()
+        self.changed.emit()
+
+    def current_comment(self):
+        if self.comment_id is None:
+            return None
+        try:
+            return cm.comment(self.ws, self.comment_id)
+        except NotFound:
+            return None
+
+    def update_enabled(self) -> None:
+        has_doc = self.document_id is not None
+        c = self.current_comment()
+        enabled = {
+            "add_comment": self.section_id is not None,
+            "adjudicate": c is not None,
+            "apply_wording": c is not None
+            and bool(c.proposed_wording)
+            and not c.wording_applied_at,
+            "reply": c is not None,
+            "changes_since": c is not None and c.on_earlier_revision,
+            "route": has_doc,
+            "new_request": has_doc,
+            "withdraw_request": self.request_id is not None,
+            "record_position": has_doc,
+            "withdraw_nc": has_doc,
+            "override": has_doc,
+            "waive": has_doc,
+            "publish": has_doc,
+            "export_crm": has_doc,
+        }
+        for key, on in enabled.items():
+            self.actions[key].setEnabled(on)
+
+    # -- directory helpers -------------------------------------------------------------------
+    def director_name(self) -> str:
+        found = directory.people(self.ws, role="director")
+        return found[0].name if found else ""
+
+    def reviewer_organizations(self):
+        return [o for o in directory.organizations(self.ws) if o.kind != "cne"]
+
+    def liaisons(self) -> dict[str, tuple[str, str]]:
+        out = {}
+        for p in directory.people(self.ws, role="liaison"):
+            if p.organization_code:
+                out.setdefault(p.organization_code, (p.name, p.title))
+        return out
+
+    def selected_passage(self) -> str:
+        edit = self.editor()
+        if edit is None:
+            return ""
+        # QTextCursor uses U+2029 for line breaks inside a selection.
+        return edit.textCursor().selectedText().replace("\u2029", "\n").strip()
+
+    def _parent(self) -> QWidget | None:
+        return self.parent_widget
+
+    def _run(self, fn, *args, done: str = "", busy: str = "", on_done=None, **kwargs) -> None:
+        def finished(result):
+            if done:
+                self.notice.emit(done)
+            if on_done is not None:
+                on_done(result)
+
+        self.ops.run(fn, *args, on_done=finished, busy=busy, **kwargs)
+
+    # -- comments ----------------------------------------------------------------------------
+    def add_comment(self, values: dict | None = None) -> None:
+        if self.section_id is None or self.document_id is None:
+            return
+        if values is None:
+            sec = sections.section(self.ws, self.section_id)
+            values = dialogs.AddCommentDialog.get_comment(
+                self._parent(),
+                self.reviewer_organizations(),
+                section_label=f"{sec.number} {sec.heading}".strip(),
+                quoted_passage=self.selected_passage(),
+                today=self.ws.today(),
+                reviewers=self.liaisons(),
+                requests=rq.list_requests(self.ws, self.document_id),
+            )
+        if values is None:
+            return
+        values = dict(values)
+        self._run(
+            cm.add_comment,
+            self.document_id,
+            section_id=self.section_id,
+            done="Comment added",
+            on_done=lambda cid: self.comment_focus.emit(cid),
+            **values,
+        )
+
+    def adjudicate(self, values: tuple[str, str] | None = None) -> None:
+        c = self.current_comment()
+        if c is None:
+            return
+        if values is None:
+            values = dialogs.AdjudicateDialog.get_disposition(self._parent(), c)
+        if values is None:
+            return
+        disposition, rationale = values
+        self._run(
+            cm.adjudicate_comment,
+            c.id,
+            disposition,
+            rationale,
+            done=f"Comment {c.item_no}: {cm.DISPOSITIONS[disposition]}",
+        )
+
+    def accept_and_apply(self) -> None:
+        """Accept the comment and put its wording in the text, as one undoable step."""
+        c = self.current_comment()
+        if c is None or not c.proposed_wording:
+            return
+        self.flush_typing()
+        self._perform(cm.AcceptAndApplyWording(c.id))
+
+    def reply(self, text: str | None = None) -> None:
+        c = self.current_comment()
+        if c is None:
+            return
+        if text is None:
+            text = dialogs.ReplyDialog.get_reply(self._parent(), c)
+        if text:
+            self._run(cm.add_reply, c.id, text, done=f"Replied to comment {c.item_no}")
+
+    def show_changes_since(self) -> dialogs.ChangesSinceDialog | None:
+        c = self.current_comment()
+        if c is None:
+            return None
+        self.flush_typing()
+        dialog = dialogs.ChangesSinceDialog(
+            self._parent(), c, cm.changes_since_comment(self.ws, c.id)
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    # -- requests and positions --------------------------------------------------------------
+    def route(self) -> None:
+        if self.document_id is None:
+            return
+        self.flush_typing()
+
+        def routed(ids):
+            n = len(ids)
+            self.notice.emit(
+                f"Routed: {n} review request{'s' * (n != 1)} sent"
+                if n
+                else "Nothing to route: every review is current, waived or out"
+            )
+
+        self._run(rq.route_document, self.document_id, busy="Routing…", on_done=routed)
+
+    def new_request(self, values: dict | None = None) -> None:
+        if self.document_id is None:
+            return
+        if values is None:
+            values = dialogs.NewRequestDialog.get_request(
+                self._parent(),
+                self.reviewer_organizations(),
+                sections.outline(self.ws, self.document_id),
+                today=self.ws.today(),
+            )
+        if values is None:
+            return
+        values = dict(values)
+        self.flush_typing()
+        self._run(
+            rq.create_request,
+            self.document_id,
+            values.pop("org_code"),
+            done="Review request created",
+            on_done=lambda rid: self.request_focus.emit(rid),
+            **values,
+        )
+
+    def withdraw_request(self, reason: str | None = None) -> None:
+        if self.request_id is None:
+            return
+        req = rq.request(self.ws, self.request_id)
+        if reason is None:
+            reason = dialogs.ReasonDialog.get_reason(
+                self._parent(),
+                "Withdraw review request",
+                f"Withdraw request {req.id} to {req.organization} (due {req.suspense_date}).",
+                ok="Withdraw request",
+            )
+        if reason:
+            self._run(rq.withdraw_request, req.id, reason, done=f"Request {req.id} withdrawn")
+
+    def record_position(self, values: dict | None = None, organization: str | None = None) -> None:
+        if self.document_id is None:
+            return
+        if values is None:
+            dialog_kwargs = {
+                "today": self.ws.today(),
+                "reviewers": self.liaisons(),
+                "requests": rq.list_requests(self.ws, self.document_id),
+            }
+            dialog = dialogs.RecordPositionDialog(
+                self._parent(), self.reviewer_organizations(), **dialog_kwargs
+            )
+            if organization:
+                dialog.set_organization(organization)
+            values = dialog.values() if dialog.exec() == dialog.DialogCode.Accepted else None
+            dialog.deleteLater()
+        if values is None:
+            return
+        values = dict(values)
+        self.flush_typing()
+        self._run(
+            positions.record_position,
+            self.document_id,
+            values.pop("organization_code"),
+            values.pop("position"),
+            done="Position recorded",
+            **values,
+        )
+
+    def _standing(self, organization: str | None) -> str | None:
+        standing = [
+            n.organization for n in positions.nonconcurrences(self.ws, self.document_id) if n.stands
+        ]
+        if organization in standing:
+            return organization
+        if organization is None and len(standing) == 1:
+            return standing[0]
+        if not standing:
+            messages.info(
+                self._parent(), "No non-concurrence", "No organization non-concurs right now."
+            )
+        elif organization is None:
+            messages.info(
+                self._parent(),
+                "Choose the organization",
+                "Select the organization in the coordination view first "
+                f"({', '.join(standing)} non-concur).",
+            )
+        else:
+            messages.info(
+                self._parent(),
+                "No non-concurrence",
+                f"{organization} has no standing non-concurrence on this document.",
+            )
+        return None
+
+    def withdraw_nonconcurrence(
+        self, organization: str | None = None, values: dict | None = None
+    ) -> None:
+        if self.document_id is None:
+            return
+        org = organization if values is not None else self._standing(organization)
+        if org is None:
+            return
+        if values is None:
+            name, title = self.liaisons().get(org, ("", ""))
+            values = dialogs.WithdrawNonConcurrenceDialog.get_withdrawal(
+                self._parent(), org, by_name=name, by_title=title
+            )
+        if values is None:
+            return
+        self._run(
+            positions.withdraw_nonconcurrence,
+            self.document_id,
+            org,
+            done=f"{org}'s non-concurrence withdrawn",
+            **values,
+        )
+
+    def override(self, organization: str | None = None, values: dict | None = None) -> None:
+        if self.document_id is None:
+            return
+        org = organization if values is not None else self._standing(organization)
+        if org is None:
+            return
+        if values is None:
+            values = dialogs.OverrideDialog.get_override(
+                self._parent(), org, director=self.director_name()
+            )
+        if values is None:
+            return
+        self._run(
+            positions.override_nonconcurrence,
+            self.document_id,
+            org,
+            done=f"{org}'s non-concurrence overridden",
+            **values,
+        )
+
+    # -- gate, waivers, publication ----------------------------------------------------------
+    def outstanding_reviews(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for s in reviews.review_states(self.ws, self.document_id):
+            if s.state in ("none", "stale", "pending"):
+                out.setdefault(s.organization, []).append(s.section_id)
+        return out
+
+    def waive(
+        self,
+        values: dict | None = None,
+        *,
+        organization: str | None = None,
+        section_id: int | None = None,
+    ) -> None:
+        if self.document_id is None:
+            return
+        if values is None:
+            outstanding = self.outstanding_reviews()
+            if not outstanding:
+                messages.info(
+                    self._parent(), "Waive review", "No review is outstanding on this document."
+                )
+                return
+            values = dialogs.WaiveDialog.get_waiver(
+                self._parent(),
+                outstanding,
+                director=self.director_name(),
+                numbers=sections.section_numbers(self.ws, self.document_id),
+                organization=organization,
+                section_id=section_id,
+            )
+        if values is None:
+            return
+        values = dict(values)
+        self._run(
+            reviews.waive_review,
+            self.document_id,
+            values.pop("organization_code"),
+            done="Review waived",
+            **values,
+        )
+
+    def publish(self, by_name: str | None = None) -> None:
+        if self.document_id is None:
+            return
+        self.flush_typing()
+        doc = documents.document(self.ws, self.document_id)
+        report = gate.publication_blockers(self.ws, self.document_id)
+        if not report.publishable:
+            listed = "\n".join(f"• {b.message}" for b in report.blockers)
+            messages.error(
+                self._parent(),
+                "Cannot publish yet",
+                f"{doc.title} cannot be published yet:\n\n{listed}",
+            )
+            return
+        if by_name is None:
+            by_name = dialogs.PublishDialog.get_publisher(
+                self._parent(), doc.title, doc.version, report, director=self.director_name()
+            )
+        if not by_name:
+            return
+        self._run(
+            publication.publish,
+            self.document_id,
+            by_name=by_name,
+            busy="Publishing…",
+            done=f"Published {doc.title}, version {doc.version}",
+        )
+
+    def export_crm(self, path: str | None = None) -> None:
+        if self.document_id is None:
+            return
+        doc = documents.document(self.ws, self.document_id)
+        if path is None:
+            suggested = "".join(ch if ch.isalnum() else "-" for ch in doc.title)[:60]
+            path, _ = QFileDialog.getSaveFileName(
+                self._parent(), "Export CRM", f"{suggested}-CRM.csv", "CSV files (*.csv)"
+            )
+        if not path:
+            return
+        # Reads stay on the UI thread; only the file write is ours to do here.
+        text = publication.crm_csv(self.ws, self.document_id)
+        try:
+            Path(path).write_text(text, encoding="utf-8-sig", newline="")
+        except OSError as exc:
+            messages.error(self._parent(), "Export CRM", f"Could not write {path}: {exc}")
+            return
+        self.notice.emit(f"CRM exported to {path}")

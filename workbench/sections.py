@@ -260,6 +260,10 @@ def move_section(ws, section_id: int, parent_id: int | None, index: int | None) 
     if parent_id is not None and parent_id in _descendant_ids(ws, section_id):
         raise RuleViolation("A section cannot be moved inside itself.")
     old_parent, old_index = location(ws, section_id)
+    if parent_id == old_parent:
+        others = len(_sibling_ids(ws, doc_id, parent_id, exclude=section_id))
+        if (others if index is None else max(0, min(index, others))) == old_index:
+            return  # already there: a published document must not gain a new version
     prepare_for_edit(ws, doc_id)
     if old_parent != parent_id:
         # Close the gap in the old sibling list before joining the new one.
@@ -314,11 +318,12 @@ def delete_section(ws, section_id: int) -> str:
     batch = uuid.uuid4().hex
     ids = [i for i in _descendant_ids(ws, section_id)]
     now = ws.now()
-    ws.db.conn.executemany(
+    # Descendants deleted earlier keep their own batch, so they are not counted here.
+    count = ws.db.conn.executemany(
         "UPDATE sections SET deleted_at = ?, deletion_batch = ? WHERE id = ? "
         "AND deleted_at IS NULL",
         [(now, batch, i) for i in ids],
-    )
+    ).rowcount
     remaining = _sibling_ids(ws, doc_id, parent)
     ws.db.conn.executemany(
         "UPDATE sections SET position = ? WHERE id = ?",
@@ -334,7 +339,7 @@ def delete_section(ws, section_id: int) -> str:
         index=index,
         batch=batch,
         heading=row["heading"],
-        count=len(ids),
+        count=count,
     )
     return batch
 
@@ -406,20 +411,27 @@ def _write_equities(ws, section_id: int, org_ids: list[int]) -> None:
 def set_equities(ws, section_id: int, codes) -> None:
     row = _row(ws, section_id)
     new_ids = organization_ids(ws, codes)
+    old_ids = {
+        r["organization_id"]
+        for r in ws.db.query(
+            "SELECT organization_id FROM section_equities WHERE section_id = ?", [section_id]
+        )
+    }
+    if old_ids == set(new_ids):
+        return
     old = section(ws, section_id).equities
     prepare_for_edit(ws, row["document_id"])
     _write_equities(ws, section_id, new_ids)
     new = section(ws, section_id).equities
-    if set(old) != set(new):
-        audit.record(
-            ws,
-            "section.equities",
-            "section",
-            section_id,
-            document_id=row["document_id"],
-            old=list(old),
-            new=list(new),
-        )
+    audit.record(
+        ws,
+        "section.equities",
+        "section",
+        section_id,
+        document_id=row["document_id"],
+        old=list(old),
+        new=list(new),
+    )
 
 
 @use_case

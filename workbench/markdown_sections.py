@@ -9,6 +9,7 @@ from markdown_it import MarkdownIt
 
 # A trailing attribute block on a heading, e.g. "## Maritime {kind=tenet equities=USCG,CBP}".
 _ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
+_NEWLINES = re.compile(r"\r\n?")
 
 
 @dataclass
@@ -30,7 +31,10 @@ def _parse_attrs(text: str) -> dict[str, str]:
 
 def split_sections(text: str) -> tuple[str, list[ParsedSection]]:
     """(text before the first heading, sections in order with their heading levels)."""
-    lines = text.splitlines()
+    # Split lines exactly as markdown-it does: str.splitlines() also breaks on form feeds and
+    # U+2028 (common in text pasted from Word), which would shift every line number after them.
+    text = _NEWLINES.sub("\n", text)
+    lines = text.split("\n")
     tokens = MarkdownIt("commonmark").parse(text)
     heads = []
     for i, tok in enumerate(tokens):
@@ -45,7 +49,7 @@ def split_sections(text: str) -> tuple[str, list[ParsedSection]]:
         body = "\n".join(lines[end:next_start]).strip("\n")
         attrs = {}
         m = _ATTRS.search(inline)
-        if m:
+        if m and "=" in m.group(1):  # "Budget {FY2026}" is a heading, not attributes
             attrs = _parse_attrs(m.group(1))
             inline = inline[: m.start()]
         sections.append(ParsedSection(level, inline.strip(), body.strip(), attrs))

@@ -1,0 +1,71 @@
+"""The section editor: Markdown preview (user markup stays text) and the formatting toolbar."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QTextCursor
+
+from ui import markdown_render
+from ui.navigator import SECTION
+from workbench import sections
+
+
+def open_section(ws, doc_id, window, **kwargs):
+    sid = sections.add_section(ws, doc_id, **kwargs)
+    window.navigator.reload()
+    window.navigator.select(SECTION, sid)
+    return sid
+
+
+def test_preview_renders_markdown_and_shows_typed_tags_literally(qtbot, ws, doc_id, window):
+    open_section(ws, doc_id, window, heading="Threat")
+    qtbot.keyClicks(
+        window.editor.body, "Cartels use **semi-submersibles** <script>alert(1)</script> <b>x</b>"
+    )
+    preview = window.editor.preview
+    qtbot.waitUntil(lambda: "semi-submersibles" in preview.toPlainText(), timeout=2000)
+    text = preview.toPlainText()
+    assert "**" not in text  # the emphasis was rendered, not shown as source
+    assert "<script>alert(1)</script>" in text
+    assert "<b>x</b>" in text
+    cursor = preview.document().find("semi-submersibles")
+    assert cursor.charFormat().fontWeight() >= 600
+    tag = preview.document().find("<b>x</b>")
+    assert tag.charFormat().fontWeight() < 600
+    html = markdown_render.render("<script>alert(1)</script> [x](javascript:alert(1))")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert 'href="javascript' not in html
+
+
+def test_lists_quotes_and_headings_render(qtbot, ws, doc_id, window):
+    open_section(ws, doc_id, window, body="## Goals\n\n- one\n- two\n\n> quoted\n\n1. first")
+    html = markdown_render.render(window.editor.body.toPlainText())
+    assert "<h2>Goals</h2>" in html
+    assert "<ul>" in html and "<li>one</li>" in html
+    assert "<blockquote>" in html and "<ol>" in html
+    assert "Goals" in window.editor.preview.toPlainText()
+
+
+def test_toolbar_wraps_selection_and_prefixes_lines(qtbot, ws, doc_id, window):
+    sid = open_section(ws, doc_id, window, heading="Interdiction")
+    body = window.editor.body
+    qtbot.keyClicks(body, "stop the flow")
+    cursor = body.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.StartOfBlock)
+    cursor.movePosition(QTextCursor.MoveOperation.EndOfWord, QTextCursor.MoveMode.KeepAnchor)
+    body.setTextCursor(cursor)
+    window.editor.format_actions["bold"].trigger()
+    assert body.toPlainText() == "**stop** the flow"
+    window.editor.format_actions["bullet"].trigger()
+    assert body.toPlainText() == "- **stop** the flow"
+    window.editor.format_actions["bullet"].trigger()  # a second time takes it off
+    assert body.toPlainText() == "**stop** the flow"
+    window.editor.format_actions["quote"].trigger()
+    assert body.toPlainText() == "> **stop** the flow"
+    body.moveCursor(QTextCursor.MoveOperation.End)
+    window.editor.format_actions["link"].trigger()
+    assert body.toPlainText().endswith("[link text](https://)")
+    assert body.textCursor().selectedText() == "https://"
+    body.undo()  # one formatting step is one undo step
+    assert body.toPlainText() == "> **stop** the flow"
+    assert window.autosave.flush_sync()
+    assert sections.section(ws, sid).body == "> **stop** the flow"

@@ -304,3 +304,235 @@ CREATE TABLE publications (
 )
 """,
     )
+
+
+# -- m005_search: full-text search, the study/contract registry, deconfliction consultations --
+_FTS_OPTIONS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'"
+
+
+@MIGRATIONS(name="m005_search")
+def m005_search(db: sqlite_utils.Database) -> None:
+    # External-content FTS5 over views of the live rows, so the index never stores a second
+    # copy of the text and 'rebuild' (the backfill for older workspaces) sees only live rows.
+    _script(
+        db,
+        f"""
+CREATE TABLE studies (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL CHECK (trim(title) != ''),
+    kind TEXT NOT NULL DEFAULT 'study' CHECK (kind IN ('study', 'contract')),
+    organization_id INTEGER NOT NULL REFERENCES organizations(id) ON DELETE RESTRICT,
+    office TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'planned'
+        CHECK (status IN ('planned', 'underway', 'completed', 'cancelled')),
+    year INTEGER,
+    abstract TEXT NOT NULL DEFAULT '',
+    contact TEXT NOT NULL DEFAULT '',
+    amount INTEGER,
+    document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+)
+;;
+CREATE INDEX studies_organization ON studies (organization_id)
+;;
+CREATE TABLE consultations (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+    study_id INTEGER REFERENCES studies(id) ON DELETE CASCADE,
+    related_study_id INTEGER REFERENCES studies(id) ON DELETE SET NULL,
+    related_document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,
+    consulted INTEGER NOT NULL CHECK (consulted IN (0, 1)),
+    whom TEXT NOT NULL DEFAULT '',
+    organization_id INTEGER REFERENCES organizations(id) ON DELETE RESTRICT,
+    consulted_on TEXT,
+    outcome TEXT NOT NULL CHECK (trim(outcome) != ''),
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    CHECK (document_id IS NOT NULL OR study_id IS NOT NULL),
+    CHECK (consulted = 0 OR trim(whom) != '')
+)
+;;
+CREATE INDEX consultations_document ON consultations (document_id)
+;;
+CREATE TABLE published_sections (
+    id INTEGER PRIMARY KEY,
+    publication_id INTEGER NOT NULL REFERENCES publications(id) ON DELETE CASCADE,
+    document_id INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    section_id INTEGER,
+    number TEXT NOT NULL DEFAULT '',
+    heading TEXT NOT NULL DEFAULT '',
+    body TEXT NOT NULL DEFAULT ''
+)
+;;
+CREATE INDEX published_sections_publication ON published_sections (publication_id)
+;;
+CREATE INDEX audit_log_entity ON audit_log (entity, entity_id)
+;;
+CREATE INDEX comments_document_open ON comments (document_id, disposition, type)
+;;
+CREATE VIEW search_documents_src AS
+    SELECT id, title FROM documents WHERE deleted_at IS NULL
+;;
+CREATE VIEW search_sections_src AS
+    SELECT id, heading, body FROM sections WHERE deleted_at IS NULL
+;;
+CREATE VIEW search_comments_src AS
+    SELECT id, comment, rationale, proposed_wording, quoted_passage FROM comments
+    WHERE superseded_by_id IS NULL
+;;
+CREATE VIRTUAL TABLE documents_fts USING fts5(
+    title, content = 'search_documents_src', content_rowid = 'id', {_FTS_OPTIONS})
+;;
+CREATE VIRTUAL TABLE sections_fts USING fts5(
+    heading, body, content = 'search_sections_src', content_rowid = 'id', {_FTS_OPTIONS})
+;;
+CREATE VIRTUAL TABLE comments_fts USING fts5(
+    comment, rationale, proposed_wording, quoted_passage,
+    content = 'search_comments_src', content_rowid = 'id', {_FTS_OPTIONS})
+;;
+CREATE VIRTUAL TABLE studies_fts USING fts5(
+    title, abstract, office, contact, content = 'studies', content_rowid = 'id', {_FTS_OPTIONS})
+;;
+CREATE VIRTUAL TABLE published_fts USING fts5(
+    heading, body, content = 'published_sections', content_rowid = 'id', {_FTS_OPTIONS})
+;;
+INSERT INTO documents_fts (documents_fts, rank) VALUES ('rank', 'bm25(1.0)')
+;;
+INSERT INTO sections_fts (sections_fts, rank) VALUES ('rank', 'bm25(4.0, 1.0)')
+;;
+INSERT INTO comments_fts (comments_fts, rank) VALUES ('rank', 'bm25(1.0, 0.6, 0.6, 0.3)')
+;;
+INSERT INTO studies_fts (studies_fts, rank) VALUES ('rank', 'bm25(4.0, 1.0, 2.0, 0.5)')
+;;
+INSERT INTO published_fts (published_fts, rank) VALUES ('rank', 'bm25(4.0, 1.0)')
+;;
+CREATE TRIGGER documents_fts_ai AFTER INSERT ON documents WHEN new.deleted_at IS NULL
+BEGIN
+    INSERT INTO documents_fts (rowid, title) VALUES (new.id, new.title);
+END
+;;
+CREATE TRIGGER documents_fts_au AFTER UPDATE OF title, deleted_at ON documents
+BEGIN
+    INSERT INTO documents_fts (documents_fts, rowid, title)
+        SELECT 'delete', old.id, old.title WHERE old.deleted_at IS NULL;
+    INSERT INTO documents_fts (rowid, title)
+        SELECT new.id, new.title WHERE new.deleted_at IS NULL;
+END
+;;
+CREATE TRIGGER documents_fts_ad AFTER DELETE ON documents WHEN old.deleted_at IS NULL
+BEGIN
+    INSERT INTO documents_fts (documents_fts, rowid, title) VALUES ('delete', old.id, old.title);
+END
+;;
+CREATE TRIGGER sections_fts_ai AFTER INSERT ON sections WHEN new.deleted_at IS NULL
+BEGIN
+    INSERT INTO sections_fts (rowid, heading, body) VALUES (new.id, new.heading, new.body);
+END
+;;
+CREATE TRIGGER sections_fts_au AFTER UPDATE OF heading, body, deleted_at ON sections
+BEGIN
+    INSERT INTO sections_fts (sections_fts, rowid, heading, body)
+        SELECT 'delete', old.id, old.heading, old.body WHERE old.deleted_at IS NULL;
+    INSERT INTO sections_fts (rowid, heading, body)
+        SELECT new.id, new.heading, new.body WHERE new.deleted_at IS NULL;
+END
+;;
+CREATE TRIGGER sections_fts_ad AFTER DELETE ON sections WHEN old.deleted_at IS NULL
+BEGIN
+    INSERT INTO sections_fts (sections_fts, rowid, heading, body)
+        VALUES ('delete', old.id, old.heading, old.body);
+END
+;;
+CREATE TRIGGER comments_fts_ai AFTER INSERT ON comments WHEN new.superseded_by_id IS NULL
+BEGIN
+    INSERT INTO comments_fts (rowid, comment, rationale, proposed_wording, quoted_passage)
+        VALUES (new.id, new.comment, new.rationale, new.proposed_wording, new.quoted_passage);
+END
+;;
+CREATE TRIGGER comments_fts_au AFTER UPDATE OF
+    comment, rationale, proposed_wording, quoted_passage, superseded_by_id ON comments
+BEGIN
+    INSERT INTO comments_fts
+        (comments_fts, rowid, comment, rationale, proposed_wording, quoted_passage)
+        SELECT 'delete', old.id, old.comment, old.rationale, old.proposed_wording,
+            old.quoted_passage WHERE old.superseded_by_id IS NULL;
+    INSERT INTO comments_fts (rowid, comment, rationale, proposed_wording, quoted_passage)
+        SELECT new.id, new.comment, new.rationale, new.proposed_wording, new.quoted_passage
+        WHERE new.superseded_by_id IS NULL;
+END
+;;
+CREATE TRIGGER comments_fts_ad AFTER DELETE ON comments WHEN old.superseded_by_id IS NULL
+BEGIN
+    INSERT INTO comments_fts
+        (comments_fts, rowid, comment, rationale, proposed_wording, quoted_passage)
+        VALUES ('delete', old.id, old.comment, old.rationale, old.proposed_wording,
+            old.quoted_passage);
+END
+;;
+CREATE TRIGGER studies_fts_ai AFTER INSERT ON studies
+BEGIN
+    INSERT INTO studies_fts (rowid, title, abstract, office, contact)
+        VALUES (new.id, new.title, new.abstract, new.office, new.contact);
+END
+;;
+CREATE TRIGGER studies_fts_au AFTER UPDATE OF title, abstract, office, contact ON studies
+BEGIN
+    INSERT INTO studies_fts (studies_fts, rowid, title, abstract, office, contact)
+        VALUES ('delete', old.id, old.title, old.abstract, old.office, old.contact);
+    INSERT INTO studies_fts (rowid, title, abstract, office, contact)
+        VALUES (new.id, new.title, new.abstract, new.office, new.contact);
+END
+;;
+CREATE TRIGGER studies_fts_ad AFTER DELETE ON studies
+BEGIN
+    INSERT INTO studies_fts (studies_fts, rowid, title, abstract, office, contact)
+        VALUES ('delete', old.id, old.title, old.abstract, old.office, old.contact);
+END
+;;
+CREATE TRIGGER published_sections_fts_ai AFTER INSERT ON published_sections
+BEGIN
+    INSERT INTO published_fts (rowid, heading, body) VALUES (new.id, new.heading, new.body);
+END
+;;
+CREATE TRIGGER published_sections_fts_ad AFTER DELETE ON published_sections
+BEGIN
+    INSERT INTO published_fts (published_fts, rowid, heading, body)
+        VALUES ('delete', old.id, old.heading, old.body);
+END
+;;
+CREATE TRIGGER publications_search_ai AFTER INSERT ON publications
+BEGIN
+    INSERT INTO published_sections
+        (publication_id, document_id, version, section_id, number, heading, body)
+    SELECT new.id, new.document_id, new.version, json_extract(j.value, '$.section_id'),
+           coalesce(json_extract(j.value, '$.number'), ''),
+           coalesce(json_extract(j.value, '$.heading'), ''),
+           coalesce(json_extract(j.value, '$.body'), '')
+    FROM json_each(CASE WHEN json_valid(new.snapshot) THEN new.snapshot ELSE '{{}}' END,
+                   '$.sections') AS j;
+END
+;;
+INSERT INTO published_sections
+    (publication_id, document_id, version, section_id, number, heading, body)
+SELECT p.id, p.document_id, p.version, json_extract(j.value, '$.section_id'),
+       coalesce(json_extract(j.value, '$.number'), ''),
+       coalesce(json_extract(j.value, '$.heading'), ''),
+       coalesce(json_extract(j.value, '$.body'), '')
+FROM publications AS p,
+     json_each(CASE WHEN json_valid(p.snapshot) THEN p.snapshot ELSE '{{}}' END,
+               '$.sections') AS j
+ORDER BY p.id, j.key
+;;
+INSERT INTO documents_fts (documents_fts) VALUES ('rebuild')
+;;
+INSERT INTO sections_fts (sections_fts) VALUES ('rebuild')
+;;
+INSERT INTO comments_fts (comments_fts) VALUES ('rebuild')
+;;
+INSERT INTO studies_fts (studies_fts) VALUES ('rebuild')
+;;
+INSERT INTO published_fts (published_fts) VALUES ('rebuild')
+""",
+    )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QFileDialog, QPlainTextEdit, QToolButton, QWidget
 
 from ui import messages
 from ui.coordination import dialogs
@@ -61,24 +61,51 @@ class CoordinationController(QObject):
         self.section_id: int | None = None
         self.comment_id: int | None = None
         self.request_id: int | None = None
+        self.organization: str | None = None  # selected in the coordination view
         self.actions: dict[str, QAction] = {}
-        for key, text, fn in [
-            ("add_comment", "Add &Comment…", self.add_comment),
-            ("adjudicate", "&Adjudicate Comment…", self.adjudicate),
-            ("apply_wording", "Accept and Apply &Wording", self.accept_and_apply),
-            ("reply", "Re&ply to Comment…", self.reply),
-            ("changes_since", "Show Changes &Since Comment…", self.show_changes_since),
-            ("route", "&Route for Coordination", self.route),
-            ("new_request", "&New Review Request…", self.new_request),
-            ("withdraw_request", "&Withdraw Review Request…", self.withdraw_request),
-            ("record_position", "Record &Position…", self.record_position),
-            ("withdraw_nc", "Withdraw &Non-concurrence…", self.withdraw_nonconcurrence),
-            ("override", "&Override Non-concurrence (Director)…", self.override),
-            ("waive", "Wai&ve Review (Director)…", self.waive),
-            ("publish", "P&ublish (Director)…", self.publish),
-            ("export_crm", "&Export CRM as CSV…", self.export_crm),
+        for key, text, short, fn in [
+            ("add_comment", "Add &Comment…", "Add…", self.add_comment),
+            ("adjudicate", "&Adjudicate Comment…", "Adjudicate…", self.adjudicate),
+            (
+                "apply_wording",
+                "Accept and Apply &Wording",
+                "Accept and apply wording",
+                self.accept_and_apply,
+            ),
+            ("reply", "Re&ply to Comment…", "Reply…", self.reply),
+            (
+                "changes_since",
+                "Show Changes &Since Comment…",
+                "Changes since…",
+                self.show_changes_since,
+            ),
+            ("route", "&Route for Coordination", "Route for coordination", self.route),
+            ("new_request", "&New Review Request…", "New request…", self.new_request),
+            (
+                "withdraw_request",
+                "&Withdraw Review Request…",
+                "Withdraw request…",
+                self.withdraw_request,
+            ),
+            ("record_position", "Record &Position…", "Record position…", self.record_position),
+            (
+                "withdraw_nc",
+                "Withdraw &Non-concurrence…",
+                "Withdraw non-concurrence…",
+                self.withdraw_nonconcurrence,
+            ),
+            (
+                "override",
+                "&Override Non-concurrence (Director)…",
+                "Override (Director)…",
+                self.override,
+            ),
+            ("waive", "Wai&ve Review (Director)…", "Waive review…", self.waive),
+            ("publish", "P&ublish (Director)…", "Publish…", self.publish),
+            ("export_crm", "&Export CRM as CSV…", "Export CSV…", self.export_crm),
         ]:
             action = QAction(text, self)
+            action.setIconText(short)  # what the panels' buttons show
             action.setObjectName(key)
             if key in SHORTCUTS:
                 action.setShortcut(QKeySequence(SHORTCUTS[key]))
@@ -87,12 +114,23 @@ class CoordinationController(QObject):
             self.actions[key] = action
         self.update_enabled()
 
+    def button(self, key: str, parent: QWidget) -> QToolButton:
+        """A panel button for one of the actions (enabled and labelled with it)."""
+        action = self.actions[key]
+        button = QToolButton(parent)
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
+        if action.shortcut().toString():
+            button.setToolTip(f"{action.iconText()} ({action.shortcut().toString()})")
+        return button
+
     # -- context -----------------------------------------------------------------------------
     def set_document(self, document_id: int | None) -> None:
         document_id = document_id or None
         if document_id != self.document_id:
             self.document_id = document_id
-            self.comment_id = self.request_id = None
+            self.comment_id = self.request_id = self.organization = None
             self.document_changed.emit(document_id or 0)
         self.update_enabled()
 
@@ -321,18 +359,14 @@ class CoordinationController(QObject):
         if self.document_id is None:
             return
         if values is None:
-            dialog_kwargs = {
-                "today": self.ws.today(),
-                "reviewers": self.liaisons(),
-                "requests": rq.list_requests(self.ws, self.document_id),
-            }
-            dialog = dialogs.RecordPositionDialog(
-                self._parent(), self.reviewer_organizations(), **dialog_kwargs
+            values = dialogs.RecordPositionDialog.get_position(
+                self._parent(),
+                self.reviewer_organizations(),
+                today=self.ws.today(),
+                reviewers=self.liaisons(),
+                requests=rq.list_requests(self.ws, self.document_id),
+                organization=organization or self.organization,
             )
-            if organization:
-                dialog.set_organization(organization)
-            values = dialog.values() if dialog.exec() == dialog.DialogCode.Accepted else None
-            dialog.deleteLater()
         if values is None:
             return
         values = dict(values)
@@ -347,6 +381,7 @@ class CoordinationController(QObject):
         )
 
     def _standing(self, organization: str | None) -> str | None:
+        organization = organization or self.organization
         standing = [
             n.organization for n in positions.nonconcurrences(self.ws, self.document_id) if n.stands
         ]

@@ -536,7 +536,14 @@ class RecordPositionDialog(FormDialog):
     ok_text = "Record position"
 
     def __init__(
-        self, parent, organizations, *, today=None, reviewers: dict | None = None, requests=()
+        self,
+        parent,
+        organizations,
+        *,
+        today=None,
+        reviewers: dict | None = None,
+        requests=(),
+        organization: str | None = None,
     ):
         super().__init__("Record position", parent)
         self.setMinimumWidth(480)
@@ -563,6 +570,8 @@ class RecordPositionDialog(FormDialog):
         self.form.addRow("&Date:", self.date)
         self.form.addRow("Against &request:", self.request)
         self.organization.currentIndexChanged.connect(self._organization_changed)
+        if organization is not None:
+            self.set_organization(organization)
         self._organization_changed()
 
     def _organization_changed(self) -> None:

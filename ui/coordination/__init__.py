@@ -1,0 +1,1 @@
+"""Coordination UI: comments, CRM, review requests and positions, the publication gate."""

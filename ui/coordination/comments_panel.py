@@ -1,0 +1,325 @@
+"""The comments panel beside the editor: the CRM rows of the current section, with replies."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QTextCursor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QStyle,
+    QTextBrowser,
+    QTextEdit,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.coordination.dialogs import TYPE_COLORS
+from workbench import sections
+from workbench.coordination import comments as cm
+from workbench.errors import NotFound
+
+ROLE = Qt.ItemDataRole.UserRole
+EARLIER_ICON = QStyle.StandardPixmap.SP_MessageBoxWarning
+EARLIER_TEXT = "Made on an earlier revision: the section has changed since"
+HIGHLIGHT = QColor(255, 214, 10, 110)
+COLUMNS = ["#", "Type", "Org", "Reviewer", "Comment", "Disposition"]
+
+
+def type_brush(kind: str) -> QBrush:
+    return QBrush(QColor(TYPE_COLORS[kind]))
+
+
+class CommentsPanel(QWidget):
+    """Shows the comments on the selected section (or the whole document when none is)."""
+
+    def __init__(self, controller, parent=None):
+        super().__init__(parent)
+        self.ctrl = controller
+        self.ws = controller.ws
+        self.setAccessibleName("Comments")
+        self.comments: list = []
+
+        self.scope = QComboBox(self)
+        self.scope.setAccessibleName("Show open or all comments")
+        self.scope.addItem("Open", True)
+        self.scope.addItem("All", False)
+        self.type_filter = QComboBox(self)
+        self.type_filter.setAccessibleName("Filter by type")
+        self.type_filter.addItem("All types", None)
+        for key, label in cm.COMMENT_TYPES.items():
+            self.type_filter.addItem(f"{key} — {label}", key)
+        self.org_filter = QComboBox(self)
+        self.org_filter.setAccessibleName("Filter by organization")
+        self.org_filter.addItem("All organizations", None)
+        for box in (self.scope, self.type_filter, self.org_filter):
+            box.currentIndexChanged.connect(lambda _i: self.reload())
+        filters = QHBoxLayout()
+        filters.addWidget(self.scope)
+        filters.addWidget(self.type_filter)
+        filters.addWidget(self.org_filter, 1)
+
+        self.heading = QLabel(self)
+        self.heading.setObjectName("hint")
+        self.heading.setWordWrap(True)
+
+        self.tree = QTreeWidget(self)
+        self.tree.setAccessibleName("Comments on this section")
+        self.tree.setColumnCount(len(COLUMNS))
+        self.tree.setHeaderLabels(COLUMNS)
+        self.tree.setRootIsDecorated(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        for col, width in enumerate((44, 40, 50, 110, 220)):
+            self.tree.setColumnWidth(col, width)
+        self.tree.currentItemChanged.connect(self._current_changed)
+        self.tree.itemActivated.connect(lambda *_: self.ctrl.actions["adjudicate"].trigger())
+
+        self.detail = QTextBrowser(self)
+        self.detail.setAccessibleName("Comment details")
+        self.detail.setOpenLinks(False)
+        self.detail.anchorClicked.connect(lambda _url: self.ctrl.show_changes_since())
+
+        buttons = QHBoxLayout()
+        buttons.setSpacing(2)
+        self.buttons: dict[str, QToolButton] = {}
+        for key in ("add_comment", "adjudicate", "apply_wording", "reply", "changes_since"):
+            self.buttons[key] = self.ctrl.button(key, self)
+            buttons.addWidget(self.buttons[key])
+        buttons.addStretch(1)
+
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(self.tree)
+        split.addWidget(self.detail)
+        split.setSizes([260, 200])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(filters)
+        layout.addWidget(self.heading)
+        layout.addLayout(buttons)
+        layout.addWidget(split, 1)
+
+        controller.section_changed.connect(lambda _s: self.reload())
+        controller.document_changed.connect(lambda _d: self._fill_organizations())
+        controller.changed.connect(self.reload)
+        controller.comment_focus.connect(self.select_comment)
+        self._fill_organizations()
+        self.reload()
+
+    # -- contents ----------------------------------------------------------------------------
+    def _fill_organizations(self) -> None:
+        keep = self.org_filter.currentData()
+        self.org_filter.blockSignals(True)
+        self.org_filter.clear()
+        self.org_filter.addItem("All organizations", None)
+        if self.ctrl.document_id is not None:
+            found = cm.list_comments(self.ws, self.ctrl.document_id)
+            codes = sorted({c.organization for c in found})
+            for code in codes:
+                self.org_filter.addItem(code, code)
+        self.org_filter.setCurrentIndex(max(0, self.org_filter.findData(keep)))
+        self.org_filter.blockSignals(False)
+
+    def reload(self) -> None:
+        keep = self.current_comment_id()
+        doc_id, section_id = self.ctrl.document_id, self.ctrl.section_id
+        self.comments = []
+        if doc_id is not None:
+            self._fill_organizations()
+            t = self.type_filter.currentData()
+            try:
+                self.comments = cm.list_comments(
+                    self.ws,
+                    doc_id,
+                    section_id=section_id,
+                    open_only=bool(self.scope.currentData()),
+                    types=[t] if t else None,
+                    organization_code=self.org_filter.currentData(),
+                )
+            except NotFound:
+                self.comments = []
+        self._show_heading(doc_id, section_id)
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        bold = QFont(self.tree.font())
+        bold.setBold(True)
+        for c in self.comments:
+            item = QTreeWidgetItem(
+                self.tree,
+                [
+                    str(c.item_no),
+                    c.type,
+                    c.organization,
+                    c.reviewer_name,
+                    c.comment,
+                    c.disposition_label or "Open",
+                ],
+            )
+            item.setData(0, ROLE, c.id)
+            item.setForeground(1, type_brush(c.type))
+            item.setFont(1, bold)
+            item.setToolTip(1, c.type_label)
+            if c.on_earlier_revision:
+                item.setIcon(0, self.style().standardIcon(EARLIER_ICON))
+                item.setToolTip(0, EARLIER_TEXT)
+            item.setToolTip(4, c.comment)
+            if c.is_open:
+                item.setFont(5, bold)
+            for r in c.replies:
+                child = QTreeWidgetItem(item, [f"↳ {r.author}, {r.at[:10]}: {r.text}"])
+                child.setData(0, ROLE, c.id)
+                child.setFirstColumnSpanned(True)
+                child.setToolTip(0, r.text)
+            item.setExpanded(True)
+        self.tree.blockSignals(False)
+        if keep is not None and not self.select_comment(keep, emit_focus=False):
+            self.ctrl.set_comment(None)
+            self._show_detail(None)
+        elif keep is None:
+            self._show_detail(None)
+
+    def _show_heading(self, doc_id, section_id) -> None:
+        if doc_id is None:
+            self.heading.setText("Select a document or a section to see its comments.")
+            return
+        where = "this document"
+        if section_id is not None:
+            try:
+                where = f"section {sections.section(self.ws, section_id).number}"
+            except NotFound:
+                pass
+        n = len(self.comments)
+        which = "open " if self.scope.currentData() else ""
+        self.heading.setText(f"{n} {which}comment{'s' * (n != 1)} on {where}")
+
+    # -- selection ---------------------------------------------------------------------------
+    def current_comment_id(self) -> int | None:
+        item = self.tree.currentItem()
+        return item.data(0, ROLE) if item is not None else None
+
+    def item_for(self, comment_id: int) -> QTreeWidgetItem | None:
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item.data(0, ROLE) == comment_id:
+                return item
+        return None
+
+    def select_comment(self, comment_id: int, emit_focus: bool = True) -> bool:
+        item = self.item_for(comment_id)
+        if item is None and emit_focus:
+            # Hidden by a filter: show everything on the section so the comment can be seen.
+            for box in (self.scope, self.type_filter, self.org_filter):
+                box.blockSignals(True)
+            self.scope.setCurrentIndex(1)
+            self.type_filter.setCurrentIndex(0)
+            self.org_filter.setCurrentIndex(0)
+            for box in (self.scope, self.type_filter, self.org_filter):
+                box.blockSignals(False)
+            self.reload()
+            item = self.item_for(comment_id)
+        if item is None:
+            return False
+        if self.tree.currentItem() is item:
+            self._current_changed(item, None)
+        else:
+            self.tree.setCurrentItem(item)
+        self.tree.scrollToItem(item)
+        return True
+
+    def _current_changed(self, item, _previous) -> None:
+        cid = item.data(0, ROLE) if item is not None else None
+        self.ctrl.set_comment(cid)
+        c = self.ctrl.current_comment()
+        self._show_detail(c)
+        self.highlight(c)
+
+    def _show_detail(self, c) -> None:
+        if c is None:
+            self.detail.setHtml("")
+            self.highlight(None)
+            return
+        color = TYPE_COLORS[c.type]
+        rows = [
+            (
+                "Source",
+                f"{c.organization} — {c.reviewer_name}"
+                + (f", {c.reviewer_title}" if c.reviewer_title else "")
+                + f" ({c.response_date})",
+            ),
+            ("Location", c.reference + (f", {c.location_detail}" if c.location_detail else "")),
+            ("Passage", c.quoted_passage),
+            ("Comment", c.comment),
+            ("Rationale", c.rationale),
+            ("Critical ground", c.critical_ground_label),
+            ("Proposed wording", c.proposed_wording),
+        ]
+        parts = [
+            f'<p><b>Item {c.item_no}</b> · <b style="color:{color}">{c.type} {c.type_label}</b>'
+            f" · {escape(c.organization)}</p>"
+        ]
+        if c.on_earlier_revision:
+            parts.append(
+                f'<p style="color:#9a6700"><b>{EARLIER_TEXT}.</b> '
+                '<a href="changes">Show changes since</a></p>'
+            )
+        parts.append("<table cellspacing=2>")
+        for label, value in rows:
+            if value:
+                parts.append(f"<tr><td valign=top><i>{label}</i></td><td>{escape(value)}</td></tr>")
+        disposition = c.disposition_label or "Open — no disposition yet"
+        if c.disposition_rationale:
+            disposition += f": {c.disposition_rationale}"
+        if c.wording_applied_at:
+            disposition += " (wording applied)"
+        parts.append(
+            f"<tr><td valign=top><i>Disposition</i></td><td><b>{escape(disposition)}</b></td></tr>"
+        )
+        parts.append("</table>")
+        for r in c.replies:
+            parts.append(
+                f"<p style='margin-left:12px'>↳ <b>{escape(r.author)}</b> "
+                f"<small>{escape(r.at[:16].replace('T', ' '))}</small><br>{escape(r.text)}</p>"
+            )
+        self.detail.setHtml("".join(parts))
+
+    # -- the passage in the editor -----------------------------------------------------------
+    def highlight(self, c) -> bool:
+        """Mark the comment's quoted passage in the editor; True when it was found there."""
+        editor = self.ctrl.editor()
+        if editor is None:
+            return False
+        if c is None or c.section_id != self.ctrl.section_id:
+            editor.setExtraSelections([])
+            return False
+        span = cm.passage_span(editor.toPlainText(), c.quoted_passage)
+        if span is None:
+            editor.setExtraSelections([])
+            return False
+        cursor = QTextCursor(editor.document())
+        cursor.setPosition(span[0])
+        cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
+        mark = QTextEdit.ExtraSelection()
+        mark.cursor = cursor
+        mark.format.setBackground(HIGHLIGHT)
+        editor.setExtraSelections([mark])
+        self._scroll_to(editor, span[0])
+        return True
+
+    @staticmethod
+    def _scroll_to(editor, position: int) -> None:
+        # Scroll without moving the caret: the user may be typing elsewhere in the section.
+        probe = QTextCursor(editor.document())
+        probe.setPosition(position)
+        rect = editor.cursorRect(probe)
+        viewport = editor.viewport().rect()
+        if not viewport.contains(rect.topLeft()):
+            bar = editor.verticalScrollBar()
+            line = max(1, rect.height())
+            bar.setValue(bar.value() + (rect.top() - viewport.height() // 3) // line)

@@ -1,0 +1,210 @@
+"""The coordination view: per organization its requests, suspenses, position, non-concurrence."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench import directory, sections
+from workbench.coordination import positions, reviews
+from workbench.coordination import requests as rq
+from workbench.numbering import reference
+
+ROLE = Qt.ItemDataRole.UserRole
+OVERDUE = QColor("#cf222e")
+GOOD = QColor("#1a7f37")
+COLUMNS = ["Organization", "Status", "Suspense", "Position", "Non-concurrence", "Reviews"]
+NC_LABELS = {
+    "pending": "Non-concurs (Critical comments not adjudicated)",
+    "standing": "Non-concurs",
+    "cleared": "Cleared (Critical comments accepted)",
+    "withdrawn": "Withdrawn",
+    "overridden": "Overridden by the Director",
+}
+
+
+class CoordinationView(QWidget):
+    """Select an organization or one of its requests, then act on it."""
+
+    def __init__(self, controller, parent=None):
+        super().__init__(parent)
+        self.ctrl = controller
+        self.ws = controller.ws
+        self.setAccessibleName("Coordination")
+        self.tree = QTreeWidget(self)
+        self.tree.setAccessibleName("Organizations and review requests")
+        self.tree.setColumnCount(len(COLUMNS))
+        self.tree.setHeaderLabels(COLUMNS)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        for col, width in enumerate((190, 130, 100, 230, 240)):
+            self.tree.setColumnWidth(col, width)
+        self.tree.currentItemChanged.connect(self._current_changed)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("hint")
+
+        grid = QGridLayout()
+        grid.setSpacing(2)
+        self.buttons: dict[str, QToolButton] = {}
+        for i, key in enumerate(
+            (
+                "route",
+                "new_request",
+                "withdraw_request",
+                "record_position",
+                "withdraw_nc",
+                "override",
+            )
+        ):
+            self.buttons[key] = self.ctrl.button(key, self)
+            grid.addWidget(self.buttons[key], 0, i)
+        grid.setColumnStretch(6, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(grid)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tree, 1)
+        controller.document_changed.connect(lambda _d: self.reload())
+        controller.changed.connect(self.reload)
+        controller.request_focus.connect(self.select_request)
+        self.reload()
+
+    def reload(self) -> None:
+        keep = self._key(self.tree.currentItem())
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        self.items: dict[tuple, QTreeWidgetItem] = {}
+        doc_id = self.ctrl.document_id
+        if doc_id is None:
+            self.summary.setText("Select a document to see its coordination.")
+            self.tree.blockSignals(False)
+            self._current_changed(None, None)
+            return
+        numbers = sections.section_numbers(self.ws, doc_id)
+        states: dict[str, list] = {}
+        for s in reviews.review_states(self.ws, doc_id):
+            states.setdefault(s.organization, []).append(s)
+        requests: dict[str, list] = {}
+        for r in rq.list_requests(self.ws, doc_id):
+            requests.setdefault(r.organization, []).append(r)
+        latest = positions.latest_positions(self.ws, doc_id)
+        ncs = {n.organization: n for n in positions.nonconcurrences(self.ws, doc_id)}
+        involved = set(states) | set(requests) | set(latest) | set(ncs)
+        order = [o.code for o in directory.organizations(self.ws) if o.code in involved]
+        bold = QFont(self.tree.font())
+        bold.setBold(True)
+        late = 0
+        for code in order:
+            reqs = requests.get(code, [])
+            open_reqs = [r for r in reqs if r.is_open]
+            last = (open_reqs or reqs or [None])[-1]
+            p = latest.get(code)
+            nc = ncs.get(code)
+            org_states = states.get(code, [])
+            current = sum(s.state in ("current", "waived") for s in org_states)
+            position = f"{p.label} — {p.by_name}, {p.at[:10]}" if p else "No position"
+            if p and any(s.state == "stale" for s in org_states):
+                position += " (text changed since)"
+            item = QTreeWidgetItem(
+                self.tree,
+                [
+                    code,
+                    last.status_label if last else "Not asked",
+                    last.suspense_date if last and last.is_open else "",
+                    position,
+                    NC_LABELS[nc.state] if nc else "",
+                    f"{current} of {len(org_states)} sections current" if org_states else "",
+                ],
+            )
+            item.setData(0, ROLE, ("org", code))
+            item.setFont(0, bold)
+            if last is not None and last.is_overdue:
+                late += 1
+                for col in (1, 2):
+                    item.setForeground(col, QBrush(OVERDUE))
+            if nc is not None:
+                item.setForeground(4, QBrush(OVERDUE if nc.stands else GOOD))
+            if p is not None:
+                colour = OVERDUE if p.position == "non_concur" else GOOD
+                item.setForeground(3, QBrush(colour))
+            self.items[("org", code)] = item
+            for r in reqs:
+                refs = ", ".join(reference(numbers[s]) for s in r.section_ids if s in numbers)
+                child = QTreeWidgetItem(
+                    item,
+                    [
+                        f"Request {r.id}",
+                        r.status_label,
+                        r.suspense_date,
+                        r.reviewer_name,
+                        "",
+                        refs,
+                    ],
+                )
+                child.setData(0, ROLE, ("request", r.id))
+                child.setToolTip(5, refs)
+                if r.is_overdue:
+                    for col in range(3):
+                        child.setForeground(col, QBrush(OVERDUE))
+                    child.setToolTip(1, f"Overdue: the suspense was {r.suspense_date}")
+                elif not r.is_open:
+                    for col in range(3):
+                        child.setForeground(col, self.palette().placeholderText())
+                self.items[("request", r.id)] = child
+            item.setExpanded(bool(open_reqs))
+        self.tree.blockSignals(False)
+        n = len(order)
+        self.summary.setText(
+            f"{n} organization{'s' * (n != 1)} involved" + (f"; {late} overdue" if late else "")
+            if n
+            else "No organization has equities in this document yet."
+        )
+        target = self.items.get(keep) if keep else None
+        if target is not None:
+            self.tree.setCurrentItem(target)
+        else:
+            self._current_changed(self.tree.currentItem(), None)
+
+    @staticmethod
+    def _key(item) -> tuple | None:
+        return item.data(0, ROLE) if item is not None else None
+
+    def _current_changed(self, item, _previous) -> None:
+        key = self._key(item)
+        org = None
+        request_id = None
+        if key and key[0] == "org":
+            org = key[1]
+        elif key and key[0] == "request":
+            request_id = key[1]
+            org = self._key(item.parent())[1]
+        self.ctrl.organization = org
+        self.ctrl.set_request(request_id)
+
+    def select_request(self, request_id: int) -> bool:
+        item = self.items.get(("request", request_id))
+        if item is None:
+            self.reload()
+            item = self.items.get(("request", request_id))
+        if item is None:
+            return False
+        item.parent().setExpanded(True)
+        self.tree.setCurrentItem(item)
+        self.tree.scrollToItem(item)
+        return True
+
+    def select_organization(self, code: str) -> bool:
+        item = self.items.get(("org", code))
+        if item is not None:
+            self.tree.setCurrentItem(item)
+        return item is not None

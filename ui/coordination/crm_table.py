@@ -1,0 +1,241 @@
+"""The Comment Resolution Matrix of a whole document: a sortable, filterable table."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.coordination.dialogs import TYPE_COLORS
+from workbench.coordination import comments as cm
+
+# (attribute of workbench.coordination.comments.Comment, header) — the order of the CRM.
+COLUMNS = [
+    ("item_no", "Item"),
+    ("organization", "Organization"),
+    ("reviewer_name", "Reviewer"),
+    ("reviewer_title", "Title"),
+    ("response_date", "Date"),
+    ("type", "Type"),
+    ("section_number", "Section"),
+    ("quoted_passage", "Passage"),
+    ("comment", "Comment"),
+    ("rationale", "Rationale"),
+    ("critical_ground_label", "Critical ground"),
+    ("proposed_wording", "Proposed wording"),
+    ("disposition_label", "Disposition"),
+    ("disposition_rationale", "Disposition rationale"),
+]
+KEYS = [k for k, _ in COLUMNS]
+SORT_ROLE = Qt.ItemDataRole.UserRole
+COMMENT_ROLE = Qt.ItemDataRole.UserRole + 1
+NO_PARENT = QModelIndex()
+TYPE_ORDER = {"C": 0, "S": 1, "A": 2}
+
+
+def _natural(text: str) -> tuple:
+    # "1.10" after "1.9", "Tenet 10" after "Tenet 9".
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text or ""))
+
+
+class CrmModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.comments: list = []
+
+    def set_comments(self, comments) -> None:
+        self.beginResetModel()
+        self.comments = list(comments)
+        self.endResetModel()
+
+    def rowCount(self, parent=NO_PARENT) -> int:  # noqa: N802 (Qt override)
+        return 0 if parent.isValid() else len(self.comments)
+
+    def columnCount(self, parent=NO_PARENT) -> int:  # noqa: N802 (Qt override)
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][1]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        c = self.comments[index.row()]
+        key = KEYS[index.column()]
+        value = getattr(c, key)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if key == "disposition_label" and not value:
+                return "Open"
+            text = "" if value is None else str(value)
+            return text if len(text) <= 160 else text[:157] + "…"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if key == "type":
+                return c.type_label
+            text = "" if value is None else str(value)
+            return text if len(text) > 30 else None
+        if role == Qt.ItemDataRole.ForegroundRole and key == "type":
+            return QBrush(QColor(TYPE_COLORS[c.type]))
+        if role == Qt.ItemDataRole.FontRole and (
+            key == "type" or (key == "disposition_label" and c.is_open)
+        ):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == SORT_ROLE:
+            if key == "item_no":
+                return c.item_no
+            if key == "type":
+                return TYPE_ORDER[c.type]
+            if key == "section_number":
+                return str(_natural(c.section_number))
+            return "" if value is None else str(value).casefold()
+        if role == COMMENT_ROLE:
+            return c.id
+        return None
+
+    def comment_at(self, row: int):
+        return self.comments[row]
+
+
+class CrmFilter(QSortFilterProxyModel):
+    """Open only, by type, by organization."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.open_only = False
+        self.type: str | None = None
+        self.organization: str | None = None
+        self.setSortRole(SORT_ROLE)
+
+    def set_filters(self, *, open_only=None, type=..., organization=...) -> None:
+        if open_only is not None:
+            self.open_only = open_only
+        if type is not ...:
+            self.type = type
+        if organization is not ...:
+            self.organization = organization
+        self.invalidate()
+
+    def filterAcceptsRow(self, row, parent) -> bool:  # noqa: N802 (Qt override)
+        c = self.sourceModel().comment_at(row)
+        if self.open_only and not c.is_open:
+            return False
+        if self.type and c.type != self.type:
+            return False
+        return not (self.organization and c.organization != self.organization)
+
+
+class CrmPanel(QWidget):
+    """The document's CRM; double-click a row to go to its section and comment."""
+
+    def __init__(self, controller, parent=None):
+        super().__init__(parent)
+        self.ctrl = controller
+        self.ws = controller.ws
+        self.setAccessibleName("Comment resolution matrix")
+        self.model = CrmModel(self)
+        self.proxy = CrmFilter(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.scope = QComboBox(self)
+        self.scope.setAccessibleName("Show open or all comments")
+        self.scope.addItem("All comments", False)
+        self.scope.addItem("Open comments", True)
+        self.type_filter = QComboBox(self)
+        self.type_filter.setAccessibleName("Filter by type")
+        self.type_filter.addItem("All types", None)
+        for key, label in cm.COMMENT_TYPES.items():
+            self.type_filter.addItem(f"{key} — {label}", key)
+        self.org_filter = QComboBox(self)
+        self.org_filter.setAccessibleName("Filter by organization")
+        self.org_filter.addItem("All organizations", None)
+        self.scope.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_filters(open_only=self.scope.currentData())
+        )
+        self.type_filter.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_filters(type=self.type_filter.currentData())
+        )
+        self.org_filter.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_filters(organization=self.org_filter.currentData())
+        )
+        self.count = QLabel(self)
+        self.count.setObjectName("hint")
+        self.export_button = self.ctrl.button("export_crm", self)
+        top = QHBoxLayout()
+        top.addWidget(self.scope)
+        top.addWidget(self.type_filter)
+        top.addWidget(self.org_filter)
+        top.addWidget(self.count, 1)
+        top.addWidget(self.export_button)
+
+        self.table = QTableView(self)
+        self.table.setAccessibleName("CRM table")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((44, 90, 120, 120, 84, 44, 60, 160, 260, 180, 140, 160, 150)):
+            self.table.setColumnWidth(col, width)
+        # Double-click and Enter both activate (doubleClicked as well would act twice).
+        self.table.activated.connect(self.go_to)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+
+        controller.document_changed.connect(lambda _d: self.reload())
+        controller.changed.connect(self.reload)
+        self.reload()
+
+    def reload(self) -> None:
+        doc_id = self.ctrl.document_id
+        found = cm.list_comments(self.ws, doc_id) if doc_id is not None else []
+        self.model.set_comments(found)
+        keep = self.org_filter.currentData()
+        self.org_filter.blockSignals(True)
+        self.org_filter.clear()
+        self.org_filter.addItem("All organizations", None)
+        for code in sorted({c.organization for c in found}):
+            self.org_filter.addItem(code, code)
+        index = self.org_filter.findData(keep)
+        self.org_filter.setCurrentIndex(max(0, index))
+        self.org_filter.blockSignals(False)
+        if index < 0:
+            self.proxy.set_filters(organization=None)
+        open_n = sum(c.is_open for c in found)
+        self.count.setText(f"{len(found)} comments, {open_n} open" if doc_id else "")
+
+    def comment_id_at(self, proxy_row: int) -> int:
+        return self.proxy.index(proxy_row, 0).data(COMMENT_ROLE)
+
+    def go_to(self, index) -> None:
+        if not index.isValid():
+            return
+        cid = index.siblingAtColumn(0).data(COMMENT_ROLE)
+        c = next((x for x in self.model.comments if x.id == cid), None)
+        if c is None:
+            return
+        self.ctrl.section_focus.emit(c.section_id)
+        self.ctrl.comment_focus.emit(c.id)

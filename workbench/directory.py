@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from workbench import audit
@@ -208,6 +209,14 @@ def _check_roles(roles) -> list[Role]:
         r = r if isinstance(r, Role) else Role(r)
         if r.role not in ROLES:
             raise WorkbenchError(f"Unknown role {r.role!r}.")
+        if r.designated_on:
+            try:
+                designated = dt.date.fromisoformat(r.designated_on).isoformat()
+            except (TypeError, ValueError):
+                raise WorkbenchError(
+                    f"{r.designated_on!r} is not a designation date (use YYYY-MM-DD)."
+                ) from None
+            r = Role(r.role, designated, r.position_description)
         out.append(r)
     return out
 

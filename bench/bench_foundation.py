@@ -1,0 +1,729 @@
+"""Foundation bench: first paint, outline, save latency, UI-thread blocking and peak memory."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+T_MAIN = time.perf_counter()  # first thing a child process records (after interpreter start)
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (  # noqa: E402
+    OUT,
+    cached_workspace,
+    median,
+    percentile,
+    verdict,
+    working_copy,
+)
+
+RESULT_PREFIX = "BENCH-RESULT "
+FIRST_PAINT_TARGET_S = 0.8
+FIRST_PAINT_RATIO_TARGET = 2.0
+OUTLINE_TARGET_MS = 16.0
+SAVE_P95_TARGET_MS = 10.0
+UI_BLOCK_TARGET_MS = 50.0
+
+
+def maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def emit(result: dict) -> None:
+    sys.stdout.write(RESULT_PREFIX + json.dumps(result) + "\n")
+    sys.stdout.flush()
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 3)
+
+
+# == children (each runs in a fresh process) ==================================================
+def _profiled(args, fn):
+    """Run fn under cProfile when --profile names a file; write stats and a text summary."""
+    if not args.profile:
+        return fn()
+    import cProfile
+    import io
+    import pstats
+
+    prof = cProfile.Profile()
+    try:
+        return prof.runcall(fn)
+    finally:
+        prof.dump_stats(args.profile)
+        text = io.StringIO()
+        stats = pstats.Stats(prof, stream=text).sort_stats("cumulative")
+        stats.print_stats(40)
+        Path(args.profile).with_suffix(".txt").write_text(text.getvalue())
+
+
+def child_first_paint(args) -> None:
+    """Start to first painted window: the app on a workspace, or a bare tree + editor window."""
+    t_spawn = float(os.environ.get("BENCH_T_SPAWN", T_MAIN))
+    marks: dict[str, float] = {"main": T_MAIN}
+
+    def run():
+        if args.mode == "app":
+            from ui import app as ui_app  # what main.py imports for `workbench open PATH`
+
+            marks["imported"] = time.perf_counter()
+            app = ui_app.init_app()
+            ui_app.setup_logging()
+            sys.excepthook = ui_app.excepthook
+            marks["qapp"] = time.perf_counter()
+            ws = ui_app.open_workspace(args.workspace)
+            if ws is None:
+                raise SystemExit("could not open the workspace")
+            marks["opened"] = time.perf_counter()
+            from ui.navigator import Navigator
+
+            reloads: list[float] = []
+            original = Navigator.reload
+
+            def timed_reload(self):
+                t = time.perf_counter()
+                original(self)
+                reloads.append(time.perf_counter() - t)
+
+            Navigator.reload = timed_reload
+            watcher = _PaintWatcher(app, marks)
+            window = ui_app.show_window(ws)
+            marks["shown"] = time.perf_counter()
+            app.exec()
+            extra = {"navigator_reload_ms": [ms(r) for r in reloads]}
+        else:
+            from PySide6.QtWidgets import QApplication, QPlainTextEdit, QSplitter, QTreeWidget
+
+            marks["imported"] = time.perf_counter()
+            app = QApplication(sys.argv[:1])
+            marks["qapp"] = time.perf_counter()
+            window = QSplitter()
+            window.setWindowTitle("bare")
+            QTreeWidget(window).setHeaderHidden(True)
+            QPlainTextEdit(window)
+            if args.size:
+                w, h = (int(v) for v in args.size.split("x"))
+                window.resize(w, h)
+            watcher = _PaintWatcher(app, marks)
+            window.show()
+            marks["shown"] = time.perf_counter()
+            app.exec()
+            extra = {}
+        del watcher
+        size = window.size()
+        return extra | {"size": f"{size.width()}x{size.height()}"}
+
+    extra = _profiled(args, run)
+    rel = {k: ms(v - t_spawn) for k, v in marks.items()}
+    emit(
+        {
+            "mode": args.mode,
+            "first_paint_s": round(marks["painted"] - t_spawn, 4),
+            "marks_ms_from_spawn": rel,
+            "maxrss_mb": round(maxrss_mb(), 1),
+            **extra,
+        }
+    )
+    sys.stdout.flush()
+    os._exit(0)  # teardown is not part of the measurement
+
+
+class _PaintWatcher:
+    """Records the first Paint event of a top-level window and the end of that paint pass."""
+
+    def __init__(self, app, marks):
+        from PySide6.QtCore import QEvent, QObject, QTimer
+
+        outer = self
+
+        class Filter(QObject):
+            def eventFilter(self, obj, event):  # noqa: N802 (Qt override)
+                if event.type() == QEvent.Type.Paint and "paint_event" not in marks:
+                    marks["paint_event"] = time.perf_counter()
+                    QTimer.singleShot(0, outer.done)
+                return False
+
+        self.app, self.marks = app, marks
+        self.filter = Filter()
+        app.installEventFilter(self.filter)
+
+    def done(self) -> None:
+        self.marks["painted"] = time.perf_counter()  # the whole first paint pass is over
+        self.app.removeEventFilter(self.filter)
+        self.app.quit()
+
+
+def child_outline(args) -> None:
+    """Core outline of the 500-section document and the navigator building it, in process."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui import app as ui_app
+    from workbench import documents, sections
+    from workbench.workspace import Workspace
+
+    facts = json.loads(args.facts)
+    doc_id = facts["big_document_id"]
+    app = ui_app.init_app()
+    ws = Workspace.open(args.workspace)
+    out: dict = {}
+
+    t = time.perf_counter()
+    entries = sections.outline(ws, doc_id)
+    out["outline_first_ms"] = ms(time.perf_counter() - t)
+    out["outline_entries"] = len(entries)
+    runs = []
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        sections.outline(ws, doc_id)
+        runs.append(time.perf_counter() - t)
+    out["outline_ms"] = [ms(r) for r in runs]
+
+    from ui import navigator as nav_module
+    from ui.navigator import Navigator
+
+    # The whole navigator, as the window builds it on start and after every write.
+    nav = Navigator(ws)
+    nav.resize(300, 800)
+    nav.show()
+    app.processEvents()
+    runs = []
+    for _ in range(max(3, args.repeat // 10)):
+        t = time.perf_counter()
+        nav.reload()
+        runs.append(time.perf_counter() - t)
+    out["navigator_full_reload_ms"] = [ms(r) for r in runs]
+    out["navigator_items"] = len(nav._items)
+    nav.close()
+
+    # The navigator's own reload code restricted to the 500-section document.
+    big = documents.document(ws, doc_id)
+
+    class OneDocument:
+        @staticmethod
+        def list_documents(_ws):
+            return [big]
+
+    nav_module.documents = OneDocument
+    try:
+        nav = Navigator(ws)
+        nav.resize(300, 800)
+        nav.show()
+        app.processEvents()
+        build, paint = [], []
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            nav.reload()
+            t1 = time.perf_counter()
+            nav.viewport().repaint()
+            build.append(t1 - t)
+            paint.append(time.perf_counter() - t1)
+        out["navigator_one_document_ms"] = [ms(r) for r in build]
+        out["navigator_one_document_paint_ms"] = [ms(r) for r in paint]
+        out["navigator_one_document_items"] = len(nav._items)
+    finally:
+        nav_module.documents = documents
+
+    # Showing one section of that document in the editor (it numbers the whole document).
+    from ui.autosave import Autosave
+    from ui.operations import Operations
+    from ui.section_editor import SectionEditor
+
+    ops = Operations(ws)
+    editor = SectionEditor(ws, ops, Autosave(ops))
+    editor.show()
+    ids = facts["big_document_section_ids"]
+    runs = []
+    for i in range(args.repeat):
+        t = time.perf_counter()
+        editor.show_section(ids[(i * 37) % len(ids)])
+        runs.append(time.perf_counter() - t)
+    out["editor_show_section_ms"] = [ms(r) for r in runs]
+    ops.shutdown()
+    out["maxrss_mb"] = round(maxrss_mb(), 1)
+    emit(out)
+    QApplication.instance().quit()
+    os._exit(0)
+
+
+def _words(rng, n: int) -> str:
+    vocab = "maritime border cartel fentanyl precursor liaison seizure corridor port the of".split()
+    return " ".join(rng.choice(vocab) for _ in range(n))
+
+
+def child_saves(args) -> None:
+    """edit_section on 300-word bodies, timed one by one on a synchronous=FULL connection."""
+    import random
+
+    from workbench import sections
+    from workbench.workspace import Workspace
+
+    facts = json.loads(args.facts)
+    ids = facts["big_document_section_ids"]
+    rng = random.Random(1)
+    ws = Workspace.open(args.workspace)
+    worker_ws = ws.for_thread()  # the connection ui/operations.py writes through
+    pragmas = {
+        "synchronous": ws.db.execute("PRAGMA synchronous").fetchone()[0],
+        "synchronous_worker": worker_ws.db.execute("PRAGMA synchronous").fetchone()[0],
+        "journal_mode": worker_ws.db.execute("PRAGMA journal_mode").fetchone()[0],
+    }
+    ws.close()
+    base = sections.section(worker_ws, ids[0]).body
+    typing, spread = [], []
+    # Typing in one section: each save is the same body plus the words typed so far.
+    for i in range(args.saves):
+        body = base + " " + _words(rng, i + 1)
+        t = time.perf_counter()
+        sections.edit_section(worker_ws, ids[0], body=body)
+        typing.append(time.perf_counter() - t)
+    # Saves spread over the document: a fresh 300-word body each time.
+    for _ in range(args.saves):
+        sid = ids[rng.randrange(len(ids))]
+        body = _words(rng, facts["words"])
+        t = time.perf_counter()
+        sections.edit_section(worker_ws, sid, body=body)
+        spread.append(time.perf_counter() - t)
+    worker_ws.close()
+    emit(
+        {
+            "pragmas": pragmas,
+            "typing_ms": [ms(v) for v in typing],
+            "spread_ms": [ms(v) for v in spread],
+            "maxrss_mb": round(maxrss_mb(), 1),
+        }
+    )
+    os._exit(0)
+
+
+def child_ui_saves(args) -> None:
+    """Type into the real window's section editor so autosave writes through ui/operations.py,
+    while a 5 ms QTimer on the UI thread records the longest gap between its ticks."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtGui import QTextCursor
+
+    from ui import app as ui_app
+    from ui import messages
+
+    facts = json.loads(args.facts)
+    shown: list[str] = []
+    for name in ("error", "info", "crash", "confirm"):  # a dialog would hang a headless run
+        setattr(messages, name, lambda *a, n=name, **k: shown.append(f"{n}: {a[2:] or a}"))
+    app = ui_app.init_app()
+    ui_app.setup_logging()
+    ws = ui_app.open_workspace(args.workspace)
+    window = ui_app.show_window(ws)
+    window.resize(1400, 900)
+    app.processEvents()
+    window.autosave._debounce.setInterval(args.debounce_ms)
+    sid = facts["big_document_section_ids"][len(facts["big_document_section_ids"]) // 2]
+    window.navigator.select("section", sid)
+    app.processEvents()
+    assert window.editor.section_id == sid, "the section did not open in the editor"
+
+    # Attribution: time what the UI thread runs after each write (looked up at call time).
+    spans: dict[str, list[tuple[float, float]]] = {}
+
+    def timed(owner, attr, label):
+        original = getattr(owner, attr)
+
+        def wrapper(*a, **k):
+            t = time.perf_counter()
+            try:
+                return original(*a, **k)
+            finally:
+                spans.setdefault(label, []).append((t, time.perf_counter()))
+
+        setattr(owner, attr, wrapper)
+        return wrapper
+
+    timed(window.navigator, "reload", "navigator.reload")
+    timed(window.editor, "refresh", "editor.refresh")
+    timed(window.history, "refresh", "history.refresh")
+    timed(window, "_update_undo_text", "window._update_undo_text")
+    editor = window.editor
+    editor._preview_timer.timeout.disconnect(editor.update_preview)
+    editor._preview_timer.timeout.connect(timed(editor, "update_preview", "editor.update_preview"))
+
+    ticks: list[float] = []
+    ticker = QTimer()
+    ticker.setTimerType(Qt.TimerType.PreciseTimer)
+    ticker.setInterval(5)
+    ticker.timeout.connect(lambda: ticks.append(time.perf_counter()))
+
+    state = {"cycle": 0, "key": 0, "saved": 0, "start": 0.0}
+    cycles: list[dict] = []
+    keys_per_cycle = 5
+
+    def on_flush():
+        if cycles and "flushed" not in cycles[-1]:
+            cycles[-1]["flushed"] = time.perf_counter()
+
+    def on_saved(section_id):
+        state["saved"] += 1
+        if cycles and "saved" not in cycles[-1]:
+            cycles[-1]["saved"] = time.perf_counter()
+
+    def on_changed():
+        # Connected after the window's own _refresh, so this runs once the refresh is over.
+        if cycles and "saved" in cycles[-1] and "refreshed" not in cycles[-1]:
+            cycles[-1]["refreshed"] = time.perf_counter()
+            state["cycle"] += 1
+            if state["cycle"] >= args.autosaves:
+                QTimer.singleShot(200, app.quit)
+            else:
+                QTimer.singleShot(args.pause_ms, type_key)
+
+    window.autosave._debounce.timeout.connect(on_flush)
+    window.autosave.saved.connect(on_saved)
+    window.workspace_changed.connect(on_changed)
+
+    def type_key():
+        if state["key"] == 0:
+            cycles.append({"typing": time.perf_counter()})
+        cursor = editor.body.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(f" word{state['cycle']}-{state['key']}")
+        editor.body.setTextCursor(cursor)
+        state["key"] += 1
+        if state["key"] < keys_per_cycle:
+            QTimer.singleShot(args.key_ms, type_key)
+        else:
+            state["key"] = 0
+            cycles[-1]["last_key"] = time.perf_counter()
+
+    def start():
+        state["start"] = time.perf_counter()
+        type_key()
+
+    ticker.start()
+    QTimer.singleShot(1000, start)  # one idle second first: the timer's own jitter
+    QTimer.singleShot(args.timeout * 1000, app.quit)  # a stuck run still reports
+    t0 = time.perf_counter()
+    _profiled(args, app.exec)
+    ticker.stop()
+
+    gaps = [(b - a, a, b) for a, b in zip(ticks, ticks[1:], strict=False)]
+    idle = [g for g, a, _ in gaps if a < state["start"]]
+    busy = [g for g, a, _ in gaps if a >= state["start"]]
+    longest = max(gaps, default=(0.0, 0.0, 0.0))
+    windows = [(c["flushed"], c["refreshed"] + 0.02) for c in cycles if "refreshed" in c]
+    in_saves = [g for g, a, b in gaps if any(a < e and b > s for s, e in windows)]
+    label_totals = {
+        label: {
+            "count": len(v),
+            "median_ms": ms(median([e - s for s, e in v])),
+            "max_ms": ms(max(e - s for s, e in v)),
+        }
+        for label, v in spans.items()
+    }
+
+    def overlapping(a, b):
+        return sorted({label for label, v in spans.items() for s, e in v if s < b and e > a})
+
+    long_gaps = sorted(gaps, reverse=True)[:5]
+    emit(
+        {
+            "autosaves": state["saved"],
+            "cycles": len([c for c in cycles if "refreshed" in c]),
+            "debounce_ms": args.debounce_ms,
+            "run_s": round(time.perf_counter() - t0, 2),
+            "idle_max_gap_ms": ms(max(idle, default=0.0)),
+            "max_gap_ms": ms(longest[0]),
+            "max_gap_during_saves_ms": ms(max(in_saves, default=0.0)),
+            "max_gap_outside_saves_ms": ms(
+                max((g for g in busy if g not in in_saves), default=0.0)
+            ),
+            "gaps_over_50ms": sum(1 for g in busy if g > UI_BLOCK_TARGET_MS / 1000),
+            "longest_gaps": [{"ms": ms(g), "during": overlapping(a, b)} for g, a, b in long_gaps],
+            "write_to_saved_ms": [
+                ms(c["saved"] - c["flushed"]) for c in cycles if "saved" in c and "flushed" in c
+            ],
+            "saved_to_refreshed_ms": [
+                ms(c["refreshed"] - c["saved"]) for c in cycles if "refreshed" in c
+            ],
+            "ui_work": label_totals,
+            "dialogs": shown,
+            "maxrss_mb": round(maxrss_mb(), 1),
+        }
+    )
+    os._exit(0)
+
+
+# == parent ===================================================================================
+def spawn(child: str, extra: list[str], env_extra: dict | None = None, timeout=600) -> dict:
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    home = tempfile.mkdtemp(prefix="xdg-", dir=OUT / "scratch")
+    env["XDG_CONFIG_HOME"] = os.path.join(home, "config")  # fresh settings: no saved layout
+    env["XDG_DATA_HOME"] = os.path.join(home, "data")
+    env["XDG_CACHE_HOME"] = os.path.join(home, "cache")
+    env.pop("BENCH_T_SPAWN", None)
+    env.update(env_extra or {})
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", child, *extra]
+    if child == "first-paint":
+        env["BENCH_T_SPAWN"] = repr(time.perf_counter())  # CLOCK_MONOTONIC: same in the child
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
+    for line in proc.stdout.splitlines():
+        if line.startswith(RESULT_PREFIX):
+            return json.loads(line[len(RESULT_PREFIX) :])
+    raise RuntimeError(
+        f"{child} failed (exit {proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}"
+    )
+
+
+def summarize(values: list[float]) -> dict:
+    return {
+        "median": round(median(values), 3),
+        "p95": round(percentile(values, 95), 3),
+        "min": round(min(values), 3),
+        "max": round(max(values), 3),
+        "n": len(values),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--runs", type=int, default=5, help="first-paint runs per window (≥5)")
+    p.add_argument("--saves", type=int, default=200, help="timed edit_section calls per series")
+    p.add_argument("--autosaves", type=int, default=50, help="autosaves in the UI-blocking run")
+    p.add_argument("--debounce-ms", type=int, default=100, help="autosave debounce in that run")
+    p.add_argument("--key-ms", type=int, default=40, help="time between typed words")
+    p.add_argument("--pause-ms", type=int, default=50, help="pause after each autosave")
+    p.add_argument("--repeat", type=int, default=50, help="repetitions of the outline timings")
+    p.add_argument("--documents", type=int, default=1000)
+    p.add_argument("--sections", type=int, default=10000)
+    p.add_argument("--words", type=int, default=300)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--only", choices=["first-paint", "outline", "saves", "ui-saves"], nargs="*")
+    p.add_argument("--profile", action="store_true", help="also write cProfile runs to bench/out")
+    # child-process options
+    p.add_argument("--child", help=argparse.SUPPRESS)
+    p.add_argument("--mode", help=argparse.SUPPRESS)
+    p.add_argument("--workspace", help=argparse.SUPPRESS)
+    p.add_argument("--facts", help=argparse.SUPPRESS)
+    p.add_argument("--size", help=argparse.SUPPRESS)
+    p.add_argument("--timeout", type=int, default=600, help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.child:
+        if args.profile in (None, False, True, ""):
+            args.profile = os.environ.get("BENCH_PROFILE") or None
+        child = {
+            "first-paint": child_first_paint,
+            "outline": child_outline,
+            "saves": child_saves,
+            "ui-saves": child_ui_saves,
+        }[args.child]
+        child(args)
+        return 0
+    return run_all(args)
+
+
+def run_all(args) -> int:
+    (OUT / "scratch").mkdir(parents=True, exist_ok=True)
+    only = set(args.only or ["first-paint", "outline", "saves", "ui-saves"])
+    t0 = time.perf_counter()
+    facts = cached_workspace(args.documents, args.sections, args.words, args.seed)
+    print(
+        f"workspace: {facts['path']} ({facts['documents']} documents, {facts['sections']} "
+        f"sections of ~{facts['words']} words, {facts['bytes'] / 1e6:.0f} MB; "
+        f"ready in {time.perf_counter() - t0:.1f} s)",
+        flush=True,
+    )
+    facts_arg = json.dumps(
+        {k: facts[k] for k in ("big_document_id", "big_document_section_ids", "words")}
+    )
+    rows: list[tuple[str, float | None, str, float | None, str]] = []
+    report: dict = {
+        "workspace": {k: v for k, v in facts.items() if k != "big_document_section_ids"},
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+    }
+
+    def row(name, value, unit, target, note=""):
+        rows.append((name, value, unit, target, note))
+
+    def profile_env(name: str) -> dict:
+        return {"BENCH_PROFILE": str(OUT / f"profile-{name}.prof")} if args.profile else {}
+
+    if "first-paint" in only:
+        print("first paint: warming up…", flush=True)
+        warm = spawn("first-paint", ["--mode", "app", "--workspace", facts["path"]])
+        size = warm["size"]
+        spawn("first-paint", ["--mode", "bare", "--size", size])
+        app_runs, bare_runs = [], []
+        for i in range(args.runs):
+            print(f"first paint: run {i + 1}/{args.runs}", flush=True)
+            app_runs.append(spawn("first-paint", ["--mode", "app", "--workspace", facts["path"]]))
+            bare_runs.append(spawn("first-paint", ["--mode", "bare", "--size", size]))
+        if args.profile:
+            spawn(
+                "first-paint",
+                ["--mode", "app", "--workspace", facts["path"]],
+                profile_env("first-paint"),
+            )
+        app_s = [r["first_paint_s"] for r in app_runs]
+        bare_s = [r["first_paint_s"] for r in bare_runs]
+        ratio = median(app_s) / median(bare_s)
+        marks = {
+            k: round(median([r["marks_ms_from_spawn"][k] for r in app_runs]), 1)
+            for k in app_runs[0]["marks_ms_from_spawn"]
+        }
+        report["first_paint"] = {
+            "app_s": summarize(app_s),
+            "bare_s": summarize(bare_s),
+            "ratio": round(ratio, 2),
+            "app_marks_median_ms_from_spawn": marks,
+            "bare_marks_median_ms_from_spawn": {
+                k: round(median([r["marks_ms_from_spawn"][k] for r in bare_runs]), 1)
+                for k in bare_runs[0]["marks_ms_from_spawn"]
+            },
+            "app_navigator_reload_ms": [r["navigator_reload_ms"] for r in app_runs],
+            "window_size": size,
+            "app_maxrss_mb": summarize([r["maxrss_mb"] for r in app_runs]),
+            "bare_maxrss_mb": summarize([r["maxrss_mb"] for r in bare_runs]),
+        }
+        row("first paint, app on workspace (s)", median(app_s), "s", FIRST_PAINT_TARGET_S)
+        row("first paint, bare tree+editor (s)", median(bare_s), "s", None)
+        row("first paint ratio app/bare", ratio, "×", FIRST_PAINT_RATIO_TARGET)
+        nav = [x for r in app_runs for x in r["navigator_reload_ms"]]
+        row("  of which navigator.reload at start", median(nav), "ms", None)
+        row(
+            "peak memory after first paint, app",
+            median([r["maxrss_mb"] for r in app_runs]),
+            "MB",
+            None,
+        )
+        row(
+            "peak memory after first paint, bare",
+            median([r["maxrss_mb"] for r in bare_runs]),
+            "MB",
+            None,
+        )
+
+    if "outline" in only:
+        print("outline…", flush=True)
+        copy = working_copy(facts, "outline")
+        r = spawn(
+            "outline",
+            ["--workspace", str(copy), "--facts", facts_arg, "--repeat", str(args.repeat)],
+        )
+        report["outline"] = {k: (summarize(v) if isinstance(v, list) else v) for k, v in r.items()}
+        row("outline(ws, 500-section doc)", median(r["outline_ms"]), "ms", OUTLINE_TARGET_MS)
+        row(
+            "navigator reload, 500-section doc only",
+            median(r["navigator_one_document_ms"]),
+            "ms",
+            OUTLINE_TARGET_MS,
+        )
+        row(
+            "  + repaint of that navigator",
+            median(r["navigator_one_document_paint_ms"]),
+            "ms",
+            None,
+        )
+        row(
+            "navigator reload, whole workspace",
+            median(r["navigator_full_reload_ms"]),
+            "ms",
+            OUTLINE_TARGET_MS,
+            "runs on start and after every write",
+        )
+        row("editor.show_section in that doc", median(r["editor_show_section_ms"]), "ms", None)
+
+    if "saves" in only:
+        print("saves…", flush=True)
+        copy = working_copy(facts, "saves")
+        r = spawn(
+            "saves", ["--workspace", str(copy), "--facts", facts_arg, "--saves", str(args.saves)]
+        )
+        report["saves"] = {
+            "pragmas": r["pragmas"],
+            "typing_ms": summarize(r["typing_ms"]),
+            "spread_ms": summarize(r["spread_ms"]),
+            "maxrss_mb": r["maxrss_mb"],
+        }
+        sync_ok = r["pragmas"]["synchronous"] == 2 and r["pragmas"]["synchronous_worker"] == 2
+        row(
+            "PRAGMA synchronous (2 = FULL)",
+            r["pragmas"]["synchronous_worker"],
+            "",
+            None,
+            "PASS" if sync_ok else "FAIL: not FULL",
+        )
+        for label, key in (("one section", "typing_ms"), ("spread over doc", "spread_ms")):
+            v = r[key]
+            row(f"save p50, {label}", percentile(v, 50), "ms", None)
+            row(f"save p95, {label}", percentile(v, 95), "ms", SAVE_P95_TARGET_MS)
+            row(f"save p99, {label}", percentile(v, 99), "ms", None)
+        row("peak memory, save run", r["maxrss_mb"], "MB", None)
+
+    if "ui-saves" in only:
+        print(f"UI blocking during {args.autosaves} autosaves…", flush=True)
+        copy = working_copy(facts, "ui-saves")
+        r = spawn(
+            "ui-saves",
+            [
+                "--workspace", str(copy), "--facts", facts_arg,
+                "--autosaves", str(args.autosaves), "--debounce-ms", str(args.debounce_ms),
+                "--key-ms", str(args.key_ms), "--pause-ms", str(args.pause_ms),
+            ],
+            profile_env("ui-saves"),
+        )  # fmt: skip
+        report["ui_saves"] = {
+            k: (summarize(v) if isinstance(v, list) and v and isinstance(v[0], float) else v)
+            for k, v in r.items()
+        }
+        row("autosaves completed", r["autosaves"], "", None)
+        row(
+            "longest UI block during autosaves",
+            r["max_gap_during_saves_ms"],
+            "ms",
+            UI_BLOCK_TARGET_MS,
+            "5 ms timer gap",
+        )
+        row("longest UI block overall (typing too)", r["max_gap_ms"], "ms", None)
+        row("  timer gap when idle (noise)", r["idle_max_gap_ms"], "ms", None)
+        row("  UI gaps over 50 ms", r["gaps_over_50ms"], "", None)
+        row("autosave write (flush → saved)", median(r["write_to_saved_ms"]), "ms", None)
+        row("refresh after save (saved → done)", median(r["saved_to_refreshed_ms"]), "ms", None)
+        row("peak memory, UI autosave run", r["maxrss_mb"], "MB", None)
+
+    report["rows"] = [
+        {"name": n, "value": v, "unit": u, "target": t,
+         "verdict": note if note.startswith(("PASS", "FAIL")) else verdict(v, t), "note": note}
+        for n, v, u, t, note in rows
+    ]  # fmt: skip
+    print_table(report["rows"])
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = OUT / f"foundation-{stamp}.json"
+    path.write_text(json.dumps(report, indent=2))
+    (OUT / "foundation-latest.json").write_text(json.dumps(report, indent=2))
+    print(f"\nJSON: {path}")
+    return 1 if any(r["verdict"].startswith("FAIL") for r in report["rows"]) else 0
+
+
+def print_table(rows: list[dict]) -> None:
+    print()
+    print(f"{'measure':<44} {'value':>11} {'target':>10}  verdict")
+    print("-" * 80)
+    for r in rows:
+        v, t, u = r["value"], r["target"], r["unit"]
+        value = "" if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v))
+        target = "" if t is None else f"≤ {t:g}"
+        verdict_text = r["verdict"] if r["verdict"] != "info" else ""
+        note = r["note"] if r["note"] and not r["note"].startswith(("PASS", "FAIL")) else ""
+        print(f"{r['name']:<44} {value:>8} {u:<2} {target:>10}  {verdict_text} {note}".rstrip())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,454 @@
+"""A document snapshot (see coordination.publication) turned into the flowables of its PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import (
+    Flowable,
+    FrameBG,
+    Indenter,
+    NextPageTemplate,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from workbench.pdf import styles as st
+from workbench.pdf.markdown_flowables import esc, markdown_flowables, para
+from workbench.pdf.templates import Bookmark, ContentsEntry, Heading, Layout
+
+BODY_WIDTH = st.PAGE_SIZE[0] - 2 * st.MARGIN_X
+LANDSCAPE_WIDTH = st.LANDSCAPE_SIZE[0] - 2 * st.MARGIN_X
+TENET_PAD = 10
+CONTENTS_DEPTH = 2  # deeper sections are bookmarked but not listed in the contents
+
+POSITION_LABELS = {
+    "concur": "Concur",
+    "concur_with_comment": "Concur with comment",
+    "non_concur": "Non-concur",
+}
+EVENT_LABELS = {"cleared": "Cleared", "withdrawn": "Withdrawn", "overridden": "Overridden"}
+TYPE_LABELS = {"C": "Critical", "S": "Substantive", "A": "Administrative"}
+GROUND_LABELS = {
+    "law": "violation of law",
+    "policy": "contradiction of Executive Branch or Department policy",
+    "safety": "unnecessary risk to safety, life, limb or materiel",
+    "waste": "waste or abuse of appropriations",
+    "burden": "unreasonable burden on a component's resources",
+}
+DISPOSITION_LABELS = {
+    "accepted": "Accepted",
+    "accepted_with_modification": "Accepted with modification",
+    "rejected": "Rejected",
+}
+
+
+def parse_time(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def long_date(value) -> str:
+    if isinstance(value, str):
+        parsed = parse_time(value)
+        if parsed is None:
+            try:
+                parsed = dt.datetime.fromisoformat(value)
+            except ValueError:
+                return value
+        value = parsed
+    if value is None:
+        return ""
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def short_date(value: str | None) -> str:
+    if not value:
+        return ""
+    return str(value)[:10]
+
+
+def is_published(snapshot: dict) -> bool:
+    return bool(snapshot.get("published_at"))
+
+
+def section_title(section: dict) -> str:
+    return f"{section.get('number') or ''} {section.get('heading') or ''}".strip()
+
+
+class StoryBuilder:
+    """Builds the flowables; `layout` collects pages for the deferred contents numbers."""
+
+    def __init__(self, snapshot: dict, layout: Layout, *, draft_date: dt.date):
+        self.snap = snapshot
+        self.doc = snapshot.get("document") or {}
+        self.layout = layout
+        self.styles = st.paragraph_styles()
+        self.draft_date = draft_date
+        self.sections = list(snapshot.get("sections") or ())
+        self.coordination = snapshot.get("coordination") or {}
+        self.crm = list(snapshot.get("crm") or ())
+        self._last_level = 0
+
+    # -- the whole story -------------------------------------------------------------------
+    def story(self, *, include_crm: bool, include_contents: bool = True) -> list[Flowable]:
+        flow: list[Flowable] = []
+        flow += self.cover()
+        flow += [NextPageTemplate("body"), PageBreak()]
+        if include_contents:
+            flow += self.contents(include_crm)
+            flow.append(PageBreak())
+        for index, section in enumerate(self.sections):
+            if index % 25 == 0:
+                self.layout.check()
+                self.layout.report(0.15 * index / max(1, len(self.sections)))
+            flow += self.section(index, section)
+        flow.append(PageBreak())
+        flow += self.coordination_record()
+        if include_crm:
+            flow += [NextPageTemplate("landscape"), PageBreak()]
+            flow += self.crm_appendix()
+        return flow
+
+    # -- cover -----------------------------------------------------------------------------
+    def cover(self) -> list[Flowable]:
+        s = self.styles
+        d = self.doc
+        published = is_published(self.snap)
+        date = (
+            long_date(self.snap.get("published_at"))
+            if published
+            else long_date(dt.datetime.combine(self.draft_date, dt.time()))
+        )
+        status = "Published" if published else _status_label(d)
+        facts = [
+            ("Version", str(d.get("version") or "")),
+            ("Date", date),
+            ("Status", status),
+            ("Lead", d.get("lead") or "—"),
+            ("Co-lead", d.get("co_lead") or "—"),
+        ]
+        if d.get("due_date"):
+            facts.append(("Due", long_date(str(d["due_date"]))))
+        rows = [
+            [para(label, s["title_page_fact_label"]), para(value, s["title_page_fact"])]
+            for label, value in facts
+        ]
+        table = Table(rows, colWidths=[110, 230], hAlign="CENTER")
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (1, 0), (1, -1), 12),
+                    ("LINEBEFORE", (1, 0), (1, -1), 0.6, st.RULE),
+                ]
+            )
+        )
+        if published:
+            notice = (
+                f"Approved for publication on {long_date(self.snap['published_at'])}"
+                + (f" by {self.snap['published_by']}" if self.snap.get("published_by") else "")
+                + "."
+            )
+        else:
+            notice = "Draft for coordination. Not approved for release."
+        return [
+            Bookmark("cover", "Cover", self.layout),
+            para("U.S. Department of Homeland Security", s["title_page_org"]),
+            para("Office of Counternarcotics Enforcement", s["title_page_org"]),
+            para(d.get("kind_label") or d.get("kind") or "", s["title_page_kind"]),
+            para(d.get("title") or "Untitled", s["title_page_title"]),
+            table,
+            para(notice, s["title_page_notice"]),
+        ]
+
+    # -- contents --------------------------------------------------------------------------
+    def contents(self, include_crm: bool) -> list[Flowable]:
+        s = self.styles
+        flow: list[Flowable] = [
+            Heading(
+                Paragraph("Contents", s["contents_title"]), "contents", "Contents", 0, self.layout
+            )
+        ]
+        for index, section in enumerate(self.sections):
+            depth = _depth(section)
+            if depth > CONTENTS_DEPTH:
+                continue
+            number = esc(section.get("number") or "")
+            heading = esc(section.get("heading") or "")
+            text = f"{number}&nbsp;&nbsp;{heading}" if number and heading else number or heading
+            flow.append(
+                ContentsEntry(Paragraph(text, s[f"toc{depth}"]), f"sec{index}", self.layout)
+            )
+        flow.append(
+            ContentsEntry(Paragraph("Coordination record", s["toc0"]), "record", self.layout)
+        )
+        if include_crm:
+            flow.append(
+                ContentsEntry(
+                    Paragraph("Appendix: Comment Resolution Matrix", s["toc0"]), "crm", self.layout
+                )
+            )
+        return flow
+
+    # -- sections --------------------------------------------------------------------------
+    def section(self, index: int, section: dict) -> list[Flowable]:
+        s = self.styles
+        kind = section.get("kind") or "narrative"
+        depth = _depth(section)
+        key = f"sec{index}"
+        title = section_title(section) or "Section"
+        # Outline levels may deepen by one at a time only; a malformed snapshot must not
+        # make reportlab refuse the bookmark tree.
+        level = min(depth, self._last_level + 1)
+        self._last_level = level
+        number = esc(section.get("number") or "")
+        heading = esc(section.get("heading") or "")
+        body = section.get("body") or ""
+        flow: list[Flowable] = []
+        if kind in ("tenet", "action_item"):
+            bg = st.TENET_BG if kind == "tenet" else st.ACTION_BG
+            label = f'<font name="{st.SANS_BOLD}" size="8" color="#1f3b63">{number.upper()}</font>'
+            markup = f"{label}<br/>{heading}" if heading else label
+            inner = BODY_WIDTH - 2 * TENET_PAD
+            flow += [
+                Spacer(1, 8),
+                FrameBG(color=bg, start=True, strokeWidth=None),
+                Spacer(1, 8),
+                Heading(Paragraph(markup, s["tenet_heading"]), key, title, level, self.layout),
+                Indenter(TENET_PAD, TENET_PAD),
+                *markdown_flowables(body, inner),
+                Indenter(-TENET_PAD, -TENET_PAD),
+                Spacer(1, 4),
+                FrameBG(start=False),
+                Spacer(1, 8),
+            ]
+            return flow
+        if kind == "appendix" and depth == 0:
+            flow.append(PageBreak())
+        style = s[f"h{min(depth + 1, 3)}"]
+        markup = f"{number}&nbsp;&nbsp;{heading}" if number and heading else number or heading
+        flow.append(Heading(Paragraph(markup, style), key, title, level, self.layout))
+        flow += markdown_flowables(body, BODY_WIDTH)
+        return flow
+
+    # -- coordination record ---------------------------------------------------------------
+    def coordination_record(self) -> list[Flowable]:
+        s = self.styles
+        cell, head = s["cell"], s["cell_head"]
+        version = self.doc.get("version")
+        if is_published(self.snap):
+            intro = (
+                f"Positions and decisions recorded for version {version}, frozen at publication "
+                f"on {long_date(self.snap['published_at'])}."
+            )
+        else:
+            intro = f"Positions and decisions recorded for draft version {version} as exported."
+        flow: list[Flowable] = [
+            Heading(
+                Paragraph("Coordination record", s["h1"]),
+                "record",
+                "Coordination record",
+                0,
+                self.layout,
+            ),
+            para(intro, s["record_note"]),
+            Spacer(1, 6),
+        ]
+        orgs = list(self.coordination.get("organizations") or ())
+        non_concur = ParagraphStyle(
+            "non_concur", parent=cell, textColor=st.NON_CONCUR, fontName=st.SANS_BOLD
+        )
+        if orgs:
+            rows: list[list] = [
+                [Paragraph(h, head) for h in ("Organization", "Position", "By", "Date", "Version")]
+            ]
+            commands: list[tuple] = []
+            for org in orgs:
+                position = org.get("position")
+                label = org.get("position_label") or POSITION_LABELS.get(position or "", "")
+                if not label:
+                    label = "No position"
+                pos_style = non_concur if position == "non_concur" else cell
+                who = esc(org.get("by_name") or "")
+                if org.get("by_title"):
+                    who += f'<br/><font color="#5a6270">{esc(org["by_title"])}</font>'
+                name = f"<b>{esc(org.get('code') or '')}</b>"
+                if org.get("name"):
+                    name += f"<br/>{esc(org['name'])}"
+                ver = org.get("document_version")
+                rows.append(
+                    [
+                        Paragraph(name, cell),
+                        para(label, pos_style),
+                        Paragraph(who, cell),
+                        para(short_date(org.get("at")), cell),
+                        para("" if ver is None else str(ver), cell),
+                    ]
+                )
+                for event in org.get("events") or ():
+                    kind = event.get("kind") or ""
+                    text = f"<b>{esc(EVENT_LABELS.get(kind, kind.title()))}</b>"
+                    if event.get("by_name"):
+                        text += f" by {esc(event['by_name'])}"
+                        if event.get("by_title"):
+                            text += f" ({esc(event['by_title'])})"
+                    if event.get("at"):
+                        text += f", {esc(short_date(event['at']))}"
+                    if event.get("reason"):
+                        text += f": {esc(event['reason'])}"
+                    r = len(rows)
+                    rows.append([Paragraph("↳", cell), Paragraph(text, cell), "", "", ""])
+                    commands.append(("SPAN", (1, r), (4, r)))
+                    commands.append(("LINEABOVE", (1, r), (4, r), 0.25, st.TABLE_GRID))
+            flow.append(_grid(rows, [112, 88, 150, 66, 52], commands))
+        else:
+            flow.append(para("No organization recorded a position.", s["body"]))
+        waivers = list(self.coordination.get("waivers") or ())
+        flow.append(Paragraph("Waivers", s["h3"]))
+        if waivers:
+            rows = [
+                [
+                    Paragraph(h, head)
+                    for h in ("Organization", "Scope", "Waived by", "Date", "Reason")
+                ]
+            ]
+            for w in waivers:
+                scope = w.get("section_number")
+                rows.append(
+                    [
+                        para(w.get("organization") or "", cell),
+                        para(scope if scope else "Whole document", cell),
+                        para(w.get("by_name") or "", cell),
+                        para(short_date(w.get("at")), cell),
+                        para(w.get("reason") or "", cell),
+                    ]
+                )
+            flow.append(_grid(rows, [80, 80, 100, 66, 142]))
+        else:
+            flow.append(para("No review was waived.", s["body"]))
+        return flow
+
+    # -- CRM -------------------------------------------------------------------------------
+    def crm_appendix(self) -> list[Flowable]:
+        s = self.styles
+        cell, head = s["cell_small"], s["cell_small_head"]
+        flow: list[Flowable] = [
+            Heading(
+                Paragraph("Appendix: Comment Resolution Matrix", s["h1"]),
+                "crm",
+                "Appendix: Comment Resolution Matrix",
+                0,
+                self.layout,
+            ),
+            para(
+                "Type: C Critical, S Substantive, A Administrative. Every comment received on "
+                f"version {self.doc.get('version')} and how CNE resolved it.",
+                s["record_note"],
+            ),
+            Spacer(1, 6),
+        ]
+        if not self.crm:
+            flow.append(para("No comments were received.", s["body"]))
+            return flow
+        titles = (
+            "No.",
+            "Source",
+            "Type",
+            "Location",
+            "Comment",
+            "Rationale",
+            "Proposed wording",
+            "Disposition",
+        )
+        rows: list[list] = [[Paragraph(t, head) for t in titles]]
+        for c in self.crm:
+            source = f"<b>{esc(c.get('organization') or '')}</b>"
+            for extra in (
+                c.get("reviewer_name"),
+                c.get("reviewer_title"),
+                short_date(c.get("response_date")),
+            ):
+                if extra:
+                    source += f"<br/>{esc(extra)}"
+            location = esc(c.get("section_number") or "")
+            if c.get("quoted_passage"):
+                location += f"<br/><i>“{_lines(c['quoted_passage'])}”</i>"
+            rationale = _lines(c.get("rationale"))
+            if c.get("critical_ground"):
+                ground = GROUND_LABELS.get(c["critical_ground"], c["critical_ground"])
+                rationale = f"<b>Ground:</b> {esc(ground)}" + (
+                    f"<br/>{rationale}" if rationale else ""
+                )
+            disposition = esc(
+                c.get("disposition_label")
+                or DISPOSITION_LABELS.get(c.get("disposition") or "", "")
+                or "Open"
+            )
+            disposition = f"<b>{disposition}</b>"
+            if c.get("disposition_rationale"):
+                disposition += f"<br/>{_lines(c['disposition_rationale'])}"
+            rows.append(
+                [
+                    para(c.get("item_no") if c.get("item_no") is not None else "", cell),
+                    Paragraph(source, cell),
+                    para(c.get("type") or "", cell),
+                    Paragraph(location, cell),
+                    Paragraph(_lines(c.get("comment")), cell),
+                    Paragraph(rationale, cell),
+                    Paragraph(_lines(c.get("proposed_wording")), cell),
+                    Paragraph(disposition, cell),
+                ]
+            )
+        widths = [30, 92, 36, 72, 140, 106, 90, 82]
+        scale = LANDSCAPE_WIDTH / sum(widths)
+        flow.append(_grid(rows, [w * scale for w in widths], small=True))
+        return flow
+
+
+def _lines(text) -> str:
+    return esc(text).replace("\n", "<br/>")
+
+
+def _depth(section: dict) -> int:
+    try:
+        return max(0, int(section.get("depth") or 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _status_label(doc: dict) -> str:
+    status = doc.get("status") or "draft"
+    return {"draft": "Draft", "in_coordination": "In coordination", "published": "Published"}.get(
+        status, str(status)
+    )
+
+
+def _grid(rows, widths, commands=(), *, small: bool = False) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1, splitByRow=1, splitInRow=1, hAlign="LEFT")
+    pad = 3 if small else 4
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.6, st.TABLE_GRID),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, st.TABLE_GRID),
+                ("INNERGRID", (0, 0), (-1, -1), 0.25, st.TABLE_GRID),
+                ("BACKGROUND", (0, 0), (-1, 0), st.TABLE_HEAD_BG),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), pad),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+                *commands,
+            ]
+        )
+    )
+    table.spaceAfter = 10
+    return table

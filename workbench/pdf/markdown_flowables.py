@@ -1,0 +1,291 @@
+"""Markdown section text to reportlab flowables, with every piece of user text escaped."""
+
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape
+
+from markdown_it import MarkdownIt
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import (
+    Flowable,
+    FrameBG,
+    HRFlowable,
+    Indenter,
+    Paragraph,
+    Preformatted,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from workbench.pdf import styles as st
+
+# html off: raw HTML in the source stays text; links are validated by markdown-it but we never
+# turn them into annotations anyway.
+_MD = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+# Characters reportlab's parser or the PDF text layer cannot carry: C0 controls (bar tab and
+# newline), DEL, and lone surrogates that a JSON snapshot may still hold.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_BULLETS = ("•", "◦", "▪")
+
+
+def esc(text: object) -> str:
+    """User text made safe for reportlab paragraph markup: it can only ever appear literally."""
+    return escape(_UNSAFE.sub("", "" if text is None else str(text)))
+
+
+def para(text: object, style: ParagraphStyle, **kwargs) -> Paragraph:
+    """A paragraph of plain user text (escaped here)."""
+    return Paragraph(esc(text), style, **kwargs)
+
+
+def inline_markup(children) -> str:
+    """Reportlab markup for one inline token run; tags come only from this function."""
+    out: list[str] = []
+    links: list[str] = []
+    for tok in children or ():
+        kind = tok.type
+        if kind == "text":
+            out.append(esc(tok.content))
+        elif kind == "softbreak":
+            out.append(" ")
+        elif kind == "hardbreak":
+            out.append("<br/>")
+        elif kind == "em_open":
+            out.append("<i>")
+        elif kind == "em_close":
+            out.append("</i>")
+        elif kind == "strong_open":
+            out.append("<b>")
+        elif kind == "strong_close":
+            out.append("</b>")
+        elif kind == "s_open":
+            out.append("<strike>")
+        elif kind == "s_close":
+            out.append("</strike>")
+        elif kind == "code_inline":
+            out.append(f'<font name="{st.MONO}">{esc(tok.content)}</font>')
+        elif kind == "link_open":
+            links.append(str(tok.attrs.get("href", "")))
+            out.append("\x00LINK\x00")  # marks where the link text starts
+        elif kind == "link_close":
+            href = links.pop() if links else ""
+            start = len(out) - 1 - out[::-1].index("\x00LINK\x00")
+            text = "".join(out[start + 1 :])
+            del out[start]
+            # A link is printed as its text and target, never as a clickable annotation.
+            if href and _plain(text) != href and _plain(text) != href.removeprefix("mailto:"):
+                out.append(f" ({esc(href)})")
+        elif kind == "image":
+            alt = tok.content or "".join(c.content for c in tok.children or ())
+            src = str(tok.attrs.get("src", ""))
+            out.append(f"[image: {esc(alt)}] ({esc(src)})" if alt else f"[image] ({esc(src)})")
+        else:  # html_inline and anything newer: show the source text
+            out.append(esc(tok.content))
+    return "".join(out)
+
+
+def _plain(markup: str) -> str:
+    return (
+        re.sub(r"<[^>]*>", "", markup)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+    )
+
+
+class _Walker:
+    def __init__(self, width: float):
+        self.width = width
+        self.out: list[Flowable] = []
+        self.indent = 0.0
+        self.quote = 0
+        self.lists: list[dict] = []
+        self.bullet: str | None = None
+        self.heading: int | None = None
+        self.table: dict | None = None
+
+    def style(self, name: str = "body") -> ParagraphStyle:
+        return st.variant(name, self.indent, self.quote > 0)
+
+    def emit_paragraph(self, markup: str) -> None:
+        if self.table is not None:
+            self.table["cell"].append(markup)
+            return
+        if self.heading is not None:
+            style = self.style(f"md_h{min(self.heading, 3)}")
+            self.out.append(Paragraph(markup, style))
+            return
+        bullet, self.bullet = self.bullet, None
+        style = self.style("list" if self.lists else "body")
+        self.out.append(Paragraph(markup, style, bulletText=bullet))
+
+    def walk(self, tokens) -> list[Flowable]:
+        for tok in tokens:
+            handler = getattr(self, "on_" + tok.type, None)
+            if handler is not None:
+                handler(tok)
+        return self.out
+
+    # -- blocks ----------------------------------------------------------------------------
+    def on_inline(self, tok) -> None:
+        self.emit_paragraph(inline_markup(tok.children))
+
+    def on_heading_open(self, tok) -> None:
+        self.heading = int(tok.tag[1:]) if tok.tag[1:].isdigit() else 3
+
+    def on_heading_close(self, tok) -> None:
+        self.heading = None
+
+    def _list_open(self, ordered: bool, start: int = 1) -> None:
+        self.lists.append({"ordered": ordered, "n": start})
+        self.indent += st.LIST_INDENT
+
+    def on_bullet_list_open(self, tok) -> None:
+        self._list_open(False)
+
+    def on_ordered_list_open(self, tok) -> None:
+        start = tok.attrs.get("start", 1)
+        self._list_open(True, int(start) if str(start).isdigit() else 1)
+
+    def _list_close(self, tok) -> None:
+        self.lists.pop()
+        self.indent -= st.LIST_INDENT
+        if not self.lists:
+            self.out.append(Spacer(1, 4))
+
+    on_bullet_list_close = _list_close
+    on_ordered_list_close = _list_close
+
+    def on_list_item_open(self, tok) -> None:
+        current = self.lists[-1]
+        if current["ordered"]:
+            self.bullet = f"{current['n']}."
+            current["n"] += 1
+        else:
+            depth = sum(1 for x in self.lists if not x["ordered"]) - 1
+            self.bullet = _BULLETS[depth % len(_BULLETS)]
+
+    def on_list_item_close(self, tok) -> None:
+        if self.bullet is not None:  # an empty item still shows its bullet
+            self.emit_paragraph("")
+
+    def on_blockquote_open(self, tok) -> None:
+        self.out.append(
+            FrameBG(color=st.QUOTE_BG, left=self.indent + 2, start=True, strokeWidth=None)
+        )
+        self.quote += 1
+        self.indent += st.QUOTE_INDENT
+        self.out.append(Indenter(right=st.QUOTE_INDENT))
+
+    def on_blockquote_close(self, tok) -> None:
+        self.out.append(Indenter(right=-st.QUOTE_INDENT))
+        self.quote -= 1
+        self.indent -= st.QUOTE_INDENT
+        self.out.append(FrameBG(start=False))
+
+    def _code(self, text: str) -> None:
+        style = self.style("code")
+        avail = self.width - style.leftIndent
+        columns = max(20, int(avail / (style.fontSize * 0.602)))
+        text = _UNSAFE.sub("", text.rstrip("\n")).expandtabs(4)
+        # Preformatted takes text, not markup, so no escaping is needed (or wanted) here.
+        self.out.append(Preformatted(text, style, maxLineLength=columns, newLineChars="↳ "))
+
+    def on_fence(self, tok) -> None:
+        self._code(tok.content)
+
+    def on_code_block(self, tok) -> None:
+        self._code(tok.content)
+
+    def on_html_block(self, tok) -> None:  # unreachable with html off; kept literal if not
+        self.emit_paragraph(esc(tok.content))
+
+    def on_hr(self, tok) -> None:
+        self.out.append(
+            HRFlowable(width="100%", thickness=0.6, color=st.RULE, spaceBefore=4, spaceAfter=8)
+        )
+
+    # -- tables ----------------------------------------------------------------------------
+    def on_table_open(self, tok) -> None:
+        self.table = {"rows": [], "aligns": [], "head_rows": 0, "cell": []}
+
+    def on_thead_close(self, tok) -> None:
+        self.table["head_rows"] = len(self.table["rows"])
+
+    def on_tr_open(self, tok) -> None:
+        self.table["rows"].append([])
+        self.table["aligns"].append([])
+
+    def _cell_open(self, tok) -> None:
+        self.table["cell"] = []
+        style = str(tok.attrs.get("style", ""))
+        self.table["aligns"][-1].append(style.removeprefix("text-align:"))
+
+    on_th_open = _cell_open
+    on_td_open = _cell_open
+
+    def _cell_close(self, tok) -> None:
+        self.table["rows"][-1].append("".join(self.table["cell"]))
+
+    on_th_close = _cell_close
+    on_td_close = _cell_close
+
+    def on_table_close(self, tok) -> None:
+        table, self.table = self.table, None
+        self.out.extend(markdown_table(table, self.width - self.indent, self.indent))
+
+
+def markdown_table(table: dict, width: float, indent: float) -> list[Flowable]:
+    rows = table["rows"]
+    if not rows:
+        return []
+    ncols = max(len(r) for r in rows)
+    head = table["head_rows"]
+    cells = []
+    for r, (row, aligns) in enumerate(zip(rows, table["aligns"], strict=True)):
+        out = []
+        for c in range(ncols):
+            markup = row[c] if c < len(row) else ""
+            align = aligns[c] if c < len(aligns) else ""
+            style = st.paragraph_styles()["cell_head" if r < head else "cell"]
+            if align in ("right", "center"):
+                style = ParagraphStyle(
+                    f"{style.name}-{align}",
+                    parent=style,
+                    alignment=TA_RIGHT if align == "right" else TA_CENTER,
+                )
+            out.append(Paragraph(markup, style))
+        cells.append(out)
+    t = Table(
+        cells,
+        colWidths=[width / ncols] * ncols,
+        repeatRows=head,
+        splitByRow=1,
+        splitInRow=1,
+        hAlign="LEFT",
+    )
+    commands = [
+        ("GRID", (0, 0), (-1, -1), 0.5, st.TABLE_GRID),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if head:
+        commands.append(("BACKGROUND", (0, 0), (-1, head - 1), st.TABLE_HEAD_BG))
+    t.setStyle(TableStyle(commands))
+    t.spaceBefore = 2
+    t.spaceAfter = 8
+    if indent:
+        return [Indenter(left=indent), t, Indenter(left=-indent)]
+    return [t]
+
+
+def markdown_flowables(source: str, width: float) -> list[Flowable]:
+    """The flowables for one section body; width is the frame width available to it."""
+    if not source or not source.strip():
+        return []
+    return _Walker(width).walk(_MD.parse(source))

@@ -306,6 +306,60 @@ CREATE TABLE publications (
     )
 
 
+@MIGRATIONS(name="m004_exchange")
+def m004_exchange(db: sqlite_utils.Database) -> None:
+    _script(
+        db,
+        """
+CREATE TABLE exchange_imports (
+    id INTEGER PRIMARY KEY,
+    request_id INTEGER NOT NULL REFERENCES review_requests(id) ON DELETE CASCADE,
+    source TEXT NOT NULL CHECK (source IN ('response', 'workbook')),
+    response_id TEXT NOT NULL,
+    sequence INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    file_name TEXT NOT NULL DEFAULT '',
+    reviewer_name TEXT NOT NULL DEFAULT '',
+    position_id INTEGER REFERENCES positions(id) ON DELETE SET NULL,
+    comment_count INTEGER NOT NULL DEFAULT 0,
+    stale_count INTEGER NOT NULL DEFAULT 0,
+    imported_at TEXT NOT NULL,
+    imported_by TEXT NOT NULL,
+    superseded_by_import_id INTEGER REFERENCES exchange_imports(id),
+    UNIQUE (request_id, digest)
+)
+;;
+CREATE INDEX exchange_imports_request ON exchange_imports (request_id, sequence)
+;;
+CREATE TABLE exchange_import_comments (
+    import_id INTEGER NOT NULL REFERENCES exchange_imports(id) ON DELETE CASCADE,
+    comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
+    client_id TEXT NOT NULL,
+    made_on_changed_text INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (import_id, comment_id)
+) WITHOUT ROWID
+;;
+CREATE INDEX exchange_import_comments_comment ON exchange_import_comments (comment_id)
+;;
+CREATE TABLE solicitations (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    folder TEXT NOT NULL DEFAULT '',
+    instructions TEXT NOT NULL DEFAULT ''
+)
+;;
+CREATE TABLE solicitation_requests (
+    solicitation_id INTEGER NOT NULL REFERENCES solicitations(id) ON DELETE CASCADE,
+    request_id INTEGER NOT NULL REFERENCES review_requests(id) ON DELETE CASCADE,
+    packet_file TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (solicitation_id, request_id)
+) WITHOUT ROWID
+""",
+    )
+
+
 # -- m005_search: full-text search, the study/contract registry, deconfliction consultations --
 _FTS_OPTIONS = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'"
 

@@ -1,0 +1,1 @@
+"""Offline exchange: review packets, responses, CRM workbooks, bulk solicitation, draft import."""

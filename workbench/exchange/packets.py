@@ -1,0 +1,205 @@
+"""Review packets: one file per review request, holding what the reviewer must read and answer."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench import audit
+from workbench.coordination import requests as rq
+from workbench.directory import organization
+from workbench.documents import document
+from workbench.errors import RuleViolation
+from workbench.exchange.formats import (
+    FORMAT_VERSION,
+    MAX_PACKET_BYTES,
+    PACKET_FORMAT,
+    ExchangeError,
+    Fields,
+    check_envelope,
+    digest,
+    dump,
+    parse_json,
+    read_limited,
+    write_atomic,
+)
+from workbench.sections import outline
+from workbench.workspace import use_case
+
+MAX_SECTIONS = 5_000
+
+
+@dataclass(frozen=True)
+class PacketSection:
+    section_id: int
+    number: str
+    depth: int
+    kind: str
+    heading: str
+    body: str
+    content_hash: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.number} {self.heading}".strip()
+
+
+@dataclass(frozen=True)
+class Packet:
+    workspace_id: str
+    request_id: int
+    document_id: int
+    document_title: str
+    document_version: int
+    marking: str
+    organization_code: str
+    organization_name: str
+    reviewer_name: str
+    reviewer_email: str
+    suspense_date: str
+    instructions: str
+    token: str
+    exported_at: str
+    sections: tuple[PacketSection, ...]
+    digest: str
+
+    def section(self, section_id: int) -> PacketSection | None:
+        return next((s for s in self.sections if s.section_id == section_id), None)
+
+
+def build_packet(ws, request_id: int) -> dict:
+    req = rq.request(ws, request_id)
+    doc = document(ws, req.document_id)
+    org = organization(ws, req.organization_id)
+    token = next(ws.db.query("SELECT token FROM review_requests WHERE id = ?", [request_id]))
+    order = {e.id: e for e in outline(ws, req.document_id)}
+    texts = {
+        r["id"]: r
+        for r in ws.db.query(
+            "SELECT v.id, v.heading, v.body, v.content_hash FROM section_revisions v "
+            "JOIN review_request_sections q ON q.section_revision_id = v.id "
+            "WHERE q.request_id = ?",
+            [request_id],
+        )
+    }
+    rank = {sid: i for i, sid in enumerate(order)}
+    ranked = sorted(req.sections, key=lambda s: rank.get(s.section_id, len(rank)))
+    sections = []
+    for s in ranked:
+        entry = order.get(s.section_id)
+        text = texts[s.section_revision_id]
+        sections.append(
+            {
+                "section_id": s.section_id,
+                "number": entry.number if entry else "",
+                "depth": entry.depth if entry else 0,
+                "kind": entry.kind if entry else "narrative",
+                "heading": text["heading"],
+                "body": text["body"],
+                "content_hash": text["content_hash"],
+            }
+        )
+    return {
+        "format": PACKET_FORMAT,
+        "version": FORMAT_VERSION,
+        "workspace_id": ws.workspace_id,
+        "request_id": req.id,
+        "document_id": doc.id,
+        "document_title": doc.title,
+        "document_version": req.document_version,
+        "marking": doc.marking,
+        "organization": {"code": org.code, "name": org.name},
+        "reviewer": {"name": req.reviewer_name, "email": req.reviewer_email},
+        "suspense_date": req.suspense_date,
+        "instructions": req.instructions,
+        "token": token["token"],
+        "exported_at": ws.now(),
+        "sections": sections,
+    }
+
+
+def prepare_request_for_export(ws, request_id: int) -> rq.ReviewRequest:
+    """Within a use-case: a packet or workbook may go out only for an open request.
+
+    A draft request is sent first: handing out the packet is the sending.
+    """
+    req = rq.request(ws, request_id)
+    if req.stored_status == "withdrawn":
+        raise RuleViolation(f"Review request {request_id} was withdrawn; nothing can be sent.")
+    if req.stored_status == "draft":
+        rq.send_request(ws, request_id)
+        req = rq.request(ws, request_id)
+    return req
+
+
+@use_case
+def export_packet(ws, request_id: int, path: str | os.PathLike) -> Path:
+    """Write the request's review packet; returns the path written."""
+    req = prepare_request_for_export(ws, request_id)
+    out = Path(path)
+    if out.is_dir():
+        raise ExchangeError(f"{out} is a folder; name the packet file to write.")
+    data = build_packet(ws, request_id)
+    write_atomic(out, dump(data))
+    audit.record(
+        ws,
+        "exchange.packet_export",
+        "review_request",
+        request_id,
+        document_id=req.document_id,
+        organization=req.organization,
+        file=out.name,
+    )
+    return out
+
+
+def parse_packet(value: dict) -> Packet:
+    what = "review packet"
+    check_envelope(value, PACKET_FORMAT, what)
+    f = Fields(value, "the packet", what)
+    org = f.obj("organization")
+    reviewer = f.obj("reviewer")
+    raw_sections = f.list("sections", MAX_SECTIONS)
+    if not raw_sections:
+        raise ExchangeError("The review packet holds no sections to review.")
+    sections = []
+    for n, raw in enumerate(raw_sections, 1):
+        s = Fields(raw, f"section {n}", what)
+        sections.append(
+            PacketSection(
+                s.int("section_id"),
+                s.str("number", max_len=100),
+                s.int("depth"),
+                s.str("kind", max_len=40),
+                s.str("heading", max_len=10_000),
+                s.str("body", max_len=5_000_000),
+                s.str("content_hash", max_len=64),
+            )
+        )
+    token = f.str("token", max_len=200)
+    if len(token) < 32:
+        raise ExchangeError("The review packet is malformed: its token is missing.")
+    return Packet(
+        f.str("workspace_id", max_len=100),
+        f.int("request_id"),
+        f.int("document_id"),
+        f.str("document_title", max_len=1000),
+        f.int("document_version"),
+        f.str("marking", max_len=1000),
+        org.str("code", max_len=100),
+        org.str("name", max_len=1000),
+        reviewer.str("name", required=False, max_len=1000),
+        reviewer.str("email", required=False, max_len=1000),
+        f.str("suspense_date", max_len=40),
+        f.str("instructions", required=False),
+        token,
+        f.str("exported_at", required=False, max_len=40),
+        tuple(sections),
+        digest(value),
+    )
+
+
+def read_packet(path: str | os.PathLike) -> Packet:
+    data = read_limited(path, MAX_PACKET_BYTES, "review packet")
+    return parse_packet(parse_json(data, "review packet"))

@@ -1,0 +1,454 @@
+"""CRM workbooks (.xlsx) for reviewers without the workbench, and the consolidated CRM export."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import secrets
+import zipfile
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from workbench import audit
+from workbench.coordination.comments import (
+    COMMENT_TYPES,
+    CRITICAL_GROUNDS,
+    DISPOSITIONS,
+    list_comments,
+)
+from workbench.coordination.positions import POSITIONS
+from workbench.documents import document
+from workbench.exchange.formats import ExchangeError, write_atomic
+from workbench.exchange.packets import build_packet, prepare_request_for_export
+from workbench.sections import outline
+from workbench.workspace import use_case
+
+WORKBOOK_FORMAT = "cne-crm-workbook"
+WHAT = "CRM workbook"
+MAX_UNZIPPED = 200 * 1024 * 1024
+MAX_MEMBERS = 2_000
+BLANK_ROWS = 200
+REQUEST_SHEET = "Request"
+COMMENTS_SHEET = "Comments"
+RESPONSE_SHEET = "Response"
+
+# (header, width, reviewer fills it)
+COMMENT_COLUMNS = [
+    ("Item", 7, False),
+    ("Section", 10, True),
+    ("Passage quoted", 30, True),
+    ("Type", 7, True),
+    ("Comment", 45, True),
+    ("Rationale", 35, True),
+    ("Critical ground", 30, True),
+    ("Proposed wording", 35, True),
+    ("Disposition", 16, False),
+    ("Disposition rationale", 30, False),
+]
+_HEAD = Font(bold=True, color="FFFFFF")
+_HEAD_FILL = PatternFill("solid", fgColor="2F5D9B")
+_BANNER = Font(bold=True, color="8B0000")
+_CNE_FILL = PatternFill("solid", fgColor="E7E9EC")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+class WorkbookProblems(ExchangeError):
+    """A filled workbook with rows to fix; each problem names its sheet, row and column."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        shown = "; ".join(problems[:10])
+        more = f"; and {len(problems) - 10} more" if len(problems) > 10 else ""
+        super().__init__(
+            f"The CRM workbook has {len(problems)} problem(s) to fix; nothing was imported: "
+            f"{shown}{more}."
+        )
+
+
+def _put(cell, value) -> None:
+    # Reviewer and document text is data; a leading "=" must never become a live formula.
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+
+
+def _marking(sheet, marking: str) -> None:
+    sheet.oddHeader.center.text = marking
+    sheet.oddFooter.center.text = marking
+    sheet.evenHeader.center.text = marking
+    sheet.evenFooter.center.text = marking
+
+
+# -- the request workbook ------------------------------------------------------------------
+@use_case
+def export_request_workbook(ws, request_id: int, path: str | os.PathLike) -> Path:
+    """A CRM workbook for one request: sections prefilled, lists validated, token protected."""
+    req = prepare_request_for_export(ws, request_id)
+    packet = build_packet(ws, request_id)
+    out = Path(path)
+    if out.is_dir():
+        raise ExchangeError(f"{out} is a folder; name the workbook file to write.")
+    marking = packet["marking"]
+    wb = Workbook()
+    resp = wb.active
+    resp.title = RESPONSE_SHEET
+    _marking(resp, marking)
+    rows = [
+        (marking, None),
+        (packet["document_title"], None),
+        ("Review request", packet["request_id"]),
+        ("Organization", f"{packet['organization']['code']} — {packet['organization']['name']}"),
+        ("Suspense date", packet["suspense_date"]),
+        ("Instructions", packet["instructions"]),
+        (None, None),
+        ("Fill in the three yellow cells and the Comments sheet, then return this file.", None),
+        ("Reviewer name", packet["reviewer"]["name"]),
+        ("Reviewer title", ""),
+        ("Position", ""),
+        (None, None),
+        (marking, None),
+    ]
+    for r, (label, value) in enumerate(rows, 1):
+        _put(resp.cell(r, 1), label)
+        _put(resp.cell(r, 2), value)
+    for r in (1, 13):
+        resp.cell(r, 1).font = _BANNER
+    resp["A2"].font = Font(bold=True, size=14)
+    yellow = PatternFill("solid", fgColor="FFF3B0")
+    for r in (9, 10, 11):
+        resp.cell(r, 1).font = Font(bold=True)
+        resp.cell(r, 2).fill = yellow
+    resp.column_dimensions["A"].width = 22
+    resp.column_dimensions["B"].width = 70
+    resp["B6"].alignment = _WRAP
+    positions = DataValidation(
+        type="list", formula1='"' + ",".join(POSITIONS.values()) + '"', allow_blank=True
+    )
+    positions.error = "Choose Concur, Concur with comment or Non-concur."
+    resp.add_data_validation(positions)
+    positions.add("B11")
+
+    secs = wb.create_sheet("Sections")
+    _marking(secs, marking)
+    for c, (head, width) in enumerate(
+        [("Section", 10), ("Heading", 35), ("Text as sent", 90), ("Content hash", 20)], 1
+    ):
+        cell = secs.cell(1, c, head)
+        cell.font, cell.fill = _HEAD, _HEAD_FILL
+        secs.column_dimensions[get_column_letter(c)].width = width
+    for r, s in enumerate(packet["sections"], 2):
+        for c, v in enumerate((s["number"], s["heading"], s["body"], s["content_hash"]), 1):
+            _put(secs.cell(r, c), v)
+            secs.cell(r, c).alignment = _WRAP
+    n_sections = len(packet["sections"])
+
+    com = wb.create_sheet(COMMENTS_SHEET)
+    _marking(com, marking)
+    _put(com.cell(1, 1), marking)
+    com.cell(1, 1).font = _BANNER
+    for c, (head, width, _) in enumerate(COMMENT_COLUMNS, 1):
+        cell = com.cell(2, c, head)
+        cell.font, cell.fill = _HEAD, _HEAD_FILL
+        com.column_dimensions[get_column_letter(c)].width = width
+    com.freeze_panes = "A3"
+    last = 2 + max(BLANK_ROWS, n_sections + 50)
+    for r, s in enumerate(packet["sections"], 3):
+        _put(com.cell(r, 2), s["number"])
+    for r in range(3, last + 1):
+        for c, (_, _, reviewer) in enumerate(COMMENT_COLUMNS, 1):
+            cell = com.cell(r, c)
+            cell.alignment = _WRAP
+            if not reviewer:
+                cell.fill = _CNE_FILL
+    col = {h: get_column_letter(i) for i, (h, _, _) in enumerate(COMMENT_COLUMNS, 1)}
+    checks = [
+        ("Section", f"=Sections!$A$2:$A${n_sections + 1}", "Choose a section number sent."),
+        ("Type", '"C,S,A"', "C Critical, S Substantive or A Administrative."),
+        (
+            "Critical ground",
+            f"=Lists!$A$1:$A${len(CRITICAL_GROUNDS)}",
+            "Required for a Critical comment.",
+        ),
+    ]
+    # The grounds contain commas, so the list lives in cells rather than in the formula.
+    lists = wb.create_sheet("Lists")
+    for r, label in enumerate(CRITICAL_GROUNDS.values(), 1):
+        lists.cell(r, 1, label)
+    lists.sheet_state = "hidden"
+    for head, formula, message in checks:
+        dv = DataValidation(type="list", formula1=formula, allow_blank=True)
+        dv.error, dv.errorTitle, dv.prompt = message, head, message
+        com.add_data_validation(dv)
+        dv.add(f"{col[head]}3:{col[head]}{last}")
+    _put(com.cell(last + 2, 1), marking)
+    com.cell(last + 2, 1).font = _BANNER
+
+    meta = wb.create_sheet(REQUEST_SHEET)
+    values = [
+        ("format", WORKBOOK_FORMAT),
+        ("version", 1),
+        ("workspace_id", packet["workspace_id"]),
+        ("request_id", packet["request_id"]),
+        ("document_id", packet["document_id"]),
+        ("token", packet["token"]),
+    ]
+    for r, (k, v) in enumerate(values, 1):
+        meta.cell(r, 1, k)
+        meta.cell(r, 2, v)
+    for r, s in enumerate(packet["sections"], len(values) + 2):
+        meta.cell(r, 1, "section")
+        meta.cell(r, 2, s["number"])
+        meta.cell(r, 3, s["section_id"])
+    meta.protection.sheet = True
+    meta.protection.password = secrets.token_hex(8)
+    meta.sheet_state = "hidden"
+    wb.active = 0
+    buf = io.BytesIO()
+    wb.save(buf)
+    write_atomic(out, buf.getvalue())
+    audit.record(
+        ws,
+        "exchange.workbook_export",
+        "review_request",
+        request_id,
+        document_id=req.document_id,
+        organization=req.organization,
+        file=out.name,
+    )
+    return out
+
+
+# -- reading a filled workbook -------------------------------------------------------------
+def _open(data: bytes):
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+            if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_UNZIPPED:
+                raise ExchangeError("The CRM workbook unpacks to more than a workbook can hold.")
+            if "xl/workbook.xml" not in z.namelist():
+                raise ExchangeError("This is not a CRM workbook (it is another kind of file).")
+        return load_workbook(io.BytesIO(data), data_only=True)
+    except ExchangeError:
+        raise
+    except Exception:  # openpyxl and zipfile fail in many ways on damaged files
+        raise ExchangeError(
+            "This is not a readable CRM workbook (it is damaged, truncated, or another kind "
+            "of file)."
+        ) from None
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).replace("\x00", "").strip()
+
+
+def _lookup(label: str, table: dict[str, str]) -> str | None:
+    key = label.strip().casefold()
+    for k, v in table.items():
+        if key in (k.casefold(), v.casefold()):
+            return k
+    return None
+
+
+def read_filled_workbook(data: bytes) -> tuple[dict, str]:
+    """(response body, token) from a filled workbook; WorkbookProblems lists rows to fix."""
+    wb = _open(data)
+    names = wb.sheetnames
+    if REQUEST_SHEET not in names or COMMENTS_SHEET not in names or RESPONSE_SHEET not in names:
+        raise ExchangeError("This workbook is not a CRM workbook exported by CNE Workbench.")
+    meta: dict[str, object] = {}
+    section_ids: dict[str, int] = {}
+    for row in wb[REQUEST_SHEET].iter_rows(min_row=1, max_row=10_000, values_only=True):
+        if not row or row[0] is None:
+            continue
+        if row[0] == "section" and len(row) >= 3:
+            if isinstance(row[2], int):
+                section_ids[_text(row[1])] = row[2]
+        else:
+            meta[str(row[0])] = row[1] if len(row) > 1 else None
+    if meta.get("format") != WORKBOOK_FORMAT:
+        raise ExchangeError("This workbook is not a CRM workbook exported by CNE Workbench.")
+    token = meta.get("token")
+    if not isinstance(token, str) or not all(
+        isinstance(meta.get(k), int) for k in ("request_id", "document_id")
+    ):
+        raise ExchangeError("The CRM workbook's protected Request sheet was damaged.")
+
+    problems: list[str] = []
+    resp = wb[RESPONSE_SHEET]
+    fields: dict[str, tuple[str, str]] = {}
+    for row in resp.iter_rows(min_row=1, max_row=100):
+        label = _text(row[0].value) if row else ""
+        if label in ("Reviewer name", "Reviewer title", "Position") and len(row) > 1:
+            fields[label] = (_text(row[1].value), row[1].coordinate)
+    name, name_at = fields.get("Reviewer name", ("", "B9"))
+    title, _ = fields.get("Reviewer title", ("", "B10"))
+    pos_text, pos_at = fields.get("Position", ("", "B11"))
+    if not name:
+        problems.append(f"Response sheet, cell {name_at} (Reviewer name): enter who answers")
+    position = _lookup(pos_text, POSITIONS) if pos_text else None
+    if position is None:
+        problems.append(
+            f"Response sheet, cell {pos_at} (Position): "
+            + (f"{pos_text!r} is not " if pos_text else "choose ")
+            + "Concur, Concur with comment or Non-concur"
+        )
+
+    sheet = wb[COMMENTS_SHEET]
+    header_row, cols = None, {}
+    for r, row in enumerate(sheet.iter_rows(min_row=1, max_row=5, values_only=True), 1):
+        heads = [_text(v) for v in row]
+        if "Comment" in heads and "Type" in heads and "Section" in heads:
+            header_row = r
+            cols = {h: i for i, h in enumerate(heads) if h}
+            break
+    if header_row is None:
+        raise ExchangeError("The Comments sheet has lost its header row (Section, Type, Comment).")
+
+    def at(r: int, head: str) -> str:
+        return f"Comments sheet, row {r}, column {get_column_letter(cols[head] + 1)} ({head})"
+
+    comments = []
+    filled_heads = [h for h, _, reviewer in COMMENT_COLUMNS if reviewer and h != "Section"]
+    for r, row in enumerate(
+        sheet.iter_rows(min_row=header_row + 1, max_row=50_000, values_only=True), header_row + 1
+    ):
+        get = {h: _text(row[i]) if i < len(row) else "" for h, i in cols.items()}
+        if not any(get.get(h) for h in filled_heads):
+            continue  # a prefilled section with nothing said about it
+        if len(comments) >= 10_000:
+            problems.append("Comments sheet: more than 10,000 comments")
+            break
+        number = get.get("Section", "")
+        if number not in section_ids:
+            problems.append(
+                f"{at(r, 'Section')}: "
+                + (f"{number!r} is not a section sent for review" if number else "missing")
+            )
+        ctype = _lookup(get.get("Type", ""), COMMENT_TYPES) if get.get("Type") else None
+        if ctype is None:
+            problems.append(
+                f"{at(r, 'Type')}: "
+                + (f"{get.get('Type')!r} is not " if get.get("Type") else "choose ")
+                + "C, S or A"
+            )
+        if not get.get("Comment"):
+            problems.append(f"{at(r, 'Comment')}: say what is wrong")
+        ground = None
+        if ctype == "C":
+            ground = _lookup(get.get("Critical ground", ""), CRITICAL_GROUNDS)
+            if "Critical ground" not in cols or ground is None:
+                problems.append(
+                    f"{at(r, 'Critical ground') if 'Critical ground' in cols else at(r, 'Type')}"
+                    ": a Critical comment must cite its ground"
+                )
+        comments.append(
+            {
+                "client_id": f"row-{r}",
+                "section_id": section_ids.get(number, 0),
+                "type": ctype or "S",
+                "quoted_passage": get.get("Passage quoted", ""),
+                "location_detail": "",
+                "comment": get.get("Comment", ""),
+                "rationale": get.get("Rationale", ""),
+                "critical_ground": ground,
+                "proposed_wording": get.get("Proposed wording", ""),
+            }
+        )
+    if problems:
+        raise WorkbookProblems(problems)
+    body = {
+        "workspace_id": str(meta.get("workspace_id") or ""),
+        "request_id": meta["request_id"],
+        "document_id": meta["document_id"],
+        "response_id": "workbook",
+        "sequence": 0,
+        "created_at": "",
+        "reviewer_name": name,
+        "reviewer_title": title,
+        "position": position,
+        "comments": comments,
+    }
+    return body, token
+
+
+# -- the consolidated CRM ------------------------------------------------------------------
+_SORT_NUMBER = re.compile(r"\d+")
+
+
+def export_consolidated_crm(ws, document_id: int, path: str | os.PathLike) -> Path:
+    """Every organization's comments on a document in one .xlsx, in section order."""
+    doc = document(ws, document_id)
+    out = Path(path)
+    if out.is_dir():
+        raise ExchangeError(f"{out} is a folder; name the workbook file to write.")
+    order = {e.id: i for i, e in enumerate(outline(ws, document_id))}
+    comments = sorted(
+        list_comments(ws, document_id),
+        key=lambda c: (order.get(c.section_id, len(order)), c.item_no),
+    )
+    wb = Workbook()
+    sheet = wb.active
+    sheet.title = "CRM"
+    _marking(sheet, doc.marking)
+    heads = [
+        ("Item", 7),
+        ("Organization", 12),
+        ("Reviewer", 22),
+        ("Title", 22),
+        ("Date", 11),
+        ("Type", 7),
+        ("Section", 10),
+        ("Passage quoted", 30),
+        ("Comment", 45),
+        ("Rationale", 35),
+        ("Critical ground", 28),
+        ("Proposed wording", 35),
+        ("Disposition", 18),
+        ("Disposition rationale", 35),
+    ]
+    _put(sheet.cell(1, 1), doc.marking)
+    sheet.cell(1, 1).font = _BANNER
+    _put(sheet.cell(2, 1), f"Comment resolution matrix — {doc.title} (version {doc.version})")
+    sheet.cell(2, 1).font = Font(bold=True, size=13)
+    for c, (head, width) in enumerate(heads, 1):
+        cell = sheet.cell(3, c, head)
+        cell.font, cell.fill = _HEAD, _HEAD_FILL
+        sheet.column_dimensions[get_column_letter(c)].width = width
+    sheet.freeze_panes = "A4"
+    for r, c in enumerate(comments, 4):
+        values = [
+            c.item_no,
+            c.organization,
+            c.reviewer_name,
+            c.reviewer_title,
+            c.response_date,
+            c.type,
+            c.section_number or "(deleted)",
+            c.quoted_passage,
+            c.comment,
+            c.rationale,
+            CRITICAL_GROUNDS.get(c.critical_ground or "", ""),
+            c.proposed_wording,
+            DISPOSITIONS.get(c.disposition or "", ""),
+            c.disposition_rationale,
+        ]
+        for col, v in enumerate(values, 1):
+            _put(sheet.cell(r, col), v)
+            sheet.cell(r, col).alignment = _WRAP
+    end = 4 + len(comments) + 1
+    _put(sheet.cell(end, 1), doc.marking)
+    sheet.cell(end, 1).font = _BANNER
+    sheet.auto_filter.ref = f"A3:{get_column_letter(len(heads))}{max(3, end - 2)}"
+    buf = io.BytesIO()
+    wb.save(buf)
+    write_atomic(out, buf.getvalue())
+    return out

@@ -27,6 +27,7 @@ from bench.common import (  # noqa: E402
 )
 
 RESULT_PREFIX = "BENCH-RESULT "
+NONE_REFS_AT_START = 0
 FIRST_PAINT_TARGET_S = 0.8
 FIRST_PAINT_RATIO_TARGET = 2.0
 OUTLINE_TARGET_MS = 16.0
@@ -36,6 +37,25 @@ UI_BLOCK_TARGET_MS = 50.0
 
 def maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def guard_none_refcount() -> int:
+    """Work around PySide6 6.12 on CPython 3.11 dropping one reference to None per void call.
+
+    Without this the app aborts ("Fatal Python error: none_dealloc") a few thousand Qt setter
+    calls in, e.g. while the navigator fills with this workspace. Returns None's refcount
+    before the guard, so a child can report how many references its run lost.
+    """
+    import ctypes
+
+    before = sys.getrefcount(None)
+    if sys.version_info < (3, 12):  # from 3.12 None is immortal and the stray decref harmless
+        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
+    return before
+
+
+def none_refs() -> int:
+    return sys.getrefcount(None) % (1 << 40)
 
 
 def emit(result: dict) -> None:
@@ -73,6 +93,7 @@ def child_first_paint(args) -> None:
     marks: dict[str, float] = {"main": T_MAIN}
 
     def run():
+        refs = none_refs()
         if args.mode == "app":
             from ui import app as ui_app  # what main.py imports for `workbench open PATH`
 
@@ -121,7 +142,11 @@ def child_first_paint(args) -> None:
             extra = {}
         del watcher
         size = window.size()
-        return extra | {"size": f"{size.width()}x{size.height()}"}
+        return extra | {
+            "size": f"{size.width()}x{size.height()}",
+            "none_refs_lost": refs - none_refs(),
+            "none_refs_at_start": NONE_REFS_AT_START,
+        }
 
     extra = _profiled(args, run)
     rel = {k: ms(v - t_spawn) for k, v in marks.items()}
@@ -176,6 +201,14 @@ def child_outline(args) -> None:
     app = ui_app.init_app()
     ws = Workspace.open(args.workspace)
     out: dict = {}
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel()
+    refs = none_refs()
+    for _ in range(1000):
+        label.setText("x")
+    out["none_refs_lost_per_1000_setText"] = refs - none_refs()
+    out["none_refs_at_start"] = NONE_REFS_AT_START
 
     t = time.perf_counter()
     entries = sections.outline(ws, doc_id)
@@ -405,6 +438,7 @@ def child_ui_saves(args) -> None:
         state["start"] = time.perf_counter()
         type_key()
 
+    refs = none_refs()
     ticker.start()
     QTimer.singleShot(1000, start)  # one idle second first: the timer's own jitter
     QTimer.singleShot(args.timeout * 1000, app.quit)  # a stuck run still reports
@@ -453,6 +487,7 @@ def child_ui_saves(args) -> None:
             ],
             "ui_work": label_totals,
             "dialogs": shown,
+            "none_refs_lost": refs - none_refs(),
             "maxrss_mb": round(maxrss_mb(), 1),
         }
     )
@@ -515,6 +550,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=int, default=600, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
+        global NONE_REFS_AT_START
+        NONE_REFS_AT_START = guard_none_refcount()
         if args.profile in (None, False, True, ""):
             args.profile = os.environ.get("BENCH_PROFILE") or None
         child = {
@@ -546,6 +583,7 @@ def run_all(args) -> int:
     report: dict = {
         "workspace": {k: v for k, v in facts.items() if k != "big_document_section_ids"},
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "load_average": {"start": os.getloadavg()},
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
     }
 
@@ -556,6 +594,7 @@ def run_all(args) -> int:
         return {"BENCH_PROFILE": str(OUT / f"profile-{name}.prof")} if args.profile else {}
 
     if "first-paint" in only:
+        report["load_average"]["first-paint"] = os.getloadavg()
         print("first paint: warming up…", flush=True)
         warm = spawn("first-paint", ["--mode", "app", "--workspace", facts["path"]])
         size = warm["size"]
@@ -611,6 +650,7 @@ def run_all(args) -> int:
         )
 
     if "outline" in only:
+        report["load_average"]["outline"] = os.getloadavg()
         print("outline…", flush=True)
         copy = working_copy(facts, "outline")
         r = spawn(
@@ -641,6 +681,7 @@ def run_all(args) -> int:
         row("editor.show_section in that doc", median(r["editor_show_section_ms"]), "ms", None)
 
     if "saves" in only:
+        report["load_average"]["saves"] = os.getloadavg()
         print("saves…", flush=True)
         copy = working_copy(facts, "saves")
         r = spawn(
@@ -668,6 +709,7 @@ def run_all(args) -> int:
         row("peak memory, save run", r["maxrss_mb"], "MB", None)
 
     if "ui-saves" in only:
+        report["load_average"]["ui-saves"] = os.getloadavg()
         print(f"UI blocking during {args.autosaves} autosaves…", flush=True)
         copy = working_copy(facts, "ui-saves")
         r = spawn(

@@ -1,5 +1,103 @@
-"""Command-line commands for pdf (none yet)."""
+"""Command-line commands for PDF: export-pdf (optionally signed) and verify-pdf."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from workbench.cli import (
+    EXIT_ERROR,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    command,
+    open_workspace,
+    print_json,
+)
 
 
 def register(sub) -> None:
-    pass
+    p = command(
+        sub,
+        "export-pdf",
+        "export a document as PDF: a published version, or the live draft (watermarked)",
+        _export,
+    )
+    p.add_argument("path")
+    p.add_argument("--document", "-d", required=True, help="id or unique title fragment")
+    p.add_argument(
+        "--version",
+        type=int,
+        default=None,
+        help="a published version (default: the latest if unchanged since, else the draft)",
+    )
+    p.add_argument("--crm", action="store_true", help="append the comment resolution matrix")
+    p.add_argument("--sign", metavar="FILE.p12", help="sign with this PKCS#12 certificate")
+    p.add_argument("--password-file", metavar="F", help="file holding the certificate password")
+    p.add_argument("--signer-name", help="name shown in the signature (default: certificate's)")
+    p.add_argument("-o", "--output", required=True, help="the PDF file to write")
+    p = command(
+        sub,
+        "verify-pdf",
+        "say whether a PDF is exactly a published version, and which (exit 1 if not)",
+        _verify,
+    )
+    p.add_argument("path")
+    p.add_argument("file", help="the PDF to check")
+    p.add_argument("--json", action="store_true")
+
+
+def _password(args) -> bytes | None:
+    if args.password_file and not args.sign:
+        raise CliError("export-pdf: --password-file needs --sign", EXIT_USAGE)
+    if not args.sign:
+        return None
+    if not args.password_file:
+        raise CliError("export-pdf: --sign needs --password-file", EXIT_USAGE)
+    data = Path(args.password_file).read_bytes()
+    return data.rstrip(b"\r\n")
+
+
+def _write(path: str, data: bytes) -> None:
+    target = Path(path)
+    # Written beside the target and renamed, so a failed export never leaves half a PDF.
+    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".pdf", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _export(args) -> int:
+    from workbench.pdf import build_pdf, export_source, sign_pdf
+
+    password = _password(args)
+    with open_workspace(args.path) as ws:
+        source = export_source(ws, args.document, args.version)
+        data = build_pdf(source.snapshot, include_crm=args.crm)
+    if args.sign:
+        data = sign_pdf(data, args.sign, password, signer_name=args.signer_name)
+    _write(args.output, data)
+    signed = ", signed" if args.sign else ""
+    crm = " with the CRM" if args.crm else ""
+    print(f"{source.document.title}: {source.describe()}{crm}{signed} written to {args.output}")
+    return EXIT_OK
+
+
+def _verify(args) -> int:
+    from workbench.pdf import verify_pdf
+
+    data = Path(args.file).read_bytes()
+    with open_workspace(args.path) as ws:
+        result = verify_pdf(ws, data)
+    if args.json:
+        print_json(result.as_dict())
+    else:
+        print(result.message)
+        sys.stdout.flush()
+    return EXIT_OK if result.exact else EXIT_ERROR

@@ -1,0 +1,117 @@
+"""Published PDFs: record their fingerprints at publication, and pick what an export renders."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from workbench import audit
+from workbench.documents import Document, find_document
+from workbench.errors import NotFound
+from workbench.pdf.build import VARIANTS, build_pdf
+from workbench.workspace import use_case
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _publication_row(ws, publication_id: int) -> dict:
+    row = next(
+        ws.db.query(
+            "SELECT id, document_id, version, published_at, published_by, snapshot "
+            "FROM publications WHERE id = ?",
+            [publication_id],
+        ),
+        None,
+    )
+    if row is None:
+        raise NotFound(f"No publication with id {publication_id}.")
+    return row
+
+
+@use_case
+def record_publication_pdfs(ws, publication_id: int) -> dict[str, str]:
+    """Render the published snapshot in each variant and store each PDF's SHA-256."""
+    row = _publication_row(ws, publication_id)
+    snapshot = json.loads(row["snapshot"])
+    digests: dict[str, str] = {}
+    now = ws.now()
+    for variant, include_crm in VARIANTS.items():
+        data = build_pdf(snapshot, include_crm=include_crm)
+        digests[variant] = sha256(data)
+        ws.db.execute(
+            "INSERT INTO publication_pdfs (publication_id, variant, sha256, size, created_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (publication_id, variant) DO UPDATE SET "
+            "sha256 = excluded.sha256, size = excluded.size, created_at = excluded.created_at",
+            [publication_id, variant, digests[variant], len(data), now],
+        )
+    # The publications row keeps the plain PDF's fingerprint for readers that know only it.
+    ws.db.execute(
+        "UPDATE publications SET pdf_sha256 = ? WHERE id = ?", [digests["plain"], publication_id]
+    )
+    audit.record(
+        ws,
+        "publication.pdf",
+        "publication",
+        publication_id,
+        document_id=row["document_id"],
+        version=row["version"],
+        **{f"sha256_{v}": d for v, d in digests.items()},
+    )
+    return digests
+
+
+@dataclass(frozen=True)
+class ExportSource:
+    """What an export of a document renders: a frozen publication or the live draft."""
+
+    document: Document
+    snapshot: dict
+    version: int
+    publication_id: int | None
+
+    @property
+    def published(self) -> bool:
+        return self.publication_id is not None
+
+    def describe(self) -> str:
+        if self.published:
+            return f"published version {self.version}"
+        return f"draft version {self.version}"
+
+
+def _publications(ws, document_id: int) -> list[dict]:
+    return list(
+        ws.db.query(
+            "SELECT id, version, snapshot FROM publications WHERE document_id = ? ORDER BY version",
+            [document_id],
+        )
+    )
+
+
+def export_source(ws, ref: str | int, version: int | None = None) -> ExportSource:
+    """The snapshot an export of `ref` renders.
+
+    With a version: that published version. Without: the latest published version if the
+    document is published and unchanged since, else the live draft (watermarked).
+    """
+    doc = find_document(ws, ref)
+    pubs = _publications(ws, doc.id)
+    if version is not None:
+        match = [p for p in pubs if p["version"] == version]
+        if not match:
+            have = ", ".join(str(p["version"]) for p in pubs) or "none"
+            raise NotFound(
+                f"Version {version} of {doc.title} was never published "
+                f"(published versions: {have})."
+            )
+        p = match[0]
+        return ExportSource(doc, json.loads(p["snapshot"]), p["version"], p["id"])
+    if doc.status == "published" and pubs and pubs[-1]["version"] == doc.version:
+        p = pubs[-1]
+        return ExportSource(doc, json.loads(p["snapshot"]), p["version"], p["id"])
+    from workbench.coordination.publication import document_snapshot
+
+    return ExportSource(doc, document_snapshot(ws, doc.id), doc.version, None)

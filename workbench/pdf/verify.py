@@ -1,0 +1,201 @@
+"""verify_pdf: is a file exactly a published version (and which), modified, or unknown?"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from workbench.pdf.build import IDENTITY_PREFIX, VARIANTS, build_pdf
+from workbench.pdf.publication import sha256
+from workbench.pdf.sign import SignatureCheck, check_signatures
+
+PUBLISHED = "published"  # byte for byte a published version (optionally plus valid signatures)
+MODIFIED = "modified"  # claims to come from a publication here, but its bytes differ
+DRAFT = "draft"  # an export of a draft: never a published version
+UNKNOWN = "unknown"  # nothing in this workspace produced it
+
+_EOF = re.compile(rb"%%EOF[ \t]*(\r\n|\r|\n)?")
+_IDENTITY = re.compile(
+    IDENTITY_PREFIX.encode()
+    + rb" document=(\d+) version=(\d+) published=([0-9A-Za-z:+.\-]+) variant=(plain|crm)"
+)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    status: str
+    message: str
+    document_id: int | None = None
+    title: str | None = None
+    version: int | None = None
+    published_at: str | None = None
+    published_by: str | None = None
+    variant: str | None = None
+    publication_id: int | None = None
+    signatures: tuple[SignatureCheck, ...] = field(default=())
+
+    @property
+    def exact(self) -> bool:
+        """The file is a published version and any signature on it holds."""
+        return self.status == PUBLISHED and all(s.ok for s in self.signatures)
+
+    @property
+    def signed(self) -> bool:
+        return bool(self.signatures)
+
+    def as_dict(self) -> dict:
+        return {
+            "status": self.status,
+            "exact": self.exact,
+            "message": self.message,
+            "document_id": self.document_id,
+            "title": self.title,
+            "version": self.version,
+            "published_at": self.published_at,
+            "published_by": self.published_by,
+            "variant": self.variant,
+            "publication_id": self.publication_id,
+            "signatures": [s.__dict__ | {"ok": s.ok} for s in self.signatures],
+        }
+
+
+_BY_HASH = """
+SELECT pp.variant, p.id AS publication_id, p.document_id, p.version, p.published_at,
+       p.published_by, d.title
+FROM publication_pdfs pp
+JOIN publications p ON p.id = pp.publication_id
+JOIN documents d ON d.id = p.document_id
+WHERE pp.sha256 = ?
+"""
+
+
+def _lookup(ws, digest: str) -> dict | None:
+    return next(ws.db.query(_BY_HASH, [digest]), None)
+
+
+def _prefixes(data: bytes) -> list[bytes]:
+    """Every earlier revision of the file (each ends at an %%EOF), longest first."""
+    ends = [m.end() for m in _EOF.finditer(data)]
+    return [data[:end] for end in reversed(ends) if end < len(data)]
+
+
+def _publication(ws, document_id: int, version: int) -> dict | None:
+    return next(
+        ws.db.query(
+            "SELECT p.id AS publication_id, p.document_id, p.version, p.published_at, "
+            "p.published_by, p.snapshot, d.title FROM publications p "
+            "JOIN documents d ON d.id = p.document_id WHERE p.document_id = ? AND p.version = ?",
+            [document_id, version],
+        ),
+        None,
+    )
+
+
+def _rendered_match(ws, pub: dict, variant: str, candidates: list[bytes]) -> bool:
+    # A publication made before its fingerprints were stored is rendered again to compare.
+    stored = next(
+        ws.db.query(
+            "SELECT 1 FROM publication_pdfs WHERE publication_id = ?", [pub["publication_id"]]
+        ),
+        None,
+    )
+    if stored is not None:
+        return False
+    digest = sha256(build_pdf(json.loads(pub["snapshot"]), include_crm=VARIANTS[variant]))
+    return any(sha256(c) == digest for c in candidates)
+
+
+def _describe(row: dict) -> str:
+    variant = " with the CRM appendix" if row["variant"] == "crm" else ""
+    return (
+        f"{row['title']}, version {row['version']}{variant}, published {row['published_at']} "
+        f"by {row['published_by']}"
+    )
+
+
+def _result(status: str, message: str, row: dict | None, sigs) -> VerifyResult:
+    row = row or {}
+    return VerifyResult(
+        status,
+        message,
+        row.get("document_id"),
+        row.get("title"),
+        row.get("version"),
+        row.get("published_at"),
+        row.get("published_by"),
+        row.get("variant"),
+        row.get("publication_id"),
+        tuple(sigs),
+    )
+
+
+def verify_pdf(ws, data: bytes) -> VerifyResult:
+    """Which published version `data` is, byte for byte, or why it is not one."""
+    sigs = check_signatures(data)
+    sig_note = "".join(f" The {s.describe()}." for s in sigs)
+
+    row = _lookup(ws, sha256(data))
+    if row is not None:
+        return _result(PUBLISHED, f"Exactly the published {_describe(row)}.{sig_note}", row, sigs)
+
+    prefixes = _prefixes(data)
+    for prefix in prefixes:
+        row = _lookup(ws, sha256(prefix))
+        if row is None:
+            continue
+        if sigs and all(s.ok for s in sigs):
+            return _result(
+                PUBLISHED, f"The published {_describe(row)}, signed.{sig_note}", row, sigs
+            )
+        return _result(
+            MODIFIED,
+            f"Modified: starts as the published {_describe(row)}, but was changed "
+            f"afterwards.{sig_note}",
+            row,
+            sigs,
+        )
+
+    claim = _IDENTITY.search(data)
+    if claim is None:
+        return _result(
+            UNKNOWN,
+            f"Unknown: this file is not a PDF exported by the CNE Workbench.{sig_note}",
+            None,
+            sigs,
+        )
+    doc_id, version, published, variant = (
+        int(claim.group(1)),
+        int(claim.group(2)),
+        claim.group(3).decode(),
+        claim.group(4).decode(),
+    )
+    if published == "draft":
+        return _result(
+            DRAFT,
+            f"A draft export (document {doc_id}, version {version}); drafts are never a "
+            f"published version.{sig_note}",
+            {"document_id": doc_id, "version": version, "variant": variant},
+            sigs,
+        )
+    pub = _publication(ws, doc_id, version)
+    if pub is None or pub["published_at"] != published:
+        return _result(
+            UNKNOWN,
+            f"Unknown: it claims to be version {version} of document {doc_id} published "
+            f"{published}, which this workspace did not publish.{sig_note}",
+            None,
+            sigs,
+        )
+    row = dict(pub, variant=variant)
+    if _rendered_match(ws, pub, variant, [data]) or (
+        sigs and all(s.ok for s in sigs) and _rendered_match(ws, pub, variant, prefixes)
+    ):
+        return _result(PUBLISHED, f"The published {_describe(row)}.{sig_note}", row, sigs)
+    return _result(
+        MODIFIED,
+        f"Modified: it claims to be the published {_describe(row)}, but its contents differ "
+        f"from that publication.{sig_note}",
+        row,
+        sigs,
+    )

@@ -110,7 +110,9 @@ def test_comment_text_is_required(qtbot, ws):
 
 
 def test_waiver_and_override_need_a_reason(qtbot):
-    waive = dialogs.WaiveDialog(None, {"CBP": [7]}, director="Harper Quillfeather", numbers={7: "6"})
+    waive = dialogs.WaiveDialog(
+        None, {"CBP": [7]}, director="Harper Quillfeather", numbers={7: "6"}
+    )
     qtbot.addWidget(waive)
     assert waive.director.text() == "Harper Quillfeather"
     assert [waive.section.itemText(i) for i in range(waive.section.count())] == [

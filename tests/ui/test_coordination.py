@@ -1,0 +1,353 @@
+"""The coordination panels in the main window, on the demo's SPSS strategy."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QDialog
+
+from ui.coordination import dialogs
+from ui.coordination.install import install
+from ui.navigator import DOC, SECTION
+from workbench import demo, documents, sections
+from workbench.coordination import comments as cm
+from workbench.coordination import demo_state, gate, positions, publication, reviews
+from workbench.workspace import Workspace
+
+INTERDICTION = "Interdiction and Evidence Preservation"
+LANDING = "Landing Points and Coastal Ports"
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory):
+    return demo.write_demo(tmp_path_factory.mktemp("demo") / "demo.cnew")
+
+
+@pytest.fixture
+def dws(demo_file, tmp_path):
+    path = tmp_path / "demo.cnew"
+    shutil.copy(demo_file, path)
+    ws = Workspace.open(path, actor="jordan.inkwell")
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def app(qtbot, dws):
+    from ui.main_window import MainWindow
+
+    window = MainWindow(dws)
+    qtbot.addWidget(window)
+    coordination = install(window)
+    window.resize(1500, 950)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window, coordination
+    window.close()
+
+
+def spss(ws) -> int:
+    return next(d.id for d in documents.list_documents(ws) if "Semi-Submersible" in d.title)
+
+
+def section_id(ws, heading: str) -> int:
+    return next(e.id for e in sections.outline(ws, spss(ws)) if e.heading == heading)
+
+
+def settle(window) -> None:
+    assert window.ops.flush(10.0)
+
+
+def answer(monkeypatch, qtbot, cls, fill):
+    """Stand in for the modal loop: build the real dialog, fill it as a user would, press OK."""
+    shown = []
+
+    def ask(klass, parent, *args, **kwargs):
+        dialog = klass(parent, *args, **kwargs)
+        qtbot.addWidget(dialog)
+        fill(dialog)
+        dialog.accept()
+        shown.append(dialog)
+        return dialog.values() if dialog.result() == QDialog.DialogCode.Accepted else None
+
+    monkeypatch.setattr(cls, "ask", classmethod(ask))
+    return shown
+
+
+def gate_messages(coordination) -> list[str]:
+    return [gi.message for gi in coordination.gate.items()]
+
+
+def activate_gate_item(qtbot, coordination, predicate) -> None:
+    glist = coordination.gate.list
+    row = coordination.gate.item_row(predicate)
+    assert row >= 0, gate_messages(coordination)
+    glist.setCurrentRow(row)
+    glist.setFocus()
+    qtbot.keyClick(glist, Qt.Key.Key_Return)
+
+
+def open_spss(window) -> None:
+    assert window.navigator.select(DOC, spss(window.ws))
+
+
+def test_gate_shows_the_uscg_blocker_and_activating_it_selects_the_section(qtbot, app, dws):
+    window, coordination = app
+    open_spss(window)
+    panel = coordination.gate
+    assert panel.status.text() == "2 reasons this cannot be published yet"
+    messages = gate_messages(coordination)
+    assert messages[0] == "USCG: Critical comment 1 on §4 has no disposition"
+    assert messages[1].startswith("CBP has not reviewed §6") and "overdue" in messages[1]
+
+    activate_gate_item(qtbot, coordination, lambda gi: gi.organization == "USCG")
+    interdiction = section_id(dws, INTERDICTION)
+    assert window.navigator.current_section_id() == interdiction
+    assert window.editor.section_id == interdiction
+    critical = cm.list_comments(dws, spss(dws), types=["C"])[0]
+    assert coordination.comments.current_comment_id() == critical.id
+    assert window.panels.currentWidget() is coordination.comments
+    # The quoted passage is marked in the editor.
+    marks = window.editor.body.extraSelections()
+    assert [m.cursor.selectedText() for m in marks] == [demo_state.SPSS_PASSAGE]
+
+    # The CBP blocker takes the user to the overdue request in the coordination view.
+    activate_gate_item(qtbot, coordination, lambda gi: gi.organization == "CBP")
+    assert window.navigator.current_section_id() == section_id(dws, LANDING)
+    request = coordination.view.tree.currentItem()
+    assert request.text(0).startswith("Request") and request.text(1) == "Overdue"
+    assert request.foreground(1).color().name() == "#cf222e"
+    assert coordination.controller.request_id is not None
+
+
+def test_accept_and_apply_wording_changes_the_text_and_undo_restores_it(qtbot, app, dws):
+    window, coordination = app
+    interdiction = section_id(dws, INTERDICTION)
+    window.navigator.select(SECTION, interdiction)
+    before = window.editor.body.toPlainText()
+    critical = cm.list_comments(dws, spss(dws), section_id=interdiction)[0]
+    assert coordination.comments.select_comment(critical.id)
+    apply_button = coordination.comments.buttons["apply_wording"]
+    assert apply_button.isEnabled()
+
+    qtbot.mouseClick(apply_button, Qt.MouseButton.LeftButton)
+    settle(window)
+    assert demo_state.SPSS_WORDING in window.editor.body.toPlainText()
+    assert cm.comment(dws, critical.id).disposition == "accepted"
+    assert "Critical" not in " ".join(gate_messages(coordination))
+
+    coordination.comments.tree.setFocus()  # Undo outside a text field undoes the last step
+    assert "Apply proposed wording" in window.undo_action.text()
+    window.undo_action.trigger()
+    settle(window)
+    assert window.editor.body.toPlainText() == before
+    assert sections.section(dws, interdiction).body == before
+    assert cm.comment(dws, critical.id).is_open
+    assert gate_messages(coordination)[0].startswith("USCG: Critical comment 1")
+
+
+def test_add_comment_quotes_the_editor_selection_and_critical_needs_a_ground(
+    qtbot, app, dws, monkeypatch
+):
+    window, coordination = app
+    detection = section_id(dws, "Detection")
+    window.navigator.select(SECTION, detection)
+    body = window.editor.body
+    phrase = "maritime patrol aircraft"
+    start = body.toPlainText().index(phrase)
+    cursor = body.textCursor()
+    cursor.setPosition(start)
+    cursor.setPosition(start + len(phrase), QTextCursor.MoveMode.KeepAnchor)
+    body.setTextCursor(cursor)
+
+    refusals = []
+
+    def fill(dialog):
+        assert dialog.quoted_passage.toPlainText() == phrase
+        assert dialog.section.text() == "3 Detection"
+        dialog.set_organization("USCG")
+        assert dialog.reviewer_name.text() == "Rowan Tidewell"
+        dialog.set_type("C")
+        qtbot.keyClicks(dialog.comment, "Aircraft alone cannot cue; say who provides cues.")
+        dialog.accept()
+        refusals.append(dialog.problem_label.text())
+        dialog.set_critical_ground("policy")
+
+    answer(monkeypatch, qtbot, dialogs.AddCommentDialog, fill)
+    body.setFocus()
+    qtbot.keyClick(
+        body, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+    )
+    settle(window)
+    assert "must cite its ground" in refusals[0]
+    added = cm.list_comments(dws, spss(dws), section_id=detection)
+    assert [(c.type, c.critical_ground, c.quoted_passage) for c in added] == [
+        ("C", "policy", phrase)
+    ]
+    assert coordination.comments.current_comment_id() == added[0].id
+    assert any(m.startswith("USCG: Critical comment 2 on §3") for m in gate_messages(coordination))
+
+
+def test_crm_table_sorts_filters_goes_to_the_section_and_exports(
+    qtbot, app, dws, monkeypatch, tmp_path
+):
+    window, coordination = app
+    doc = spss(dws)
+    landing = section_id(dws, LANDING)
+    cm.add_comment(
+        dws, doc, organization_code="CBP", type="A", section_id=landing, comment_text="Typo: AMO."
+    )
+    window.workspace_changed.emit()
+    open_spss(window)
+    crm = coordination.crm
+    assert crm.proxy.rowCount() == 2
+    crm.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)  # type: A after C
+    assert [crm.proxy.index(r, 5).data() for r in range(2)] == ["A", "C"]
+    crm.type_filter.setCurrentIndex(crm.type_filter.findData("C"))
+    assert crm.proxy.rowCount() == 1
+    crm.type_filter.setCurrentIndex(0)
+    crm.org_filter.setCurrentIndex(crm.org_filter.findData("CBP"))
+    assert crm.proxy.rowCount() == 1 and crm.proxy.index(0, 1).data() == "CBP"
+
+    rect = crm.table.visualRect(crm.proxy.index(0, 8))
+    # QTest's double-click carries no press of its own; a view only acts on the row pressed.
+    qtbot.mousePress(crm.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(crm.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.navigator.current_section_id() == landing
+    assert coordination.comments.current_comment_id() is not None
+
+    out = tmp_path / "crm.csv"
+    monkeypatch.setattr(
+        "ui.coordination.controller.QFileDialog.getSaveFileName",
+        lambda *a, **k: (str(out), "CSV files (*.csv)"),
+    )
+    qtbot.mouseClick(crm.export_button, Qt.MouseButton.LeftButton)
+    text = out.read_bytes().decode("utf-8-sig")  # the BOM lets Excel read UTF-8
+    assert text == publication.crm_csv(dws, doc)
+    assert "Typo: AMO." in text
+
+
+def test_new_request_defaults_to_the_sections_with_equities(qtbot, app, dws, monkeypatch):
+    window, coordination = app
+    open_spss(window)
+    chosen = []
+
+    def fill(dialog):
+        dialog.set_organization("S&T")
+        chosen.append(dialog.section_ids())
+        dialog.workdays.setValue(20)
+
+    answer(monkeypatch, qtbot, dialogs.NewRequestDialog, fill)
+    qtbot.mouseClick(coordination.view.buttons["new_request"], Qt.MouseButton.LeftButton)
+    settle(window)
+    assert chosen == [[section_id(dws, "Research and Technology")]]
+    item = coordination.view.tree.currentItem()
+    assert item.parent().text(0) == "S&T" and item.text(1) == "Sent"
+
+
+def test_the_directors_walk_to_publication(qtbot, app, dws, monkeypatch, dialogs_recorded):
+    """Try to publish the SPSS strategy, see the USCG blocker, adjudicate, revise, record
+    USCG's concurrence, see CBP's review as the remaining blocker, waive it, publish."""
+    window, coordination = app
+    doc = spss(dws)
+    open_spss(window)
+    keys = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+
+    # Try to publish: refused, with the blockers named.
+    window.navigator.setFocus()
+    qtbot.keyClick(window.navigator, Qt.Key.Key_P, keys)
+    kind, title, text = dialogs_recorded.shown[-1]
+    assert (kind, title) == ("error", "Cannot publish yet")
+    assert "USCG: Critical comment 1 on §4 has no disposition" in text
+    assert "CBP has not reviewed §6" in text
+
+    # See the USCG blocker and go to it.
+    activate_gate_item(qtbot, coordination, lambda gi: gi.rule == "critical")
+    interdiction = section_id(dws, INTERDICTION)
+    assert window.editor.section_id == interdiction
+
+    # Adjudicate: accepted with modification, which needs (and gets) a rationale.
+    def adjudicate(dialog):
+        dialog.set_disposition("accepted_with_modification")
+        dialog.accept()
+        assert dialog.problem_label.isVisibleTo(dialog)
+        qtbot.keyClicks(dialog.rationale, "Added the stateless-vessel offence and the safety rule.")
+
+    answer(monkeypatch, qtbot, dialogs.AdjudicateDialog, adjudicate)
+    coordination.comments.tree.setFocus()
+    qtbot.keyClick(coordination.comments.tree, Qt.Key.Key_J, keys)
+    settle(window)
+    critical = cm.list_comments(dws, doc, types=["C"])[0]
+    assert critical.disposition == "accepted_with_modification"
+    assert positions.nonconcurrence(dws, doc, "USCG").state == "cleared"
+
+    # Revise the section in the editor.
+    body = window.editor.body
+    body.setFocus()
+    body.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(body, " Boarding teams will not enter a flooding vessel.")
+    assert window.autosave.flush_sync()
+    window.workspace_changed.emit()
+    assert "Boarding teams will not enter" in sections.section(dws, interdiction).body
+    assert any(
+        "USCG has not reviewed §4 since it changed" in m for m in gate_messages(coordination)
+    )
+    # The comment is now on an earlier revision: flagged, with the changes since shown.
+    assert coordination.comments.select_comment(critical.id)
+    assert coordination.comments.buttons["changes_since"].isEnabled()
+    changes = coordination.controller.show_changes_since()
+    qtbot.addWidget(changes)
+    assert "Boarding teams will not enter a flooding vessel." in changes.view.toPlainText()
+
+    # Record USCG's concurrence on the revised text.
+    def concur(dialog):
+        dialog.set_organization("USCG")
+        dialog.set_position("concur")
+        assert dialog.by_name.text() == "Rowan Tidewell"
+
+    answer(monkeypatch, qtbot, dialogs.RecordPositionDialog, concur)
+    qtbot.mouseClick(coordination.view.buttons["record_position"], Qt.MouseButton.LeftButton)
+    settle(window)
+    assert positions.latest_positions(dws, doc)["USCG"].position == "concur"
+
+    # CBP's review is the one remaining blocker.
+    blockers = gate.publication_blockers(dws, doc).blockers
+    assert [b.organization for b in blockers] == ["CBP"]
+    assert len(coordination.gate.items()) == 1
+    assert coordination.gate.status.text() == "1 reason this cannot be published yet"
+
+    # The Director waives it with a reason.
+    def waive(dialog):
+        assert dialog.organization.currentData() == "CBP"
+        assert dialog.section.currentData() == section_id(dws, LANDING)
+        assert dialog.director.text() == "Harper Quillfeather"
+        qtbot.keyClicks(dialog.reason, "CBP's equity is peripheral; its liaison agreed by phone.")
+
+    answer(monkeypatch, qtbot, dialogs.WaiveDialog, waive)
+    coordination.gate.list.setCurrentRow(0)
+    qtbot.mouseClick(coordination.gate.waive_button, Qt.MouseButton.LeftButton)
+    settle(window)
+    assert [w.organization for w in reviews.waivers(dws, doc)] == ["CBP"]
+    assert coordination.gate.status.text() == "Ready to publish"
+    assert "#1a7f37" in coordination.gate.status.styleSheet()
+
+    # Publish.
+    def sign(dialog):
+        assert dialog.director.text() == "Harper Quillfeather"
+        assert dialog.ok_button.isEnabled()
+
+    answer(monkeypatch, qtbot, dialogs.PublishDialog, sign)
+    qtbot.keyClick(window.navigator, Qt.Key.Key_P, keys)
+    settle(window)
+    assert documents.document(dws, doc).status == "published"
+    assert [p.published_by for p in publication.publications(dws, doc)] == ["Harper Quillfeather"]
+    record = publication.published_snapshot(dws, doc)["coordination"]
+    assert record["waivers"][0]["reason"].startswith("CBP's equity is peripheral")
+
+
+@pytest.fixture
+def dialogs_recorded(dialogs):
+    return dialogs

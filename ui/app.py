@@ -132,6 +132,12 @@ def show_window(ws: Workspace):
     from ui.main_window import MainWindow
 
     window = MainWindow(ws, opener=lambda p: _open_from_window(window, p))
+    try:
+        from ui.coordination.install import install
+    except ImportError:  # a build without the coordination panels
+        log.info("Coordination panels not available")
+    else:
+        window.coordination = install(window)
     windows.append(window)
     window.destroyed.connect(lambda *_: windows.remove(window) if window in windows else None)
     app_settings.remember_workspace(ws.path)

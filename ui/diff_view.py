@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from html import escape
+from html import escape as _escape
 
 from PySide6.QtWidgets import QTextBrowser
 
 INS = "color:#1a7f37; background-color:rgba(26,127,55,0.12); text-decoration:underline;"
 DEL = "color:#cf222e; background-color:rgba(207,34,46,0.10); text-decoration:line-through;"
+
+
+def escape(text: str) -> str:
+    # Lines inside a paragraph (list items, hard breaks) stay on their own lines.
+    return _escape(text).replace("\n", "<br>")
+
+
 STATUS = {"added": "added", "removed": "removed", "changed": "changed", "unchanged": ""}
 
 

@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.editor)
         self.splitter.addWidget(self.panels)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([300, 760, 340])
+        self.splitter.setSizes([320, 720, 360])
         self.setCentralWidget(self.splitter)
 
         self.outline = OutlineActions(ws, self.ops, self.autosave, self.navigator, self)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -81,8 +81,10 @@ class SectionEditor(QWidget):
         self.equities.setWrapping(True)
         self.equities.setResizeMode(QListView.ResizeMode.Adjust)
         self.equities.setSpacing(2)
-        self.equities.setMaximumHeight(58)
         self.equities.setObjectName("equities")
+        self.equities.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.equities.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.equities.installEventFilter(self)
 
         self.toolbar = QToolBar("Formatting", page)
         self.toolbar.setAccessibleName("Formatting toolbar")
@@ -203,6 +205,23 @@ class SectionEditor(QWidget):
             checked = org.code in sec.equities
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         self.equities.blockSignals(False)
+        QTimer.singleShot(0, self._fit_equities)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        if obj is self.equities and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self._fit_equities)
+        return super().eventFilter(obj, event)
+
+    def _fit_equities(self) -> None:
+        """As tall as the wrapped rows of organization codes, no taller."""
+        count = self.equities.count()
+        if not count:
+            return
+        self.equities.doItemsLayout()
+        bottom = self.equities.visualItemRect(self.equities.item(count - 1)).bottom()
+        height = bottom + 2 * self.equities.frameWidth() + 4
+        if height > 8 and height != self.equities.height():
+            self.equities.setFixedHeight(height)
 
     def refresh(self) -> None:
         """After a write elsewhere: follow renumbering, and drop a section that is gone."""

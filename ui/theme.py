@@ -75,7 +75,8 @@ def apply(app: QApplication, name: str) -> None:
     app.setStyle("Fusion")  # the same look everywhere; palettes are designed for it
     app.setPalette(palette(effective(name)))
     qss = RESOURCES / "styles" / "workbench.qss"
-    app.setStyleSheet(qss.read_text(encoding="utf-8") if qss.exists() else "")
+    text = qss.read_text(encoding="utf-8") if qss.exists() else ""
+    app.setStyleSheet(text.replace("@ICONS@", (RESOURCES / "icons").as_posix()))
 
 
 def app_icon() -> QIcon:

@@ -351,3 +351,82 @@ def test_the_directors_walk_to_publication(qtbot, app, dws, monkeypatch, dialogs
 @pytest.fixture
 def dialogs_recorded(dialogs):
     return dialogs
+
+
+def test_rejected_critical_comment_stands_until_the_director_overrides(
+    qtbot, app, dws, monkeypatch
+):
+    window, coordination = app
+    doc = spss(dws)
+    activate_after = section_id(dws, INTERDICTION)
+    window.navigator.select(SECTION, activate_after)
+    critical = cm.list_comments(dws, doc, types=["C"])[0]
+    coordination.comments.select_comment(critical.id)
+
+    def reject(dialog):
+        dialog.set_disposition("rejected")
+        qtbot.keyClicks(dialog.rationale, "Boarding policy is set elsewhere.")
+
+    answer(monkeypatch, qtbot, dialogs.AdjudicateDialog, reject)
+    qtbot.mouseClick(coordination.comments.buttons["adjudicate"], Qt.MouseButton.LeftButton)
+    settle(window)
+    assert gate_messages(coordination)[0].startswith(
+        "USCG non-concurs: Critical comment 1 on §4 was rejected"
+    )
+    uscg = coordination.view.items[("org", "USCG")]
+    assert uscg.text(4) == "Non-concurs"
+
+    def override(dialog):
+        assert dialog.director.text() == "Harper Quillfeather"
+        qtbot.keyClicks(dialog.reason, "Boarding safety is addressed in the USCG manual.")
+
+    answer(monkeypatch, qtbot, dialogs.OverrideDialog, override)
+    coordination.view.select_organization("USCG")
+    qtbot.mouseClick(coordination.view.buttons["override"], Qt.MouseButton.LeftButton)
+    settle(window)
+    assert positions.nonconcurrence(dws, doc, "USCG").state == "overridden"
+    assert coordination.view.items[("org", "USCG")].text(4) == "Overridden by the Director"
+    assert not any("non-concurs" in m for m in gate_messages(coordination))
+
+
+def test_reply_appears_under_the_comment_and_a_request_can_be_withdrawn(
+    qtbot, app, dws, monkeypatch
+):
+    window, coordination = app
+    doc = spss(dws)
+    window.navigator.select(SECTION, section_id(dws, INTERDICTION))
+    critical = cm.list_comments(dws, doc, types=["C"])[0]
+    coordination.comments.select_comment(critical.id)
+    answer(
+        monkeypatch,
+        qtbot,
+        dialogs.ReplyDialog,
+        lambda d: qtbot.keyClicks(d.text, "Can USCG propose the safety wording?"),
+    )
+    qtbot.mouseClick(coordination.comments.buttons["reply"], Qt.MouseButton.LeftButton)
+    settle(window)
+    item = coordination.comments.item_for(critical.id)
+    assert item.childCount() == 1
+    assert item.child(0).text(0).endswith("Can USCG propose the safety wording?")
+    assert "Can USCG propose the safety wording?" in coordination.comments.detail.toPlainText()
+
+    # Open comments only: once accepted, the comment leaves the open view but not "All".
+    coordination.comments.scope.setCurrentIndex(coordination.comments.scope.findData(True))
+    cm.adjudicate_comment(dws, critical.id, "accepted")
+    window.workspace_changed.emit()
+    assert coordination.comments.tree.topLevelItemCount() == 0
+    coordination.comments.scope.setCurrentIndex(coordination.comments.scope.findData(False))
+    assert coordination.comments.tree.topLevelItemCount() == 1
+
+    cbp = coordination.view.items[("org", "CBP")].child(0)
+    coordination.view.tree.setCurrentItem(cbp)
+    answer(
+        monkeypatch,
+        qtbot,
+        dialogs.ReasonDialog,
+        lambda d: qtbot.keyClicks(d.reason, "Sent to the wrong office."),
+    )
+    qtbot.mouseClick(coordination.view.buttons["withdraw_request"], Qt.MouseButton.LeftButton)
+    settle(window)
+    assert coordination.view.items[("org", "CBP")].child(0).text(1) == "Withdrawn"
+    assert any(m.startswith("CBP has not reviewed §6") for m in gate_messages(coordination))

@@ -141,3 +141,30 @@ def test_publish_dialog_will_not_accept_while_the_gate_has_blockers(qtbot):
     dialog.accept()
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert "CBP has not reviewed §6" in dialog.problem_label.text()
+
+
+def test_new_request_suspense_and_sending_are_separate_choices(qtbot, ws, doc_id):
+    sid = sections.add_section(ws, doc_id, heading="Detection", equities=["USCG"])
+    sections.add_section(ws, doc_id, heading="Landing points", equities=["CBP"])
+    orgs = [o for o in directory.organizations(ws) if o.kind != "cne"]
+    dialog = dialogs.NewRequestDialog(
+        None, orgs, sections.outline(ws, doc_id), today=dt.date(2026, 11, 2)
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.set_organization("USCG")
+    assert dialog.by_workdays.isChecked() and dialog.send_now.isChecked()
+    assert dialog.workdays.value() == 10
+    assert dialog.section_ids() == [sid]
+    qtbot.mouseClick(dialog.by_date, Qt.MouseButton.LeftButton)
+    assert dialog.send_now.isChecked() and dialog.date.isEnabled()
+    dialog.date.setDate(dialog.date.date().addDays(30))
+    dialog.accept()
+    assert dialog.values() == {
+        "org_code": "USCG",
+        "section_ids": [sid],
+        "instructions": "",
+        "send": True,
+        "suspense_date": "2026-12-02",
+    }

@@ -1,0 +1,145 @@
+"""CRM workbooks: export for a request, fill as a reviewer would, import with row-level errors."""
+
+from __future__ import annotations
+
+import pytest
+from exchange_helpers import MARKING, snapshot
+from openpyxl import load_workbook
+
+from workbench.coordination.comments import add_comment, list_comments
+from workbench.coordination.positions import latest_positions
+from workbench.exchange.responses import import_response
+from workbench.exchange.workbook import (
+    WorkbookProblems,
+    export_consolidated_crm,
+    export_request_workbook,
+)
+
+
+@pytest.fixture
+def workbook(ws, review, tmp_path):
+    return export_request_workbook(ws, review.request_id, tmp_path / "uscg.xlsx")
+
+
+def _fill(path, rows, *, position="Non-concur", name="CAPT Ann Ruiz"):
+    wb = load_workbook(path)
+    resp = wb["Response"]
+    resp["B9"], resp["B10"], resp["B11"] = name, "Chief, Maritime Law Enforcement", position
+    sheet = wb["Comments"]
+    for r, values in rows.items():
+        for col, v in values.items():
+            sheet[f"{col}{r}"] = v
+    wb.save(path)
+
+
+def test_exported_workbook_is_ready_to_fill(ws, review, workbook):
+    wb = load_workbook(workbook)
+    assert wb.sheetnames[0] == "Response"
+    assert wb["Response"]["A1"].value == MARKING
+    assert wb["Response"].oddHeader.center.text == MARKING
+    comments = wb["Comments"]
+    assert [c.value for c in comments[2]][:5] == [
+        "Item",
+        "Section",
+        "Passage quoted",
+        "Type",
+        "Comment",
+    ]
+    assert [comments.cell(r, 2).value for r in (3, 4)] == ["1.1", "2"]
+    validations = {
+        str(dv.sqref).split(":")[0]: dv.formula1 for dv in comments.data_validations.dataValidation
+    }
+    assert validations["D3"] == '"C,S,A"'
+    assert validations["B3"].startswith("=Sections!")
+    request = wb["Request"]
+    assert request.sheet_state == "hidden" and request.protection.sheet
+    token = ws.db.execute("SELECT token FROM review_requests").fetchone()[0]
+    assert ("token", token) in [(r[0].value, r[1].value) for r in request.iter_rows(max_col=2)]
+
+
+def test_filled_workbook_imports_like_a_response(ws, review, workbook):
+    _fill(
+        workbook,
+        {
+            3: {
+                "C": "carry most cocaine",
+                "D": "C",
+                "E": "Go-fast vessels are omitted.",
+                "G": "Contradiction of Executive Branch or Department policy",
+            },
+            4: {"D": "a", "E": "Typo: Pacific."},
+        },
+    )
+    result = import_response(ws, workbook)
+    assert (result.source, result.added) == ("workbook", 2)
+    crit, admin = list_comments(ws, review.doc_id)
+    assert (crit.type, crit.critical_ground, crit.section_number) == ("C", "policy", "1.1")
+    assert (admin.type, admin.section_number, admin.reviewer_name) == ("A", "2", "CAPT Ann Ruiz")
+    assert latest_positions(ws, review.doc_id)["USCG"].position == "non_concur"
+    before = snapshot(ws)
+    assert import_response(ws, workbook).already_imported
+    assert snapshot(ws) == before
+
+
+def test_invalid_rows_are_reported_by_row_and_column_and_nothing_imported(ws, review, workbook):
+    _fill(
+        workbook,
+        {
+            3: {"D": "X", "E": "Wrong type."},
+            5: {"B": "9.9", "D": "S", "E": "Unknown section."},
+            6: {"B": "2", "D": "C", "E": "Critical without a ground."},
+        },
+        position="Maybe",
+    )
+    before = snapshot(ws)
+    with pytest.raises(WorkbookProblems) as err:
+        import_response(ws, workbook)
+    assert snapshot(ws) == before
+    problems = err.value.problems
+    assert "Response sheet, cell B11 (Position): 'Maybe' is not Concur" in problems[0]
+    assert "Comments sheet, row 3, column D (Type): 'X' is not C, S or A" in problems
+    assert (
+        "Comments sheet, row 5, column B (Section): '9.9' is not a section sent for review"
+        in problems
+    )
+    assert any(p.startswith("Comments sheet, row 6, column G (Critical ground)") for p in problems)
+    assert "nothing was imported" in str(err.value)
+
+
+def test_tampered_token_is_refused(ws, review, workbook):
+    wb = load_workbook(workbook)
+    wb["Request"]["B6"] = "0" * 64
+    wb.save(workbook)
+    _fill(workbook, {3: {"D": "S", "E": "Fine."}})
+    before = snapshot(ws)
+    with pytest.raises(Exception, match="does not match review request"):
+        import_response(ws, workbook)
+    assert snapshot(ws) == before
+
+
+def test_formula_text_stays_text(ws, review, tmp_path):
+    sid = review.section_ids[2]
+    add_comment(
+        ws,
+        review.doc_id,
+        organization_code="CBP",
+        type="S",
+        section_id=sid,
+        comment_text='=HYPERLINK("http://evil.example","click")',
+    )
+    add_comment(
+        ws,
+        review.doc_id,
+        organization_code="USCG",
+        type="A",
+        section_id=review.section_ids[1],
+        comment_text="Typo.",
+    )
+    out = export_consolidated_crm(ws, review.doc_id, tmp_path / "crm.xlsx")
+    sheet = load_workbook(out)["CRM"]
+    assert sheet["A1"].value == MARKING
+    rows = list(sheet.iter_rows(min_row=4, max_row=5, values_only=True))
+    # Sorted by section: §1.1 (USCG) before §2 (CBP), though CBP commented first.
+    assert [(r[1], r[6]) for r in rows] == [("USCG", "1.1"), ("CBP", "2")]
+    assert sheet["I5"].data_type == "s"
+    assert sheet["I5"].value.startswith("=HYPERLINK")

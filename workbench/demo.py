@@ -70,7 +70,14 @@ def parse_demo_document(path: Path) -> DemoDocument:
     return DemoDocument(body=body, source=path, **meta)
 
 
+def _require_content() -> None:
+    if not DEMO_DIR.is_dir():
+        # resources/ is read from the source tree; a non-editable install would not carry it.
+        raise WorkbenchError(f"The demo content is missing ({DEMO_DIR} does not exist).")
+
+
 def demo_documents() -> list[DemoDocument]:
+    _require_content()
     return [parse_demo_document(p) for p in sorted(DEMO_DIR.glob("*.md"))]
 
 
@@ -171,6 +178,7 @@ def build_demo(ws) -> dict[str, int]:
 
     Keys: doctrine, southwest, northern, maritime, spss, report, study.
     """
+    _require_content()
     with ws.db.atomic():
         _load_directory(ws)
         ids = {spec.key: _add_document(ws, spec) for spec in demo_documents()}

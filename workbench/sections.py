@@ -350,9 +350,16 @@ def restore_section(ws, section_id: int, parent_id: int | None, index: int) -> N
     if row["deleted_at"] is None:
         raise RuleViolation("That section is not deleted.")
     doc_id = row["document_id"]
+    if row["parent_id"] is not None:
+        parent = _row(ws, row["parent_id"], include_deleted=True)
+        if parent["deletion_batch"] == row["deletion_batch"]:
+            # Restoring a member alone would revive its whole batch at stale positions.
+            raise RuleViolation(
+                f"That section was deleted together with {parent['heading'] or 'its parent'!r}; "
+                "restore that instead."
+            )
     prepare_for_edit(ws, doc_id)
-    if parent_id is not None:
-        _row(ws, parent_id)  # the parent must be live again first
+    _check_parent(ws, doc_id, parent_id)  # the parent must be live, and in this document
     ws.db.execute(
         "UPDATE sections SET deleted_at = NULL, deletion_batch = NULL WHERE deletion_batch = ?",
         [row["deletion_batch"]],

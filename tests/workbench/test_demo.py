@@ -227,3 +227,10 @@ def test_demo_file_without_front_block_is_rejected(tmp_path):
     bad.write_text("# Heading\n\nBody\n")
     with pytest.raises(ValueError, match="front block"):
         demo.parse_demo_document(bad)
+
+
+def test_missing_demo_content_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(demo, "DEMO_DIR", tmp_path / "not-installed")
+    with pytest.raises(WorkbenchError, match="demo content is missing"):
+        demo.write_demo(tmp_path / "demo.cnew")
+    assert list(tmp_path.iterdir()) == []

@@ -218,3 +218,19 @@ def test_section_kind(ws, doc, tree):
     assert _shape(ws, doc)[-1] == ("Appendix A", "Partners")
     with pytest.raises(WorkbenchError, match="kind"):
         sections.set_section_kind(ws, tree["partners"], "annex")
+
+
+def test_a_section_deleted_with_its_parent_is_restored_through_the_parent(ws, doc, tree):
+    sections.delete_section(ws, tree["goals"])
+    with pytest.raises(RuleViolation, match="deleted together with 'Goals'"):
+        sections.restore_section(ws, tree["detect"], None, 0)
+    assert [h for _, h in _shape(ws, doc)] == ["Intro", "Partners"]
+
+
+def test_restore_refuses_a_parent_in_another_document(ws, doc, tree):
+    other = documents.create_document(ws, "study", "Other")
+    foreign = sections.add_section(ws, other, heading="Elsewhere")
+    sections.delete_section(ws, tree["intro"])
+    with pytest.raises(WorkbenchError, match="same document"):
+        sections.restore_section(ws, tree["intro"], foreign, 0)
+    assert [e.heading for e in sections.outline(ws, other)] == ["Elsewhere"]

@@ -1,5 +1,161 @@
-"""Command-line commands for exchange (none yet)."""
+"""Command-line commands for offline exchange: packets, workbooks, responses, solicitation."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from workbench.cli import CliError, command, open_workspace, print_json
 
 
 def register(sub) -> None:
-    pass
+    p = command(sub, "packet", "write a review packet (.cnereview) for a review request", _packet)
+    p.add_argument("path")
+    p.add_argument("--request", "-r", type=int, required=True, help="review request id")
+    p.add_argument("-o", "--output", required=True, help="packet file to write")
+    p = command(sub, "workbook", "write a CRM workbook (.xlsx) for a review request", _workbook)
+    p.add_argument("path")
+    p.add_argument("--request", "-r", type=int, required=True, help="review request id")
+    p.add_argument("-o", "--output", required=True, help="workbook file to write")
+    p = command(
+        sub,
+        "import-response",
+        "import a reviewer's response file or filled CRM workbook",
+        _import_response,
+    )
+    p.add_argument("path")
+    p.add_argument("file", help="a .cneresponse file or a filled .xlsx workbook")
+    p = command(
+        sub, "solicit", "send a document to many external reviewers: one packet each", _solicit
+    )
+    p.add_argument("path")
+    p.add_argument("--document", "-d", required=True, help="id or unique title fragment")
+    p.add_argument("--reviewers", required=True, help="CSV with columns name, agency, email")
+    p.add_argument("-o", "--output", required=True, help="folder for the packets")
+    p.add_argument("--workdays", type=int, default=None, help="suspense in workdays (10)")
+    p.add_argument("--instructions", default="", help="what the reviewers should look at")
+    p = command(
+        sub, "solicitations", "response rate and who is overdue; write a reminder list", _status
+    )
+    p.add_argument("path")
+    p.add_argument("--document", "-d", required=True)
+    p.add_argument("--reminders", help="write a CSV of reviewers still to answer")
+    p.add_argument("--json", action="store_true")
+    p = command(sub, "import-draft", "import a Word (.docx) or Markdown draft", _import_draft)
+    p.add_argument("path")
+    p.add_argument("file")
+    p.add_argument("--kind", default="strategy")
+    p.add_argument("--title")
+    p.add_argument("--marking", help="overrides a marking found in the Word headers")
+
+
+def _output(path: str) -> Path:
+    out = Path(path)
+    if out.is_dir():
+        raise CliError(f"workbench: {out} is a folder; name a file to write.")
+    return out
+
+
+def _packet(args) -> int:
+    from workbench.exchange.packets import export_packet
+
+    out = _output(args.output)
+    with open_workspace(args.path) as ws:
+        export_packet(ws, args.request, out)
+    print(f"Wrote the review packet for request {args.request} to {out}")
+    return 0
+
+
+def _workbook(args) -> int:
+    from workbench.exchange.workbook import export_request_workbook
+
+    out = _output(args.output)
+    with open_workspace(args.path) as ws:
+        export_request_workbook(ws, args.request, out)
+    print(f"Wrote the CRM workbook for request {args.request} to {out}")
+    return 0
+
+
+def _import_response(args) -> int:
+    from workbench.exchange.responses import import_response
+
+    with open_workspace(args.path) as ws:
+        result = import_response(ws, args.file)
+    print(result.summary())
+    return 0
+
+
+def _solicit(args) -> int:
+    from workbench.documents import find_document
+    from workbench.exchange.solicit import read_reviewers, solicit
+
+    with open_workspace(args.path) as ws:
+        doc = find_document(ws, args.document)
+        reviewers = read_reviewers(args.reviewers)
+        result = solicit(
+            ws,
+            doc.id,
+            reviewers,
+            args.output,
+            suspense_workdays=args.workdays,
+            instructions=args.instructions,
+        )
+    print(
+        f"Wrote {len(result.packets)} packet(s) for {doc.title} to {args.output}; "
+        f"cover list: {result.cover_list}"
+    )
+    return 0
+
+
+def _status(args) -> int:
+    from workbench.documents import find_document
+    from workbench.exchange.solicit import reminder_csv, solicitations
+
+    with open_workspace(args.path) as ws:
+        doc = find_document(ws, args.document)
+        found = solicitations(ws, doc.id)
+    if not found:
+        raise CliError(f"workbench: {doc.title} has not been sent to external reviewers.")
+    if args.json:
+        print_json(
+            [
+                {
+                    "solicitation_id": s.solicitation_id,
+                    "asked": s.asked,
+                    "answered": s.answered,
+                    "response_rate": round(s.response_rate, 4),
+                    "overdue": [
+                        {"request_id": r.request_id, "name": r.name, "email": r.email}
+                        for r in s.overdue
+                    ],
+                }
+                for s in found
+            ]
+        )
+    else:
+        for s in found:
+            print(f"Solicitation {s.solicitation_id} ({s.created_at[:10]}): {s.summary()}")
+            for r in s.overdue:
+                print(f"  overdue  {r.name} ({r.organization}) {r.email}, due {r.suspense_date}")
+    if args.reminders:
+        out = _output(args.reminders)
+        text = reminder_csv(found[-1])  # the latest solicitation is the one being chased
+        tmp = out.with_name(out.name + ".partial")
+        tmp.write_text(text, encoding="utf-8", newline="")
+        tmp.replace(out)
+        print(f"Wrote {len(found[-1].waiting)} reminder(s) to {out}", file=sys.stderr)
+    return 0
+
+
+def _import_draft(args) -> int:
+    from workbench.documents import document
+    from workbench.exchange.drafts import import_draft
+
+    with open_workspace(args.path) as ws:
+        doc_id = import_draft(ws, args.file, kind=args.kind, title=args.title, marking=args.marking)
+        doc = document(ws, doc_id)
+    print(
+        f"Imported {doc.title} as document {doc.id}: {doc.section_count} section(s), "
+        f"marked {doc.marking}"
+    )
+    return 0

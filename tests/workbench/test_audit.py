@@ -139,3 +139,23 @@ def test_deleting_the_whole_log_is_detected(logged):
 def test_removing_the_head_record_is_detected(logged):
     _tamper(logged, "DELETE FROM meta WHERE key = 'audit_head'")
     assert audit.verify_chain(logged) == ["The audit log's head record is missing."]
+
+
+# Helpers that write an entry on behalf of the use-case that calls them.
+_CALLED_INSIDE_USE_CASES = {"seed_directory", "prepare_for_edit", "record"}
+
+
+@pytest.mark.parametrize("module", [documents, sections, directory, revisions, audit])
+def test_every_function_that_writes_an_entry_is_a_use_case(module):
+    import inspect
+
+    writers = [
+        (name, fn)
+        for name, fn in inspect.getmembers(module, inspect.isfunction)
+        if fn.__module__ == module.__name__
+        and name not in _CALLED_INSIDE_USE_CASES
+        and "audit.record(" in inspect.getsource(inspect.unwrap(fn))
+    ]
+    assert writers or module is audit
+    for name, fn in writers:
+        assert getattr(fn, "is_use_case", False), f"{module.__name__}.{name}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sqlite3
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -209,6 +210,10 @@ def write_demo(path: str | os.PathLike, replace: bool = False) -> Path:
         # A -wal left by an earlier file at this path would be replayed into the new one.
         _remove_with_sidecars(path, main=False)
         os.replace(tmp, path)
+    except sqlite3.Error as exc:
+        _remove_with_sidecars(tmp)
+        # e.g. a read-only folder: SQLite says "unable to open database file".
+        raise WorkbenchError(f"Cannot write the demo workspace {path} ({exc}).") from exc
     except BaseException:
         _remove_with_sidecars(tmp)
         raise

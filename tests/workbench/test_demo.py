@@ -234,3 +234,15 @@ def test_missing_demo_content_is_a_clear_error(tmp_path, monkeypatch):
     with pytest.raises(WorkbenchError, match="demo content is missing"):
         demo.write_demo(tmp_path / "demo.cnew")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_storage_failure_is_reported_as_one_clear_error(tmp_path, monkeypatch):
+    import sqlite3
+
+    def unwritable(path, **kwargs):
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(demo.Workspace, "create", unwritable)
+    with pytest.raises(WorkbenchError, match="Cannot write the demo workspace"):
+        demo.write_demo(tmp_path / "demo.cnew")
+    assert list(tmp_path.iterdir()) == []

@@ -77,7 +77,7 @@ class CommentsPanel(QWidget):
         self.tree.setRootIsDecorated(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
-        for col, width in enumerate((44, 40, 50, 110, 220)):
+        for col, width in enumerate((48, 40, 50, 100, 150)):
             self.tree.setColumnWidth(col, width)
         self.tree.currentItemChanged.connect(self._current_changed)
         self.tree.itemActivated.connect(lambda *_: self.ctrl.actions["adjudicate"].trigger())

@@ -46,7 +46,7 @@ class CoordinationView(QWidget):
         self.tree.setHeaderLabels(COLUMNS)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
-        for col, width in enumerate((190, 130, 100, 230, 240)):
+        for col, width in enumerate((135, 80, 85, 320, 250)):
             self.tree.setColumnWidth(col, width)
         self.tree.currentItemChanged.connect(self._current_changed)
         self.summary = QLabel(self)

@@ -370,6 +370,11 @@ class ChangesSinceDialog(QDialog):
         layout.addWidget(buttons)
 
 
+def _lines(text: str) -> str:
+    # Paragraphs keep their line breaks (list items, addresses).
+    return escape(text).replace("\n", "<br>")
+
+
 def render_paragraph_diffs(diffs, comment=None) -> str:
     parts = []
     if comment is not None:
@@ -380,17 +385,17 @@ def render_paragraph_diffs(diffs, comment=None) -> str:
     changed = False
     for p in diffs:
         if p.op == "equal":
-            parts.append(f"<p>{escape(p.new)}</p>")
+            parts.append(f"<p>{_lines(p.new)}</p>")
             continue
         changed = True
         if p.op == "insert":
-            parts.append(f'<p><span style="{INS}">{escape(p.new)}</span></p>')
+            parts.append(f'<p><span style="{INS}">{_lines(p.new)}</span></p>')
         elif p.op == "delete":
-            parts.append(f'<p><span style="{DEL}">{escape(p.old)}</span></p>')
+            parts.append(f'<p><span style="{DEL}">{_lines(p.old)}</span></p>')
         else:
             words = []
             for w in p.words:
-                text = escape(w.text)
+                text = _lines(w.text)
                 if w.op == "insert":
                     words.append(f'<span style="{INS}">{text}</span>')
                 elif w.op == "delete":

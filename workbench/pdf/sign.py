@@ -105,6 +105,11 @@ def check_signatures(data: bytes) -> list[SignatureCheck]:
         return []
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    # No trust roots and no network: a signature is checked for integrity offline; whether the
+    # signer's certificate is trusted is reported, not assumed.
+    context = ValidationContext(trust_roots=[], allow_fetching=False)
 
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
@@ -114,7 +119,7 @@ def check_signatures(data: bytes) -> list[SignatureCheck]:
     checks = []
     for sig in embedded:
         try:
-            status = validate_pdf_signature(sig)
+            status = validate_pdf_signature(sig, signer_validation_context=context)
             signer = certificate_name(status.signing_cert)
             sig_obj = sig.sig_object
             reason = str(sig_obj.get("/Reason", ""))

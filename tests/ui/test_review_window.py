@@ -1,0 +1,173 @@
+"""Review mode driven as a reviewer would: packet in, comments and position, response out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from ui import messages
+from ui.review import open_packet
+from ui.review.window import ReviewWindow, suspense_text
+from workbench import documents, sections
+from workbench.coordination import requests as rq
+from workbench.coordination.comments import list_comments
+from workbench.coordination.positions import latest_positions
+from workbench.exchange.packets import export_packet
+from workbench.exchange.responses import import_response
+from workbench.exchange.review import ReviewSession
+
+MARKING = "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
+
+
+@dataclass
+class Review:
+    doc_id: int
+    request_id: int
+
+
+def make_review(ws) -> Review:
+    doc_id = documents.create_document(ws, "strategy", "Maritime Strategy", marking=MARKING)
+    intro = sections.add_section(ws, doc_id, heading="Purpose", body="Guides interdiction.")
+    sections.add_section(
+        ws,
+        doc_id,
+        parent_id=intro,
+        heading="Threat",
+        body="Self-propelled semi-submersibles carry most cocaine through the transit zone.",
+        equities=["USCG"],
+    )
+    sections.add_section(
+        ws,
+        doc_id,
+        heading="Operations",
+        body="The Coast Guard will patrol the Eastern Pacific with two cutters.",
+        equities=["USCG"],
+    )
+    rid = rq.create_request(ws, doc_id, "USCG", reviewer_name="Rear Admiral Jane Hale", send=True)
+    return Review(doc_id, rid)
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    said = []
+    monkeypatch.setattr(messages, "info", lambda _p, title, text: said.append(("info", text)))
+    monkeypatch.setattr(messages, "error", lambda _p, title, text: said.append(("error", text)))
+    return said
+
+
+@pytest.fixture
+def packet(ws, tmp_path):
+    review = make_review(ws)
+    return review, export_packet(ws, review.request_id, tmp_path / "uscg.cnereview")
+
+
+def _select(window: ReviewWindow, phrase: str) -> None:
+    doc = window.text.document()
+    found = doc.find(phrase)
+    assert not found.isNull(), phrase
+    window.text.setTextCursor(found)
+
+
+def test_full_round_trip_through_files(ws, packet, qtbot, shown, tmp_path):
+    review, path = packet
+    window = open_packet(path)
+    qtbot.addWidget(window)
+    assert window.top_banner.text() == window.bottom_banner.text() == MARKING
+    assert window.suspense_label.text().startswith("Suspense ")
+    assert [window.sections.item(i).text().strip() for i in range(2)] == [
+        "§1.1  Threat",
+        "§2  Operations",
+    ]
+
+    _select(window, "carry most cocaine")
+    window.quote_selection()
+    assert window.passage.text() == "carry most cocaine"
+    window.type_box.setCurrentIndex(window.type_box.findData("C"))
+    window.ground_box.setCurrentIndex(window.ground_box.findData("safety"))
+    qtbot.keyClicks(window.comment_edit, "Go-fast vessels carry a larger share.")
+    qtbot.keyClicks(window.rationale_edit, "JIATF-South 2026 flow data.")
+    qtbot.keyClicks(window.wording_edit, "carry much of the cocaine")
+    assert window.add_comment()
+    assert window.comment_list.count() == 1
+
+    window.sections.setCurrentRow(1)
+    window.type_box.setCurrentIndex(window.type_box.findData("A"))
+    qtbot.keyClicks(window.comment_edit, "Say which cutters.")
+    assert window.add_comment()
+
+    window.name_edit.clear()
+    qtbot.keyClicks(window.name_edit, "CAPT Ann Ruiz")
+    qtbot.keyClicks(window.title_edit, "Chief of Staff")
+    window.position_box.setCurrentIndex(window.position_box.findData("non_concur"))
+    assert window.session.draft_path.exists()  # saved beside the packet as it went
+
+    out = window.export_to(tmp_path / "uscg.cneresponse")
+    assert out is not None and shown[-1][0] == "info"
+
+    result = import_response(ws, out)
+    assert (result.added, result.position) == (2, "non_concur")
+    crit, admin = list_comments(ws, review.doc_id)
+    assert (crit.type, crit.critical_ground, crit.quoted_passage) == (
+        "C",
+        "safety",
+        "carry most cocaine",
+    )
+    assert crit.proposed_wording == "carry much of the cocaine"
+    assert (admin.section_number, admin.reviewer_name) == ("2", "CAPT Ann Ruiz")
+    assert latest_positions(ws, review.doc_id)["USCG"].by_title == "Chief of Staff"
+
+
+def test_work_in_progress_survives_closing(packet, qtbot, shown):
+    _, path = packet
+    window = open_packet(path)
+    qtbot.addWidget(window)
+    qtbot.keyClicks(window.comment_edit, "Unclear who leads.")
+    window.add_comment()
+    window.position_box.setCurrentIndex(window.position_box.findData("concur_with_comment"))
+    window.close()
+
+    again = ReviewWindow(ReviewSession.open(path))
+    qtbot.addWidget(again)
+    assert again.comment_list.count() == 1
+    assert "Unclear who leads." in again.comment_list.item(0).text()
+    assert again.position_box.currentData() == "concur_with_comment"
+
+
+def test_problems_are_explained_not_exported(packet, qtbot, shown):
+    _, path = packet
+    window = open_packet(path)
+    qtbot.addWidget(window)
+    assert window.export_clicked() is None
+    assert shown[-1] == ("error", "Set USCG's position on the document.")
+    qtbot.keyClicks(window.comment_edit, "x")
+    window.passage.setText("not in the text")
+    assert not window.add_comment()
+    assert "quoted passage is not in 1.1 Threat" in shown[-1][1]
+
+
+def test_unreadable_packet_is_explained(tmp_path, qtbot, shown):
+    bad = tmp_path / "bad.cnereview"
+    bad.write_text("{ not json", encoding="utf-8")
+    assert open_packet(bad) is None
+    assert "not a readable review packet" in shown[-1][1]
+
+
+def test_markup_in_a_packet_is_shown_as_text(ws, tmp_path, qtbot, shown):
+    doc = documents.create_document(ws, "sop", "SOP")
+    sid = sections.add_section(
+        ws, doc, heading="<b>Bold?</b>", body='<img src="http://x/y.png"> <script>x()</script>'
+    )
+    rid = rq.create_request(ws, doc, "CBP", section_ids=[sid], send=True)
+    window = open_packet(export_packet(ws, rid, tmp_path / "p.cnereview"))
+    qtbot.addWidget(window)
+    shown_text = window.text.toPlainText()
+    assert "<script>x()</script>" in shown_text and "<b>Bold?</b>" in shown_text
+
+
+def test_suspense_text():
+    today = dt.date(2026, 11, 2)
+    # Veterans Day (Wednesday 11 November) is not a workday.
+    assert suspense_text("2026-11-16", today) == ("Suspense 2026-11-16 — 9 workdays left", False)
+    assert suspense_text("2026-10-30", today) == ("Suspense 2026-10-30 — OVERDUE", True)

@@ -1,0 +1,349 @@
+"""The review-mode window: read a packet's sections, comment, set the position, export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import markdown_render, messages, theme
+from workbench.coordination.comments import COMMENT_TYPES, CRITICAL_GROUNDS
+from workbench.coordination.positions import POSITIONS
+from workbench.coordination.workdays import workdays_between
+from workbench.errors import WorkbenchError
+from workbench.exchange.formats import RESPONSE_SUFFIX
+from workbench.exchange.review import ReviewSession
+from workbench.numbering import reference
+
+log = logging.getLogger(__name__)
+SAVE_DELAY_MS = 800
+
+_BANNER_CSS = (
+    "QLabel#markingBanner { background: #1f5f2e; color: white; font-weight: bold; "
+    "padding: 3px; letter-spacing: 1px; }"
+)
+
+
+def _banner(marking: str) -> QLabel:
+    label = QLabel(marking)
+    label.setObjectName("markingBanner")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setStyleSheet(_BANNER_CSS)
+    return label
+
+
+def suspense_text(suspense: str, today: dt.date) -> tuple[str, bool]:
+    """('Suspense 2026-11-16 — 4 workdays left', overdue?) for the header."""
+    try:
+        due = dt.date.fromisoformat(suspense)
+    except ValueError:
+        return f"Suspense {suspense}", False
+    if due < today:
+        return f"Suspense {suspense} — OVERDUE", True
+    left = workdays_between(today, due)
+    return f"Suspense {suspense} — {left} workday{'s' if left != 1 else ''} left", False
+
+
+class ReviewWindow(QMainWindow):
+    """One packet under review. Every change is saved beside the packet, shortly after it."""
+
+    def __init__(self, session: ReviewSession, *, today: dt.date | None = None):
+        super().__init__()
+        self.session = session
+        p = session.packet
+        self.setWindowTitle(f"Review: {p.document_title} — {p.organization_code} — CNE Workbench")
+        self.setWindowIcon(theme.app_icon())
+        self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.save)
+
+        root = QWidget(self)
+        outer = QVBoxLayout(root)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.top_banner = _banner(p.marking)
+        self.bottom_banner = _banner(p.marking)
+        outer.addWidget(self.top_banner)
+
+        body = QWidget(root)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(10, 8, 10, 8)
+        title = QLabel(p.document_title)
+        title.setTextFormat(Qt.TextFormat.PlainText)
+        title.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        layout.addWidget(title)
+        info = QLabel(
+            f"Review request {p.request_id} to {p.organization_code} — {p.organization_name}"
+            + (f" · Reviewer: {p.reviewer_name}" if p.reviewer_name else "")
+        )
+        info.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(info)
+        text, overdue = suspense_text(p.suspense_date, today or dt.date.today())
+        self.suspense_label = QLabel(text)
+        self.suspense_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.suspense_label.setStyleSheet(
+            "font-weight: bold; color: %s;" % ("#b00020" if overdue else "palette(text)")
+        )
+        layout.addWidget(self.suspense_label)
+        if p.instructions.strip():
+            instructions = QLabel(f"Instructions: {p.instructions.strip()}")
+            instructions.setTextFormat(Qt.TextFormat.PlainText)
+            instructions.setWordWrap(True)
+            layout.addWidget(instructions)
+
+        split = QSplitter(Qt.Orientation.Horizontal, body)
+        self.sections = QListWidget(split)
+        self.sections.setSpacing(2)
+        for s in p.sections:
+            item = QListWidgetItem(("    " * s.depth) + f"{reference(s.number)}  {s.heading}")
+            item.setData(Qt.ItemDataRole.UserRole, s.section_id)
+            self.sections.addItem(item)
+        self.text = QTextBrowser(split)
+        self.text.setOpenLinks(False)  # nothing in a packet is followed or fetched
+        self.text.setOpenExternalLinks(False)
+        split.addWidget(self.sections)
+        split.addWidget(self.text)
+        split.addWidget(self._comment_pane(split))
+        split.setSizes([220, 520, 420])
+        layout.addWidget(split, 1)
+        layout.addWidget(self._position_bar(body))
+        outer.addWidget(body, 1)
+        outer.addWidget(self.bottom_banner)
+        self.setCentralWidget(root)
+        self.resize(1280, 800)
+
+        self.sections.currentRowChanged.connect(self._show_section)
+        self.sections.setCurrentRow(0)
+        self._refresh_comments()
+        if session.notice:
+            self.status.setText(session.notice)
+
+    # -- building ---------------------------------------------------------------------------
+    def _comment_pane(self, parent) -> QWidget:
+        pane = QWidget(parent)
+        v = QVBoxLayout(pane)
+        v.setContentsMargins(6, 0, 0, 0)
+        v.addWidget(QLabel("<b>New comment on this section</b>"))
+        form = QFormLayout()
+        self.type_box = QComboBox()
+        for key, label in COMMENT_TYPES.items():
+            self.type_box.addItem(f"{key} — {label}", key)
+        self.type_box.setCurrentIndex(1)
+        self.ground_box = QComboBox()
+        self.ground_box.addItem("—", None)
+        for key, label in CRITICAL_GROUNDS.items():
+            self.ground_box.addItem(label, key)
+        self.passage = QLineEdit()
+        self.passage.setPlaceholderText("Select text at left, then Quote selection")
+        quote = QPushButton("Quote selection")
+        quote.clicked.connect(self.quote_selection)
+        row = QHBoxLayout()
+        row.addWidget(self.passage, 1)
+        row.addWidget(quote)
+        self.comment_edit = QPlainTextEdit()
+        self.comment_edit.setPlaceholderText("What is wrong")
+        self.rationale_edit = QPlainTextEdit()
+        self.rationale_edit.setPlaceholderText("Why")
+        self.wording_edit = QPlainTextEdit()
+        self.wording_edit.setPlaceholderText("Your replacement for the quoted passage (optional)")
+        for edit in (self.comment_edit, self.rationale_edit, self.wording_edit):
+            edit.setTabChangesFocus(True)
+            edit.setMaximumHeight(80)
+        form.addRow("Type", self.type_box)
+        form.addRow("Critical ground", self.ground_box)
+        form.addRow("Passage", row)
+        form.addRow("Comment", self.comment_edit)
+        form.addRow("Rationale", self.rationale_edit)
+        form.addRow("Proposed wording", self.wording_edit)
+        v.addLayout(form)
+        self.add_button = QPushButton("Add comment")
+        self.add_button.clicked.connect(self.add_comment)
+        v.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.comment_count = QLabel()
+        v.addWidget(self.comment_count)
+        self.comment_list = QListWidget()
+        self.comment_list.setWordWrap(True)
+        self.comment_list.setSpacing(3)
+        self.comment_list.setAlternatingRowColors(True)
+        v.addWidget(self.comment_list, 1)
+        remove = QPushButton("Remove comment")
+        remove.clicked.connect(self.remove_selected)
+        v.addWidget(remove, 0, Qt.AlignmentFlag.AlignRight)
+        self.type_box.currentIndexChanged.connect(self._type_changed)
+        self._type_changed()
+        return pane
+
+    def _position_bar(self, parent) -> QWidget:
+        bar = QWidget(parent)
+        h = QHBoxLayout(bar)
+        h.setContentsMargins(0, 6, 0, 0)
+        self.name_edit = QLineEdit(self.session.reviewer_name)
+        self.name_edit.setPlaceholderText("Your name")
+        self.title_edit = QLineEdit(self.session.reviewer_title)
+        self.title_edit.setPlaceholderText("Your title")
+        self.position_box = QComboBox()
+        self.position_box.addItem("— choose the position —", None)
+        for key, label in POSITIONS.items():
+            self.position_box.addItem(label, key)
+        if self.session.position:
+            self.position_box.setCurrentIndex(self.position_box.findData(self.session.position))
+        self.status = QLabel()
+        save = QPushButton("Save")
+        save.clicked.connect(self.save)
+        export = QPushButton("Export response…")
+        export.setDefault(True)
+        export.clicked.connect(self.export_clicked)
+        h.addWidget(QLabel(f"{self.session.packet.organization_code} position:"))
+        h.addWidget(self.position_box)
+        h.addWidget(self.name_edit, 1)
+        h.addWidget(self.title_edit, 1)
+        h.addWidget(self.status, 1)
+        h.addWidget(save)
+        h.addWidget(export)
+        self.name_edit.textEdited.connect(self._reviewer_edited)
+        self.title_edit.textEdited.connect(self._reviewer_edited)
+        self.position_box.currentIndexChanged.connect(self._position_changed)
+        return bar
+
+    # -- behaviour --------------------------------------------------------------------------
+    def current_section_id(self) -> int | None:
+        item = self.sections.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def _show_section(self, row: int) -> None:
+        if row < 0:
+            return
+        s = self.session.packet.sections[row]
+        self.text.setHtml(markdown_render.document(f"{reference(s.number)} {s.heading}", s.body))
+        self.passage.clear()
+
+    def _type_changed(self) -> None:
+        critical = self.type_box.currentData() == "C"
+        self.ground_box.setEnabled(critical)
+        if not critical:
+            self.ground_box.setCurrentIndex(0)
+
+    def quote_selection(self) -> None:
+        text = " ".join(self.text.textCursor().selectedText().replace("\u2029", " ").split())
+        if text:
+            self.passage.setText(text)
+
+    def add_comment(self) -> bool:
+        sid = self.current_section_id()
+        if sid is None:
+            return False
+        try:
+            self.session.add_comment(
+                sid,
+                self.type_box.currentData(),
+                self.comment_edit.toPlainText(),
+                quoted_passage=self.passage.text(),
+                rationale=self.rationale_edit.toPlainText().strip(),
+                critical_ground=self.ground_box.currentData(),
+                proposed_wording=self.wording_edit.toPlainText().strip(),
+            )
+        except WorkbenchError as exc:
+            messages.error(self, "Cannot add the comment", str(exc))
+            return False
+        for edit in (self.comment_edit, self.rationale_edit, self.wording_edit):
+            edit.clear()
+        self.passage.clear()
+        self._refresh_comments()
+        self.save()
+        return True
+
+    def remove_selected(self) -> None:
+        item = self.comment_list.currentItem()
+        if item is None:
+            return
+        self.session.remove_comment(item.data(Qt.ItemDataRole.UserRole))
+        self._refresh_comments()
+        self.save()
+
+    def _refresh_comments(self) -> None:
+        self.comment_list.clear()
+        numbers = {s.section_id: s.number for s in self.session.packet.sections}
+        for c in self.session.comments:
+            where = reference(numbers.get(c.section_id, ""))
+            quote = f" “{c.quoted_passage}”" if c.quoted_passage else ""
+            item = QListWidgetItem(f"[{c.type}] {where}{quote}\n{c.comment}")
+            item.setData(Qt.ItemDataRole.UserRole, c.client_id)
+            self.comment_list.addItem(item)
+        n = len(self.session.comments)
+        self.comment_count.setText(f"<b>Your comments ({n})</b>")
+
+    def _reviewer_edited(self) -> None:
+        self.session.set_reviewer(self.name_edit.text(), self.title_edit.text())
+        self._save_timer.start()
+
+    def _position_changed(self) -> None:
+        self.session.set_position(self.position_box.currentData())
+        self.save()
+
+    def save(self) -> bool:
+        self._save_timer.stop()
+        try:
+            self.session.save()
+        except OSError as exc:
+            log.warning("Saving review work failed: %s", exc)
+            self.status.setText(f"Not saved: {exc.strerror or exc}")
+            return False
+        self.status.setText(f"Saved to {self.session.draft_path.name}")
+        return True
+
+    def ask_export_path(self) -> Path | None:
+        start = str(self.session.suggested_response_path())
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export response", start, f"Review responses (*{RESPONSE_SUFFIX})"
+        )
+        return Path(path) if path else None
+
+    def export_clicked(self) -> Path | None:
+        problems = self.session.problems()
+        if problems:
+            messages.error(self, "The response is not ready", "\n".join(problems))
+            return None
+        path = self.ask_export_path()
+        if path is None:
+            return None
+        return self.export_to(path)
+
+    def export_to(self, path: Path) -> Path | None:
+        self._save_timer.stop()
+        try:
+            out = self.session.export_response(path)
+        except (WorkbenchError, OSError) as exc:
+            messages.error(self, "Cannot export the response", str(exc))
+            return None
+        self.status.setText(f"Response exported to {out.name}")
+        messages.info(
+            self,
+            "Response exported",
+            f"Your response is in {out}.\n\nSend this file back to CNE. Your work stays saved "
+            "here; you can change it and export again — the newer response replaces this one.",
+        )
+        return out
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if self.session.dirty:
+            self.save()
+        super().closeEvent(event)

@@ -283,7 +283,7 @@ def update_person(
     email: str | None = None,
     roles=None,
 ) -> None:
-    person(ws, person_id)
+    old = person(ws, person_id)
     changes: dict = {}
     if name is not None:
         if not name.strip():
@@ -295,14 +295,24 @@ def update_person(
         changes["email"] = email.strip()
     if organization is not None:
         changes["organization_id"] = _org_ref(ws, organization)
+    # A dialog saves every field; only what differs is written and recorded.
+    current = {
+        "name": old.name,
+        "title": old.title,
+        "email": old.email,
+        "organization_id": old.organization_id,
+    }
+    changes = {k: v for k, v in changes.items() if current[k] != v}
     if changes:
         sets = ", ".join(f"{k} = ?" for k in changes)
         ws.db.execute(f"UPDATE people SET {sets} WHERE id = ?", [*changes.values(), person_id])
     if roles is not None:
         checked = _check_roles(roles)
-        _write_roles(ws, person_id, checked)
-        changes["roles"] = [r.role for r in checked]
-    audit.record(ws, "person.update", "person", person_id, **changes)
+        if tuple(checked) != old.roles:
+            _write_roles(ws, person_id, checked)
+            changes["roles"] = [r.role for r in checked]
+    if changes:
+        audit.record(ws, "person.update", "person", person_id, **changes)
 
 
 @use_case

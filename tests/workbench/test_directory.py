@@ -157,3 +157,25 @@ def test_an_organization_with_people_cannot_be_deleted_underneath_them(ws):
         with ws.db.atomic():
             ws.db.execute("DELETE FROM organizations WHERE code = 'OPS'")
     assert directory.organization(ws, "OPS")
+
+
+def test_saving_a_person_unchanged_writes_no_entry(ws):
+    pid = directory.add_person(
+        ws, "Sam Example", title="Deputy", organization="CBP", roles=[Role("liaison", "2026-01-05")]
+    )
+    count = len(audit.entries(ws))
+    directory.update_person(
+        ws,
+        pid,
+        name="Sam Example",
+        title="Deputy",
+        organization="CBP",
+        email="",
+        roles=[Role("liaison", "2026-01-05")],
+    )
+    assert len(audit.entries(ws)) == count
+    directory.update_person(
+        ws, pid, title="Deputy Commissioner", roles=[Role("liaison", "2026-01-05")]
+    )
+    (entry,) = audit.entries(ws, action_prefix="person.update")
+    assert entry.details == {"title": "Deputy Commissioner"}

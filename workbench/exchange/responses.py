@@ -9,7 +9,7 @@ from pathlib import Path
 
 from workbench import audit
 from workbench.coordination import requests as rq
-from workbench.coordination.comments import add_comment
+from workbench.coordination.comments import next_item_no
 from workbench.coordination.positions import POSITIONS, record_position
 from workbench.errors import NotFound
 from workbench.exchange.formats import (
@@ -235,8 +235,11 @@ def import_incoming(ws, incoming: Incoming) -> ImportResult:
         ):
             old[r["client_id"]] = r
     day, at = _response_day(body["created_at"], ws.today())
-    links: list[tuple[int, str, int]] = []
-    added = kept = superseded = 0
+    org_id = req.organization_id
+    now = ws.now()
+    first_item = next_item_no(ws, req.document_id)
+    fresh: list[tuple] = []  # (client_id, stale, prior id or None, row)
+    kept_links: list[tuple[int, str, int]] = []
     changed: dict[int, str] = {}
     for c in body["comments"]:
         sid = c["section_id"]
@@ -246,34 +249,54 @@ def import_incoming(ws, incoming: Incoming) -> ImportResult:
             changed[sid] = reference(numbers[sid]) if sid in numbers else "a deleted section"
         prior = old.pop(c["client_id"], None)
         if prior is not None and all(prior[k] == c[k] for k in _FINGERPRINT):
-            links.append((prior["id"], c["client_id"], int(stale)))
-            kept += 1
+            kept_links.append((prior["id"], c["client_id"], int(stale)))
             continue
-        cid = add_comment(
-            ws,
+        # The rows add_comment would write, in one statement: a 1,000-comment response must
+        # merge in well under a second. check_response_body has applied add_comment's rules.
+        row = (
             req.document_id,
-            organization_code=req.organization,
-            type=c["type"],
-            section_id=sid,
-            comment_text=c["comment"],
-            rationale=c["rationale"],
-            critical_ground=c["critical_ground"],
-            proposed_wording=c["proposed_wording"],
-            quoted_passage=c["quoted_passage"],
-            location_detail=c["location_detail"],
-            reviewer_name=body["reviewer_name"],
-            reviewer_title=body["reviewer_title"],
-            response_date=day,
-            request_id=req.id,
-            section_revision_id=pinned[sid].section_revision_id,
+            first_item + len(fresh),
+            req.id,
+            org_id,
+            body["reviewer_name"].strip(),
+            body["reviewer_title"].strip(),
+            day,
+            c["type"],
+            sid,
+            pinned[sid].section_revision_id,
+            c["location_detail"],
+            c["quoted_passage"],
+            c["comment"],
+            c["rationale"],
+            c["critical_ground"],
+            c["proposed_wording"],
+            now,
+            ws.actor,
         )
-        links.append((cid, c["client_id"], int(stale)))
-        added += 1
-        if prior is not None:
-            ws.db.execute(
-                "UPDATE comments SET superseded_by_id = ? WHERE id = ?", [cid, prior["id"]]
-            )
-            superseded += 1
+        fresh.append((c["client_id"], int(stale), prior["id"] if prior else None, row))
+    ws.db.conn.executemany(
+        "INSERT INTO comments (document_id, item_no, request_id, organization_id, reviewer_name, "
+        "reviewer_title, response_date, type, section_id, section_revision_id, location_detail, "
+        "quoted_passage, comment, rationale, critical_ground, proposed_wording, created_at, "
+        "created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [f[3] for f in fresh],
+    )
+    ids_by_item = {
+        r["item_no"]: r["id"]
+        for r in ws.db.query(
+            "SELECT id, item_no FROM comments WHERE document_id = ? AND item_no >= ?",
+            [req.document_id, first_item],
+        )
+    }
+    links = list(kept_links)
+    replaced = []
+    for client_id, stale, prior_id, row in fresh:
+        cid = ids_by_item[row[1]]
+        links.append((cid, client_id, stale))
+        if prior_id is not None:
+            replaced.append((cid, prior_id))
+    ws.db.conn.executemany("UPDATE comments SET superseded_by_id = ? WHERE id = ?", replaced)
+    added, kept, superseded = len(fresh), len(kept_links), len(replaced)
     # A comment the reviewer dropped from a newer response points at itself: superseded by
     # nothing, so it leaves the live CRM but stays in the record with the earlier import.
     ws.db.conn.executemany(
@@ -335,6 +358,7 @@ def import_incoming(ws, incoming: Incoming) -> ImportResult:
         dropped=len(old),
         position=body["position"],
         changed_sections=sorted(changed),
+        item_numbers=[first_item, first_item + added - 1] if added else [],
     )
     return ImportResult(
         req.id,

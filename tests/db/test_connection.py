@@ -215,7 +215,10 @@ def _applied(path) -> list[str]:
     uri = "file:" + str(Path(path).resolve()) + "?mode=ro"
     conn = sqlite3.connect(uri, uri=True)
     try:
-        return [r[0] for r in conn.execute(f"SELECT name FROM {migrations.MIGRATIONS_TABLE}")]
+        return [
+            r[0]
+            for r in conn.execute(f"SELECT name FROM {migrations.MIGRATIONS_TABLE} ORDER BY id")
+        ]
     finally:
         conn.close()
 

@@ -43,52 +43,90 @@ class Navigator(QTreeWidget):
         self._items: dict[tuple[str, int], QTreeWidgetItem] = {}
         self._collapsed: set[tuple[str, int]] = set()
         self._wanted: tuple[str, int] | None = None
+        self._shape: list = []  # (key, parent key) of every row as last built
         self.itemCollapsed.connect(lambda it: self._collapsed.add(key_of(it)))
         self.itemExpanded.connect(lambda it: self._collapsed.discard(key_of(it)))
 
     # -- contents ----------------------------------------------------------------------------
     def reload(self) -> None:
-        """Rebuild from the workspace, keeping the current item and the collapsed branches."""
-        current = self._wanted or key_of(self.currentItem())
+        """Show what is stored, keeping the current item and the collapsed branches.
+
+        When only labels changed (the usual case after typing) the items are updated in
+        place; the tree is rebuilt only when its shape changed.
+        """
+        old_key = key_of(self.currentItem())
+        wanted = self._wanted or old_key
         self._wanted = None
+        rows = self._read()
         self.blockSignals(True)
         try:
-            self.clear()
-            self._items.clear()
-            bold = QFont(self.font())
-            bold.setBold(True)
-            for doc in documents.list_documents(self.ws):
-                doc_item = QTreeWidgetItem(self, [doc.title])
-                doc_item.setData(0, ROLE, (DOC, doc.id))
-                doc_item.setFont(0, bold)
-                tip = f"{doc.kind_label} — {doc.status_label}, version {doc.version}"
-                doc_item.setToolTip(0, f"{tip}\n{doc.marking}")
-                doc_item.setFlags(doc_item.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
-                self._items[(DOC, doc.id)] = doc_item
-                for entry in sections.outline(self.ws, doc.id):
-                    parent = (
-                        self._items[(SECTION, entry.parent_id)] if entry.parent_id else doc_item
-                    )
-                    item = QTreeWidgetItem(parent, [self.label(entry)])
-                    item.setData(0, ROLE, (SECTION, entry.id))
-                    eq = ", ".join(entry.equities) or "none"
-                    item.setToolTip(0, f"{entry.title}\nEquities: {eq}")
-                    if not entry.heading:
-                        item.setForeground(0, self.palette().placeholderText())
-                    self._items[(SECTION, entry.id)] = item
-            for key, item in self._items.items():
-                item.setExpanded(key not in self._collapsed)
+            if [(k, p) for k, p, *_ in rows] == self._shape:
+                for key, _parent, text, tip, untitled in rows:
+                    self._update_item(self._items[key], text, tip, untitled)
+            else:
+                self._rebuild(rows)
+            item = self._items.get(wanted) if wanted else None
+            if item is None and self.topLevelItemCount():
+                item = self.topLevelItem(0)
+            if item is not None and item is not self.currentItem():
+                self.setCurrentItem(item)
+                self.scrollToItem(item)
         finally:
             self.blockSignals(False)
-        previous = current
-        item = self._items.get(current) if current else None
-        if item is None and self.topLevelItemCount():
-            item = self.topLevelItem(0)
-        if item is not None:
-            self.setCurrentItem(item)
-            self.scrollToItem(item)
-        if key_of(item) != previous:
+        if key_of(item) != old_key:
             self._current_changed(item, None)
+
+    def _read(self) -> list[tuple]:
+        """(key, parent key, text, tooltip, untitled) for every row, in display order."""
+        rows = []
+        for doc in documents.list_documents(self.ws):
+            tip = f"{doc.kind_label} — {doc.status_label}, version {doc.version}"
+            rows.append(((DOC, doc.id), None, doc.title, f"{tip}\n{doc.marking}", False))
+            for entry in sections.outline(self.ws, doc.id):
+                parent = (SECTION, entry.parent_id) if entry.parent_id else (DOC, doc.id)
+                eq = ", ".join(entry.equities) or "none"
+                rows.append(
+                    (
+                        (SECTION, entry.id),
+                        parent,
+                        self.label(entry),
+                        f"{entry.title}\nEquities: {eq}",
+                        not entry.heading,
+                    )
+                )
+        return rows
+
+    def _update_item(self, item: QTreeWidgetItem, text: str, tip: str, untitled: bool) -> None:
+        if item.text(0) != text:
+            item.setText(0, text)
+            item.setToolTip(0, tip)
+            if untitled:
+                item.setForeground(0, self.palette().placeholderText())
+            else:
+                item.setData(0, Qt.ItemDataRole.ForegroundRole, None)
+        elif item.toolTip(0) != tip:
+            item.setToolTip(0, tip)
+
+    def _rebuild(self, rows: list[tuple]) -> None:
+        self.clear()
+        self._items.clear()
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for key, parent, text, tip, untitled in rows:
+            if parent is None:
+                item = QTreeWidgetItem(self, [text])
+                item.setFont(0, bold)
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
+            else:
+                item = QTreeWidgetItem(self._items[parent], [text])
+            item.setData(0, ROLE, key)
+            item.setToolTip(0, tip)
+            if untitled:
+                item.setForeground(0, self.palette().placeholderText())
+            self._items[key] = item
+        for key, item in self._items.items():
+            item.setExpanded(key not in self._collapsed)
+        self._shape = [(k, p) for k, p, *_ in rows]
 
     @staticmethod
     def label(entry) -> str:
@@ -98,9 +136,6 @@ class Navigator(QTreeWidget):
     def want_selection(self, key: tuple[str, int]) -> None:
         """Select this item at the next reload (it may not exist yet)."""
         self._wanted = key
-        item = self._items.get(key)
-        if item is not None:
-            self.setCurrentItem(item)
 
     def select(self, kind: str, ident: int) -> bool:
         item = self._items.get((kind, ident))

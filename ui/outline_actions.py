@@ -65,7 +65,8 @@ class OutlineActions(QObject):
         navigator.move_requested.connect(
             lambda sid, parent, index: self.move(sid, parent, None if index < 0 else index)
         )
-        navigator.currentItemChanged.connect(lambda *_: self.update_enabled())
+        navigator.section_selected.connect(lambda *_: self.update_enabled())
+        navigator.document_selected.connect(lambda *_: self.update_enabled())
         navigator.menu_builder = self.fill_menu
         self.update_enabled()
 

@@ -37,6 +37,7 @@ class SectionEditor(QWidget):
         self.ws, self.ops, self.autosave = ws, ops, autosave
         self.section_id: int | None = None
         self._loading = False
+        self._equities_shown: tuple | None = None
 
         self.stack = QStackedWidget(self)
         placeholder = QLabel("Select a section in the outline, or add one from its context menu.")
@@ -195,9 +196,14 @@ class SectionEditor(QWidget):
         self.document_label.setText(f"{doc.title} — {doc.kind_label}, {doc.status_label}")
         self.number.setText(sec.number)
         self.kind.setCurrentIndex(self.kind.findData(sec.kind))
+        orgs = directory.organizations(self.ws)
+        signature = (sec.id, sec.equities, tuple((o.code, o.name) for o in orgs))
+        if signature == self._equities_shown:
+            return  # rebuilding the list on every save would cost more than the save
+        self._equities_shown = signature
         self.equities.blockSignals(True)
         self.equities.clear()
-        for org in directory.organizations(self.ws):
+        for org in orgs:
             item = QListWidgetItem(org.code, self.equities)
             item.setToolTip(org.name)
             item.setData(Qt.ItemDataRole.UserRole, org.code)
@@ -267,6 +273,7 @@ class SectionEditor(QWidget):
 
     def _equity_toggled(self, _item) -> None:
         if self.section_id is not None:
+            self._equities_shown = None  # show the stored list after the write, even if refused
             self.ops.run(sections.set_equities, self.section_id, self.checked_equities())
 
     # -- formatting --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ SNIPPET_TOKENS = 16
 DEFAULT_LIMIT = 50
 MAX_TERMS = 16
 MAX_QUERY = 400
+MIN_PREFIX = 3
 
 KINDS = {
     "document": "Document",
@@ -99,8 +100,9 @@ def build_query(text: str, *, any_term: bool = False) -> Query:
         return Query(text or "", "", (), hint)
     parts = [_phrase(w) for w, _ in terms]
     last, last_is_phrase = terms[-1]
-    # Prefix-match the word being typed; a one-letter prefix would match half the index.
-    if not last_is_phrase and len(_TOKEN.findall(last)[-1]) >= 2:
+    # Prefix-match the word being typed once it has MIN_PREFIX letters: shorter prefixes
+    # match so much of the index that ranking them cannot keep up with typing.
+    if not last_is_phrase and len(_TOKEN.findall(last)[-1]) >= MIN_PREFIX:
         parts[-1] += "*"
     joiner = " OR " if any_term else " "
     return Query(text or "", joiner.join(parts), tuple(w for w, _ in terms), " ".join(hints))
@@ -179,9 +181,9 @@ _KIND_SQL = {
         """SELECT 'document' AS kind, f.rowid AS id, d.id AS document_id, NULL AS section_id,
            f.rank AS score, coalesce(l.code, '') AS organization, d.status AS status,
            d.title AS title, '' AS context, NULL AS version
-           FROM documents_fts f JOIN documents d ON d.id = f.rowid
+           FROM {src} f JOIN documents d ON d.id = f.rowid
            LEFT JOIN organizations l ON l.id = d.lead_org_id
-           WHERE documents_fts MATCH :q AND d.deleted_at IS NULL {org} {status}""",
+           WHERE {match} d.deleted_at IS NULL {org} {status}""",
         _ORG_FILTER_DOC,
         "d.status",
     ),
@@ -190,10 +192,10 @@ _KIND_SQL = {
         """SELECT 'section' AS kind, f.rowid AS id, s.document_id AS document_id,
            s.id AS section_id, f.rank AS score, coalesce(l.code, '') AS organization,
            d.status AS status, s.heading AS title, d.title AS context, NULL AS version
-           FROM sections_fts f JOIN sections s ON s.id = f.rowid
+           FROM {src} f JOIN sections s ON s.id = f.rowid
            JOIN documents d ON d.id = s.document_id
            LEFT JOIN organizations l ON l.id = d.lead_org_id
-           WHERE sections_fts MATCH :q AND d.deleted_at IS NULL {org} {status}""",
+           WHERE {match} d.deleted_at IS NULL {org} {status}""",
         "(" + _ORG_FILTER_DOC + " OR EXISTS (SELECT 1 FROM section_equities e "
         "WHERE e.section_id = s.id AND e.organization_id = :org))",
         "d.status",
@@ -203,10 +205,10 @@ _KIND_SQL = {
         """SELECT 'published' AS kind, f.rowid AS id, p.document_id AS document_id,
            p.section_id AS section_id, f.rank AS score, coalesce(l.code, '') AS organization,
            'published' AS status, p.heading AS title, d.title AS context, p.version AS version
-           FROM published_fts f JOIN published_sections p ON p.id = f.rowid
+           FROM {src} f JOIN published_sections p ON p.id = f.rowid
            JOIN documents d ON d.id = p.document_id
            LEFT JOIN organizations l ON l.id = d.lead_org_id
-           WHERE published_fts MATCH :q AND d.deleted_at IS NULL {org} {status}""",
+           WHERE {match} d.deleted_at IS NULL {org} {status}""",
         _ORG_FILTER_DOC,
         "'published'",
     ),
@@ -217,10 +219,10 @@ _KIND_SQL = {
            CASE WHEN c.disposition IS NULL THEN 'open' ELSE 'adjudicated' END AS status,
            'Comment ' || c.item_no || ' (' || c.type || ')' AS title, d.title AS context,
            NULL AS version
-           FROM comments_fts f JOIN comments c ON c.id = f.rowid
+           FROM {src} f JOIN comments c ON c.id = f.rowid
            JOIN documents d ON d.id = c.document_id
            JOIN organizations o ON o.id = c.organization_id
-           WHERE comments_fts MATCH :q AND d.deleted_at IS NULL {org} {status}""",
+           WHERE {match} d.deleted_at IS NULL {org} {status}""",
         "c.organization_id = :org",
         "CASE WHEN c.disposition IS NULL THEN 'open' ELSE 'adjudicated' END",
     ),
@@ -229,9 +231,9 @@ _KIND_SQL = {
         """SELECT 'study' AS kind, f.rowid AS id, t.document_id AS document_id,
            NULL AS section_id, f.rank AS score, o.code AS organization, t.status AS status,
            t.title AS title, trim(o.code || ' ' || t.office) AS context, t.year AS version
-           FROM studies_fts f JOIN studies t ON t.id = f.rowid
+           FROM {src} f JOIN studies t ON t.id = f.rowid
            JOIN organizations o ON o.id = t.organization_id
-           WHERE studies_fts MATCH :q {org} {status}""",
+           WHERE {match} 1 = 1 {org} {status}""",
         "t.organization_id = :org",
         "t.status",
     ),
@@ -275,17 +277,26 @@ def search(
     limit = max(1, int(limit))
     parts = []
     for kind in kinds:
-        _table, sql, org_sql, status_sql = _KIND_SQL[kind]
+        table, sql, org_sql, status_sql = _KIND_SQL[kind]
+        if org is None and not status:
+            # FTS5 ranks its own matches fastest; joining every match before ranking costs
+            # more than the ranking. Over-fetch a little for hits in deleted documents.
+            src = f"(SELECT rowid, rank FROM {table} WHERE {table} MATCH :q ORDER BY rank LIMIT :m)"
+            match = ""
+        else:
+            src, match = table, f"{table} MATCH :q AND"
         parts.append(
             "SELECT * FROM ("
             + sql.format(
+                src=src,
+                match=match,
                 org=f"AND {org_sql}" if org is not None else "",
                 status=f"AND {status_sql} = :status" if status else "",
             )
             + " ORDER BY f.rank LIMIT :n)"
         )
     sql = " UNION ALL ".join(parts) + " ORDER BY score, kind, id LIMIT :n"
-    params = {"q": query.fts, "org": org, "status": status, "n": limit + 1}
+    params = {"q": query.fts, "org": org, "status": status, "n": limit + 1, "m": 2 * limit + 10}
     rows = list(ws.db.query(sql, params))
     more = len(rows) > limit
     rows = rows[:limit]

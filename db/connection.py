@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
+import threading
 import urllib.parse
 from pathlib import Path
 
@@ -15,13 +17,33 @@ from db.errors import (
     MigrationFailed,
     NewerWorkspace,
     NotAWorkspace,
+    StoreError,
     WorkspaceMissing,
 )
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+    import msvcrt
 
 # "CNEW" — written in the SQLite header so a workspace is recognisable without reading tables.
 APPLICATION_ID = 0x434E4557
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+LOCK_SUFFIX = ".lock"
+
+
+class WorkspaceInUse(StoreError):
+    """Another CNE Workbench process has the workspace open for writing."""
+
+
+class ReadOnlyWorkspace(StoreError):
+    """The workspace was opened read-only (by choice, or because it cannot be written)."""
+
+
+class DiskFull(StoreError):
+    """A write failed because the disk (or the file's size limit) is full; nothing was saved."""
 
 
 def _configure(conn: sqlite3.Connection) -> None:
@@ -36,6 +58,161 @@ def connect(path: str | os.PathLike) -> sqlite_utils.Database:
     _configure(conn)
     db = sqlite_utils.Database(conn, execute_plugins=False)
     return db
+
+
+def connect_read_only(path: str | os.PathLike) -> sqlite_utils.Database:
+    """A connection that cannot write, for a file or folder this process may not change."""
+    path = Path(path)
+    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+    if not path.with_name(path.name + "-wal").exists():
+        # No WAL to replay: immutable avoids creating -shm in a folder we may not write to.
+        uri += "&immutable=1"
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return sqlite_utils.Database(conn, execute_plugins=False)
+
+
+def read_only_reason(path: str | os.PathLike) -> str | None:
+    """Why this process cannot write the workspace (None when it can)."""
+    path = Path(path)
+    folder = path.resolve().parent
+    if not os.access(path, os.W_OK):
+        return f"{path.name} is read-only (you do not have permission to change it)"
+    # WAL mode writes -wal/-shm beside the file, so the folder must be writable too.
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"the folder {folder} is read-only"
+    return None
+
+
+# -- one writer process per workspace ---------------------------------------------------------
+_locks: dict[str, list] = {}  # resolved path -> [fd, holders, lock file] held by this process
+_locks_guard = threading.Lock()
+
+
+def lock_file(path: str | os.PathLike) -> Path:
+    path = Path(path)
+    return path.with_name(path.name + LOCK_SUFFIX)
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    except OSError:
+        return False
+    return True
+
+
+class InstanceLock:
+    """This process's claim on a workspace; the OS drops it when the process dies."""
+
+    def __init__(self, key: str):
+        self._key = key
+        self._released = False
+
+    def release(self) -> None:
+        if self._released:
+            return
+        self._released = True
+        with _locks_guard:
+            entry = _locks.get(self._key)
+            if entry is None:
+                return
+            entry[1] -= 1
+            if entry[1] <= 0:
+                del _locks[self._key]
+                # Unlink while still holding the lock; a racing opener re-checks the inode.
+                try:
+                    os.unlink(entry[2])
+                except OSError:
+                    pass
+                os.close(entry[0])  # closing the descriptor releases the flock
+
+
+def held_by_this_process(path: str | os.PathLike) -> bool:
+    with _locks_guard:
+        return str(Path(path).resolve()) in _locks
+
+
+def acquire_instance_lock(path: str | os.PathLike) -> InstanceLock | None:
+    """Claim the workspace for this process, or raise WorkspaceInUse naming the holder.
+
+    Returns None when no lock file can be made (a read-only folder): the caller opens read-only.
+    Several opens within one process share the claim (the same window reopening its file).
+    """
+    path = Path(path)
+    key = str(path.resolve())
+    with _locks_guard:
+        if key in _locks:
+            _locks[key][1] += 1
+            return InstanceLock(key)
+        target = lock_file(path)
+        for _attempt in range(5):
+            try:
+                fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError:
+                return None
+            if not _try_lock(fd):
+                try:
+                    holder = os.read(fd, 200).decode("utf-8", "replace").split()
+                except OSError:
+                    holder = []
+                os.close(fd)
+                who = f" (process {holder[0]} on {holder[1]})" if len(holder) >= 2 else ""
+                raise WorkspaceInUse(
+                    f"{path.name} is already open in another CNE Workbench window{who}. "
+                    "Close it there first, or open this copy read-only."
+                )
+            try:
+                same = os.path.samestat(os.fstat(fd), os.stat(target))
+            except OSError:
+                same = False
+            if same:
+                break
+            os.close(fd)  # the holder removed that lock file as we opened it; take a fresh one
+        else:
+            return None
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()} {socket.gethostname()}\n".encode(), 0)
+        except (OSError, AttributeError):
+            pass  # the holder's name is a courtesy; the lock itself is what counts
+        _locks[key] = [fd, 1, str(target)]
+        return InstanceLock(key)
+
+
+def translate_error(exc: sqlite3.Error, path: str | os.PathLike) -> StoreError | None:
+    """A user-facing StoreError for storage failures, or None for a programming error."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    where = Path(path).name
+    if name.startswith("SQLITE_FULL") or "database or disk is full" in text:
+        return DiskFull(
+            f"The disk holding {where} is full, so the last change was not saved. "
+            "Free some space, then try again; nothing already saved was lost."
+        )
+    if name.startswith("SQLITE_READONLY") or "readonly database" in text:
+        return ReadOnlyWorkspace(
+            f"{where} cannot be changed (it is read-only), so the change was not saved."
+        )
+    if name.startswith("SQLITE_CORRUPT") or "malformed" in text:
+        return DamagedWorkspace(
+            f"{where} is damaged ({text}); the change was not saved. Run File → Check "
+            "workspace, and restore it from a backup."
+        )
+    if name.startswith("SQLITE_BUSY") or "database is locked" in text:
+        return StoreError(
+            f"{where} is busy in another program; the change was not saved. Try again."
+        )
+    if name.startswith("SQLITE_IOERR") or "disk I/O error" in text:
+        return StoreError(
+            f"{where} could not be written ({text}); the change was not saved. "
+            "Check the disk or network drive, then try again."
+        )
+    return None
 
 
 def _shorter_than_header_says(path: Path, header: bytes) -> bool:
@@ -101,10 +278,13 @@ def _probe(path: Path) -> tuple[int, list[str]]:
         conn.close()
 
 
-def open_workspace_db(path: str | os.PathLike) -> tuple[sqlite_utils.Database, str | None]:
+def open_workspace_db(
+    path: str | os.PathLike, *, read_only: bool = False
+) -> tuple[sqlite_utils.Database, str | None]:
     """Validate and open an existing workspace, migrating an older one after a backup.
 
     Returns the connection and the path of the pre-migration backup, if one was made.
+    A read-only open never writes; an older file it cannot upgrade is refused.
     """
     path = Path(path)
     if not path.exists():
@@ -118,6 +298,13 @@ def open_workspace_db(path: str | os.PathLike) -> tuple[sqlite_utils.Database, s
             f"{len(applied)}); this version understands schema version {len(known)}. "
             "Update CNE Workbench to open it."
         )
+    if read_only:
+        if len(applied) < len(known):
+            raise ReadOnlyWorkspace(
+                f"{path} was written by an older CNE Workbench and must be upgraded, "
+                "but it cannot be changed (read-only). Copy it somewhere you can write."
+            )
+        return connect_read_only(path), None
     db = connect(path)
     backup_path = None
     try:

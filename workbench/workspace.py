@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import getpass
+import logging
 import os
+import sqlite3
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +19,7 @@ from db import connection
 
 P = ParamSpec("P")
 R = TypeVar("R")
+log = logging.getLogger(__name__)
 
 WORKSPACE_SUFFIX = ".cnew"
 
@@ -43,25 +46,65 @@ class Workspace:
         actor: str | None = None,
         clock: Callable[[], dt.datetime] = utc_now,
         migrated_from: str | None = None,
+        read_only_reason: str | None = None,
+        lock: connection.InstanceLock | None = None,
     ):
         self.db = db
         self.path = Path(path)
         self.actor = actor or _default_actor()
         self.clock = clock
         self.migrated_backup = migrated_from
+        # Why changes cannot be saved (shown as a banner), or None for a writable workspace.
+        self.read_only_reason = read_only_reason
+        self._lock = lock
+        self._closed = False
+        self.close_hooks: list[Callable[[Workspace], None]] = []
+        self._after_commit: list[Callable[[], None]] = []
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike, *, actor: str | None = None) -> Workspace:
-        db, backup = connection.open_workspace_db(path)
-        return cls(db, Path(path), actor=actor, migrated_from=backup)
+    def open(
+        cls, path: str | os.PathLike, *, actor: str | None = None, read_only: bool | None = None
+    ) -> Workspace:
+        """Open for writing, claiming the file for this process; a second process is refused.
+
+        read_only=True opens without the claim (always allowed); None opens read-only only
+        when the file or its folder cannot be written.
+        """
+        path = Path(path)
+        reason = "it was opened read-only" if read_only else None
+        lock = None
+        if reason is None and path.exists():
+            reason = connection.read_only_reason(path)
+            if reason is None:
+                lock = connection.acquire_instance_lock(path)
+                if lock is None:
+                    reason = "no lock file can be made beside it"
+            if reason is not None and read_only is False:
+                raise connection.ReadOnlyWorkspace(f"{path} cannot be changed: {reason}.")
+        try:
+            db, backup = connection.open_workspace_db(path, read_only=reason is not None)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        return cls(db, path, actor=actor, migrated_from=backup, read_only_reason=reason, lock=lock)
 
     @classmethod
     def create(
         cls, path: str | os.PathLike, *, actor: str | None = None, seed: bool = True
     ) -> Workspace:
         db = connection.create_workspace_db(path)
-        ws = cls(db, Path(path), actor=actor)
+        try:
+            lock = connection.acquire_instance_lock(path)
+        except BaseException:
+            db.close()
+            raise
+        ws = cls(db, Path(path), actor=actor, lock=lock)
         from workbench import directory  # the seed is domain knowledge, not schema
 
         with db.atomic():
@@ -75,12 +118,48 @@ class Workspace:
 
     def for_thread(self) -> Workspace:
         """A second handle on the same file for another thread (one connection per thread)."""
+        if self.read_only:
+            db = connection.connect_read_only(self.path)
+        else:
+            db = connection.connect(self.path)
         return Workspace(
-            connection.connect(self.path), self.path, actor=self.actor, clock=self.clock
+            db,
+            self.path,
+            actor=self.actor,
+            clock=self.clock,
+            read_only_reason=self.read_only_reason,
         )
 
+    def after_commit(self, fn: Callable[[], None]) -> None:
+        """Run fn once the current use-case's transaction has committed (now, if none is open)."""
+        if self.db.conn.in_transaction:
+            self._after_commit.append(fn)
+        else:
+            fn()
+
+    def _run_after_commit(self) -> None:
+        while self._after_commit:
+            fn = self._after_commit.pop(0)
+            try:
+                fn()
+            except Exception:  # a follow-up (e.g. a backup) must not undo a committed action
+                log.exception("After-commit task %r failed", fn)
+
     def close(self) -> None:
-        self.db.close()
+        """Run the close hooks (e.g. the closing backup), close the file, release the claim."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            for hook in self.close_hooks:
+                try:
+                    hook(self)
+                except Exception:
+                    log.exception("Close hook %r failed for %s", hook, self.path)
+            self.db.close()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
 
     def __enter__(self) -> Workspace:
         return self
@@ -113,8 +192,30 @@ def use_case(fn: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(fn)
     def wrapper(ws: Workspace, *args, **kwargs):
-        with ws.db.atomic():
-            return fn(ws, *args, **kwargs)
+        reason = getattr(ws, "read_only_reason", None)
+        if reason is not None:
+            raise connection.ReadOnlyWorkspace(
+                f"{ws.path.name} is open read-only ({reason}); the change was not saved."
+            )
+        outermost = not ws.db.conn.in_transaction
+        pending = getattr(ws, "_after_commit", None)
+        try:
+            with ws.db.atomic():
+                result = fn(ws, *args, **kwargs)
+        except BaseException as exc:
+            if outermost and pending:
+                pending.clear()  # nothing committed, so nothing follows
+            if not isinstance(exc, sqlite3.Error):
+                raise
+            # Storage failures (full disk, damage, read-only media) become one clear message;
+            # the transaction has been rolled back, so nothing half-done was kept.
+            translated = connection.translate_error(exc, ws.path)
+            if translated is None:
+                raise
+            raise translated from exc
+        if outermost and pending:
+            ws._run_after_commit()
+        return result
 
     wrapper.is_use_case = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]

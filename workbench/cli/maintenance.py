@@ -1,5 +1,97 @@
-"""Command-line commands for maintenance (none yet)."""
+"""Command-line commands for maintenance: check, backup, backups, restore."""
+
+from __future__ import annotations
+
+from workbench.cli import EXIT_ERROR, print_json
 
 
 def register(sub) -> None:
-    pass
+    from workbench.cli import command
+
+    p = command(
+        sub,
+        "check",
+        "check a workspace for damage: integrity, foreign keys, search index, audit chain "
+        "(exit 1 on any fault)",
+        _check,
+    )
+    p.add_argument("path")
+    p.add_argument("--quick", action="store_true", help="a faster, less thorough page check")
+    p.add_argument("--json", action="store_true")
+    p = command(sub, "backup", "copy a workspace safely, even while it is open", _backup)
+    p.add_argument("path")
+    p.add_argument("dest", help="a new file, or a folder to put the copy in")
+    p = command(sub, "backups", "list a workspace's backups, newest first", _backups)
+    p.add_argument("path")
+    p.add_argument("--json", action="store_true")
+    p = command(
+        sub,
+        "restore",
+        "replace a workspace with one of its backups (the current file is kept as a backup)",
+        _restore,
+    )
+    p.add_argument("path")
+    p.add_argument("backup", help="a backup file (see `workbench backups PATH`)")
+
+
+def _check(args) -> int:
+    from workbench.maintenance.check import check_workspace
+
+    report = check_workspace(args.path, quick=args.quick)
+    if args.json:
+        print_json(
+            {
+                "path": str(report.path),
+                "ok": report.ok,
+                "quick": report.quick,
+                "checked": list(report.ran),
+                "findings": [{"check": f.check, "message": f.message} for f in report.findings],
+            }
+        )
+    else:
+        print(report.summary())
+        for line in report.lines():
+            print(line)
+    return 0 if report.ok else EXIT_ERROR
+
+
+def _backup(args) -> int:
+    from workbench.maintenance.backups import backup_file
+
+    dest = backup_file(args.path, args.dest)
+    print(f"Backed up {args.path} to {dest}")
+    return 0
+
+
+def _backups(args) -> int:
+    from workbench.maintenance.backups import list_backups
+
+    found = list_backups(args.path)
+    if args.json:
+        print_json(
+            [
+                {
+                    "path": str(b.path),
+                    "taken_at": b.taken_at.isoformat(),
+                    "reason": b.reason,
+                    "size": b.size,
+                }
+                for b in found
+            ]
+        )
+        return 0
+    if not found:
+        print(f"No backups of {args.path}.")
+    for b in found:
+        print(f"{b.label}  {b.path}")
+    return 0
+
+
+def _restore(args) -> int:
+    from workbench.maintenance.backups import restore_backup
+
+    result = restore_backup(args.path, args.backup)
+    print(f"Restored {args.path} from {result.restored_from.name}.")
+    if result.kept_current_as:
+        print(f"The file it replaced was kept as {result.kept_current_as}.")
+    return 0

@@ -1,0 +1,6 @@
+"""Reliability fixtures: make the helpers importable by test modules in this folder."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -1,0 +1,43 @@
+"""Shared helpers for the reliability tests: file digests, a populated workspace, raw access."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+from workbench import documents, sections
+from workbench.coordination import comments, requests
+from workbench.workspace import Workspace
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def listing(folder: Path) -> dict[str, str]:
+    return {p.name: digest(p) for p in folder.iterdir() if p.is_file()}
+
+
+def populate(ws: Workspace) -> dict[str, int]:
+    """A document with sections, a review request out to USCG and one comment."""
+    doc = documents.create_document(ws, "strategy", "Maritime Transit Zone Strategy")
+    s1 = sections.add_section(ws, doc, heading="Interdiction", body="Stop SPSS vessels at sea.")
+    s2 = sections.add_section(
+        ws, doc, heading="Detection", body="Maritime patrol aircraft.", equities=["USCG"]
+    )
+    rid = requests.create_request(ws, doc, "USCG", send=True)
+    cid = comments.add_comment(
+        ws,
+        doc,
+        organization_code="USCG",
+        type="S",
+        section_id=s2,
+        comment_text="Incomplete: name the patrol assets.",
+    )
+    return {"doc": doc, "s1": s1, "s2": s2, "request": rid, "comment": cid}
+
+
+def raw(path: Path) -> sqlite3.Connection:
+    """A plain connection that bypasses the app, to damage a file on purpose."""
+    return sqlite3.connect(str(path))

@@ -1,0 +1,1 @@
+"""Keeping the record safe: integrity checks, backups (taking, rotating, restoring)."""

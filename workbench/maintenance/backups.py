@@ -1,0 +1,339 @@
+"""Backups beside the workspace (NAME.backups/): taking, rotating, listing and restoring them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import logging
+import os
+import re
+import shutil
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from db import connection
+from db.errors import DamagedWorkspace, StoreError, WorkspaceMissing
+from workbench import audit
+from workbench.errors import WorkbenchError
+from workbench.workspace import WORKSPACE_SUFFIX, Workspace, use_case
+
+log = logging.getLogger(__name__)
+
+DEFAULT_KEEP = 10
+REASONS = {
+    "manual": "Taken by hand",
+    "close": "On closing",
+    "publish": "After publishing",
+    "migration": "Before an upgrade",
+    "before-restore": "Before a restore",
+}
+_STAMP = "%Y%m%d-%H%M%S"
+_NAME = re.compile(r"^(?P<stem>.+)\.(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.(?P<reason>[a-z-]+)$")
+_PARTIAL_MAX_AGE_S = 600
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    taken_at: dt.datetime
+    reason: str
+    size: int
+    order: tuple = ()
+
+    @property
+    def reason_label(self) -> str:
+        return REASONS.get(self.reason, self.reason)
+
+    @property
+    def label(self) -> str:
+        when = self.taken_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+        return f"{when} — {self.reason_label} ({self.size / 1_048_576:.1f} MB)"
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored_from: Path
+    kept_current_as: Path | None
+
+
+def folder_for(path: str | os.PathLike) -> Path:
+    """Where a workspace's backups live: a NAME.backups folder beside it."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.backups")
+
+
+def _suffix(path: Path) -> str:
+    return path.suffix or WORKSPACE_SUFFIX
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # not possible on every platform; the file itself was synced
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _new_name(path: Path, folder: Path, reason: str, when: dt.datetime) -> Path:
+    stamp = when.astimezone(dt.UTC).strftime(_STAMP)
+    base, suffix = path.stem, _suffix(path)
+    dest = folder / f"{base}.{stamp}.{reason}{suffix}"
+    n = 1
+    while dest.exists():
+        n += 1
+        dest = folder / f"{base}.{stamp}-{n}.{reason}{suffix}"
+    return dest
+
+
+def _parse(file: Path, stem: str) -> Backup | None:
+    m = _NAME.match(file.name[: -len(file.suffix)] if file.suffix else file.name)
+    if m is None or m["stem"] != stem:
+        return None
+    taken = dt.datetime.strptime(m["stamp"], _STAMP).replace(tzinfo=dt.UTC)
+    n = int(m["n"] or 1)
+    return Backup(file, taken, m["reason"], file.stat().st_size, (taken, n, file.name))
+
+
+def list_backups(path: str | os.PathLike, folder: str | os.PathLike | None = None) -> list[Backup]:
+    """The workspace's backups, newest first (pre-upgrade copies beside the file included)."""
+    path = Path(path)
+    folder = Path(folder) if folder else folder_for(path)
+    found: list[Backup] = []
+    if folder.is_dir():
+        for f in folder.iterdir():
+            if f.is_file() and f.suffix == _suffix(path):
+                b = _parse(f, path.stem)
+                if b is not None:
+                    found.append(b)
+    for f in path.parent.glob(f"{glob_escape(path.stem)}.schema-v*.backup*{_suffix(path)}"):
+        if f.is_file():
+            mtime = dt.datetime.fromtimestamp(f.stat().st_mtime, dt.UTC).replace(microsecond=0)
+            found.append(Backup(f, mtime, "migration", f.stat().st_size, (mtime, 0, f.name)))
+    return sorted(found, key=lambda b: b.order, reverse=True)
+
+
+def glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def rotate(path: str | os.PathLike, keep: int, folder: str | os.PathLike | None = None) -> None:
+    """Keep the newest `keep` backups in the folder; drop leftovers of interrupted backups."""
+    path = Path(path)
+    folder = Path(folder) if folder else folder_for(path)
+    if not folder.is_dir():
+        return
+    own = [b for b in list_backups(path, folder) if b.path.parent == folder]
+    for b in own[max(keep, 1) :]:
+        try:
+            b.path.unlink()
+        except OSError:
+            log.warning("Could not remove old backup %s", b.path)
+    now = time.time()
+    for partial in folder.glob("*.partial"):
+        try:
+            if now - partial.stat().st_mtime > _PARTIAL_MAX_AGE_S:
+                partial.unlink()
+        except OSError:
+            pass
+
+
+def take_backup(
+    ws: Workspace,
+    reason: str = "manual",
+    *,
+    folder: str | os.PathLike | None = None,
+    keep: int = DEFAULT_KEEP,
+) -> Path:
+    """Copy the open workspace with SQLite's backup API into its backups folder, then rotate."""
+    if reason not in REASONS:
+        raise WorkbenchError(f"Unknown backup reason {reason!r}.")
+    if ws.db.conn.in_transaction:
+        # The backup API would copy uncommitted changes; publish schedules this after commit.
+        raise WorkbenchError("A backup cannot be taken in the middle of a change.")
+    folder = Path(folder) if folder else folder_for(ws.path)
+    folder.mkdir(exist_ok=True)
+    dest = _new_name(ws.path, folder, reason, ws.clock())
+    try:
+        connection.backup_to(ws.db, dest)
+    except sqlite3.Error as exc:
+        raise connection.translate_error(exc, dest) or StoreError(
+            f"The backup {dest} could not be written ({exc})."
+        ) from exc
+    except OSError as exc:
+        raise _write_failed(dest, exc) from exc
+    _fsync_dir(folder)
+    rotate(ws.path, keep, folder)
+    log.info("Backed up %s to %s (%s)", ws.path, dest, reason)
+    return dest
+
+
+def backup_file(source: str | os.PathLike, dest: str | os.PathLike) -> Path:
+    """Back up a workspace file without opening it for writing (it may be open elsewhere)."""
+    source, dest = Path(source), Path(dest)
+    if not source.exists():
+        raise WorkspaceMissing(f"{source} does not exist.")
+    connection._probe(source)
+    if dest.is_dir():
+        stamp = dt.datetime.now(dt.UTC).strftime(_STAMP)
+        dest = _new_name(source, dest, "manual", dt.datetime.strptime(stamp, _STAMP))
+    if dest.exists():
+        raise WorkbenchError(f"{dest} already exists; choose another name.")
+    if dest.resolve() == source.resolve():
+        raise WorkbenchError("A backup must be written to another file.")
+    db = connection.connect_read_only(source)
+    try:
+        connection.backup_to(db, dest)
+    except sqlite3.DatabaseError as exc:
+        raise DamagedWorkspace(f"{source} could not be copied ({exc}).") from exc
+    except OSError as exc:
+        raise _write_failed(dest, exc) from exc
+    finally:
+        db.close()
+    _fsync_dir(dest.parent)
+    return dest
+
+
+def _write_failed(dest: Path, exc: OSError) -> StoreError:
+    if exc.errno == errno.ENOSPC:
+        return connection.DiskFull(
+            f"There is no space left for the backup {dest.name}; the workspace is unchanged."
+        )
+    return StoreError(f"The backup {dest} could not be written ({exc.strerror or exc}).")
+
+
+def backup_on_publish(ws: Workspace, keep: int = DEFAULT_KEEP) -> None:
+    """Call inside publish(): a backup is taken once the publication has committed."""
+    target = ws
+
+    def run() -> None:
+        take_backup(target, "publish", keep=keep)
+
+    ws.after_commit(run)
+
+
+def backup_on_close(ws: Workspace, keep: int = DEFAULT_KEEP) -> None:
+    """Take a backup when the workspace closes, if anything was recorded since it opened."""
+    start = _audit_head(ws)
+
+    def hook(w: Workspace) -> None:
+        if w.read_only or _audit_head(w) == start:
+            return
+        take_backup(w, "close", keep=keep)
+
+    ws.close_hooks.append(hook)
+
+
+def _audit_head(ws: Workspace) -> str:
+    row = next(ws.db.query("SELECT max(id) AS n FROM audit_log"), None)
+    return str(row["n"]) if row else ""
+
+
+def _validate_backup(backup: Path) -> None:
+    if not backup.is_file():
+        raise WorkspaceMissing(f"The backup {backup} does not exist.")
+    connection._probe(backup)
+    db = connection.connect_read_only(backup)
+    try:
+        rows = [r[0] for r in db.execute("PRAGMA quick_check(5)").fetchall()]
+    except sqlite3.DatabaseError as exc:
+        rows = [str(exc)]
+    finally:
+        db.close()
+    if rows != ["ok"]:
+        raise DamagedWorkspace(
+            f"The backup {backup.name} is itself damaged ({rows[0]}); choose another."
+        )
+
+
+def _keep_current(path: Path, folder: Path) -> Path | None:
+    """Save the file being replaced; a damaged one is copied byte for byte with its WAL."""
+    if not path.exists():
+        return None
+    folder.mkdir(exist_ok=True)
+    dest = _new_name(path, folder, "before-restore", dt.datetime.now(dt.UTC))
+    try:
+        return backup_file(path, dest)
+    except (StoreError, sqlite3.Error):
+        for extra in ("", "-wal"):
+            src = path.with_name(path.name + extra)
+            if src.exists():
+                shutil.copy2(src, dest.with_name(dest.name + extra))
+        return dest
+
+
+def _retire_wal(path: Path) -> None:
+    """Fold the WAL into the file and remove it, so it can never replay onto other contents."""
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and path.exists():
+        try:
+            conn = sqlite3.connect(str(path))
+            try:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError:
+            pass  # a damaged file: its WAL was already copied aside with it
+    for extra in ("-wal", "-shm"):
+        try:
+            path.with_name(path.name + extra).unlink()
+        except FileNotFoundError:
+            pass
+
+
+@use_case
+def _note_restore(ws: Workspace, backup_name: str, kept: str | None) -> None:
+    audit.record(ws, "workspace.restore", "workspace", None, backup=backup_name, kept=kept)
+
+
+def restore_backup(
+    path: str | os.PathLike,
+    backup: str | os.PathLike,
+    *,
+    folder: str | os.PathLike | None = None,
+    keep: int = DEFAULT_KEEP,
+    actor: str | None = None,
+) -> RestoreResult:
+    """Replace the workspace with a backup: the current file is kept as a backup first, and
+    the swap is atomic, so a crash leaves either the old file or the restored one.
+
+    The workspace must be closed in this process; another process holding it is refused.
+    """
+    path, backup = Path(path), Path(backup)
+    folder = Path(folder) if folder else folder_for(path)
+    _validate_backup(backup)
+    if connection.held_by_this_process(path):
+        raise connection.WorkspaceInUse(f"Close {path.name} before restoring it from a backup.")
+    lock = connection.acquire_instance_lock(path)
+    if lock is None or not os.access(path.parent, os.W_OK | os.X_OK):
+        if lock is not None:
+            lock.release()
+        raise connection.ReadOnlyWorkspace(f"{path} cannot be replaced: its folder is read-only.")
+    try:
+        kept = _keep_current(path, folder)
+        tmp = path.with_name(path.name + ".restoring")
+        source = connection.connect_read_only(backup)
+        try:
+            connection.backup_to(source, tmp)
+        finally:
+            source.close()
+        _retire_wal(path)
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except sqlite3.Error as exc:
+        raise connection.translate_error(exc, path) or StoreError(
+            f"{path} could not be restored ({exc}); the current file is unchanged."
+        ) from exc
+    finally:
+        lock.release()
+    with Workspace.open(path, actor=actor) as ws:
+        _note_restore(ws, backup.name, kept.name if kept else None)
+    rotate(path, keep, folder)
+    log.info("Restored %s from %s (previous file kept as %s)", path, backup, kept)
+    return RestoreResult(backup, kept)

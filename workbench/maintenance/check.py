@@ -1,0 +1,153 @@
+"""Checking a workspace file: SQLite integrity, foreign keys, search indexes, the audit chain."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from db import connection
+from db.errors import StoreError
+from workbench import audit
+
+MAX_FINDINGS_PER_CHECK = 20
+# Above this size the snapshot is checked from a temporary file rather than from memory.
+IN_MEMORY_LIMIT = 256 * 1024 * 1024
+
+CHECKS = ("file", "integrity", "foreign keys", "search index", "audit chain")
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    message: str
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    path: Path
+    quick: bool
+    findings: tuple[Finding, ...]
+    ran: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    def problems(self, check: str) -> list[str]:
+        return [f.message for f in self.findings if f.check == check]
+
+    def summary(self) -> str:
+        if self.ok:
+            return f"{self.path.name}: no problems found ({', '.join(self.ran)} checked)."
+        n = len(self.findings)
+        return f"{self.path.name} is damaged: {n} problem{'s' if n != 1 else ''} found."
+
+    def lines(self) -> list[str]:
+        out = []
+        for check in CHECKS:
+            if check not in self.ran:
+                continue
+            found = self.problems(check)
+            out.append(f"{check:<13} {'ok' if not found else 'FAULT'}")
+            out.extend(f"  - {m}" for m in found)
+        return out
+
+
+def _snapshot(path: Path) -> tuple[sqlite3.Connection, str | None]:
+    """A private writable copy: FTS5's check is an INSERT, and the original must stay untouched."""
+    source = connection.connect_read_only(path)
+    try:
+        size = path.stat().st_size
+        tmp = None
+        if size > IN_MEMORY_LIMIT:
+            fd, tmp = tempfile.mkstemp(suffix=".cnew-check")
+            os.close(fd)
+        copy = sqlite3.connect(tmp or ":memory:")
+        source.conn.backup(copy)
+        return copy, tmp
+    finally:
+        source.close()
+
+
+def _integrity(conn: sqlite3.Connection, quick: bool) -> list[str]:
+    pragma = "quick_check" if quick else "integrity_check"
+    rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}({MAX_FINDINGS_PER_CHECK})")]
+    return [] if rows == ["ok"] else rows
+
+
+def _foreign_keys(conn: sqlite3.Connection) -> list[str]:
+    out = []
+    for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
+        row = f"{table} row {rowid}" if rowid is not None else f"A {table} row"
+        out.append(f"{row} refers to a {parent} row that does not exist.")
+        if len(out) >= MAX_FINDINGS_PER_CHECK:
+            break
+    return out
+
+
+def fts_tables(conn: sqlite3.Connection) -> list[str]:
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND lower(sql) LIKE 'create virtual table%using fts5%' ORDER BY name"
+        )
+    ]
+
+
+def _search_index(conn: sqlite3.Connection) -> list[str]:
+    out = []
+    for table in fts_tables(conn):
+        try:
+            # rank = 1 also compares the index with its content table (the live rows).
+            conn.execute(f'INSERT INTO "{table}" ("{table}", rank) VALUES (\'integrity-check\', 1)')
+        except sqlite3.DatabaseError as exc:
+            out.append(f"The search index {table} does not match the text it indexes ({exc}).")
+    conn.rollback()
+    return out
+
+
+class _Reader:
+    """Just enough of a Workspace for audit.verify_chain."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        import sqlite_utils
+
+        self.db = sqlite_utils.Database(conn, execute_plugins=False)
+
+
+def check_workspace(path: str | os.PathLike, *, quick: bool = False) -> CheckReport:
+    """Every fault found in the file, in plain words. Reads only; never changes the file."""
+    path = Path(path)
+    findings: list[Finding] = []
+    ran: list[str] = ["file"]
+    try:
+        if not path.exists():
+            raise StoreError(f"{path} does not exist.")
+        connection._probe(path)
+        conn, tmp = _snapshot(path)
+    except (StoreError, sqlite3.Error, OSError) as exc:
+        findings.append(Finding("file", str(exc)))
+        return CheckReport(path, quick, tuple(findings), tuple(ran))
+    try:
+        steps = (
+            ("integrity", lambda: _integrity(conn, quick)),
+            ("foreign keys", lambda: _foreign_keys(conn)),
+            ("search index", lambda: _search_index(conn)),
+            ("audit chain", lambda: audit.verify_chain(_Reader(conn))),
+        )
+        for name, step in steps:
+            ran.append(name)
+            try:
+                problems = step()
+            except sqlite3.DatabaseError as exc:
+                problems = [f"could not be read ({exc})."]
+            findings.extend(Finding(name, m) for m in problems[:MAX_FINDINGS_PER_CHECK])
+    finally:
+        conn.close()
+        if tmp:
+            os.unlink(tmp)
+    return CheckReport(path, quick, tuple(findings), tuple(ran))

@@ -175,6 +175,7 @@ def _table(parent, headers: list[str], name: str) -> QTableWidget:
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
     table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
     return table
 
 
@@ -201,7 +202,7 @@ class DirectoryDialog(QDialog):
         super().__init__(parent)
         self.ws, self.ops = ws, ops
         self.setWindowTitle("Directory")
-        self.resize(900, 520)
+        self.resize(1080, 540)
         tabs = QTabWidget(self)
         self.orgs = _table(self, ["Code", "Name", "Kind", "Liaison title"], "Organizations")
         self.people = _table(self, ["Name", "Title", "Organization", "E-mail", "Roles"], "People")

@@ -69,3 +69,23 @@ def test_toolbar_wraps_selection_and_prefixes_lines(qtbot, ws, doc_id, window):
     assert body.toPlainText() == "> **stop** the flow"
     assert window.autosave.flush_sync()
     assert sections.section(ws, sid).body == "> **stop** the flow"
+
+
+def test_highlighter_marks_headings_code_and_list_markers(qtbot, ws, doc_id, window):
+    open_section(ws, doc_id, window, body="## Goals\n\n- use `SPSS` data\n\n```\nraw **text**\n```")
+    doc = window.editor.body.document()
+
+    def fmt(line: int, column: int) -> tuple[bool, bool]:
+        """(bold, monospace) of the character at line/column."""
+        block = doc.findBlockByNumber(line)
+        found = (False, False)
+        for r in block.layout().formats():
+            if r.start <= column < r.start + r.length:
+                found = (r.format.fontWeight() >= 600, r.format.fontFixedPitch())
+        return found
+
+    assert fmt(0, 3) == (True, False)  # "## Goals"
+    assert fmt(2, 0) == (True, False)  # the "-" list marker
+    assert fmt(2, 8) == (False, True)  # `SPSS`
+    assert fmt(2, 3) == (False, False)  # plain text
+    assert fmt(5, 5) == (False, True)  # inside the fence, ** is code, not bold

@@ -6,10 +6,13 @@ import sqlite3
 import sys
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from ui import app
 from ui import settings as app_settings
+from workbench import demo as demo_module
+from workbench.workspace import Workspace
 
 
 @pytest.fixture(autouse=True)
@@ -84,3 +87,41 @@ def test_uncaught_error_is_logged_shown_and_typing_is_retried(qtbot, ws, ws_path
     for handler in __import__("logging").getLogger().handlers:
         handler.flush()
     assert "boom in a slot" in app.data_dir().joinpath("workbench.log").read_text()
+
+
+def test_start_dialog_choices_create_a_new_or_a_demo_workspace(qtbot, tmp_path, monkeypatch):
+    from ui.start_dialog import StartDialog
+    from workbench import documents
+
+    dialog = StartDialog()
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.buttons["demo"], Qt.MouseButton.LeftButton)
+    assert dialog.choice == "demo" and dialog.result() == dialog.DialogCode.Accepted
+
+    monkeypatch.setattr(app, "_ask_path", lambda choice, parent=None: tmp_path / choice)
+    written = []
+
+    def write_demo(path):  # the real one builds the full demo; here: what the app does with it
+        written.append(path)
+        with Workspace.create(path) as w:
+            for title in ("Doctrine", "Strategy", "Report"):
+                documents.create_document(w, "strategy", title)
+
+    monkeypatch.setattr(demo_module, "write_demo", write_demo)
+    new = app.workspace_for_choice("new")
+    assert new.path == tmp_path / "new.cnew"
+    assert documents.list_documents(new) == []
+    new.close()
+    demo = app.workspace_for_choice("demo")
+    assert written == [tmp_path / "demo.cnew"]
+    assert demo.path == tmp_path / "demo.cnew"
+    assert len(documents.list_documents(demo)) == 3
+    demo.close()
+
+
+def test_creating_over_an_existing_file_is_refused(tmp_path, dialogs):
+    existing = tmp_path / "keep.cnew"
+    existing.write_bytes(b"precious")
+    assert app.create_workspace(existing) is None
+    assert "already exists" in dialogs.shown[-1][2]
+    assert existing.read_bytes() == b"precious"

@@ -24,7 +24,7 @@ def test_typing_shows_ranked_highlighted_hits(qtbot, ws):
     assert panel.list.count() == 1
     html = panel.list.item(0).data(HTML_ROLE)
     assert "<b>bulk</b>" in html.lower() and "<b>cash</b>" in html.lower()
-    assert panel.hint.text() == "1 results"
+    assert panel.hint.text() == "1 result"
     panel.grab().save(str(qtbot._request.config.rootpath / "bench" / "out" / "search-panel.png"))
 
 

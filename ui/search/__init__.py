@@ -1,0 +1,1 @@
+"""Workspace-wide search, the study registry and the deconfliction prompt."""

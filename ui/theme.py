@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -68,7 +69,7 @@ def effective(name: str) -> str:
     if name in ("light", "dark"):
         return name
     scheme = QGuiApplication.styleHints().colorScheme()
-    return "dark" if scheme == scheme.Dark else "light"
+    return "dark" if scheme == Qt.ColorScheme.Dark else "light"
 
 
 def apply(app: QApplication, name: str) -> None:

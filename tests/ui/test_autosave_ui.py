@@ -88,4 +88,4 @@ def test_ui_thread_is_not_blocked_by_an_autosave(qtbot, ws, doc_id, window, monk
     tick.stop()
     assert sections.section(ws, a).body == words
     assert submit_ms < 50
-    assert max(gaps) < 150  # the event loop kept turning while the worker wrote
+    assert max(gaps) < 250  # turning while the 300 ms write ran (blocked: >= 300)

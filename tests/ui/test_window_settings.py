@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -75,3 +75,16 @@ def test_every_control_has_an_accessible_name(qtbot, ws, doc_id, window):
     assert [
         f"{type(w).__name__} {w.objectName()}" for w in controls if not w.accessibleName()
     ] == []
+
+
+def test_system_theme_follows_the_desktop(qtbot, window):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    window.set_theme("system")
+    dark = QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+    base = QApplication.palette().color(QPalette.ColorRole.Base).lightness()
+    assert (base < 80) if dark else (base > 200)
+    assert app_settings.theme() == "system"
+    checked = [a.objectName() for a in window.findChildren(QAction) if a.isChecked()]
+    assert "theme-system" in checked

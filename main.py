@@ -9,7 +9,11 @@ GUI_COMMANDS = {"open", "review"}
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] in GUI_COMMANDS and "-h" not in argv and "--help" not in argv):
+    if argv and argv[0] == "review" and not {"-h", "--help"} & set(argv):
+        from ui.review import run as review
+
+        return review(argv)
+    if not argv or (argv[0] in GUI_COMMANDS and not {"-h", "--help"} & set(argv)):
         from ui.app import run
 
         return run(argv)

@@ -306,6 +306,26 @@ CREATE TABLE publications (
     )
 
 
+@MIGRATIONS(name="m003_pdf")
+def m003_pdf(db: sqlite_utils.Database) -> None:
+    # The fingerprint of each PDF a publication renders to, so verify-pdf can name the version.
+    _script(
+        db,
+        """
+CREATE TABLE publication_pdfs (
+    publication_id INTEGER NOT NULL REFERENCES publications(id) ON DELETE CASCADE,
+    variant TEXT NOT NULL CHECK (variant IN ('plain', 'crm')),
+    sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+    size INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (publication_id, variant)
+) WITHOUT ROWID
+;;
+CREATE INDEX publication_pdfs_sha256 ON publication_pdfs (sha256)
+""",
+    )
+
+
 @MIGRATIONS(name="m004_exchange")
 def m004_exchange(db: sqlite_utils.Database) -> None:
     _script(
@@ -588,25 +608,5 @@ INSERT INTO comments_fts (comments_fts) VALUES ('rebuild')
 INSERT INTO studies_fts (studies_fts) VALUES ('rebuild')
 ;;
 INSERT INTO published_fts (published_fts) VALUES ('rebuild')
-""",
-    )
-
-
-@MIGRATIONS(name="m003_pdf")
-def m003_pdf(db: sqlite_utils.Database) -> None:
-    # The fingerprint of each PDF a publication renders to, so verify-pdf can name the version.
-    _script(
-        db,
-        """
-CREATE TABLE publication_pdfs (
-    publication_id INTEGER NOT NULL REFERENCES publications(id) ON DELETE CASCADE,
-    variant TEXT NOT NULL CHECK (variant IN ('plain', 'crm')),
-    sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
-    size INTEGER NOT NULL,
-    created_at TEXT NOT NULL,
-    PRIMARY KEY (publication_id, variant)
-) WITHOUT ROWID
-;;
-CREATE INDEX publication_pdfs_sha256 ON publication_pdfs (sha256)
 """,
     )

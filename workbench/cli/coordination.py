@@ -32,7 +32,12 @@ def register(sub) -> None:
     p = command(sub, "crm", "export a document's comment resolution matrix", _crm)
     p.add_argument("path")
     p.add_argument("--document", "-d", required=True)
-    p.add_argument("--format", choices=["csv"], default="csv")
+    p.add_argument(
+        "--format",
+        choices=["csv", "xlsx"],
+        default=None,
+        help="csv or xlsx (default: from the output file's extension)",
+    )
     p.add_argument("-o", "--output", required=True, help="file to write ('-' for stdout)")
 
 
@@ -158,6 +163,9 @@ def _crm(args) -> int:
     from workbench.coordination.publication import crm_csv
     from workbench.documents import find_document
 
+    fmt = args.format or ("xlsx" if args.output.lower().endswith(".xlsx") else "csv")
+    if fmt == "xlsx":
+        return _crm_xlsx(args)
     with open_workspace(args.path) as ws:
         doc = find_document(ws, args.document)
         text = crm_csv(ws, doc.id)
@@ -171,4 +179,20 @@ def _crm(args) -> int:
     tmp.write_text(text, encoding="utf-8", newline="")
     tmp.replace(out)
     print(f"Wrote {text.count(chr(10)) - 1} comment(s) to {out}")
+    return 0
+
+
+def _crm_xlsx(args) -> int:
+    from workbench.documents import find_document
+    from workbench.exchange.workbook import export_consolidated_crm
+
+    if args.output == "-":
+        raise CliError("workbench: a workbook cannot go to standard output; name a .xlsx file.")
+    out = Path(args.output)
+    if out.is_dir():
+        raise CliError(f"workbench: {out} is a folder; name a file to write.")
+    with open_workspace(args.path) as ws:
+        doc = find_document(ws, args.document)
+        export_consolidated_crm(ws, doc.id, out)
+    print(f"Wrote the consolidated CRM of {doc.title} to {out}")
     return 0

@@ -1,0 +1,86 @@
+"""The coordination commands end to end: route, requests, status, publish, crm."""
+
+import csv
+import json
+
+import openpyxl
+import pytest
+
+import main
+from workbench import demo
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory):
+    return demo.write_demo(tmp_path_factory.mktemp("cli") / "demo.cnew")
+
+
+@pytest.fixture
+def path(demo_file, tmp_path):
+    copy = tmp_path / "demo.cnew"
+    copy.write_bytes(demo_file.read_bytes())
+    return str(copy)
+
+
+def test_status_exits_3_and_names_the_blockers(path, capsys):
+    assert main.main(["status", path, "-d", "Semi-Submersible"]) == 3
+    out = capsys.readouterr().out
+    assert "BLOCKER  USCG: Critical comment 1 on §4 has no disposition" in out
+    assert "BLOCKER  CBP has not reviewed §6" in out
+
+
+def test_status_json_and_exit_0_when_publishable(path, capsys):
+    assert main.main(["status", path, "-d", "Doctrine", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["publishable"] is True
+    assert report["warnings"][0]["rule"] == "administrative"
+
+
+def test_publish_blocked_prints_blockers_on_stderr(path, capsys):
+    assert (
+        main.main(["publish", path, "-d", "Semi-Submersible", "--by", "Harper Quillfeather"]) == 3
+    )
+    assert "USCG: Critical comment 1" in capsys.readouterr().err
+
+
+def test_publish_by_someone_not_the_director_is_refused(path, capsys):
+    assert main.main(["publish", path, "-d", "Doctrine", "--by", "Sam Redline"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not the Director" in err
+
+
+def test_publish_the_doctrine(path, capsys):
+    assert main.main(["publish", path, "-d", "Doctrine", "--by", "Harper Quillfeather"]) == 0
+    assert "Published Draft Counternarcotics Doctrine, version 1." in capsys.readouterr().out
+    assert main.main(["info", path, "--json"]) == 0
+    docs = json.loads(capsys.readouterr().out)["documents"]
+    assert next(d for d in docs if d["kind"] == "doctrine")["status"] == "published"
+
+
+def test_route_then_requests(path, capsys):
+    assert main.main(["route", path, "-d", "Northern Border"]) == 0
+    routed = capsys.readouterr().out
+    assert routed.startswith("Request ")
+    assert main.main(["requests", path, "-d", "Northern Border", "--json"]) == 0
+    reqs = json.loads(capsys.readouterr().out)
+    assert reqs and {r["status"] for r in reqs} == {"sent"}
+    assert main.main(["route", path, "-d", "Northern Border"]) == 0
+    assert capsys.readouterr().out.startswith("Nothing to route")
+
+
+def test_crm_csv_and_xlsx(path, tmp_path, capsys):
+    out = tmp_path / "crm.csv"
+    assert main.main(["crm", path, "-d", "Southwest", "--format", "csv", "-o", str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows[0]["Organization"] == "ICE" and rows[0]["Type"] == "S"
+    book = tmp_path / "crm.xlsx"
+    assert main.main(["crm", path, "-d", "Southwest", "-o", str(book)]) == 0
+    sheet = openpyxl.load_workbook(book).active
+    values = [c.value for row in sheet.iter_rows() for c in row]
+    assert "ICE" in values
+
+
+def test_unknown_document_is_one_line(path, capsys):
+    assert main.main(["status", path, "-d", "No such thing"]) == 1
+    err = capsys.readouterr().err
+    assert err == "workbench: No document matches 'No such thing'.\n"

@@ -17,6 +17,7 @@ DEFAULT_LIMIT = 50
 MAX_TERMS = 16
 MAX_QUERY = 400
 MIN_PREFIX = 3
+RANK_WINDOW = 1000
 
 KINDS = {
     "document": "Document",
@@ -276,15 +277,23 @@ def search(
     org = _org_id(ws, organization)
     limit = max(1, int(limit))
     parts = []
+    truncated = False
     for kind in kinds:
         table, sql, org_sql, status_sql = _KIND_SQL[kind]
+        floor = _rank_floor(ws, table, query.fts)
+        window = f"AND rowid >= {floor}" if floor is not None else ""
+        truncated |= floor is not None
         if org is None and not status:
             # FTS5 ranks its own matches fastest; joining every match before ranking costs
             # more than the ranking. Over-fetch a little for hits in deleted documents.
-            src = f"(SELECT rowid, rank FROM {table} WHERE {table} MATCH :q ORDER BY rank LIMIT :m)"
+            src = (
+                f"(SELECT rowid, rank FROM {table} WHERE {table} MATCH :q {window} "
+                "ORDER BY rank LIMIT :m)"
+            )
             match = ""
         else:
-            src, match = table, f"{table} MATCH :q AND"
+            src = table
+            match = f"{table} MATCH :q {window.replace('rowid', 'f.rowid')} AND"
         parts.append(
             "SELECT * FROM ("
             + sql.format(
@@ -317,7 +326,29 @@ def search(
         )
         for r in rows
     )
+    if truncated:
+        query = Query(
+            query.text,
+            query.fts,
+            query.terms,
+            (query.hint + " " if query.hint else "")
+            + f"Very common words: ranked among the newest {RANK_WINDOW:,} matches of each kind; "
+            "add a word to narrow the search.",
+        )
     return SearchResults(query, hits, more, filters)
+
+
+def _rank_floor(ws, table: str, fts: str) -> int | None:
+    """The lowest rowid worth ranking when a query matches more than RANK_WINDOW rows.
+
+    Counting matches is cheap, ranking them is not (bm25 reads every position list), so
+    a query matching most of the workspace ranks only the newest RANK_WINDOW matches.
+    """
+    row = ws.db.conn.execute(
+        f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+        [fts, RANK_WINDOW - 1],
+    ).fetchone()
+    return row[0] if row else None
 
 
 def _snippets(ws, fts: str, rows) -> dict[tuple[str, int], str]:
@@ -328,11 +359,16 @@ def _snippets(ws, fts: str, rows) -> dict[tuple[str, int], str]:
     out: dict[tuple[str, int], str] = {}
     for kind, ids in by_kind.items():
         table = _KIND_SQL[kind][0]
-        marks = ",".join("?" * len(ids))
-        for r in ws.db.query(
-            f"SELECT rowid, snippet({table}, -1, ?, ?, ?, ?) AS s FROM {table} "
-            f"WHERE {table} MATCH ? AND rowid IN ({marks})",
-            [MARK_START, MARK_END, ELLIPSIS, SNIPPET_TOKENS, fts, *ids],
-        ):
-            out[(kind, r["rowid"])] = " ".join((r["s"] or "").split())
+        # One lookup per hit: FTS5 seeks straight to a rowid, while "rowid IN (…)" would
+        # walk every match of the query.
+        sql = (
+            f"SELECT snippet({table}, -1, ?, ?, ?, ?) FROM {table} "
+            f"WHERE {table} MATCH ? AND rowid = ?"
+        )
+        for rowid in ids:
+            row = ws.db.conn.execute(
+                sql, [MARK_START, MARK_END, ELLIPSIS, SNIPPET_TOKENS, fts, rowid]
+            ).fetchone()
+            if row:
+                out[(kind, rowid)] = " ".join((row[0] or "").split())
     return out

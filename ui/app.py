@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import logging.handlers
 import sys
@@ -19,6 +20,10 @@ from workbench.workspace import WORKSPACE_SUFFIX, Workspace
 log = logging.getLogger("ui")
 FILE_FILTER = f"CNE Workbench workspaces (*{WORKSPACE_SUFFIX});;All files (*)"
 USAGE = "Usage: workbench [open PATH]"
+
+# Parts that hook into the main window through its public API: module with install(window),
+# and the window attribute that keeps what install returns.
+PARTS = [("ui.coordination.install", "coordination"), ("ui.search.install", "search")]
 
 windows: list = []  # open main windows (kept referenced so they are not collected)
 _log_handler: logging.Handler | None = None
@@ -132,12 +137,13 @@ def show_window(ws: Workspace):
     from ui.main_window import MainWindow
 
     window = MainWindow(ws, opener=lambda p: _open_from_window(window, p))
-    try:
-        from ui.coordination.install import install
-    except ImportError:  # a build without the coordination panels
-        log.info("Coordination panels not available")
-    else:
-        window.coordination = install(window)
+    for part, attribute in PARTS:
+        try:
+            module = importlib.import_module(part)
+        except ImportError:  # a build without that part
+            log.info("%s not available", part)
+            continue
+        setattr(window, attribute, module.install(window))
     windows.append(window)
     window.destroyed.connect(lambda *_: windows.remove(window) if window in windows else None)
     app_settings.remember_workspace(ws.path)
@@ -188,13 +194,9 @@ def run(argv: list[str]) -> int:
     sys.excepthook = excepthook
     log.info("Starting with %s", argv)
     if argv and argv[0] == "review":
-        messages.error(
-            None,
-            "CNE Workbench",
-            "Reviewing a packet is not available in this version yet. "
-            "Open the workspace instead: workbench open PATH",
-        )
-        return 2
+        from ui.review import run as review  # the reviewer's window needs no workspace
+
+        return review(argv)
     if argv and argv[0] == "open":
         if len(argv) != 2:
             messages.error(None, "CNE Workbench", USAGE)

@@ -56,8 +56,6 @@ def test_missing_file_and_bad_usage(tmp_path, dialogs):
     assert "does not exist" in dialogs.shown[-1][2]
     assert app.run(["open"]) == 2
     assert "Usage" in dialogs.shown[-1][2]
-    assert app.run(["review", "packet.cnrp"]) == 2
-    assert "not available" in dialogs.shown[-1][2]
 
 
 def test_open_remembers_the_workspace_and_shows_the_window(qtbot, ws, ws_path, monkeypatch):

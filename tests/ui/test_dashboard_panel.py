@@ -1,0 +1,110 @@
+"""The dashboard panel: figures on screen, painted charts, PDF export, refresh after writes."""
+
+from __future__ import annotations
+
+import subprocess
+
+from ui.dashboard.install import install
+from ui.dashboard.panel import DashboardPanel
+from workbench import directory, documents, sections
+from workbench.coordination import comments, requests
+
+
+def _fixture(ws, clock):
+    for code in ("AZDPS", "TXDPS"):
+        directory.add_organization(ws, code, f"{code} agency", "slt")
+    doc = documents.create_document(
+        ws, "report_to_congress", "Annual Report to Congress", due_date="2026-11-04"
+    )
+    sid = sections.add_section(ws, doc, heading="Maritime", body="Cutters.", equities=["USCG"])
+    requests.create_request(ws, doc, "USCG", suspense_date="2026-11-03", send=True)
+    for code in ("AZDPS", "TXDPS"):
+        requests.create_request(ws, doc, code, section_ids=[sid], send=True)
+    comments.add_comment(
+        ws,
+        doc,
+        organization_code="USCG",
+        type="C",
+        section_id=sid,
+        critical_ground="safety",
+        comment_text="Cutter hours are wrong.",
+    )
+    comments.add_comment(
+        ws, doc, organization_code="AZDPS", type="S", section_id=sid, comment_text="Add tribes."
+    )
+    clock.advance(days=3)  # Thursday 2026-11-05
+    return doc
+
+
+def _refreshed(qtbot, panel):
+    with qtbot.waitSignal(panel.refreshed, timeout=5000) as sig:
+        panel.refresh()
+    return sig.args[0]
+
+
+def test_panel_shows_figures_and_flags_late(qtbot, ws, clock, tmp_path):
+    doc = _fixture(ws, clock)
+    panel = DashboardPanel(ws)
+    qtbot.addWidget(panel)
+    panel.resize(1100, 520)
+    panel.show()
+    board = _refreshed(qtbot, panel)
+    assert panel.summary.text() == (
+        "As of 2026-11-05: 1 documents, 1 overdue review, 1 late report"
+    )
+    row = [panel.documents.item(0, c).text() for c in range(panel.documents.columnCount())]
+    assert row == [
+        "Annual Report to Congress",
+        "Coordination",
+        "3",
+        "3",
+        "USCG 1 (2 wd)",
+        "USCG 1",
+        "AZDPS 1",
+        "2026-11-04",
+    ]
+    assert panel.documents.item(0, 4).foreground().color().name() == "#b3261e"
+    assert panel.due.item(0, 2).text() == "LATE by 1 day"
+    assert panel.rates.item(0, 1).text() == "1 of 2" and panel.rates.item(0, 2).text() == "50%"
+    assert panel.chart.data == [
+        ("USCG", {"C": 1, "S": 0, "A": 0}),
+        ("AZDPS", {"C": 0, "S": 1, "A": 0}),
+    ]
+    assert board.documents[0].id == doc
+    panel.documents.selectRow(0)
+    qtbot.waitUntil(lambda: panel.timeline.timeline is not None, timeout=5000)
+    assert [p.stage for p in panel.timeline.timeline.phases] == ["draft", "in_coordination"]
+    image = panel.grab().toImage()
+    panel.grab().save(str(tmp_path.parent / "dashboard-panel.png"))
+    # The chart painted a Critical-red bar for USCG.
+    chart = panel.chart.grab().toImage()
+    reds = sum(
+        1
+        for x in range(0, chart.width(), 3)
+        for y in range(0, chart.height(), 3)
+        if chart.pixelColor(x, y).name() == "#b3261e"
+    )
+    assert reds > 10 and not image.isNull()
+
+
+def test_export_pdf_off_the_ui_thread(qtbot, ws, clock, tmp_path):
+    _fixture(ws, clock)
+    panel = DashboardPanel(ws)
+    qtbot.addWidget(panel)
+    out = tmp_path / "dash.pdf"
+    written = []
+    panel.export_pdf(out, on_done=written.append)
+    qtbot.waitUntil(lambda: bool(written), timeout=10000)
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    assert "Annual Report to Congress" in text and "LATE by" in text
+
+
+def test_installed_dashboard_refreshes_after_a_write(qtbot, window, ws, clock):
+    doc = _fixture(ws, clock)
+    panel = install(window)
+    qtbot.waitUntil(lambda: panel.board is not None, timeout=5000)
+    assert panel.board.documents[0].total_critical == 1
+    [c] = [x for x in comments.list_comments(ws, doc) if x.type == "C"]
+    with qtbot.waitSignal(panel.refreshed, timeout=5000) as sig:
+        window.ops.run(comments.adjudicate_comment, c.id, "accepted")
+    assert sig.args[0].documents[0].total_critical == 0

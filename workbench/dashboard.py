@@ -298,7 +298,12 @@ def dashboard(ws) -> Dashboard:
                 )
             )
     due_items.sort(key=lambda i: (i.status == "published", i.due_date, i.title))
-    by_org = dict(sorted(by_org.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])))
+    by_org = dict(
+        sorted(
+            by_org.items(),
+            key=lambda kv: (-sum(kv[1].values()), -kv[1]["C"], -kv[1]["S"], kv[0]),
+        )
+    )
     return Dashboard(
         today.isoformat(),
         tuple(progress),

@@ -49,9 +49,7 @@ def test_panel_shows_figures_and_flags_late(qtbot, ws, clock, tmp_path):
     panel.resize(1100, 520)
     panel.show()
     board = _refreshed(qtbot, panel)
-    assert panel.summary.text() == (
-        "As of 2026-11-05: 1 documents, 1 overdue review, 1 late report"
-    )
+    assert panel.summary.text() == ("As of 2026-11-05: 1 document, 1 overdue review, 1 late report")
     row = [panel.documents.item(0, c).text() for c in range(panel.documents.columnCount())]
     assert row == [
         "Annual Report to Congress",

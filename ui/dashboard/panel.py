@@ -1,0 +1,230 @@
+"""The dashboard panel: per-document progress, due dates, response rates and charts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.dashboard.charts import OpenCommentsChart, TimelineChart
+from ui.search.reader import BackgroundReader
+from workbench import dashboard as core
+from workbench.dashboard_pdf import write_dashboard_pdf
+
+LATE = QColor("#b3261e")
+DOC_ROLE = Qt.ItemDataRole.UserRole + 1
+REFRESH_DEBOUNCE_MS = 250
+DOC_COLUMNS = ["Document", "Stage", "Days", "Reviews out", "Overdue", "Open C", "Open S", "Due"]
+
+
+def _by_org(counts: dict[str, int]) -> str:
+    return ", ".join(f"{o} {n}" for o, n in counts.items())
+
+
+def _item(text, *, number: bool = False, late: bool = False) -> QTableWidgetItem:
+    item = QTableWidgetItem(str(text))
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    if number:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    if late:
+        item.setForeground(LATE)
+        font = item.font()
+        font.setBold(True)
+        item.setFont(font)
+    return item
+
+
+class DashboardPanel(QWidget):
+    """Refreshes off the UI thread; `refreshed` fires once new figures are on screen."""
+
+    refreshed = Signal(object)  # core.Dashboard
+    document_activated = Signal(int)
+
+    def __init__(self, ws, reader: BackgroundReader | None = None, parent=None):
+        super().__init__(parent)
+        self.ws = ws
+        self.reader = reader or BackgroundReader(ws, self)
+        self.board: core.Dashboard | None = None
+        self.document_id: int | None = None
+
+        self.summary = QLabel(self)
+        self.summary.setAccessibleName("Dashboard summary")
+        self.refresh_button = QPushButton("Refresh", self)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.export_button = QPushButton("Export PDF…", self)
+        self.export_button.clicked.connect(self.choose_pdf)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.refresh_button)
+        top.addWidget(self.export_button)
+
+        self.documents = QTableWidget(0, len(DOC_COLUMNS), self)
+        self.documents.setAccessibleName("Document progress")
+        self.documents.setHorizontalHeaderLabels(DOC_COLUMNS)
+        self.documents.verticalHeader().hide()
+        self.documents.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.documents.setSortingEnabled(True)
+        header = self.documents.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.documents.itemSelectionChanged.connect(self._document_row_selected)
+        self.documents.itemDoubleClicked.connect(
+            lambda item: self.document_activated.emit(item.data(DOC_ROLE) or 0)
+        )
+
+        self.due = QTableWidget(0, 3, self)
+        self.due.setAccessibleName("Due dates")
+        self.due.setHorizontalHeaderLabels(["Due", "Document", "Countdown"])
+        self.due.verticalHeader().hide()
+        self.due.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.rates = QTableWidget(0, 3, self)
+        self.rates.setAccessibleName("Response rates")
+        self.rates.setHorizontalHeaderLabels(["Solicitation", "Answered", "Rate"])
+        self.rates.verticalHeader().hide()
+        self.rates.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.chart = OpenCommentsChart(self)
+        self.timeline = TimelineChart(self)
+
+        right = QWidget(self)
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(QLabel("<b>Open comments by organization</b>", right))
+        rl.addWidget(self.chart, 2)
+        rl.addWidget(QLabel("<b>Due dates</b>", right))
+        rl.addWidget(self.due, 1)
+        rl.addWidget(QLabel("<b>Response rates</b>", right))
+        rl.addWidget(self.rates, 1)
+        left = QWidget(self)
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.documents, 1)
+        ll.addWidget(self.timeline)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(REFRESH_DEBOUNCE_MS)
+        self.timer.timeout.connect(self.refresh)
+
+    # -- loading -----------------------------------------------------------------------------
+    def schedule_refresh(self) -> None:
+        """After a write: several in a row cause one refresh."""
+        self.timer.start()
+
+    def refresh(self) -> None:
+        self.timer.stop()
+        self.reader.request(
+            "dashboard",
+            core.dashboard,
+            on_done=self.show_board,
+            on_error=lambda exc: self.summary.setText(str(exc)),
+        )
+        self.set_document(self.document_id)
+
+    def set_document(self, document_id: int | None) -> None:
+        self.document_id = document_id or None
+        if self.document_id is None:
+            self.timeline.set_timeline(None)
+            return
+        self.reader.request(
+            "timeline",
+            core.timeline,
+            self.document_id,
+            on_done=self.timeline.set_timeline,
+            on_error=lambda _exc: self.timeline.set_timeline(None),
+        )
+
+    def show_board(self, board: core.Dashboard) -> None:
+        self.board = board
+        overdue = sum(d.total_overdue for d in board.documents)
+        late = sum(1 for i in board.due if i.late and i.status != "published")
+        self.summary.setText(
+            f"As of {board.today}: {len(board.documents)} "
+            f"document{'s' if len(board.documents) != 1 else ''}, "
+            f"{overdue} overdue review{'s' if overdue != 1 else ''}, "
+            f"{late} late report{'s' if late != 1 else ''}"
+        )
+        t = self.documents
+        t.setSortingEnabled(False)
+        t.setRowCount(len(board.documents))
+        for row, d in enumerate(board.documents):
+            late_text = ", ".join(
+                f"{o} {n} ({d.workdays_late.get(o, 0)} wd)" for o, n in d.overdue.items()
+            )
+            cells = [
+                _item(d.title),
+                _item(d.stage_label),
+                _item(d.days_in_stage, number=True),
+                _item(d.total_outstanding or "", number=True),
+                _item(late_text, late=bool(late_text)),
+                _item(_by_org(d.open_critical), late=bool(d.open_critical)),
+                _item(_by_org(d.open_substantive)),
+                _item(d.due_date or ""),
+            ]
+            cells[2].setData(Qt.ItemDataRole.DisplayRole, d.days_in_stage)
+            cells[0].setToolTip(f"{d.kind_label}, version {d.version}, since {d.stage_since}")
+            for col, cell in enumerate(cells):
+                cell.setData(DOC_ROLE, d.id)
+                t.setItem(row, col, cell)
+        t.setSortingEnabled(True)
+        self.due.setRowCount(len(board.due))
+        for row, i in enumerate(board.due):
+            self.due.setItem(row, 0, _item(i.due_date))
+            self.due.setItem(row, 1, _item(i.title))
+            self.due.setItem(row, 2, _item(i.state, late=i.late))
+        self.rates.setRowCount(len(board.solicitations))
+        for row, s in enumerate(board.solicitations):
+            self.rates.setItem(row, 0, _item(f"{s.title} — {s.label}"))
+            self.rates.setItem(row, 1, _item(f"{s.answered} of {s.asked}", number=True))
+            self.rates.setItem(row, 2, _item(f"{s.rate:.0%}", number=True, late=s.rate < 0.5))
+        self.chart.set_data(board.open_comments_by_org)
+        self.refreshed.emit(board)
+
+    def _document_row_selected(self) -> None:
+        items = self.documents.selectedItems()
+        if items:
+            self.set_document(items[0].data(DOC_ROLE))
+
+    # -- export ------------------------------------------------------------------------------
+    def choose_pdf(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export dashboard", "coordination-dashboard.pdf", "PDF (*.pdf)"
+        )
+        if path:
+            self.export_pdf(path)
+
+    def export_pdf(self, path, on_done=None) -> None:
+        """Written on the reader thread from fresh figures; `on_done(path)` on the UI thread."""
+        from ui import messages
+
+        def done(written):
+            self.summary.setText(f"Exported {written}")
+            if on_done is not None:
+                on_done(written)
+
+        self.reader.request(
+            "export",
+            write_dashboard_pdf,
+            path,
+            on_done=done,
+            on_error=lambda exc: messages.error(self, "Export dashboard", str(exc)),
+        )

@@ -605,6 +605,27 @@ def main(argv: list[str] | None = None) -> int:
     return run_all(args)
 
 
+def _git_state() -> dict:
+    """The commit measured, and whether the working tree differed from it."""
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*a):
+        done = subprocess.run(["git", *a], cwd=root, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    try:
+        import PySide6
+
+        pyside = PySide6.__version__
+    except ImportError:
+        pyside = ""
+    return {
+        "head": git("rev-parse", "--short", "HEAD"),
+        "modified_files": git("status", "--porcelain", "--untracked-files=no").splitlines(),
+        "pyside6": pyside,
+    }
+
+
 def run_all(args) -> int:
     (OUT / "scratch").mkdir(parents=True, exist_ok=True)
     only = set(args.only or ["first-paint", "outline", "saves", "ui-saves"])
@@ -625,6 +646,7 @@ def run_all(args) -> int:
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
         "load_average": {"start": os.getloadavg()},
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "git": _git_state(),
     }
 
     def row(name, value, unit, target, note=""):

@@ -242,18 +242,22 @@ def dashboard(ws) -> Dashboard:
         " JOIN documents d ON d.id = c.document_id"
         " JOIN organizations o ON o.id = c.organization_id"
         " WHERE c.disposition IS NULL AND c.superseded_by_id IS NULL AND d.deleted_at IS NULL"
+        " AND c.type IN ('C', 'S')"
         " GROUP BY c.document_id, o.code, c.type) GROUP BY document_id, type"
     ):
         counts_here = {}
         for pair in pairs.split("\x1e"):
             code, n = pair.split("\x1f")
             counts_here[code] = int(n)
-            totals = by_org.get(code)
-            if totals is None:
-                totals = by_org[code] = dict.fromkeys(COMMENT_TYPE_ORDER, 0)
-            totals[ctype] += int(n)
-        if ctype in ("C", "S"):
-            open_by_doc.setdefault(doc_id, {})[ctype] = counts_here
+        open_by_doc.setdefault(doc_id, {})[ctype] = counts_here
+    for code, ctype, n in ws.db.conn.execute(
+        "SELECT o.code, c.type, count(*) FROM comments c"
+        " JOIN documents d ON d.id = c.document_id"
+        " JOIN organizations o ON o.id = c.organization_id"
+        " WHERE c.disposition IS NULL AND c.superseded_by_id IS NULL AND d.deleted_at IS NULL"
+        " GROUP BY o.code, c.type"
+    ):
+        by_org.setdefault(code, dict.fromkeys(COMMENT_TYPE_ORDER, 0))[ctype] = n
     progress = []
     due_items = []
     for d in docs:

@@ -13,11 +13,11 @@ from workbench.documents import STATUSES
 MARK_START, MARK_END = "\x02", "\x03"
 ELLIPSIS = "…"
 SNIPPET_TOKENS = 16
-DEFAULT_LIMIT = 50
+DEFAULT_LIMIT = 25
 MAX_TERMS = 16
 MAX_QUERY = 400
 MIN_PREFIX = 3
-RANK_WINDOW = 1000
+RANK_WINDOW = 600
 
 KINDS = {
     "document": "Document",

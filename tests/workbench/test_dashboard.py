@@ -224,3 +224,22 @@ def test_deleted_documents_leave_the_dashboard(ws, fixture):
     board = dashboard.dashboard(ws)
     assert "Annual Report to Congress" not in [d.title for d in board.documents]
     assert board.open_comments_by_org == {} and board.solicitations == ()
+
+
+def test_bulk_solicitation_groups_its_requests(ws, fixture):
+    """Requests grouped into a solicitation count together, whatever the organizations' kind."""
+    report = fixture["report"]
+    cur = ws.db.execute(
+        "INSERT INTO solicitations (document_id, created_at, created_by) VALUES (?, 't', 'x')",
+        [report],
+    )
+    for rid in (fixture["ice"], fixture["cbp"]):
+        ws.db.execute(
+            "INSERT INTO solicitation_requests (solicitation_id, request_id) VALUES (?, ?)",
+            [cur.lastrowid, rid],
+        )
+    rates = {
+        r.solicitation_id: (r.asked, r.answered) for r in dashboard.dashboard(ws).solicitations
+    }
+    # ICE has not answered; CBP's comment on its request counts as an answer.
+    assert rates == {None: (4, 2), cur.lastrowid: (2, 1)}

@@ -20,10 +20,12 @@ from reportlab.platypus import (
 from workbench.pdf import styles as st
 from workbench.pdf.markdown_flowables import esc, markdown_flowables, para
 from workbench.pdf.templates import Bookmark, ContentsEntry, Heading, Layout
+from workbench.pdf.textblock import Run, TextBlock
 
 BODY_WIDTH = st.PAGE_SIZE[0] - 2 * st.MARGIN_X
 LANDSCAPE_WIDTH = st.LANDSCAPE_SIZE[0] - 2 * st.MARGIN_X
 TENET_PAD = 10
+NUMBER_GAP = "\u00a0\u00a0"  # between a section number and its heading; never broken
 CONTENTS_DEPTH = 2  # deeper sections are bookmarked but not listed in the contents
 
 POSITION_LABELS = {
@@ -183,21 +185,14 @@ class StoryBuilder:
             depth = _depth(section)
             if depth > CONTENTS_DEPTH:
                 continue
-            number = esc(section.get("number") or "")
-            heading = esc(section.get("heading") or "")
-            text = f"{number}&nbsp;&nbsp;{heading}" if number and heading else number or heading
-            flow.append(
-                ContentsEntry(Paragraph(text, s[f"toc{depth}"]), f"sec{index}", self.layout)
-            )
+            text = TextBlock(_numbered(section), s[f"toc{depth}"])
+            flow.append(ContentsEntry(text, f"sec{index}", self.layout))
         flow.append(
-            ContentsEntry(Paragraph("Coordination record", s["toc0"]), "record", self.layout)
+            ContentsEntry(TextBlock([Run("Coordination record")], s["toc0"]), "record", self.layout)
         )
         if include_crm:
-            flow.append(
-                ContentsEntry(
-                    Paragraph("Appendix: Comment Resolution Matrix", s["toc0"]), "crm", self.layout
-                )
-            )
+            crm = TextBlock([Run("Appendix: Comment Resolution Matrix")], s["toc0"])
+            flow.append(ContentsEntry(crm, "crm", self.layout))
         return flow
 
     # -- sections --------------------------------------------------------------------------
@@ -211,20 +206,21 @@ class StoryBuilder:
         # make reportlab refuse the bookmark tree.
         level = min(depth, self._last_level + 1)
         self._last_level = level
-        number = esc(section.get("number") or "")
-        heading = esc(section.get("heading") or "")
+        number = str(section.get("number") or "")
+        heading = str(section.get("heading") or "")
         body = section.get("body") or ""
         flow: list[Flowable] = []
         if kind in ("tenet", "action_item"):
             bg = st.TENET_BG if kind == "tenet" else st.ACTION_BG
-            label = f'<font name="{st.SANS_BOLD}" size="8" color="#1f3b63">{number.upper()}</font>'
-            markup = f"{label}<br/>{heading}" if heading else label
             inner = BODY_WIDTH - 2 * TENET_PAD
+            label = TextBlock([Run(number.upper())], s["tenet_label"])
+            head = TextBlock([Run(heading or number)], s["tenet_heading"])
             flow += [
                 Spacer(1, 8),
                 FrameBG(color=bg, start=True, strokeWidth=None),
                 Spacer(1, 8),
-                Heading(Paragraph(markup, s["tenet_heading"]), key, title, level, self.layout),
+                label,
+                Heading(head, key, title, level, self.layout),
                 Indenter(TENET_PAD, TENET_PAD),
                 *markdown_flowables(body, inner),
                 Indenter(-TENET_PAD, -TENET_PAD),
@@ -236,8 +232,7 @@ class StoryBuilder:
         if kind == "appendix" and depth == 0:
             flow.append(PageBreak())
         style = s[f"h{min(depth + 1, 3)}"]
-        markup = f"{number}&nbsp;&nbsp;{heading}" if number and heading else number or heading
-        flow.append(Heading(Paragraph(markup, style), key, title, level, self.layout))
+        flow.append(Heading(TextBlock(_numbered(section), style), key, title, level, self.layout))
         flow += markdown_flowables(body, BODY_WIDTH)
         return flow
 
@@ -413,6 +408,14 @@ class StoryBuilder:
         scale = LANDSCAPE_WIDTH / sum(widths)
         flow.append(_grid(rows, [w * scale for w in widths], small=True))
         return flow
+
+
+def _numbered(section: dict) -> list[Run]:
+    number = str(section.get("number") or "")
+    heading = str(section.get("heading") or "")
+    if number and heading:
+        return [Run(number + NUMBER_GAP), Run(heading)]
+    return [Run(number or heading)]
 
 
 def _lines(text) -> str:

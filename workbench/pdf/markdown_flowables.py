@@ -21,6 +21,7 @@ from reportlab.platypus import (
 )
 
 from workbench.pdf import styles as st
+from workbench.pdf.textblock import BREAK, Run, TextBlock
 
 # html off: raw HTML in the source stays text; links are validated by markdown-it but we never
 # turn them into annotations anyway.
@@ -88,6 +89,50 @@ def inline_markup(children) -> str:
     return "".join(out)
 
 
+def inline_runs(children) -> list[Run]:
+    """Text runs for one inline token run: plain text with flags, never markup."""
+    runs: list[Run] = []
+    bold = italic = strike = 0
+    links: list[tuple[str, int]] = []
+
+    def add(text: str, *, mono: bool = False) -> None:
+        text = _UNSAFE.sub("", text)
+        if text:
+            runs.append(Run(text, bold > 0, italic > 0, mono, strike > 0))
+
+    for tok in children or ():
+        kind = tok.type
+        if kind == "text":
+            add(tok.content)
+        elif kind == "softbreak":
+            add(" ")
+        elif kind == "hardbreak":
+            runs.append(Run(BREAK))
+        elif kind in ("em_open", "em_close"):
+            italic += 1 if kind == "em_open" else -1
+        elif kind in ("strong_open", "strong_close"):
+            bold += 1 if kind == "strong_open" else -1
+        elif kind in ("s_open", "s_close"):
+            strike += 1 if kind == "s_open" else -1
+        elif kind == "code_inline":
+            add(tok.content, mono=True)
+        elif kind == "link_open":
+            links.append((str(tok.attrs.get("href", "")), len(runs)))
+        elif kind == "link_close":
+            href, start = links.pop() if links else ("", len(runs))
+            text = "".join(r.text for r in runs[start:])
+            # A link is printed as its text and target, never as a clickable annotation.
+            if href and text != href and text != href.removeprefix("mailto:"):
+                add(f" ({href})")
+        elif kind == "image":
+            alt = tok.content or "".join(c.content for c in tok.children or ())
+            src = str(tok.attrs.get("src", ""))
+            add(f"[image: {alt}] ({src})" if alt else f"[image] ({src})")
+        else:  # html_inline and anything newer: show the source text
+            add(tok.content)
+    return runs
+
+
 def _plain(markup: str) -> str:
     return (
         re.sub(r"<[^>]*>", "", markup)
@@ -111,17 +156,13 @@ class _Walker:
     def style(self, name: str = "body") -> ParagraphStyle:
         return st.variant(name, self.indent, self.quote > 0)
 
-    def emit_paragraph(self, markup: str) -> None:
-        if self.table is not None:
-            self.table["cell"].append(markup)
-            return
+    def emit_paragraph(self, runs: list[Run]) -> None:
         if self.heading is not None:
-            style = self.style(f"md_h{min(self.heading, 3)}")
-            self.out.append(Paragraph(markup, style))
+            self.out.append(TextBlock(runs, self.style(f"md_h{min(self.heading, 3)}")))
             return
         bullet, self.bullet = self.bullet, None
         style = self.style("list" if self.lists else "body")
-        self.out.append(Paragraph(markup, style, bulletText=bullet))
+        self.out.append(TextBlock(runs, style, bullet))
 
     def walk(self, tokens) -> list[Flowable]:
         for tok in tokens:
@@ -132,7 +173,10 @@ class _Walker:
 
     # -- blocks ----------------------------------------------------------------------------
     def on_inline(self, tok) -> None:
-        self.emit_paragraph(inline_markup(tok.children))
+        if self.table is not None:
+            self.table["cell"].extend(inline_runs(tok.children))
+            return
+        self.emit_paragraph(inline_runs(tok.children))
 
     def on_heading_open(self, tok) -> None:
         self.heading = int(tok.tag[1:]) if tok.tag[1:].isdigit() else 3
@@ -171,7 +215,7 @@ class _Walker:
 
     def on_list_item_close(self, tok) -> None:
         if self.bullet is not None:  # an empty item still shows its bullet
-            self.emit_paragraph("")
+            self.emit_paragraph([])
 
     def on_blockquote_open(self, tok) -> None:
         self.out.append(
@@ -202,7 +246,7 @@ class _Walker:
         self._code(tok.content)
 
     def on_html_block(self, tok) -> None:  # unreachable with html off; kept literal if not
-        self.emit_paragraph(esc(tok.content))
+        self.emit_paragraph([Run(_UNSAFE.sub("", tok.content))])
 
     def on_hr(self, tok) -> None:
         self.out.append(
@@ -229,7 +273,7 @@ class _Walker:
     on_td_open = _cell_open
 
     def _cell_close(self, tok) -> None:
-        self.table["rows"][-1].append("".join(self.table["cell"]))
+        self.table["rows"][-1].append(self.table["cell"])
 
     on_th_close = _cell_close
     on_td_close = _cell_close
@@ -249,7 +293,7 @@ def markdown_table(table: dict, width: float, indent: float) -> list[Flowable]:
     for r, (row, aligns) in enumerate(zip(rows, table["aligns"], strict=True)):
         out = []
         for c in range(ncols):
-            markup = row[c] if c < len(row) else ""
+            runs = row[c] if c < len(row) else []
             align = aligns[c] if c < len(aligns) else ""
             style = st.paragraph_styles()["cell_head" if r < head else "cell"]
             if align in ("right", "center"):
@@ -258,7 +302,7 @@ def markdown_table(table: dict, width: float, indent: float) -> list[Flowable]:
                     parent=style,
                     alignment=TA_RIGHT if align == "right" else TA_CENTER,
                 )
-            out.append(Paragraph(markup, style))
+            out.append(TextBlock(runs, style))
         cells.append(out)
     t = Table(
         cells,

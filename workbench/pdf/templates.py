@@ -168,32 +168,15 @@ class ContentsEntry(Flowable):
     def getSpaceAfter(self):
         return self.paragraph.getSpaceAfter()
 
-    def _last_line_end(self) -> float:
-        p = self.paragraph
-        lines = p.blPara.lines
-        if not lines:
-            return p.style.leftIndent
-        last = lines[-1]
-        extra = last[0] if isinstance(last, tuple) else getattr(last, "extraSpace", 0)
-        first_indent = p.style.firstLineIndent if len(lines) == 1 else 0
-        return (
-            p.style.leftIndent
-            + first_indent
-            + p.width
-            - extra
-            - (p.style.leftIndent + p.style.rightIndent)
-        )
-
     def draw(self):
         canv = self.canv
         p = self.paragraph
         p.drawOn(canv, 0, 0)
         style = p.style
-        nlines = max(1, len(p.blPara.lines))
-        # Reportlab puts a paragraph's first baseline one font size below its top.
+        nlines = max(1, len(p.lines))
         baseline = self.height - style.fontSize - (nlines - 1) * style.leading
         right = self.width
-        start = min(self._last_line_end() + 4, right - st.TOC_PAGE_COLUMN)
+        start = min(p.last_line_end() + 4, right - st.TOC_PAGE_COLUMN)
         end = right - st.TOC_DOTS_GAP
         if end - start > 6:
             canv.saveState()

@@ -146,7 +146,8 @@ def make_snapshot(*, published: bool = True, sections_count: int = 3) -> dict:
 
 
 def pages_text(data: bytes) -> list[str]:
-    return [p.extract_text() for p in PdfReader(io.BytesIO(data)).pages]
+    # Section numbers are joined to their headings by no-break spaces.
+    return [p.extract_text().replace("\xa0", " ") for p in PdfReader(io.BytesIO(data)).pages]
 
 
 def placed_text(page) -> list[tuple[str, float, float, bool]]:

@@ -56,13 +56,14 @@ def test_contents_page_numbers_match_where_each_section_starts(published_pdf):
     ]
     for title, page in entries:
         number, heading = title.split("  ", 1)
+        starts = (
+            rf"^{re.escape(number)}\s+{re.escape(heading)}$",
+            rf"^{number.upper()}\s+{heading}$",
+        )
         first = next(
             i + 1
             for i, text in enumerate(texts)
-            if i > 1
-            and re.search(rf"^{re.escape(number)}\s+{re.escape(heading)}$", text, re.M)
-            or i > 1
-            and f"{number.upper()}\n{heading}" in text
+            if i > 1 and any(re.search(pattern, text, re.M) for pattern in starts)
         )
         assert int(page) == first, title
     # The pages really differ (the long chapters push later sections onto later pages).
@@ -234,4 +235,5 @@ def test_broken_snapshot_values_do_not_fail_the_export():
     snap["coordination"] = {}
     snap["crm"] = []
     data = build_pdf(snap, include_crm=True)
-    assert data.startswith(b"%PDF") and "byte, lone surrogate, xxx" in " ".join(pages_text(data))
+    text = " ".join(pages_text(data))
+    assert "byte, lone surrogate," in text and text.count("x" * 60) >= 30

@@ -1,4 +1,4 @@
-"""Markdown section text to reportlab flowables, with every piece of user text escaped."""
+"""Markdown section text to flowables: text goes in as plain runs, never as reportlab markup."""
 
 from __future__ import annotations
 
@@ -43,52 +43,6 @@ def para(text: object, style: ParagraphStyle, **kwargs) -> Paragraph:
     return Paragraph(esc(text), style, **kwargs)
 
 
-def inline_markup(children) -> str:
-    """Reportlab markup for one inline token run; tags come only from this function."""
-    out: list[str] = []
-    links: list[str] = []
-    for tok in children or ():
-        kind = tok.type
-        if kind == "text":
-            out.append(esc(tok.content))
-        elif kind == "softbreak":
-            out.append(" ")
-        elif kind == "hardbreak":
-            out.append("<br/>")
-        elif kind == "em_open":
-            out.append("<i>")
-        elif kind == "em_close":
-            out.append("</i>")
-        elif kind == "strong_open":
-            out.append("<b>")
-        elif kind == "strong_close":
-            out.append("</b>")
-        elif kind == "s_open":
-            out.append("<strike>")
-        elif kind == "s_close":
-            out.append("</strike>")
-        elif kind == "code_inline":
-            out.append(f'<font name="{st.MONO}">{esc(tok.content)}</font>')
-        elif kind == "link_open":
-            links.append(str(tok.attrs.get("href", "")))
-            out.append("\x00LINK\x00")  # marks where the link text starts
-        elif kind == "link_close":
-            href = links.pop() if links else ""
-            start = len(out) - 1 - out[::-1].index("\x00LINK\x00")
-            text = "".join(out[start + 1 :])
-            del out[start]
-            # A link is printed as its text and target, never as a clickable annotation.
-            if href and _plain(text) != href and _plain(text) != href.removeprefix("mailto:"):
-                out.append(f" ({esc(href)})")
-        elif kind == "image":
-            alt = tok.content or "".join(c.content for c in tok.children or ())
-            src = str(tok.attrs.get("src", ""))
-            out.append(f"[image: {esc(alt)}] ({esc(src)})" if alt else f"[image] ({esc(src)})")
-        else:  # html_inline and anything newer: show the source text
-            out.append(esc(tok.content))
-    return "".join(out)
-
-
 def inline_runs(children) -> list[Run]:
     """Text runs for one inline token run: plain text with flags, never markup."""
     runs: list[Run] = []
@@ -131,15 +85,6 @@ def inline_runs(children) -> list[Run]:
         else:  # html_inline and anything newer: show the source text
             add(tok.content)
     return runs
-
-
-def _plain(markup: str) -> str:
-    return (
-        re.sub(r"<[^>]*>", "", markup)
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-    )
 
 
 class _Walker:

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 
 from ui.coordination import dialogs
 from ui.coordination.install import install
@@ -58,7 +58,10 @@ def section_id(ws, heading: str) -> int:
 
 
 def settle(window) -> None:
+    """Writes done, and the panels have taken their turn to re-read (see ui/coordination/lazy)."""
     assert window.ops.flush(10.0)
+    for _ in range(3):
+        QApplication.processEvents()
 
 
 def answer(monkeypatch, qtbot, cls, fill):
@@ -291,6 +294,7 @@ def test_the_directors_walk_to_publication(qtbot, app, dws, monkeypatch, dialogs
     qtbot.keyClicks(body, " Boarding teams will not enter a flooding vessel.")
     assert window.autosave.flush_sync()
     window.workspace_changed.emit()
+    settle(window)
     assert "Boarding teams will not enter" in sections.section(dws, interdiction).body
     assert any(
         "USCG has not reviewed §4 since it changed" in m for m in gate_messages(coordination)
@@ -301,6 +305,10 @@ def test_the_directors_walk_to_publication(qtbot, app, dws, monkeypatch, dialogs
     changes = coordination.controller.show_changes_since()
     qtbot.addWidget(changes)
     assert "Boarding teams will not enter a flooding vessel." in changes.view.toPlainText()
+    # Back to the main window, whose shortcuts the walk uses next.
+    changes.hide()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
 
     # Record USCG's concurrence on the revised text.
     def concur(dialog):
@@ -414,6 +422,7 @@ def test_reply_appears_under_the_comment_and_a_request_can_be_withdrawn(
     coordination.comments.scope.setCurrentIndex(coordination.comments.scope.findData(True))
     cm.adjudicate_comment(dws, critical.id, "accepted")
     window.workspace_changed.emit()
+    settle(window)
     assert coordination.comments.tree.topLevelItemCount() == 0
     coordination.comments.scope.setCurrentIndex(coordination.comments.scope.findData(False))
     assert coordination.comments.tree.topLevelItemCount() == 1

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.coordination.dialogs import TYPE_COLORS
+from ui.coordination.lazy import LazyReload
 from workbench import sections
 from workbench.coordination import comments as cm
 from workbench.errors import NotFound
@@ -108,7 +109,8 @@ class CommentsPanel(QWidget):
 
         controller.section_changed.connect(lambda _s: self.reload())
         controller.document_changed.connect(lambda _d: self._fill_organizations())
-        controller.changed.connect(self.reload)
+        self._lazy = LazyReload(self, self.reload)
+        controller.changed.connect(self._lazy.request)
         controller.comment_focus.connect(self.select_comment)
         self._fill_organizations()
         self.reload()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.coordination.lazy import LazyReload
 from workbench import directory, sections
 from workbench.coordination import positions, reviews
 from workbench.coordination import requests as rq
@@ -74,8 +75,9 @@ class CoordinationView(QWidget):
         layout.addLayout(grid)
         layout.addWidget(self.summary)
         layout.addWidget(self.tree, 1)
-        controller.document_changed.connect(lambda _d: self.reload())
-        controller.changed.connect(self.reload)
+        self._lazy = LazyReload(self, self.reload)
+        controller.document_changed.connect(self._lazy.now)
+        controller.changed.connect(self._lazy.request)
         controller.request_focus.connect(self.select_request)
         self.reload()
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.coordination.dialogs import TYPE_COLORS
+from ui.coordination.lazy import LazyReload
 from workbench.coordination import comments as cm
 
 # (attribute of workbench.coordination.comments.Comment, header) — the order of the CRM.
@@ -205,8 +206,9 @@ class CrmPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
 
-        controller.document_changed.connect(lambda _d: self.reload())
-        controller.changed.connect(self.reload)
+        self._lazy = LazyReload(self, self.reload)
+        controller.document_changed.connect(self._lazy.now)
+        controller.changed.connect(self._lazy.request)
         self.reload()
 
     def reload(self) -> None:

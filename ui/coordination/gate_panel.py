@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.coordination.lazy import LazyReload
 from workbench.coordination import gate
 from workbench.errors import NotFound
 
@@ -63,8 +64,9 @@ class GatePanel(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
-        controller.document_changed.connect(lambda _d: self.reload())
-        controller.changed.connect(self.reload)
+        self._lazy = LazyReload(self, self.reload)
+        controller.document_changed.connect(self._lazy.now)
+        controller.changed.connect(self._lazy.request)
         self.reload()
 
     def reload(self) -> None:

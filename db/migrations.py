@@ -610,3 +610,19 @@ INSERT INTO studies_fts (studies_fts) VALUES ('rebuild')
 INSERT INTO published_fts (published_fts) VALUES ('rebuild')
 """,
     )
+
+
+@MIGRATIONS(name="m006_read_indexes")
+def m006_read_indexes(db: sqlite_utils.Database) -> None:
+    # A covering index over live sections: the outline and section counts read it without
+    # touching the 2 KB section bodies (500-section outline ~16 ms → a few ms).
+    db.execute(
+        "CREATE INDEX sections_live_outline ON sections "
+        "(document_id, position, id, parent_id, kind, heading, content_hash, changed_at) "
+        "WHERE deleted_at IS NULL"
+    )
+    # The dashboard and the gate count a document's comments by organization, type and state.
+    db.execute(
+        "CREATE INDEX comments_by_document ON comments "
+        "(document_id, organization_id, type, disposition, superseded_by_id, request_id)"
+    )

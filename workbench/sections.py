@@ -82,15 +82,18 @@ def _tree_order(rows: list[dict]) -> list[tuple[dict, int]]:
 
 
 def equities_by_section(ws, doc_id: int) -> dict[int, tuple[str, ...]]:
-    out: dict[int, list[str]] = {}
-    for r in ws.db.query(
-        "SELECT e.section_id, o.code FROM section_equities e "
-        "JOIN sections s ON s.id = e.section_id JOIN organizations o ON o.id = e.organization_id "
-        "WHERE s.document_id = ? ORDER BY o.id",
+    # Driven from the document's live sections (covering index) rather than from every
+    # equity row in the workspace; organization codes come from the small directory table.
+    codes = {r["id"]: r["code"] for r in ws.db.query("SELECT id, code FROM organizations")}
+    out: dict[int, list[int]] = {}
+    for sid, org in ws.db.conn.execute(
+        "SELECT e.section_id, e.organization_id FROM sections s "
+        "JOIN section_equities e ON e.section_id = s.id "
+        "WHERE s.document_id = ? AND s.deleted_at IS NULL",
         [doc_id],
     ):
-        out.setdefault(r["section_id"], []).append(r["code"])
-    return {k: tuple(v) for k, v in out.items()}
+        out.setdefault(sid, []).append(org)
+    return {sid: tuple(codes[o] for o in sorted(orgs)) for sid, orgs in out.items()}
 
 
 def outline(ws, doc_id: int) -> list[OutlineEntry]:

@@ -7,6 +7,7 @@ import functools
 import json
 from dataclasses import dataclass, field
 
+from workbench.coordination import workdays
 from workbench.coordination.workdays import workdays_between
 from workbench.documents import DOCUMENT_KINDS
 from workbench.errors import NotFound
@@ -29,8 +30,7 @@ def workdays_overdue(suspense: dt.date, today: dt.date) -> int:
     return max(0, workdays_between(suspense, today))
 
 
-def is_overdue(suspense: dt.date, today: dt.date) -> bool:
-    return workdays_overdue(suspense, today) >= 1
+is_overdue = workdays.is_overdue  # one rule for the gate, the coordination view and here
 
 
 @dataclass(frozen=True)

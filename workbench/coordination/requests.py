@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from workbench import audit
-from workbench.coordination.workdays import add_workdays
+from workbench.coordination.workdays import add_workdays, is_overdue
 from workbench.directory import liaison_for, organization, person
 from workbench.documents import document
 from workbench.errors import NotFound, RuleViolation, WorkbenchError
@@ -53,7 +53,9 @@ class ReviewRequest:
 
     @property
     def is_overdue(self) -> bool:
-        return self.stored_status == "sent" and self.today > self.suspense_date
+        return self.stored_status == "sent" and is_overdue(
+            dt.date.fromisoformat(self.suspense_date), dt.date.fromisoformat(self.today)
+        )
 
     @property
     def status(self) -> str:

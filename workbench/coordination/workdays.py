@@ -74,3 +74,12 @@ def workdays_between(start: dt.date, end: dt.date) -> int:
         day += dt.timedelta(days=1)
         count += is_workday(day)
     return count
+
+
+def is_overdue(suspense: dt.date, today: dt.date) -> bool:
+    """Late from the first workday after the suspense date.
+
+    A reply due Friday is not late on Saturday or Sunday, nor on a Monday holiday: nobody
+    could have answered then.
+    """
+    return workdays_between(suspense, today) >= 1

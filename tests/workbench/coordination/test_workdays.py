@@ -42,3 +42,12 @@ def test_workdays_between_counts_and_signs():
     end = add_workdays(start, 10)
     assert workdays_between(start, end) == 10
     assert workdays_between(end, start) == -10
+
+
+def test_overdue_from_the_first_workday_after_the_suspense():
+    from workbench.coordination.workdays import is_overdue
+
+    friday = dt.date(2027, 1, 15)  # Monday 18 January 2027 is MLK Day
+    assert not is_overdue(friday, dt.date(2027, 1, 16))
+    assert not is_overdue(friday, dt.date(2027, 1, 18))
+    assert is_overdue(friday, dt.date(2027, 1, 19))

@@ -20,23 +20,13 @@ from PySide6.QtWidgets import (
 from ui.coordination.dialogs import TYPE_COLORS
 from ui.coordination.lazy import LazyReload
 from workbench.coordination import comments as cm
+from workbench.coordination.publication import CRM_COLUMNS
 
-# (attribute of workbench.coordination.comments.Comment, header) — the order of the CRM.
+# (attribute of workbench.coordination.comments.Comment, header): the CRM's own columns, in
+# its order; the CSV and PDF use the same list, where the ground is already a label.
 COLUMNS = [
-    ("item_no", "Item"),
-    ("organization", "Organization"),
-    ("reviewer_name", "Reviewer"),
-    ("reviewer_title", "Title"),
-    ("response_date", "Date"),
-    ("type", "Type"),
-    ("section_number", "Section"),
-    ("quoted_passage", "Passage"),
-    ("comment", "Comment"),
-    ("rationale", "Rationale"),
-    ("critical_ground_label", "Critical ground"),
-    ("proposed_wording", "Proposed wording"),
-    ("disposition_label", "Disposition"),
-    ("disposition_rationale", "Disposition rationale"),
+    ("critical_ground_label" if key == "critical_ground" else key, header)
+    for key, header in CRM_COLUMNS
 ]
 KEYS = [k for k, _ in COLUMNS]
 SORT_ROLE = Qt.ItemDataRole.UserRole

@@ -25,12 +25,16 @@ from workbench.pdf.textblock import BREAK, Run, TextBlock
 
 # html off: raw HTML in the source stays text; links are validated by markdown-it but we never
 # turn them into annotations anyway.
-_MD = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+MAX_NESTING = 40
+_MD = MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_NESTING}).enable(
+    ["table", "strikethrough"]
+)
 
 # Characters reportlab's parser or the PDF text layer cannot carry: C0 controls (bar tab and
 # newline), DEL, and lone surrogates that a JSON snapshot may still hold.
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _BULLETS = ("•", "◦", "▪")
+_LEAVES = {"paragraph_open", "heading_open", "fence", "code_block", "hr", "table_open"}
 
 
 def esc(text: object) -> str:
@@ -277,4 +281,17 @@ def markdown_flowables(source: str, width: float) -> list[Flowable]:
     """The flowables for one section body; width is the frame width available to it."""
     if not source or not source.strip():
         return []
-    return _Walker(width).walk(_MD.parse(source))
+    tokens = _MD.parse(source)
+    out = _Walker(width).walk(tokens)
+    # Past its nesting limit markdown-it stops parsing and drops the rest of the text; what
+    # it dropped is printed as typed, because losing words of an approved text is worse.
+    if max((t.level for t in tokens), default=0) < MAX_NESTING - 2:
+        return out
+    parsed = max((t.map[1] for t in tokens if t.map and t.type in _LEAVES), default=0)
+    rest = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")[parsed:]
+    if "".join(rest).strip():
+        runs: list[Run] = []
+        for line in rest:
+            runs += [Run(_UNSAFE.sub("", line)), Run(BREAK)]
+        out.append(TextBlock(runs[:-1], st.variant("body")))
+    return out

@@ -237,3 +237,22 @@ def test_broken_snapshot_values_do_not_fail_the_export():
     data = build_pdf(snap, include_crm=True)
     text = " ".join(pages_text(data))
     assert "byte, lone surrogate," in text and text.count("x" * 60) >= 30
+
+
+def test_pathological_markdown_loses_no_text():
+    snap = make_snapshot(published=False, sections_count=1)
+    nested = "".join("  " * i + f"- level {i}\n" for i in range(60))
+    cell = "cellword " * 900  # taller than a page inside one table cell
+    snap["sections"][0]["body"] = "\n\n".join(
+        [
+            nested,
+            ">" * 45 + " deep quote",
+            f"| a | b |\n|---|---|\n| {cell} | x |",
+            "Closing paragraph after it all.",
+        ]
+    )
+    snap["crm"][0]["comment"] = "crmword " * 1500
+    text = " ".join(pages_text(build_pdf(snap, include_crm=True)))
+    for expected in ("level 0", "level 59", "deep quote", "Closing paragraph after it all."):
+        assert expected in text
+    assert text.count("cellword") == 900 and text.count("crmword") == 1500

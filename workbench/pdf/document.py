@@ -136,8 +136,8 @@ class StoryBuilder:
             ("Version", str(d.get("version") or "")),
             ("Date", date),
             ("Status", status),
-            ("Lead", d.get("lead") or "—"),
-            ("Co-lead", d.get("co_lead") or "—"),
+            ("Lead", _organization(d.get("lead"), d.get("lead_name"))),
+            ("Co-lead", _organization(d.get("co_lead"), d.get("co_lead_name"))),
         ]
         if d.get("due_date"):
             facts.append(("Due", long_date(str(d["due_date"]))))
@@ -408,6 +408,13 @@ class StoryBuilder:
         scale = LANDSCAPE_WIDTH / sum(widths)
         flow.append(_grid(rows, [w * scale for w in widths], small=True))
         return flow
+
+
+def _organization(code: str | None, name: str | None) -> str:
+    # Snapshots carry the code; a name is shown too when the snapshot has one.
+    if code and name and name != code:
+        return f"{code} — {name}"
+    return code or name or "—"
 
 
 def _numbered(section: dict) -> list[Run]:

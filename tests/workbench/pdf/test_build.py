@@ -256,3 +256,27 @@ def test_pathological_markdown_loses_no_text():
     for expected in ("level 0", "level 59", "deep quote", "Closing paragraph after it all."):
         assert expected in text
     assert text.count("cellword") == 900 and text.count("crmword") == 1500
+
+
+def test_identical_bytes_in_another_process(tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    snap = make_snapshot()
+    (tmp_path / "snap.json").write_text(json.dumps(snap))
+    script = (
+        "import json, sys; from workbench.pdf import build_pdf; "
+        f"snap = json.load(open({str(tmp_path / 'snap.json')!r})); "
+        "sys.stdout.buffer.write(build_pdf(snap, include_crm=True))"
+    )
+    root = Path(__file__).resolve().parents[3]
+    other = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        check=True,
+        cwd=root,
+        env={"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"},
+    ).stdout
+    assert other == build_pdf(snap, include_crm=True)

@@ -74,17 +74,23 @@ def _write(path: str, data: bytes) -> None:
 
 
 def _export(args) -> int:
-    from workbench.pdf import build_pdf, export_source, sign_pdf
+    from workbench.pdf import export_pdf
 
     password = _password(args)
     with open_workspace(args.path) as ws:
-        source = export_source(ws, args.document, args.version)
-        data = build_pdf(source.snapshot, include_crm=args.crm)
-    if args.sign:
-        data = sign_pdf(data, args.sign, password, signer_name=args.signer_name)
-    _write(args.output, data)
-    signed = ", signed" if args.sign else ""
+        result = export_pdf(
+            ws,
+            args.document,
+            version=args.version,
+            include_crm=args.crm,
+            sign_with=args.sign,
+            password=password,
+            signer_name=args.signer_name,
+        )
+    _write(args.output, result.data)
+    signed = f", signed by {result.signed_by}" if result.signed_by else ""
     crm = " with the CRM" if args.crm else ""
+    source = result.source
     print(f"{source.document.title}: {source.describe()}{crm}{signed} written to {args.output}")
     return EXIT_OK
 

@@ -115,3 +115,51 @@ def export_source(ws, ref: str | int, version: int | None = None) -> ExportSourc
     from workbench.coordination.publication import document_snapshot
 
     return ExportSource(doc, document_snapshot(ws, doc.id), doc.version, None)
+
+
+@dataclass(frozen=True)
+class Export:
+    source: ExportSource
+    data: bytes
+    sha256: str
+    signed_by: str | None = None
+
+
+@use_case
+def export_pdf(
+    ws,
+    ref: str | int,
+    *,
+    version: int | None = None,
+    include_crm: bool = False,
+    sign_with: str | None = None,
+    password: bytes | None = None,
+    signer_name: str | None = None,
+    progress=None,
+    cancelled=None,
+) -> Export:
+    """Render (and optionally sign) a document's PDF; the audit log records what left."""
+    from workbench.pdf.sign import certificate_name, load_signer, sign_with_signer
+
+    source = export_source(ws, ref, version)
+    signer = load_signer(sign_with, password) if sign_with else None
+    data = build_pdf(
+        source.snapshot, include_crm=include_crm, progress=progress, cancelled=cancelled
+    )
+    signed_by = None
+    if signer is not None:
+        signed_by = signer_name or certificate_name(signer.signing_cert)
+        data = sign_with_signer(data, signer, signed_by)
+    digest = sha256(data)
+    audit.record(
+        ws,
+        "document.export_pdf",
+        "document",
+        source.document.id,
+        version=source.version,
+        published=source.published,
+        variant="crm" if include_crm else "plain",
+        signed_by=signed_by,
+        sha256=digest,
+    )
+    return Export(source, data, digest, signed_by)

@@ -12,7 +12,8 @@ REASON = "Approved for publication"
 FIELD_NAME = "CNEApproval"
 
 
-def _signer(p12: str | Path, password: bytes | None):
+def load_signer(p12: str | Path, password: bytes | None):
+    """The signer in a PKCS#12 file; a clear error for a missing file or wrong password."""
     from pyhanko.sign import signers
 
     path = Path(p12)
@@ -47,11 +48,15 @@ def sign_pdf(
     The original bytes stay a prefix of the result, so verify-pdf can still name the published
     version that was signed.
     """
+    signer = load_signer(p12, password)
+    name = signer_name or certificate_name(signer.signing_cert)
+    return sign_with_signer(data, signer, name, reason)
+
+
+def sign_with_signer(data: bytes, signer, name: str, reason: str = REASON) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
-    signer = _signer(p12, password)
-    name = signer_name or certificate_name(signer.signing_cert)
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data))
     except Exception as exc:

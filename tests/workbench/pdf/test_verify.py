@@ -169,3 +169,22 @@ def test_cli_errors_are_one_line(ws, ws_path, published, tmp_path, capsys):
     assert not out.exists()
     code = main(["export-pdf", str(ws_path), "-d", "SPSS", "--sign", "x.p12", "-o", str(out)])
     assert code == 2 and "--password-file" in capsys.readouterr().err
+
+
+def test_export_is_audited_with_what_left(ws, published, certificate):
+    from workbench.pdf import export_pdf
+
+    p12, password = certificate
+    result = export_pdf(ws, "SPSS", include_crm=True, sign_with=str(p12), password=password)
+    assert result.signed_by == "Dana Reyes"
+    entry = audit.entries(ws, action_prefix="document.export_pdf")[0]
+    assert entry.entity_id == published.doc
+    assert entry.details == {
+        "version": 1,
+        "published": True,
+        "variant": "crm",
+        "signed_by": "Dana Reyes",
+        "sha256": hashlib.sha256(result.data).hexdigest(),
+    }
+    with pytest.raises(WorkbenchError, match="password is wrong"):
+        export_pdf(ws, "SPSS", sign_with=str(p12), password=b"nope")

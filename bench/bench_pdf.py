@@ -137,6 +137,40 @@ def make_snapshot(sections: int, seed: int = 0) -> dict:
     }
 
 
+def naive_multibuild(snapshot: dict) -> tuple[bytes, int]:
+    """The same document with reportlab's own TableOfContents and multiBuild, for comparison:
+    it lays the whole document out again until the contents' page numbers settle."""
+    import datetime as dt
+    import io
+
+    from reportlab.platypus import PageBreak
+    from reportlab.platypus.tableofcontents import TableOfContents
+
+    from workbench.pdf import styles as st
+    from workbench.pdf import templates
+    from workbench.pdf.document import StoryBuilder
+
+    when = dt.datetime(2026, 11, 20, 15, tzinfo=dt.UTC)
+    layout = templates.Layout()
+    flow = StoryBuilder(snapshot, layout, draft_date=when.date()).story(
+        include_crm=False, include_contents=False
+    )
+    toc = TableOfContents()
+    styles = st.paragraph_styles()
+    toc.levelStyles = [styles["toc0"], styles["toc1"], styles["toc2"]]
+    flow[2:2] = [toc, PageBreak()]  # after the cover and its page break
+
+    class Naive(templates.WorkbenchDoc):
+        def afterFlowable(self, flowable):
+            if isinstance(flowable, templates.Heading) and flowable.level <= 2:
+                self.notify("TOCEntry", (flowable.level, flowable.title, self.page, flowable.key))
+
+    buf = io.BytesIO()
+    doc = Naive(buf, marking="UNCLASSIFIED", footer="naive", draft=False, layout=layout)
+    passes = doc.multiBuild(flow, canvasmaker=templates.canvas_maker(layout, when))
+    return buf.getvalue(), passes
+
+
 def _child(args) -> None:
     """One process: warm up, then alternate full exports and contents-free passes."""
     import io
@@ -157,6 +191,13 @@ def _child(args) -> None:
             if contents:
                 data = out
     identical = build_pdf(snapshot) == data
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the comparison
+    naive = []
+    passes = 0
+    for _ in range(args.naive_runs):
+        cpu = time.process_time()
+        _, passes = naive_multibuild(snapshot)
+        naive.append(time.process_time() - cpu)
     (OUT / "bench-pdf.pdf").write_bytes(data)
     result = {
         "pages": len(PdfReader(io.BytesIO(data)).pages),
@@ -164,14 +205,16 @@ def _child(args) -> None:
         "full": full,
         "bare": bare,
         "identical": identical,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "naive_cpu": naive,
+        "naive_passes": passes,
+        "peak_rss_mb": peak,
     }
     sys.stdout.write(RESULT_PREFIX + json.dumps(result) + "\n")
 
 
-def _run_child(sections: int, runs: int, seed: int) -> dict:
+def _run_child(sections: int, runs: int, seed: int, naive_runs: int) -> dict:
     cmd = [sys.executable, __file__, "--child", "--sections", str(sections)]
-    cmd += ["--runs", str(runs), "--seed", str(seed)]
+    cmd += ["--runs", str(runs), "--seed", str(seed), "--naive-runs", str(naive_runs)]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=1800)
     for line in proc.stdout.splitlines():
         if line.startswith(RESULT_PREFIX):
@@ -188,6 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=5, help="timed exports of each kind (default 5)")
     p.add_argument("--sections", type=int, default=242, help="narrative sections (~200 pages)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--naive-runs", type=int, default=1, help="runs of reportlab's multiBuild (0: skip)"
+    )
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -195,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         _child(args)
         return 0
 
-    r = _run_child(args.sections, args.runs, args.seed)
+    r = _run_child(args.sections, args.runs, args.seed, args.naive_runs)
     full_wall = statistics.median(w for w, _ in r["full"])
     full_cpu = statistics.median(c for _, c in r["full"])
     bare_wall = statistics.median(w for w, _ in r["bare"])
@@ -206,12 +252,22 @@ def main(argv: list[str] | None = None) -> int:
     ratio = full_cpu / bare_cpu
     rows = [
         ("pages", f"{r['pages']}", f"≥ {TARGET_PAGES}", r["pages"] >= TARGET_PAGES),
-        ("export, median wall", f"{full_wall:.2f} s", f"≤ {TIME_TARGET_S} s", None),
+        (
+            "export, median wall",
+            f"{full_wall:.2f} s",
+            f"≤ {TIME_TARGET_S} s",
+            full_wall <= TIME_TARGET_S,
+        ),
         ("export, best wall", f"{best_wall:.2f} s", f"≤ {TIME_TARGET_S} s", None),
-        ("export, median CPU", f"{full_cpu:.2f} s", f"≤ {TIME_TARGET_S} s", full_cpu <= 2.5),
+        ("export, median CPU", f"{full_cpu:.2f} s", f"≤ {TIME_TARGET_S} s", None),
         ("one pass w/o contents, CPU", f"{bare_cpu:.2f} s", "", None),
         ("one pass w/o contents, wall", f"{bare_wall:.2f} s", "", None),
-        ("ratio export / one pass (CPU)", f"{ratio:.2f}", f"≤ {RATIO_TARGET}", ratio <= 1.6),
+        (
+            "ratio export / one pass (CPU)",
+            f"{ratio:.2f}",
+            f"≤ {RATIO_TARGET}",
+            ratio <= RATIO_TARGET,
+        ),
         (
             "peak memory (RSS)",
             f"{r['peak_rss_mb']:.0f} MB",
@@ -220,6 +276,17 @@ def main(argv: list[str] | None = None) -> int:
         ),
         ("re-export byte-identical", str(r["identical"]), "True", r["identical"]),
     ]
+    if r["naive_cpu"]:
+        naive = statistics.median(r["naive_cpu"])
+        rows.insert(
+            7,
+            (
+                f"naive multiBuild ({r['naive_passes']} passes)",
+                f"{naive / bare_cpu:.2f}x",
+                "(context)",
+                None,
+            ),
+        )
     print(f"PDF export bench: {args.sections} sections + 8 tenets, {args.runs} runs each")
     for name, value, target, ok in rows:
         mark = "" if ok is None else _verdict(ok)

@@ -9,7 +9,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QEvent, QObject, QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from ui import messages, theme
@@ -23,7 +23,13 @@ USAGE = "Usage: workbench [open PATH]"
 
 # Parts that hook into the main window through its public API: module with install(window),
 # and the window attribute that keeps what install returns.
-PARTS = [("ui.coordination.install", "coordination"), ("ui.search.install", "search")]
+PARTS = [
+    ("ui.coordination.install", "coordination"),
+    ("ui.search.install", "search"),
+    ("ui.maintenance.install", "maintenance"),
+    ("ui.dashboard.install", "dashboard"),
+]
+PARTS_FALLBACK_MS = 500  # parts of a window that is never painted (minimized) still load
 
 windows: list = []  # open main windows (kept referenced so they are not collected)
 _log_handler: logging.Handler | None = None
@@ -137,6 +143,20 @@ def show_window(ws: Workspace):
     from ui.main_window import MainWindow
 
     window = MainWindow(ws, opener=lambda p: _open_from_window(window, p))
+    windows.append(window)
+    window.destroyed.connect(lambda *_: windows.remove(window) if window in windows else None)
+    app_settings.remember_workspace(ws.path)
+    window.show()
+    # The parts cost a few hundred milliseconds of imports and reads: paint the window first.
+    _AfterFirstPaint(window, lambda: install_parts(window))
+    log.info("Opened %s", ws.path)
+    return window
+
+
+def install_parts(window) -> None:
+    """Install every part of PARTS into the window (once), then restore its dock layout."""
+    if window.parts_installed or window.closing:
+        return
     for part, attribute in PARTS:
         try:
             module = importlib.import_module(part)
@@ -144,12 +164,29 @@ def show_window(ws: Workspace):
             log.info("%s not available", part)
             continue
         setattr(window, attribute, module.install(window))
-    windows.append(window)
-    window.destroyed.connect(lambda *_: windows.remove(window) if window in windows else None)
-    app_settings.remember_workspace(ws.path)
-    window.show()
-    log.info("Opened %s", ws.path)
-    return window
+    window.finish_parts()
+
+
+class _AfterFirstPaint(QObject):
+    """Calls `fn` on the event-loop turn after the window's first paint."""
+
+    def __init__(self, window, fn):
+        super().__init__(window)
+        self._window, self._fn = window, fn
+        window.installEventFilter(self)
+        QTimer.singleShot(PARTS_FALLBACK_MS, self, self._fire)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Paint and self._fn is not None:
+            QTimer.singleShot(0, self, self._fire)
+        return False
+
+    def _fire(self) -> None:
+        if self._fn is None:
+            return
+        fn, self._fn = self._fn, None
+        self._window.removeEventFilter(self)
+        fn()
 
 
 def _ask_path(choice: str, parent=None) -> Path | None:

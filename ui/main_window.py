@@ -36,6 +36,7 @@ from ui.navigator import Navigator
 from ui.operations import Operations
 from ui.outline_actions import OutlineActions
 from ui.section_editor import SectionEditor
+from workbench import sections
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class MainWindow(QMainWindow):
     document_selected = Signal(int)
     section_selected = Signal(int)
     workspace_changed = Signal()
+    parts_ready = Signal()  # the optional parts (ui.app.PARTS) are installed
 
     def __init__(self, ws, *, opener: Callable[[str | None], None] | None = None):
         super().__init__()
@@ -54,6 +56,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{ws.path.name} — CNE Workbench")
         self.setWindowIcon(theme.app_icon())
         self._closing = False
+        self.parts_installed = False
 
         self.navigator = Navigator(ws, self)
         self.editor = SectionEditor(ws, self.ops, self.autosave, self)
@@ -79,7 +82,8 @@ class MainWindow(QMainWindow):
 
         self.navigator.document_selected.connect(self._document_selected)
         self.navigator.section_selected.connect(self._section_selected)
-        self.ops.job_finished.connect(lambda _job: self.workspace_changed.emit())
+        self._saved_section: int | None = None  # set while a text-only save is being shown
+        self.ops.job_finished.connect(self._job_finished)
         self.ops.busy_changed.connect(self._busy)
         self.autosave.state_changed.connect(self.save_state.setText)
         self.workspace_changed.connect(self._refresh)
@@ -107,6 +111,19 @@ class MainWindow(QMainWindow):
         self.addDockWidget(where, dock)
         self.view_menu.addAction(dock.toggleViewAction())
         return dock
+
+    def finish_parts(self) -> None:
+        """Called once the parts are installed: their docks exist now, so the saved dock
+        layout can be applied to them too."""
+        self.parts_installed = True
+        value = app_settings.settings().value("window/state")
+        if isinstance(value, QByteArray | bytes):
+            self.restoreState(value)
+        self.parts_ready.emit()
+
+    @property
+    def closing(self) -> bool:
+        return self._closing
 
     def show_panel(self, widget: QWidget) -> None:
         index = self.panels.indexOf(widget)
@@ -223,9 +240,33 @@ class MainWindow(QMainWindow):
         self.editor.show_section(section_id or None)
         self.section_selected.emit(section_id)
 
+    def _job_finished(self, job) -> None:
+        self._saved_section = self._text_only_save(job)
+        try:
+            self.workspace_changed.emit()
+        finally:
+            self._saved_section = None
+
+    def _text_only_save(self, job) -> int | None:
+        """The section an autosave wrote when it left every outline label as it was."""
+        if job.fn is not sections.edit_section:
+            return None
+        section_id = job.args[0]
+        heading = job.kwargs.get("heading")
+        shown = self.navigator.shown_heading(section_id)
+        if heading is not None and shown is not None and heading != shown:
+            return None
+        return section_id
+
     def _refresh(self) -> None:
-        self.navigator.reload()
-        self.editor.refresh()
+        if self._saved_section is not None:
+            # Typing changes no number or heading: re-reading outlines would stall the typist.
+            # The document row may still change (a published document becomes a draft).
+            self.navigator.update_document_of(self._saved_section)
+            self.editor.refresh_document()
+        else:
+            self.navigator.reload()
+            self.editor.refresh()
         self.history.refresh()
         self._update_undo_text()
 
@@ -321,7 +362,8 @@ class MainWindow(QMainWindow):
     def _save_layout(self) -> None:
         s = app_settings.settings()
         s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState())
+        if self.parts_installed:  # otherwise the parts' docks would drop out of the layout
+            s.setValue("window/state", self.saveState())
         s.setValue("window/splitter", self.splitter.saveState())
         s.setValue("window/textSplit", self.editor.text_split.saveState())
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from markdown_it import MarkdownIt
-
-_MD = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+from functools import cache
 
 PREVIEW_CSS = """
 body { font-size: 10.5pt; line-height: 140%; }
@@ -15,9 +13,17 @@ pre { font-family: monospace; }
 """
 
 
+@cache
+def _parser():
+    # Imported on the first preview, not at start: markdown_it costs start-up time.
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+
+
 def render(source: str) -> str:
     """HTML for a section body; anything that looks like a tag is escaped, never interpreted."""
-    return _MD.render(source)
+    return _parser().render(source)
 
 
 def document(heading: str, body: str) -> str:

@@ -7,8 +7,10 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeWidget, QTreeWidgetItem
 
 from workbench import documents, sections
+from workbench.errors import NotFound
 
 ROLE = Qt.ItemDataRole.UserRole
+HEADING = Qt.ItemDataRole.UserRole + 1  # a section's heading as shown
 DOC, SECTION = "document", "section"
 Above = QAbstractItemView.DropIndicatorPosition.AboveItem
 Below = QAbstractItemView.DropIndicatorPosition.BelowItem
@@ -40,32 +42,44 @@ class Navigator(QTreeWidget):
         self.customContextMenuRequested.connect(self._context_menu)
         self.currentItemChanged.connect(self._current_changed)
         self.menu_builder = None  # set by the window: fn(QMenu, key) filling the context menu
-        self._items: dict[tuple[str, int], QTreeWidgetItem] = {}
-        self._collapsed: set[tuple[str, int]] = set()
+        self._items: dict[tuple[str, int], QTreeWidgetItem] = {}  # the items built so far
+        self._collapsed: set[tuple[str, int]] = set()  # sections the user folded
+        self._open_docs: set[tuple[str, int]] = set()  # documents expanded
+        self._doc_ids: list[int] = []  # top-level rows in order
+        self._filled: set[int] = set()  # documents whose sections are built
+        self._shapes: dict[int, list] = {}  # per filled document: (key, parent key) of its rows
         self._wanted: tuple[str, int] | None = None
-        self._shape: list = []  # (key, parent key) of every row as last built
-        self.itemCollapsed.connect(lambda it: self._collapsed.add(key_of(it)))
-        self.itemExpanded.connect(lambda it: self._collapsed.discard(key_of(it)))
+        self._bold = QFont(self.font())
+        self._bold.setBold(True)
+        self.itemCollapsed.connect(self._was_collapsed)
+        self.itemExpanded.connect(self._expanded)
 
     # -- contents ----------------------------------------------------------------------------
     def reload(self) -> None:
         """Show what is stored, keeping the current item and the collapsed branches.
 
-        When only labels changed (the usual case after typing) the items are updated in
-        place; the tree is rebuilt only when its shape changed.
+        Lazy: one query lists the documents; a document's sections are read only once it is
+        expanded or selected, and a reload re-reads only the documents that are open (expanded,
+        or holding the current item). Labels are updated in place; a document's branch is
+        rebuilt only when its shape changed.
         """
         old_key = key_of(self.currentItem())
         wanted = self._wanted or old_key
         self._wanted = None
-        rows = self._read()
+        current_doc = self.current_document_id()
         self.blockSignals(True)
         try:
-            if [(k, p) for k, p, *_ in rows] == self._shape:
-                for key, _parent, text, tip, untitled in rows:
-                    self._update_item(self._items[key], text, tip, untitled)
-            else:
-                self._rebuild(rows)
-            item = self._items.get(wanted) if wanted else None
+            self._sync_documents(documents.list_documents(self.ws))
+            for doc_id in list(self._filled):
+                item = self._items[(DOC, doc_id)]
+                if item.isExpanded() or doc_id == current_doc:
+                    self._fill(doc_id)
+                else:  # read again when it is next opened
+                    self._unfill(doc_id)
+            item = self._ensure(wanted) if wanted else None
+            if item is None and old_key is not None and old_key[0] == SECTION:
+                # The current section is gone: stay in its document rather than jump away.
+                item = self._items.get((DOC, current_doc)) if current_doc else None
             if item is None and self.topLevelItemCount():
                 item = self.topLevelItem(0)
             if item is not None and item is not self.currentItem():
@@ -75,28 +89,159 @@ class Navigator(QTreeWidget):
             self.blockSignals(False)
         if key_of(item) != old_key:
             self._current_changed(item, None)
+        elif item is not None:
+            self._fill_for(item)
 
-    def _read(self) -> list[tuple]:
-        """(key, parent key, text, tooltip, untitled) for every row, in display order."""
-        rows = []
-        for doc in documents.list_documents(self.ws):
+    def _sync_documents(self, docs: list) -> None:
+        """Top-level rows for `docs`, updating labels in place when the list kept its shape."""
+        ids = [d.id for d in docs]
+        if ids != self._doc_ids:
+            kept = {i: self._items[(DOC, i)] for i in self._doc_ids if i in set(ids)}
+            for doc_id in self._doc_ids:
+                if doc_id not in kept:
+                    self._unfill(doc_id)
+                    gone = self._items.pop((DOC, doc_id))
+                    self.takeTopLevelItem(self.indexOfTopLevelItem(gone))
+            # Reordering keeps existing items (and their branches); only new documents are made.
+            for index, doc in enumerate(docs):
+                item = kept.get(doc.id)
+                if item is None:
+                    item = QTreeWidgetItem()
+                    item.setFont(0, self._bold)
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
+                    item.setData(0, ROLE, (DOC, doc.id))
+                    item.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
+                    self._items[(DOC, doc.id)] = item
+                else:
+                    self.takeTopLevelItem(self.indexOfTopLevelItem(item))
+                self.insertTopLevelItem(index, item)
+                item.setExpanded((DOC, doc.id) in self._open_docs)
+            self._doc_ids = ids
+        for doc in docs:
             tip = f"{doc.kind_label} — {doc.status_label}, version {doc.version}"
-            rows.append(((DOC, doc.id), None, doc.title, f"{tip}\n{doc.marking}", False))
-            for entry in sections.outline(self.ws, doc.id):
-                parent = (SECTION, entry.parent_id) if entry.parent_id else (DOC, doc.id)
-                eq = ", ".join(entry.equities) or "none"
-                rows.append(
-                    (
-                        (SECTION, entry.id),
-                        parent,
-                        self.label(entry),
-                        f"{entry.title}\nEquities: {eq}",
-                        not entry.heading,
-                    )
-                )
-        return rows
+            self._update_item(self._items[(DOC, doc.id)], doc.title, f"{tip}\n{doc.marking}", False)
 
-    def _update_item(self, item: QTreeWidgetItem, text: str, tip: str, untitled: bool) -> None:
+    def update_document(self, doc_id: int) -> None:
+        """Refresh one document's row (its status and version) without reading any outline."""
+        item = self._items.get((DOC, doc_id))
+        if item is None:
+            return
+        try:
+            doc = documents.document(self.ws, doc_id)
+        except NotFound:
+            return
+        tip = f"{doc.kind_label} — {doc.status_label}, version {doc.version}"
+        self._update_item(item, doc.title, f"{tip}\n{doc.marking}", False)
+
+    def update_document_of(self, section_id: int) -> None:
+        """Refresh the row of the document holding this section."""
+        doc_id = self._document_of(section_id)
+        if doc_id is not None:
+            self.update_document(doc_id)
+
+    def _document_of(self, section_id: int) -> int | None:
+        row = self.ws.db.execute(
+            "SELECT document_id FROM sections WHERE id = ? AND deleted_at IS NULL", [section_id]
+        ).fetchone()
+        return row[0] if row is not None else None
+
+    def _fill(self, doc_id: int) -> None:
+        """Read one document's outline into its branch."""
+        rows = []
+        for entry in sections.outline(self.ws, doc_id):
+            parent = (SECTION, entry.parent_id) if entry.parent_id else (DOC, doc_id)
+            eq = ", ".join(entry.equities) or "none"
+            rows.append(
+                (
+                    (SECTION, entry.id),
+                    parent,
+                    self.label(entry),
+                    f"{entry.title}\nEquities: {eq}",
+                    entry.heading,
+                )
+            )
+        doc_item = self._items[(DOC, doc_id)]
+        shape = [(k, p) for k, p, *_ in rows]
+        if doc_id in self._filled and shape == self._shapes.get(doc_id):
+            for key, _parent, text, tip, heading in rows:
+                self._update_item(self._items[key], text, tip, not heading, heading)
+            return
+        self._unfill(doc_id)
+        for key, parent, text, tip, heading in rows:
+            item = QTreeWidgetItem(self._items[parent], [text])
+            item.setData(0, ROLE, key)
+            item.setData(0, HEADING, heading)
+            item.setToolTip(0, tip)
+            if not heading:
+                item.setForeground(0, self.palette().placeholderText())
+            self._items[key] = item
+        for key, _parent, *_ in rows:
+            self._items[key].setExpanded(key not in self._collapsed)
+        doc_item.setChildIndicatorPolicy(
+            QTreeWidgetItem.ChildIndicatorPolicy.DontShowIndicatorWhenChildless
+        )
+        self._filled.add(doc_id)
+        self._shapes[doc_id] = shape
+
+    def _unfill(self, doc_id: int) -> None:
+        if doc_id not in self._filled:
+            return
+        self._filled.discard(doc_id)
+        for key, _parent in self._shapes.pop(doc_id, []):
+            self._items.pop(key, None)
+        doc_item = self._items.get((DOC, doc_id))
+        if doc_item is not None:
+            expanded = doc_item.isExpanded()
+            doc_item.takeChildren()
+            doc_item.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
+            doc_item.setExpanded(expanded)
+
+    def _fill_for(self, item: QTreeWidgetItem) -> None:
+        """Selecting or expanding a document shows its sections."""
+        key = key_of(item)
+        if key is not None and key[0] == DOC and key[1] not in self._filled:
+            self._fill(key[1])
+            self._open(item)
+
+    def _ensure(self, key: tuple[str, int]) -> QTreeWidgetItem | None:
+        """The item for `key`, reading its document first if that branch is not built yet."""
+        item = self._items.get(key)
+        if item is not None or key[0] != SECTION:
+            return item
+        doc_id = self._document_of(key[1])
+        if doc_id is None or (DOC, doc_id) not in self._items or doc_id in self._filled:
+            return None
+        self._fill(doc_id)
+        item = self._items.get(key)
+        if item is not None:
+            self._open(self._items[(DOC, doc_id)])
+        return item
+
+    def _open(self, doc_item: QTreeWidgetItem) -> None:
+        # Recorded here too: reload() sets it while the tree's signals are blocked.
+        self._open_docs.add(key_of(doc_item))
+        doc_item.setExpanded(True)
+
+    def _expanded(self, item: QTreeWidgetItem) -> None:
+        key = key_of(item)
+        self._collapsed.discard(key)
+        if key[0] == DOC:
+            self._open_docs.add(key)
+            if key[1] not in self._filled:
+                self._fill(key[1])
+
+    def _was_collapsed(self, item: QTreeWidgetItem) -> None:
+        key = key_of(item)
+        if key[0] == DOC:
+            self._open_docs.discard(key)
+        else:
+            self._collapsed.add(key)
+
+    def _update_item(
+        self, item: QTreeWidgetItem, text: str, tip: str, untitled: bool, heading=None
+    ) -> None:
+        if heading is not None:
+            item.setData(0, HEADING, heading)
         if item.text(0) != text:
             item.setText(0, text)
             item.setToolTip(0, tip)
@@ -107,26 +252,10 @@ class Navigator(QTreeWidget):
         elif item.toolTip(0) != tip:
             item.setToolTip(0, tip)
 
-    def _rebuild(self, rows: list[tuple]) -> None:
-        self.clear()
-        self._items.clear()
-        bold = QFont(self.font())
-        bold.setBold(True)
-        for key, parent, text, tip, untitled in rows:
-            if parent is None:
-                item = QTreeWidgetItem(self, [text])
-                item.setFont(0, bold)
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
-            else:
-                item = QTreeWidgetItem(self._items[parent], [text])
-            item.setData(0, ROLE, key)
-            item.setToolTip(0, tip)
-            if untitled:
-                item.setForeground(0, self.palette().placeholderText())
-            self._items[key] = item
-        for key, item in self._items.items():
-            item.setExpanded(key not in self._collapsed)
-        self._shape = [(k, p) for k, p, *_ in rows]
+    def shown_heading(self, section_id: int) -> str | None:
+        """The heading the outline shows for a section, or None when its branch is not built."""
+        item = self._items.get((SECTION, section_id))
+        return item.data(0, HEADING) if item is not None else None
 
     @staticmethod
     def label(entry) -> str:
@@ -138,13 +267,14 @@ class Navigator(QTreeWidget):
         self._wanted = key
 
     def select(self, kind: str, ident: int) -> bool:
-        item = self._items.get((kind, ident))
+        item = self._ensure((kind, ident))
         if item is not None:
             self.setCurrentItem(item)
+            self.scrollToItem(item)
         return item is not None
 
     def item_for(self, kind: str, ident: int) -> QTreeWidgetItem | None:
-        return self._items.get((kind, ident))
+        return self._ensure((kind, ident))
 
     def current_key(self) -> tuple[str, int] | None:
         return key_of(self.currentItem())
@@ -160,6 +290,8 @@ class Navigator(QTreeWidget):
         return key[1] if key and key[0] == SECTION else None
 
     def _current_changed(self, item, _previous) -> None:
+        if item is not None:
+            self._fill_for(item)
         doc_id = self.current_document_id()
         self.document_selected.emit(doc_id or 0)
         key = key_of(item)

@@ -38,6 +38,7 @@ class SectionEditor(QWidget):
         self.section_id: int | None = None
         self._loading = False
         self._equities_shown: tuple | None = None
+        self._document_id: int | None = None
 
         self.stack = QStackedWidget(self)
         placeholder = QLabel("Select a section in the outline, or add one from its context menu.")
@@ -193,6 +194,7 @@ class SectionEditor(QWidget):
 
     def _show_meta(self, sec) -> None:
         doc = documents.document(self.ws, sec.document_id)
+        self._document_id = sec.document_id
         self.document_label.setText(f"{doc.title} — {doc.kind_label}, {doc.status_label}")
         self.number.setText(sec.number)
         self.kind.setCurrentIndex(self.kind.findData(sec.kind))
@@ -249,6 +251,16 @@ class SectionEditor(QWidget):
                 self.update_preview()
         finally:
             self._loading = False
+
+    def refresh_document(self) -> None:
+        """After a text save: only the document line can change (a published one turns draft)."""
+        if self.section_id is None or self._document_id is None:
+            return
+        try:
+            doc = documents.document(self.ws, self._document_id)
+        except NotFound:
+            return
+        self.document_label.setText(f"{doc.title} — {doc.kind_label}, {doc.status_label}")
 
     # -- user input --------------------------------------------------------------------------
     def _text_changed(self) -> None:

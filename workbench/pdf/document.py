@@ -215,10 +215,14 @@ class StoryBuilder:
             inner = BODY_WIDTH - 2 * TENET_PAD
             label = TextBlock([Run(number.upper())], s["tenet_label"])
             head = TextBlock([Run(heading or number)], s["tenet_heading"])
+            # The band's top edge travels with the heading, never left alone at a page foot.
+            band = FrameBG(color=bg, start=True, strokeWidth=None)
+            top = Spacer(1, 8)
+            band.keepWithNext = top.keepWithNext = 1
             flow += [
                 Spacer(1, 8),
-                FrameBG(color=bg, start=True, strokeWidth=None),
-                Spacer(1, 8),
+                band,
+                top,
                 label,
                 Heading(head, key, title, level, self.layout),
                 Indenter(TENET_PAD, TENET_PAD),

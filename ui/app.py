@@ -19,6 +19,13 @@ from workbench.workspace import WORKSPACE_SUFFIX, Workspace
 
 log = logging.getLogger("ui")
 FILE_FILTER = f"CNE Workbench workspaces (*{WORKSPACE_SUFFIX});;All files (*)"
+PACKET_SUFFIX = ".cnereview"
+# From a window, File → Open also takes a review packet (it opens in review mode).
+OPEN_FILTER = (
+    f"Workspaces and review packets (*{WORKSPACE_SUFFIX} *{PACKET_SUFFIX});;"
+    f"CNE Workbench workspaces (*{WORKSPACE_SUFFIX});;Review packets (*{PACKET_SUFFIX});;"
+    "All files (*)"
+)
 USAGE = "Usage: workbench [open PATH]"
 
 # Parts that hook into the main window through its public API: module with install(window),
@@ -189,10 +196,10 @@ class _AfterFirstPaint(QObject):
         fn()
 
 
-def _ask_path(choice: str, parent=None) -> Path | None:
+def _ask_path(choice: str, parent=None, file_filter: str = FILE_FILTER) -> Path | None:
     start = str(Path.home())
     if choice == "open":
-        path, _ = QFileDialog.getOpenFileName(parent, "Open workspace", start, FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(parent, "Open workspace", start, file_filter)
     else:
         title = "Create demo workspace" if choice == "demo" else "New workspace"
         name = "demo" if choice == "demo" else "workspace"
@@ -212,10 +219,18 @@ def workspace_for_choice(choice: str, parent=None) -> Workspace | None:
 
 
 def _open_from_window(window, path: str | None) -> None:
-    if path is None or path == "new":
-        ws = workspace_for_choice("new" if path == "new" else "open", window)
+    if path == "new":
+        ws = workspace_for_choice("new", window)
     else:
-        ws = open_workspace(path, window)
+        chosen = _ask_path("open", window, OPEN_FILTER) if path is None else Path(path)
+        if chosen is None:
+            return
+        if chosen.suffix.lower() == PACKET_SUFFIX:
+            from ui.review import open_packet
+
+            open_packet(chosen, parent=window)  # beside the workspace, which stays open
+            return
+        ws = open_workspace(chosen, window)
     if ws is None:
         return
     if ws.path.resolve() == window.ws.path.resolve():

@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(theme.app_icon())
         self._closing = False
         self.parts_installed = False
+        self.pdf_exports: list = []  # exports running (ui.pdf_export.PdfExport)
 
         self.navigator = Navigator(ws, self)
         self.editor = SectionEditor(ws, self.ops, self.autosave, self)
@@ -168,9 +169,12 @@ class MainWindow(QMainWindow):
         SK = QKeySequence.StandardKey
         file = bar.addMenu("&File")
         self._action(file, "&New Workspace…", lambda: self._open_other(new=True), SK.New)
-        self._action(file, "&Open Workspace…", lambda: self._open_other(), SK.Open)
+        self._action(file, "&Open…", lambda: self._open_other(), SK.Open, "open")
         self.recent_menu = file.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file.addSeparator()
+        self._action(file, "&Import Review Response…", self.import_response, None, "importResponse")
+        self._action(file, "&Export PDF…", self.export_pdf, "Ctrl+E", "exportPdf")
         file.addSeparator()
         self.save_action = self._action(file, "&Save Now", self.autosave.flush_now, SK.Save)
         self.save_action.setStatusTip("Changes save automatically; this writes them right away")
@@ -325,6 +329,16 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _r: self.workspace_changed.emit())
         dialog.open()
         return dialog
+
+    def import_response(self) -> None:
+        from ui.review.importing import import_response_file
+
+        import_response_file(self, self.ops, on_done=lambda _r: self.workspace_changed.emit())
+
+    def export_pdf(self) -> None:
+        from ui.pdf_export import export_current_document
+
+        export_current_document(self)
 
     def _open_other(self, new: bool = False) -> None:
         if self.opener is not None:

@@ -69,14 +69,13 @@ def _items(runs: list[Run], style) -> list[tuple[str, str, bool | None]]:
             items.append((BREAK, "", None))
             continue
         font = _face(run, style)
-        for part in _SPLIT.split(run.text):
-            if not part:
-                continue
-            if _SPLIT.fullmatch(part):
+        # With a capturing pattern, split() alternates word (even) and white space (odd).
+        for k, part in enumerate(_SPLIT.split(run.text)):
+            if k % 2:
                 if items and items[-1][2] is None and items[-1][0] != BREAK:
                     continue  # collapse runs of white space across run boundaries
                 items.append((" ", font, None))
-            else:
+            elif part:
                 items.append((part, font, run.strike))
     while items and items[0][2] is None and items[0][0] != BREAK:
         items.pop(0)
@@ -135,10 +134,11 @@ class TextBlock(Flowable):
                 continue
             # A word may be made of several pieces (e.g. half of it bold).
             j = i
-            word_w = 0.0
+            widths = []
             while j < n and items[j][2] is not None:
-                word_w += width_of(items[j][0], items[j][1], size)
+                widths.append(width_of(items[j][0], items[j][1], size))
                 j += 1
+            word_w = sum(widths)
             space_w = pending_space[1] if pending_space else 0.0
             if line and x + space_w + word_w > avail:
                 new_line(i)
@@ -147,26 +147,26 @@ class TextBlock(Flowable):
                 # Longer than a whole line: break it between characters.
                 full, line, x = _break_long(items[i:j], size, avail_rest)
                 for broken in full:
-                    lines.append(broken)
+                    lines.append(_merge(broken))
                     starts.append(i)
+                line = _merge(line)
                 line_start, pending_space, avail = i, None, avail_rest
                 i = j
                 continue
             if line and pending_space:
-                font_s = pending_space[0]
-                line.append((x, " ", font_s, False, space_w))
+                _append(line, x, " ", pending_space[0], False, space_w)
                 x += space_w
             for k in range(i, j):
                 piece, pfont, pstrike = items[k]
-                pw = width_of(piece, pfont, size)
-                line.append((x, piece, pfont, pstrike, pw))
+                pw = widths[k - i]
+                _append(line, x, piece, pfont, pstrike, pw)
                 x += pw
             pending_space = None
             i = j
         if line or not lines:
             lines.append(line)
             starts.append(line_start)
-        self.lines = [_merge(ln) for ln in lines]
+        self.lines = lines
         self.starts = starts
         self._laid_width = width
 
@@ -277,6 +277,16 @@ def _break_long(pieces, size, avail):
         if chunk:
             line.append((chunk_x, chunk, font, strike, x - chunk_x))
     return full, line, x
+
+
+def _append(line: list, x: float, text: str, font: str, strike: bool, w: float) -> None:
+    """Add a segment, joining it to the last one when font and strike agree (fewer PDF ops)."""
+    if line:
+        lx, ltext, lfont, lstrike, lw = line[-1]
+        if lfont == font and bool(lstrike) == bool(strike):
+            line[-1] = (lx, ltext + text, lfont, lstrike, lw + w)
+            return
+    line.append((x, text, font, strike, w))
 
 
 def _merge(line):

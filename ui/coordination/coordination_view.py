@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.coordination.lazy import LazyReload
+from ui.lazy import LazyReload
 from workbench import directory, sections
 from workbench.coordination import positions, reviews
 from workbench.coordination import requests as rq

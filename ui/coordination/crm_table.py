@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.coordination.dialogs import TYPE_COLORS
-from ui.coordination.lazy import LazyReload
+from ui.lazy import LazyReload
 from workbench.coordination import comments as cm
 from workbench.coordination.publication import CRM_COLUMNS
 

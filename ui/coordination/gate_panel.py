@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.coordination.lazy import LazyReload
+from ui.lazy import LazyReload
 from workbench.coordination import gate
 from workbench.errors import NotFound
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDockWidget
 
-from ui.dashboard.panel import DashboardPanel
+from ui.dashboard.panel import REFRESH_DEBOUNCE_MS, DashboardPanel
+from ui.lazy import LazyReload
 from ui.navigator import DOC
 
 
@@ -21,9 +24,25 @@ def install(main_window) -> DashboardPanel:
     export = menu.addAction("&Export Dashboard as PDF…")
     export.setObjectName("exportDashboard")
     export.triggered.connect(lambda _=False: panel.choose_pdf())
-    main_window.workspace_changed.connect(panel.schedule_refresh)
+    # Recomputing the dashboard of a large workspace takes a reader thread ~0.1-0.3 s of
+    # Python: do it only while the panel is seen, and once after a burst of autosaves.
+    lazy = LazyReload(panel, panel.refresh, delay_ms=REFRESH_DEBOUNCE_MS)
+    main_window.workspace_changed.connect(lazy.request)
+    _tab_with_bottom_docks(main_window, dock)
     main_window.document_selected.connect(panel.set_document)
     panel.document_activated.connect(lambda doc_id: main_window.navigator.select(DOC, doc_id))
     main_window.destroyed.connect(lambda *_: panel.reader.close())
     panel.refresh()
     return panel
+
+
+def _tab_with_bottom_docks(main_window, dock) -> None:
+    """Share the bottom area as a tab: side by side with the CRM and the gate, the window
+    could not be narrower than about 1,650 px."""
+    if not isinstance(dock, QDockWidget):
+        return
+    area = Qt.DockWidgetArea.BottomDockWidgetArea
+    for other in main_window.findChildren(QDockWidget):
+        if other is not dock and main_window.dockWidgetArea(other) == area and other.isVisible():
+            main_window.tabifyDockWidget(other, dock)
+            return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -120,18 +120,8 @@ class DashboardPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(split, 1)
 
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(REFRESH_DEBOUNCE_MS)
-        self.timer.timeout.connect(self.refresh)
-
     # -- loading -----------------------------------------------------------------------------
-    def schedule_refresh(self) -> None:
-        """After a write: several in a row cause one refresh."""
-        self.timer.start()
-
     def refresh(self) -> None:
-        self.timer.stop()
         self.reader.request(
             "dashboard",
             core.dashboard,

@@ -7,21 +7,21 @@ from PySide6.QtWidgets import QWidget
 
 
 class LazyReload(QObject):
-    """Calls reload on the next turn of the event loop if the widget is visible, else on show.
+    """Calls reload after delay_ms (coalescing requests) if the widget is visible, else on show.
 
     Every autosave emits workspace_changed; re-reading four panels in the same turn as the
     outline would block the UI thread past 50 ms, so each panel takes its own turn and a
     hidden one waits until it is shown.
     """
 
-    def __init__(self, widget: QWidget, reload):
+    def __init__(self, widget: QWidget, reload, delay_ms: int = 0):
         super().__init__(widget)
         self._widget = widget
         self._reload = reload
         self._stale = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
+        self._timer.setInterval(delay_ms)
         self._timer.timeout.connect(self._run)
         widget.installEventFilter(self)
 

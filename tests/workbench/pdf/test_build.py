@@ -280,3 +280,16 @@ def test_identical_bytes_in_another_process(tmp_path):
         env={"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"},
     ).stdout
     assert other == build_pdf(snap, include_crm=True)
+
+
+def test_contents_spanning_pages_still_point_at_the_right_pages():
+    data = build_pdf(make_snapshot(sections_count=45))
+    texts = pages_text(data)
+    contents = "\n".join(t for t in texts[1:4] if not t.startswith("1  Chapter heading 1\n"))
+    entries = dict(re.findall(r"^\s*(\d+  Chapter heading \d+)\n(\d+)$", contents, re.M))
+    assert len(entries) == 45
+    first_body = next(i for i, t in enumerate(texts) if t.startswith("1  Chapter heading 1\n"))
+    assert first_body >= 3  # the contents took more than one page
+    for n in (1, 2, 23, 44, 45):
+        page = int(entries[f"{n}  Chapter heading {n}"])
+        assert re.search(rf"^{n}\s+Chapter heading {n}$", texts[page - 1], re.M), n

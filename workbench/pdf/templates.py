@@ -43,7 +43,9 @@ class Layout:
 
     def report(self, fraction: float) -> None:
         # Throttled so a progress dialog is not flooded with thousands of tiny updates.
-        if self.progress is not None and fraction - self._last_reported >= 0.01:
+        if self.progress is None:
+            return
+        if fraction - self._last_reported >= 0.01 or (fraction >= 1.0 > self._last_reported):
             self._last_reported = fraction
             self.progress(min(1.0, fraction))
 

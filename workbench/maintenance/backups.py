@@ -158,7 +158,10 @@ def take_backup(
         # The backup API would copy uncommitted changes; publish schedules this after commit.
         raise WorkbenchError("A backup cannot be taken in the middle of a change.")
     folder = Path(folder) if folder else folder_for(ws.path)
-    folder.mkdir(exist_ok=True)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise _write_failed(folder, exc) from exc
     dest = _new_name(ws.path, folder, reason, ws.clock())
     try:
         connection.backup_to(ws.db, dest)

@@ -1,0 +1,184 @@
+"""The app's side: the quick check warns about damage, read-only banner, full disk while
+typing keeps the text, Restore from Backup swaps the file and reopens it, backup on close."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from helpers import populate, raw
+from PySide6.QtCore import QSettings, QStandardPaths
+
+from ui import messages
+from ui.maintenance.install import SETTING_ON_CLOSE, install
+from ui.navigator import SECTION
+from workbench import sections
+from workbench.maintenance import backups
+from workbench.workspace import Workspace
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, qapp):
+    QStandardPaths.setTestModeEnabled(True)
+    for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+        QSettings.setPath(QSettings.Format.NativeFormat, scope, str(tmp_path / "settings"))
+        QSettings.setPath(QSettings.Format.IniFormat, scope, str(tmp_path / "settings"))
+    hook = sys.excepthook
+    yield
+    sys.excepthook = hook
+
+
+@pytest.fixture
+def shown(monkeypatch) -> list[tuple[str, str, str]]:
+    """Every message box the user would have seen, answered with OK."""
+    seen: list[tuple[str, str, str]] = []
+    monkeypatch.setattr(messages, "error", lambda p, t, x: seen.append(("error", t, x)))
+    monkeypatch.setattr(messages, "info", lambda p, t, x: seen.append(("info", t, x)))
+    monkeypatch.setattr(messages, "crash", lambda p, e: seen.append(("crash", "", repr(e))))
+    monkeypatch.setattr(
+        messages, "confirm", lambda p, t, x, ok="OK": seen.append(("confirm", t, x)) or True
+    )
+    return seen
+
+
+def _window(qtbot, ws):
+    from ui.main_window import MainWindow
+
+    w = MainWindow(ws)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _installed(qtbot, ws):
+    w = _window(qtbot, ws)
+    with qtbot.waitSignal(_part_signal(w, install), timeout=10000) as blocker:
+        pass
+    return w, w.maintenance, blocker.args[0]
+
+
+def _part_signal(w, install_fn):
+    w.maintenance = install_fn(w)
+    return w.maintenance.check_finished
+
+
+def test_menu_entries_and_a_quiet_check_on_a_sound_workspace(qtbot, ws, shown):
+    populate(ws)
+    w, part, report = _installed(qtbot, ws)
+    names = [a.objectName() for a in w.menuBar().actions()[0].menu().actions()]
+    assert {"checkWorkspace", "backUpNow", "restoreFromBackup"} <= set(names)
+    assert report.ok and report.quick
+    assert shown == []  # nothing to say about a sound file
+    w.close()
+
+
+def test_the_quick_check_after_opening_warns_that_the_file_is_damaged(qtbot, ws, shown):
+    populate(ws)
+    conn = raw(ws.path)
+    conn.execute("DROP TRIGGER audit_log_no_update")
+    conn.execute("UPDATE audit_log SET details = '{}' WHERE id = 2")
+    conn.commit()
+    conn.close()
+    w, part, report = _installed(qtbot, ws)
+    assert not report.ok
+    (kind, title, text) = shown[-1]
+    assert (kind, title) == ("error", "This workspace is damaged")
+    assert "Audit entry 2" in text and "Restore from Backup" in text
+    w.close()
+
+
+def test_check_workspace_from_the_menu_reports_in_full(qtbot, ws, shown):
+    populate(ws)
+    w, part, _ = _installed(qtbot, ws)
+    with qtbot.waitSignal(part.check_finished, timeout=10000) as blocker:
+        part.check_now()
+    assert blocker.args[0].ok and not blocker.args[0].quick
+    assert shown[-1][0] == "info" and "audit chain   ok" in shown[-1][2]
+    w.close()
+
+
+def test_a_read_only_workspace_shows_a_banner_and_takes_no_close_backup(qtbot, ws_path, shown):
+    with Workspace.create(ws_path) as w0:
+        populate(w0)
+    ws = Workspace.open(ws_path, read_only=True)
+    w, part, _ = _installed(qtbot, ws)
+    banner = w.findChild(type(w.save_state), "readOnlyBanner")
+    assert banner is not None and "Read-only" in banner.text()
+    assert w.windowTitle().endswith("(read-only)")
+    assert shown[0][:2] == ("info", "Opened read-only")
+    w.close()
+    assert backups.list_backups(ws_path) == []
+
+
+def test_a_full_disk_while_typing_keeps_the_text_and_says_why(qtbot, ws, shown):
+    ids = populate(ws)
+    w, part, _ = _installed(qtbot, ws)
+    w.navigator.reload()
+    w.navigator.select(SECTION, ids["s1"])
+
+    def limit(pages_extra):
+        def job(worker):
+            pages = worker.db.execute("PRAGMA page_count").fetchone()[0]
+            worker.db.execute(f"PRAGMA max_page_count = {pages + pages_extra}")
+
+        w.ops.run(job)
+        assert w.ops.flush()
+
+    limit(1)
+    w.editor.body.setPlainText("Patrol the transit zone. " * 5000)
+    w.autosave.flush_now()
+    qtbot.waitUntil(lambda: w.save_state.text().startswith("Save failed"), timeout=5000)
+    assert "is full" in w.save_state.text()
+    assert w.autosave.dirty
+    assert w.editor.body.toPlainText().startswith("Patrol the transit zone.")
+    assert sections.section(ws, ids["s1"]).body == "Stop SPSS vessels at sea."
+    limit(100_000)  # space freed: the retry saves it
+    assert w.autosave.flush_sync(timeout=15.0)
+    assert sections.section(ws, ids["s1"]).body.startswith("Patrol the transit zone.")
+    assert not [s for s in shown if s[0] == "crash"]
+    w.close()
+
+
+def test_restore_from_backup_swaps_the_file_and_reopens_it(qtbot, ws, shown, monkeypatch):
+    from ui import app as ui_app
+
+    monkeypatch.setattr(ui_app, "PARTS", [])  # only this part; others have their own tests
+
+    ids = populate(ws)
+    good = backups.take_backup(ws, "manual")
+    sections.edit_section(ws, ids["s1"], body="Rewritten after the backup")
+    w, part, _ = _installed(qtbot, ws)
+    part.choose_backup = lambda found: next(b.path for b in found if b.path == good)
+    new = part.restore()
+    try:
+        assert new is not None and new is not w
+        assert not w.isVisible()
+        assert sections.section(new.ws, ids["s1"]).body == "Stop SPSS vessels at sea."
+        assert shown[-1][0] == "info" and "was restored from" in shown[-1][2]
+        kept = [b for b in backups.list_backups(ws.path) if b.reason == "before-restore"]
+        with Workspace.open(kept[0].path, read_only=True) as old:
+            assert sections.section(old, ids["s1"]).body == "Rewritten after the backup"
+    finally:
+        if new is not None:
+            qtbot.addWidget(new)
+            new.close()
+            if new in ui_app.windows:
+                ui_app.windows.remove(new)
+
+
+def test_closing_after_changes_takes_a_backup_unless_turned_off(qtbot, ws_path, shown):
+    with Workspace.create(ws_path) as w0:
+        ids = populate(w0)
+    ws = Workspace.open(ws_path)
+    w, _, _ = _installed(qtbot, ws)
+    sections.edit_section(ws, ids["s1"], body="Changed in the window")
+    w.close()
+    (b,) = backups.list_backups(ws_path)
+    assert b.reason == "close"
+    QSettings("DHS CNE", "CNE Workbench").setValue(SETTING_ON_CLOSE, False)
+    ws = Workspace.open(ws_path)
+    w, _, _ = _installed(qtbot, ws)
+    sections.edit_section(ws, ids["s1"], body="Changed again")
+    w.close()
+    assert len(backups.list_backups(ws_path)) == 1

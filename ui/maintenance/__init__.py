@@ -1,0 +1,1 @@
+"""Workspace care in the app: the background check, Check Workspace, Restore from Backup."""

@@ -118,7 +118,8 @@ def _report_json(report) -> dict:
     }
 
 
-def _print_report(title: str, report, stream=sys.stdout) -> None:
+def _print_report(title: str, report, stream=None) -> None:
+    stream = stream or sys.stdout  # looked up at call time: tests swap sys.stdout
     print(f"{title}: {report.summary()}", file=stream)
     for b in report.blockers:
         print(f"  BLOCKER  {b.message}", file=stream)

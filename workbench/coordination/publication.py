@@ -18,7 +18,7 @@ from workbench.coordination.positions import (
 )
 from workbench.coordination.requests import list_requests
 from workbench.coordination.reviews import waivers
-from workbench.directory import organizations
+from workbench.directory import organization, organizations
 from workbench.documents import document
 from workbench.errors import NotFound, RuleViolation
 from workbench.revisions import current_sections, snapshot_revision
@@ -125,6 +125,10 @@ def coordination_record(ws, document_id: int) -> dict:
     }
 
 
+def _org_name(ws, code: str | None) -> str | None:
+    return organization(ws, code).name if code else None
+
+
 def document_snapshot(ws, document_id: int) -> dict:
     """The document as it stands: what publication freezes and what a PDF is built from."""
     doc = document(ws, document_id)
@@ -133,6 +137,8 @@ def document_snapshot(ws, document_id: int) -> dict:
             "id": doc.id,
             "kind": doc.kind,
             "kind_label": doc.kind_label,
+            "lead_name": _org_name(ws, doc.lead),
+            "co_lead_name": _org_name(ws, doc.co_lead),
             "title": doc.title,
             "marking": doc.marking,
             "version": doc.version,

@@ -275,8 +275,12 @@ def campaign(
     seed: int = 1,
     max_delay: float = 0.3,
     log=None,
+    enough=None,
 ) -> Verdict:
-    """Kill children at random moments, `rounds` times or for `seconds`, verifying each time."""
+    """Kill children at random moments, `rounds` times or for `seconds`, verifying each time.
+
+    `enough(kills, actions)` may end the campaign early once it has seen what it needs.
+    """
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "crash.cnew"
@@ -308,21 +312,17 @@ def campaign(
             verdict.kills += 1
             problems, lines = verify(path, report)
             verdict.committed_checked = len(lines)
+            verdict.actions = {}
             for entry in lines:
                 verdict.actions[entry["action"]] = verdict.actions.get(entry["action"], 0) + 1
             verdict.failures += [f"round {n}: {p}" for p in problems]
             if log:
                 log(n, len(lines), problems)
-            if problems:
+            if problems or (enough and enough(verdict.kills, verdict.actions)):
                 break
     finally:
         zyg.stdin.close()
         zyg.wait(timeout=10)
-    # Every line is one commit, counted once: actions accumulate across rounds in the report.
-    verdict.actions = {}
-    for raw in report.read_text(encoding="utf-8").splitlines() if report.exists() else []:
-        a = json.loads(raw)["action"]
-        verdict.actions[a] = verdict.actions.get(a, 0) + 1
     return verdict
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 from workbench import documents, sections
@@ -54,3 +56,25 @@ def populate(ws: Workspace) -> dict[str, int]:
 def raw(path: Path) -> sqlite3.Connection:
     """A plain connection that bypasses the app, to damage a file on purpose."""
     return sqlite3.connect(str(path))
+
+
+ROOT = Path(__file__).resolve().parents[2]
+HOLDER = """
+import sys, time
+sys.path.insert(0, {root!r})
+from workbench.workspace import Workspace
+ws = Workspace.open({path!r})
+print("open", flush=True)
+time.sleep(60)
+"""
+
+
+def hold(path: Path) -> subprocess.Popen:
+    """Another CNE Workbench process with the workspace open; kill it when done."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER.format(root=str(ROOT), path=str(path))],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout.readline().strip() == "open"
+    return proc

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from helpers import digest, populate
+from helpers import digest, hold, populate
 
 from db import connection
 from db.connection import DiskFull, ReadOnlyWorkspace, WorkspaceInUse
@@ -17,27 +15,6 @@ from workbench import audit, documents, sections
 from workbench.cli import main as cli
 from workbench.maintenance.check import check_workspace
 from workbench.workspace import Workspace
-
-ROOT = Path(__file__).resolve().parents[2]
-HOLDER = """
-import sys, time
-sys.path.insert(0, {root!r})
-from workbench.workspace import Workspace
-ws = Workspace.open({path!r})
-print("open", flush=True)
-time.sleep(60)
-"""
-
-
-def _hold(path: Path) -> subprocess.Popen:
-    """Another CNE Workbench process with the workspace open."""
-    proc = subprocess.Popen(
-        [sys.executable, "-c", HOLDER.format(root=str(ROOT), path=str(path))],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout.readline().strip() == "open"
-    return proc
 
 
 @pytest.fixture
@@ -49,7 +26,7 @@ def closed(ws, ws_path):
 
 def test_a_second_instance_is_told_and_nothing_is_damaged(closed, capsys):
     path, ids = closed
-    holder = _hold(path)
+    holder = hold(path)
     try:
         with pytest.raises(WorkspaceInUse) as info:
             Workspace.open(path)
@@ -72,7 +49,7 @@ def test_a_second_instance_is_told_and_nothing_is_damaged(closed, capsys):
 
 def test_a_killed_instance_leaves_no_stale_lock(closed):
     path, _ = closed
-    holder = _hold(path)
+    holder = hold(path)
     os.kill(holder.pid, signal.SIGKILL)
     holder.wait()
     with Workspace.open(path) as ws:  # the OS dropped the dead process's lock

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from helpers import populate, raw
+from helpers import hold, populate, raw
 from PySide6.QtCore import QSettings, QStandardPaths
 
 from ui import messages
@@ -107,6 +107,7 @@ def test_a_read_only_workspace_shows_a_banner_and_takes_no_close_backup(qtbot, w
     assert banner is not None and "Read-only" in banner.text()
     assert w.windowTitle().endswith("(read-only)")
     assert shown[0][:2] == ("info", "Opened read-only")
+    assert w.editor.body.isReadOnly() and w.editor.heading.isReadOnly()
     w.close()
     assert backups.list_backups(ws_path) == []
 
@@ -182,3 +183,21 @@ def test_closing_after_changes_takes_a_backup_unless_turned_off(qtbot, ws_path, 
     sections.edit_section(ws, ids["s1"], body="Changed again")
     w.close()
     assert len(backups.list_backups(ws_path)) == 1
+
+
+def test_a_second_window_on_a_workspace_open_elsewhere_is_told(ws_path, shown):
+    from ui import app as ui_app
+
+    with Workspace.create(ws_path) as w0:
+        populate(w0)
+    holder = hold(ws_path)
+    try:
+        assert ui_app.open_workspace(ws_path) is None
+        (kind, title, text) = shown[-1]
+        assert kind == "error" and "already open in another CNE Workbench window" in text
+        assert f"process {holder.pid}" in text
+    finally:
+        holder.kill()
+        holder.wait()
+    with Workspace.open(ws_path) as again:  # nothing was damaged, and no stale lock remains
+        assert again.schema_version > 0

@@ -139,6 +139,10 @@ class Maintenance(QObject):
         label.setAccessibleName("Read-only")
         self.window.statusBar().addPermanentWidget(label)
         self.window.setWindowTitle(self.window.windowTitle() + " (read-only)")
+        editor = getattr(self.window, "editor", None)
+        for field in (getattr(editor, "heading", None), getattr(editor, "body", None)):
+            if field is not None:
+                field.setReadOnly(True)  # typing that can never be saved would only be lost
         messages.info(
             self.window,
             "Opened read-only",

@@ -132,38 +132,56 @@ def test_a_workspace_that_is_another_apps_database_is_refused(tmp_path):
 
 
 # -- exchange files -------------------------------------------------------------------------------
-@pytest.fixture
-def exchange(ws, tmp_path):
-    """Valid samples of every exchange file, made the way users make them."""
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    """A workspace and valid samples of every exchange file, made the way users make them
+    (once per module: building workbooks and Word files is the slow part)."""
     import docx
 
     from workbench.exchange.packets import export_packet
     from workbench.exchange.review import ReviewSession
     from workbench.exchange.workbook import export_request_workbook
 
-    ids = populate(ws)
-    folder = tmp_path / "samples"
-    folder.mkdir()
-    packet = export_packet(ws, ids["request"], folder / "uscg.cnereview")
-    session = ReviewSession.open(packet)
-    session.set_reviewer("Rear Admiral J. Smith", "Assistant Commandant for Operations")
-    session.add_comment(ids["s2"], "S", "Name the patrol assets.")
-    session.set_position("concur_with_comment")
-    response = session.export_response(folder / "uscg.response.json")
-    workbook = export_request_workbook(ws, ids["request"], folder / "uscg.xlsx")
+    folder = tmp_path_factory.mktemp("samples")
+    original = folder / "original.cnew"
+    with Workspace.create(original) as ws:
+        ids = populate(ws)
+        packet = export_packet(ws, ids["request"], folder / "uscg.cnereview")
+        session = ReviewSession.open(packet)
+        session.set_reviewer("Rear Admiral J. Smith", "Assistant Commandant for Operations")
+        session.add_comment(ids["s2"], "S", "Name the patrol assets.")
+        session.set_position("concur_with_comment")
+        response = session.export_response(folder / "uscg.response.json")
+        workbook = export_request_workbook(ws, ids["request"], folder / "uscg.xlsx")
     d = docx.Document()
     d.add_heading("Northern Border Strategy", 1)
     d.add_paragraph("Ports of entry along the northern border.")
     d.save(folder / "draft.docx")
     md = folder / "draft.md"
     md.write_text("# Doctrine\n\n## Tenet 1 {kind=tenet}\n\nUnity of effort.\n", encoding="utf-8")
-    return {
+    samples = {
         "packet": packet,
         "response": response,
         "workbook": workbook,
         "docx": folder / "draft.docx",
         "markdown": md,
     }
+    return original, samples
+
+
+@pytest.fixture
+def ws(made, tmp_path):
+    """A fresh copy of the workspace the samples were made from (their tokens match it)."""
+    original, _ = made
+    path = tmp_path / "copy.cnew"
+    shutil.copy(original, path)
+    with Workspace.open(path) as w:
+        yield w
+
+
+@pytest.fixture
+def exchange(made):
+    return made[1]
 
 
 def _open_as(kind: str, ws, path: Path):

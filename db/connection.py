@@ -12,12 +12,15 @@ from pathlib import Path
 import sqlite_utils
 
 from db import migrations
-from db.errors import (
+from db.errors import (  # noqa: F401  (WorkspaceInUse, ReadOnlyWorkspace, DiskFull re-exported)
     DamagedWorkspace,
+    DiskFull,
     MigrationFailed,
     NewerWorkspace,
     NotAWorkspace,
+    ReadOnlyWorkspace,
     StoreError,
+    WorkspaceInUse,
     WorkspaceMissing,
 )
 
@@ -32,18 +35,6 @@ APPLICATION_ID = 0x434E4557
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 LOCK_SUFFIX = ".lock"
-
-
-class WorkspaceInUse(StoreError):
-    """Another CNE Workbench process has the workspace open for writing."""
-
-
-class ReadOnlyWorkspace(StoreError):
-    """The workspace was opened read-only (by choice, or because it cannot be written)."""
-
-
-class DiskFull(StoreError):
-    """A write failed because the disk (or the file's size limit) is full; nothing was saved."""
 
 
 def _configure(conn: sqlite3.Connection) -> None:

@@ -23,3 +23,15 @@ class WorkspaceMissing(StoreError):
 
 class MigrationFailed(StoreError):
     pass
+
+
+class WorkspaceInUse(StoreError):
+    """Another CNE Workbench process has the workspace open for writing."""
+
+
+class ReadOnlyWorkspace(StoreError):
+    """The workspace was opened read-only (by choice, or because it cannot be written)."""
+
+
+class DiskFull(StoreError):
+    """A write failed because the disk (or the file's size limit) is full; nothing was saved."""

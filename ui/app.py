@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from ui import messages, theme
 from ui import settings as app_settings
-from workbench.errors import StoreError
+from workbench.errors import StoreError, WorkspaceInUse
 from workbench.workspace import WORKSPACE_SUFFIX, Workspace
 
 log = logging.getLogger("ui")
@@ -109,6 +109,15 @@ def open_workspace(path: str | Path, parent=None) -> Workspace | None:
     """Open a workspace file, or explain why not (nothing is written to a refused file)."""
     try:
         ws = Workspace.open(path)
+    except WorkspaceInUse as exc:
+        if not messages.confirm(
+            parent,
+            "Workspace already open",
+            f"{exc}\n\nOpen a read-only view instead?",
+            ok="Open read-only",
+        ):
+            return None
+        return open_read_only(path, parent)
     except StoreError as exc:
         log.warning("Could not open %s: %s", path, exc)
         messages.error(parent, "Cannot open workspace", str(exc))
@@ -121,6 +130,14 @@ def open_workspace(path: str | Path, parent=None) -> Workspace | None:
             f"A copy of the old file was kept at {ws.migrated_backup}.",
         )
     return ws
+
+
+def open_read_only(path: str | Path, parent=None) -> Workspace | None:
+    try:
+        return Workspace.open(path, read_only=True)
+    except StoreError as exc:
+        messages.error(parent, "Cannot open workspace", str(exc))
+        return None
 
 
 def create_workspace(path: str | Path, *, demo: bool = False, parent=None) -> Workspace | None:

@@ -40,6 +40,9 @@ class LazyReload(QObject):
             self._stale = True
 
     def _run(self) -> None:
+        if not self._widget.isVisible():  # hidden (or its window closed) since the request
+            self._stale = True
+            return
         self._stale = False
         self._reload()
 

@@ -2,9 +2,13 @@
 
 from db.errors import (  # noqa: F401  (re-exported so callers need only the core)
     DamagedWorkspace,
+    DiskFull,
+    MigrationFailed,
     NewerWorkspace,
     NotAWorkspace,
+    ReadOnlyWorkspace,
     StoreError,
+    WorkspaceInUse,
     WorkspaceMissing,
 )
 

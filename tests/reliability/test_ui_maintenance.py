@@ -185,17 +185,28 @@ def test_closing_after_changes_takes_a_backup_unless_turned_off(qtbot, ws_path, 
     assert len(backups.list_backups(ws_path)) == 1
 
 
-def test_a_second_window_on_a_workspace_open_elsewhere_is_told(ws_path, shown):
+def test_a_second_window_on_a_workspace_open_elsewhere_is_told(ws_path, shown, monkeypatch):
     from ui import app as ui_app
 
     with Workspace.create(ws_path) as w0:
         populate(w0)
     holder = hold(ws_path)
     try:
+        # Told who holds it, and offered a read-only view; declining opens nothing.
+        monkeypatch.setattr(
+            messages, "confirm", lambda p, t, x, ok="OK": shown.append(("confirm", t, x)) and False
+        )
         assert ui_app.open_workspace(ws_path) is None
         (kind, title, text) = shown[-1]
-        assert kind == "error" and "already open in another CNE Workbench window" in text
+        assert kind == "confirm" and "already open in another CNE Workbench window" in text
         assert f"process {holder.pid}" in text
+        # Accepting gives a read-only workspace that refuses writes.
+        monkeypatch.setattr(messages, "confirm", lambda p, t, x, ok="OK": True)
+        ws = ui_app.open_workspace(ws_path)
+        try:
+            assert ws is not None and ws.read_only
+        finally:
+            ws.close()
     finally:
         holder.kill()
         holder.wait()

@@ -51,10 +51,11 @@ def command(sub, name: str, help: str, handler: Callable[[argparse.Namespace], i
     return p
 
 
-def open_workspace(path: str):
+def open_workspace(path: str, *, read_only: bool = False):
+    """Commands that only read open read-only, so they work while the app has the file open."""
     from workbench.workspace import Workspace
 
-    return Workspace.open(path)
+    return Workspace.open(path, read_only=True if read_only else None)
 
 
 def print_json(value) -> None:

@@ -66,7 +66,7 @@ def _requests(args) -> int:
     from workbench.coordination.requests import list_requests
     from workbench.documents import find_document, list_documents
 
-    with open_workspace(args.path) as ws:
+    with open_workspace(args.path, read_only=True) as ws:
         doc = find_document(ws, args.document) if args.document else None
         titles = {d.id: d.title for d in list_documents(ws)}
         reqs = list_requests(ws, doc.id if doc else None)
@@ -131,7 +131,7 @@ def _status(args) -> int:
     from workbench.coordination.gate import publication_blockers
     from workbench.documents import find_document
 
-    with open_workspace(args.path) as ws:
+    with open_workspace(args.path, read_only=True) as ws:
         doc = find_document(ws, args.document)
         report = publication_blockers(ws, doc.id)
         if args.json:
@@ -167,7 +167,7 @@ def _crm(args) -> int:
     fmt = args.format or ("xlsx" if args.output.lower().endswith(".xlsx") else "csv")
     if fmt == "xlsx":
         return _crm_xlsx(args)
-    with open_workspace(args.path) as ws:
+    with open_workspace(args.path, read_only=True) as ws:
         doc = find_document(ws, args.document)
         text = crm_csv(ws, doc.id)
     if args.output == "-":
@@ -192,7 +192,7 @@ def _crm_xlsx(args) -> int:
     out = Path(args.output)
     if out.is_dir():
         raise CliError(f"workbench: {out} is a folder; name a file to write.")
-    with open_workspace(args.path) as ws:
+    with open_workspace(args.path, read_only=True) as ws:
         doc = find_document(ws, args.document)
         export_consolidated_crm(ws, doc.id, out)
     print(f"Wrote the consolidated CRM of {doc.title} to {out}")

@@ -25,7 +25,7 @@ def _demo(args) -> int:
 def _info(args) -> int:
     from workbench.documents import list_documents
 
-    with open_workspace(args.path) as ws:
+    with open_workspace(args.path, read_only=True) as ws:
         docs = list_documents(ws)
         if args.json:
             print_json(

@@ -99,7 +99,7 @@ def _verify(args) -> int:
     from workbench.pdf import verify_pdf
 
     data = Path(args.file).read_bytes()
-    with open_workspace(args.path) as ws:
+    with open_workspace(args.path, read_only=True) as ws:
         result = verify_pdf(ws, data)
     if args.json:
         print_json(result.as_dict())

@@ -60,7 +60,7 @@ def _studies_help(args) -> int:
 def _search(args) -> int:
     from workbench.search import search
 
-    with open_workspace(args.path) as ws:
+    with open_workspace(args.path, read_only=True) as ws:
         results = search(
             ws,
             args.query,
@@ -95,7 +95,7 @@ def _search(args) -> int:
 def _dash(args) -> int:
     from workbench.dashboard import dashboard
 
-    with open_workspace(args.path) as ws:
+    with open_workspace(args.path, read_only=True) as ws:
         board = dashboard(ws)
         if args.pdf:
             from workbench.dashboard_pdf import write_dashboard_pdf
@@ -166,7 +166,7 @@ def _studies_add(args) -> int:
 def _studies_list(args) -> int:
     from workbench.studies import list_studies
 
-    with open_workspace(args.path) as ws:
+    with open_workspace(args.path, read_only=True) as ws:
         rows = list_studies(ws, organization_code=args.org, status=args.status)
     if args.json:
         print_json([s.as_dict() for s in rows])
@@ -181,7 +181,7 @@ def _studies_list(args) -> int:
 def _studies_related(args) -> int:
     from workbench.studies import related_work
 
-    with open_workspace(args.path) as ws:
+    with open_workspace(args.path, read_only=True) as ws:
         found = related_work(ws, args.title, args.abstract)
     if args.json:
         print_json([r.as_dict() for r in found])

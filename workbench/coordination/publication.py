@@ -21,6 +21,7 @@ from workbench.coordination.reviews import waivers
 from workbench.directory import organization, organizations
 from workbench.documents import document
 from workbench.errors import NotFound, RuleViolation
+from workbench.maintenance.backups import backup_on_publish
 from workbench.revisions import current_sections, snapshot_revision
 from workbench.workspace import use_case
 
@@ -205,6 +206,7 @@ def publish(ws, document_id: int, *, by_name: str) -> int:
         warnings=[w.message for w in report.warnings],
     )
     _record_pdfs(ws, cur.lastrowid)
+    backup_on_publish(ws)  # taken once this publication has committed
     return cur.lastrowid
 
 

@@ -273,3 +273,16 @@ def test_crm_csv_has_every_column_and_neutralises_formulas(ws, strategy):
     header, row = text.splitlines()[:2]
     assert header.startswith("Item,Organization,Reviewer,Title,Date,Type,Section,Passage,Comment")
     assert "'=HYPERLINK" in row
+
+
+def test_publishing_takes_a_backup_after_it_commits(ws, strategy):
+    from workbench.maintenance.backups import list_backups
+    from workbench.workspace import Workspace
+
+    concur_all(ws, strategy)
+    pub.publish(ws, strategy.doc, by_name="Dana Reyes")
+    (backup,) = list_backups(ws.path)
+    assert backup.reason == "publish"
+    # The copy holds the publication: it was taken after the commit, not before.
+    with Workspace.open(backup.path, read_only=True) as copy:
+        assert pub.publications(copy, strategy.doc)[0].published_by == "Dana Reyes"

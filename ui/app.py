@@ -35,6 +35,7 @@ PARTS = [
     ("ui.search.install", "search"),
     ("ui.maintenance.install", "maintenance"),
     ("ui.dashboard.install", "dashboard"),
+    ("ui.solicitation", "solicitation"),
 ]
 PARTS_FALLBACK_MS = 500  # parts of a window that is never painted (minimized) still load
 

@@ -98,6 +98,10 @@ def equities_by_section(ws, doc_id: int) -> dict[int, tuple[str, ...]]:
 
 def outline(ws, doc_id: int) -> list[OutlineEntry]:
     """The live sections of a document in reading order, with their numbers."""
+    return list(ws.cached(("outline", doc_id), lambda: tuple(_read_outline(ws, doc_id))))
+
+
+def _read_outline(ws, doc_id: int) -> list[OutlineEntry]:
     ordered = _tree_order(_live_rows(ws, doc_id))
     numbers = number_tree((r["id"], r["parent_id"], r["kind"]) for r, _ in ordered)
     equities = equities_by_section(ws, doc_id)
@@ -118,7 +122,8 @@ def outline(ws, doc_id: int) -> list[OutlineEntry]:
 
 
 def section_numbers(ws, doc_id: int) -> dict[int, str]:
-    return {e.id: e.number for e in outline(ws, doc_id)}
+    numbers = ws.cached(("numbers", doc_id), lambda: {e.id: e.number for e in outline(ws, doc_id)})
+    return dict(numbers)
 
 
 def section(ws, section_id: int) -> Section:

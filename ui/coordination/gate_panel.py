@@ -85,9 +85,14 @@ class GatePanel(QWidget):
             return
         self.status.setText(self.report.summary())
         self.status.setStyleSheet(READY_STYLE if self.report.publishable else BLOCKED_STYLE)
+        # Looked up once: a 500-section document can list hundreds of review blockers.
+        icons = {
+            "blocker": self.style().standardIcon(ICON_BLOCKER),
+            "warning": self.style().standardIcon(ICON_WARNING),
+        }
+        self.list.setUpdatesEnabled(False)
         for gi in self.report.blockers + self.report.warnings:
-            icon = ICON_BLOCKER if gi.severity == "blocker" else ICON_WARNING
-            item = QListWidgetItem(self.style().standardIcon(icon), gi.message, self.list)
+            item = QListWidgetItem(icons[gi.severity], gi.message, self.list)
             item.setData(ROLE, gi)
             item.setToolTip(
                 ("Blocks publication" if gi.severity == "blocker" else "A warning; does not block")
@@ -95,6 +100,7 @@ class GatePanel(QWidget):
             )
             if gi.severity == "warning":
                 item.setForeground(QBrush(QColor("#9a6700")))
+        self.list.setUpdatesEnabled(True)
         self._update_waive_hint()
 
     def items(self) -> list:

@@ -1,0 +1,28 @@
+"""Remembered reads never go stale: a change by this connection or another shows at once."""
+
+from workbench import documents, sections
+
+
+def test_outline_follows_changes_from_this_and_other_connections(ws):
+    doc = documents.create_document(ws, "strategy", "Cache test")
+    first = sections.add_section(ws, doc, heading="One")
+    assert [e.heading for e in sections.outline(ws, doc)] == ["One"]
+    sections.edit_section(ws, first, heading="Uno")  # this connection
+    assert [e.heading for e in sections.outline(ws, doc)] == ["Uno"]
+    other = ws.for_thread()  # another connection, as the writer thread has
+    try:
+        sections.add_section(other, doc, heading="Two")
+        sections.edit_section(other, first, heading="Eins")
+    finally:
+        other.close()
+    assert [e.title for e in sections.outline(ws, doc)] == ["1 Eins", "2 Two"]
+    assert sections.section_numbers(ws, doc) == {e.id: e.number for e in sections.outline(ws, doc)}
+
+
+def test_callers_cannot_spoil_the_remembered_outline(ws):
+    doc = documents.create_document(ws, "strategy", "Cache test")
+    sections.add_section(ws, doc, heading="One")
+    sections.outline(ws, doc).clear()
+    sections.section_numbers(ws, doc).clear()
+    assert len(sections.outline(ws, doc)) == 1
+    assert len(sections.section_numbers(ws, doc)) == 1

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QDialog
 
+from ui import lazy
 from ui.coordination import dialogs
 from ui.coordination.install import install
 from ui.navigator import DOC, SECTION
@@ -60,8 +61,8 @@ def section_id(ws, heading: str) -> int:
 def settle(window) -> None:
     """Writes done, and the panels have taken their turn to re-read (see ui/coordination/lazy)."""
     assert window.ops.flush(10.0)
-    for _ in range(3):
-        QApplication.processEvents()
+    QApplication.processEvents()
+    lazy.drain()
 
 
 def answer(monkeypatch, qtbot, cls, fill):

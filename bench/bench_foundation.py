@@ -242,6 +242,7 @@ def child_outline(args) -> None:
     out["outline_entries"] = len(entries)
     runs = []
     for _ in range(args.repeat):
+        ws._read_cache.clear()  # the first read after a change: the cache would hide the cost
         t = time.perf_counter()
         sections.outline(ws, doc_id)
         runs.append(time.perf_counter() - t)
@@ -250,7 +251,7 @@ def child_outline(args) -> None:
     from ui import navigator as nav_module
     from ui.navigator import Navigator
 
-    # The whole navigator, as the window builds it on start and after every write.
+    # The whole navigator as the window builds it on start (document rows; sections on demand).
     nav = Navigator(ws)
     nav.resize(300, 800)
     nav.show()
@@ -280,6 +281,7 @@ def child_outline(args) -> None:
         app.processEvents()
         build, paint = [], []
         for _ in range(args.repeat):
+            ws._read_cache.clear()
             t = time.perf_counter()
             nav.reload()
             t1 = time.perf_counter()
@@ -740,8 +742,8 @@ def run_all(args) -> int:
             "navigator reload, whole workspace",
             median(r["navigator_full_reload_ms"]),
             "ms",
-            OUTLINE_TARGET_MS,
-            "runs on start and after every write",
+            None,
+            "1,000 document rows, on start; sections are read when a document opens",
         )
         row("editor.show_section in that doc", median(r["editor_show_section_ms"]), "ms", None)
 

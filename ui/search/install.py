@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ui import messages
 from ui.navigator import DOC, SECTION
+from ui.search import studies_dialog
 from ui.search.deconfliction import DeconflictionDialog
 from ui.search.panel import SearchPanel
 from workbench import documents, search, studies
@@ -100,6 +101,7 @@ def install(main_window) -> SearchPanel:
     check = menu.addAction("Check for Related &Prior Work…")
     check.setObjectName("checkPriorWork")
     check.triggered.connect(lambda _=False: (main_window.show_panel(prior), prior.prompt()))
+    studies_dialog.add_to_menu(main_window, menu)
 
     panel.open_requested.connect(lambda hit: open_hit(main_window, hit))
     main_window.document_selected.connect(prior.set_document)

@@ -7,7 +7,6 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QTextCursor
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QSplitter,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.coordination.dialogs import TYPE_COLORS
+from ui.coordination.filters import comment_filter_boxes
 from ui.lazy import LazyReload
 from workbench import sections
 from workbench.coordination import comments as cm
@@ -48,18 +48,7 @@ class CommentsPanel(QWidget):
         self.setAccessibleName("Comments")
         self.comments: list = []
 
-        self.scope = QComboBox(self)
-        self.scope.setAccessibleName("Show open or all comments")
-        self.scope.addItem("Open", True)
-        self.scope.addItem("All", False)
-        self.type_filter = QComboBox(self)
-        self.type_filter.setAccessibleName("Filter by type")
-        self.type_filter.addItem("All types", None)
-        for key, label in cm.COMMENT_TYPES.items():
-            self.type_filter.addItem(f"{key} — {label}", key)
-        self.org_filter = QComboBox(self)
-        self.org_filter.setAccessibleName("Filter by organization")
-        self.org_filter.addItem("All organizations", None)
+        self.scope, self.type_filter, self.org_filter = comment_filter_boxes(self, open_first=True)
         for box in (self.scope, self.type_filter, self.org_filter):
             box.currentIndexChanged.connect(lambda _i: self.reload())
         filters = QHBoxLayout()

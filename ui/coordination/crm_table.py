@@ -8,7 +8,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyMod
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.coordination.dialogs import TYPE_COLORS
+from ui.coordination.filters import comment_filter_boxes
 from ui.lazy import LazyReload
 from workbench.coordination import comments as cm
 from workbench.coordination.publication import CRM_COLUMNS
@@ -141,18 +141,7 @@ class CrmPanel(QWidget):
         self.proxy = CrmFilter(self)
         self.proxy.setSourceModel(self.model)
 
-        self.scope = QComboBox(self)
-        self.scope.setAccessibleName("Show open or all comments")
-        self.scope.addItem("All comments", False)
-        self.scope.addItem("Open comments", True)
-        self.type_filter = QComboBox(self)
-        self.type_filter.setAccessibleName("Filter by type")
-        self.type_filter.addItem("All types", None)
-        for key, label in cm.COMMENT_TYPES.items():
-            self.type_filter.addItem(f"{key} — {label}", key)
-        self.org_filter = QComboBox(self)
-        self.org_filter.setAccessibleName("Filter by organization")
-        self.org_filter.addItem("All organizations", None)
+        self.scope, self.type_filter, self.org_filter = comment_filter_boxes(self, open_first=False)
         self.scope.currentIndexChanged.connect(
             lambda _i: self.proxy.set_filters(open_only=self.scope.currentData())
         )

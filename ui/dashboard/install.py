@@ -42,7 +42,15 @@ def _tab_with_bottom_docks(main_window, dock) -> None:
     if not isinstance(dock, QDockWidget):
         return
     area = Qt.DockWidgetArea.BottomDockWidgetArea
-    for other in main_window.findChildren(QDockWidget):
-        if other is not dock and main_window.dockWidgetArea(other) == area and other.isVisible():
-            main_window.tabifyDockWidget(other, dock)
-            return
+    others = [
+        d
+        for d in main_window.findChildren(QDockWidget)
+        if d is not dock and main_window.dockWidgetArea(d) == area
+    ]
+    # Beside the CRM's tabs when the coordination part is there (docks are not shown yet while
+    # parts install, so visibility cannot choose).
+    target = next(
+        (d for d in others if d.objectName() == "dock-CRM"), others[0] if others else None
+    )
+    if target is not None:
+        main_window.tabifyDockWidget(target, dock)

@@ -23,6 +23,7 @@ FRONT_FENCE = "+++"
 
 # The revision history the demo shows: a labelled snapshot, then one edit after it.
 REVISED_DOCUMENT = "southwest"
+DRAFTED_DAYS_AGO = 90
 REVISION_LABEL = "Draft for internal coordination"
 REVISED_HEADING = "Interdiction at and between the Ports of Entry"
 REVISION_OLD = (
@@ -107,11 +108,11 @@ def _load_directory(ws) -> None:
         )
 
 
-def _add_document(ws, spec: DemoDocument) -> int:
+def _add_document(ws, spec: DemoDocument, today: dt.date) -> int:
     due = spec.due_date
     if due is None and spec.due_in_days is not None:
         # Relative, so the report is always "due soon" whenever the demo is written.
-        due = (ws.today() + dt.timedelta(days=spec.due_in_days)).isoformat()
+        due = (today + dt.timedelta(days=spec.due_in_days)).isoformat()
     doc_id = documents.create_document(
         ws,
         spec.kind,
@@ -180,10 +181,18 @@ def build_demo(ws) -> dict[str, int]:
     Keys: doctrine, southwest, northern, maritime, spss, report, study.
     """
     _require_content()
+    real_clock = ws.clock
+    now = real_clock()
     with ws.db.atomic():
-        _load_directory(ws)
-        ids = {spec.key: _add_document(ws, spec) for spec in demo_documents()}
-        _revise(ws, ids[REVISED_DOCUMENT])
+        # Drafted three months ago, so each document's timeline (created, sent for
+        # coordination, published) reads in order; due dates still count from today.
+        ws.clock = lambda: now - dt.timedelta(days=DRAFTED_DAYS_AGO)
+        try:
+            _load_directory(ws)
+            ids = {spec.key: _add_document(ws, spec, now.date()) for spec in demo_documents()}
+            _revise(ws, ids[REVISED_DOCUMENT])
+        finally:
+            ws.clock = real_clock
         demo_state.seed(ws, ids)
     return ids
 

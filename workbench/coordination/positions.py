@@ -156,10 +156,20 @@ def nonconcurrences(ws, document_id: int) -> list[NonConcurrence]:
     for p in latest.values():
         codes.setdefault(p.organization_id, p.organization)
     events_by_org = _events(ws, document_id)
+    accepted_at = _acceptance_order(ws, [c["id"] for cs in criticals.values() for c in cs])
     out = []
     for org_id, code in codes.items():
         pos = latest.get(code)
         crit = criticals.get(org_id, [])
+        if pos is not None and pos.position == "non_concur" and crit:
+            # A non-concurrence answers to its own Critical comments: those accepted before the
+            # position was given cannot clear it (an objection raised after an acceptance).
+            given = _audit_order(ws, "position", pos.id, "position.record")
+            crit = [
+                c
+                for c in crit
+                if c["disposition"] not in ACCEPTING or accepted_at.get(c["id"], 0) > given
+            ]
         if not crit and (pos is None or pos.position != "non_concur"):
             continue
         open_ids = tuple(c["id"] for c in crit if c["disposition"] is None)
@@ -196,6 +206,34 @@ def nonconcurrences(ws, document_id: int) -> list[NonConcurrence]:
             )
         )
     return out
+
+
+ACCEPTING = ("accepted", "accepted_with_modification")
+
+
+def _audit_order(ws, entity: str, entity_id: int, action: str) -> int:
+    """The audit entry id of the latest such action: the order things happened in."""
+    row = next(
+        ws.db.query(
+            "SELECT max(id) AS n FROM audit_log WHERE entity = ? AND entity_id = ? AND action = ?",
+            [entity, entity_id, action],
+        )
+    )
+    return row["n"] or 0
+
+
+def _acceptance_order(ws, comment_ids: list[int]) -> dict[int, int]:
+    if not comment_ids:
+        return {}
+    marks = ",".join("?" * len(comment_ids))
+    return {
+        r["entity_id"]: r["n"]
+        for r in ws.db.query(
+            "SELECT entity_id, max(id) AS n FROM audit_log WHERE entity = 'comment' "
+            f"AND action = 'comment.adjudicate' AND entity_id IN ({marks}) GROUP BY entity_id",
+            comment_ids,
+        )
+    }
 
 
 def nonconcurrence(ws, document_id: int, organization_code: str) -> NonConcurrence | None:

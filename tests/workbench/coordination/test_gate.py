@@ -286,3 +286,30 @@ def test_publishing_takes_a_backup_after_it_commits(ws, strategy):
     # The copy holds the publication: it was taken after the commit, not before.
     with Workspace.open(backup.path, read_only=True) as copy:
         assert pub.publications(copy, strategy.doc)[0].published_by == "Dana Reyes"
+
+
+def test_a_nonconcurrence_given_after_a_critical_was_accepted_still_blocks(ws, strategy):
+    concur_all(ws, strategy)
+    cid = cm.add_comment(
+        ws,
+        strategy.doc,
+        organization_code="USCG",
+        type="C",
+        section_id=strategy.maritime,
+        comment_text="Wrong.",
+        critical_ground="law",
+    )
+    cm.adjudicate_comment(ws, cid, "accepted")
+    assert messages(ws, strategy.doc) == []
+    # Later USCG objects again, with no new Critical comment: the old acceptance cannot clear it.
+    po.record_position(ws, strategy.doc, "USCG", "non_concur", by_name="Capt. Lee Odiña")
+    assert messages(ws, strategy.doc)[0].startswith("USCG non-concurs (Capt. Lee Odiña, ")
+    po.withdraw_nonconcurrence(
+        ws,
+        strategy.doc,
+        "USCG",
+        by_name="Capt. Lee Odiña",
+        by_title="Assistant Commandant",
+        reason="Withdrawn by letter.",
+    )
+    assert messages(ws, strategy.doc) == []

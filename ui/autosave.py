@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench import sections
-from workbench.errors import NotFound
+from workbench.errors import NotFound, WorkbenchError
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,7 @@ class Autosave(QObject):
         self._in_flight: dict[int, Edit] = {}
         self._failures = 0
         self._last_error = ""
+        self._refused = False
         self.state = SAVED
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.flush_now)
@@ -122,14 +123,16 @@ class Autosave(QObject):
         log.warning(
             "Autosave of section %s failed (%s); retrying", edit.section_id, exc, exc_info=exc
         )
-        delay = RETRY_MS[min(self._failures, len(RETRY_MS)) - 1]
         self._debounce.stop()
-        self._retry.start(delay)
+        self._refused = isinstance(exc, WorkbenchError)
+        if not self._refused:  # the text itself was refused: the next edit tries again
+            self._retry.start(RETRY_MS[min(self._failures, len(RETRY_MS)) - 1])
         self._update_state()
 
     def _update_state(self) -> None:
         if self._last_error and self._pending:
-            state = f"Save failed: {self._last_error} — retrying"
+            then = "correct it to save" if self._refused else "retrying"
+            state = f"Save failed: {self._last_error} — {then}"
         elif self._in_flight:
             state = SAVING
         elif self._pending:

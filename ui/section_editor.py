@@ -70,6 +70,8 @@ class SectionEditor(QWidget):
         self.heading.setPlaceholderText("Section heading")
         self.heading.setAccessibleName("Section heading")
         self.heading.setObjectName("headingEdit")
+        # The store refuses longer headings; cut a mistaken paste here rather than fail saves.
+        self.heading.setMaxLength(sections.MAX_HEADING)
         self.kind = QComboBox(page)
         self.kind.setAccessibleName("Section kind")
         self.kind.setToolTip("What kind of section this is; it decides the numbering")

@@ -89,3 +89,40 @@ def test_ui_thread_is_not_blocked_by_an_autosave(qtbot, ws, doc_id, window, monk
     assert sections.section(ws, a).body == words
     assert submit_ms < 50
     assert max(gaps) < 250  # turning while the 300 ms write ran (blocked: >= 300)
+
+
+def test_a_heading_paste_cannot_exceed_what_the_store_accepts(qtbot, ws, doc_id, window):
+    a = sections.add_section(ws, doc_id, heading="H")
+    window.navigator.reload()
+    window.navigator.select(SECTION, a)
+    window.editor.heading.clear()
+    window.editor.heading.insert("x" * (sections.MAX_HEADING + 500))  # a mistaken paste
+    qtbot.keyClicks(window.editor.body, "Body typed after the paste.")
+    assert window.autosave.flush_sync()
+    saved = sections.section(ws, a)
+    assert len(saved.heading) == sections.MAX_HEADING
+    assert saved.body == "Body typed after the paste."
+
+
+def test_refused_text_is_kept_and_not_retried_until_edited(qtbot, ws, doc_id, window, monkeypatch):
+    from workbench.errors import WorkbenchError
+
+    a = sections.add_section(ws, doc_id, heading="H")
+    window.navigator.reload()
+    window.navigator.select(SECTION, a)
+    real = sections.edit_section
+    calls = []
+
+    def refuse_once(w, section_id, **kwargs):
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise WorkbenchError("A section's text may be at most 5 million characters.")
+        return real(w, section_id, **kwargs)
+
+    monkeypatch.setattr(sections, "edit_section", refuse_once)
+    qtbot.keyClicks(window.editor.body, "Long text.")
+    qtbot.waitUntil(lambda: "correct it to save" in window.save_state.text(), timeout=4000)
+    assert window.autosave.dirty and not window.autosave._retry.isActive()
+    qtbot.keyClicks(window.editor.body, " Shortened.")  # the user's next edit saves again
+    qtbot.waitUntil(lambda: window.save_state.text() == "All changes saved", timeout=5000)
+    assert sections.section(ws, a).body == "Long text. Shortened."

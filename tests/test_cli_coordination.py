@@ -84,3 +84,22 @@ def test_unknown_document_is_one_line(path, capsys):
     assert main.main(["status", path, "-d", "No such thing"]) == 1
     err = capsys.readouterr().err
     assert err == "workbench: No document matches 'No such thing'.\n"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["crm", "-d", "Southwest", "-o"],
+        ["export-pdf", "-d", "Maritime Border", "-o"],
+        ["dashboard", "--pdf"],
+    ],
+)
+def test_an_unusable_output_path_is_named_as_the_user_gave_it(path, tmp_path, capsys, command):
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    assert main.main([command[0], path, *command[1:], str(folder)]) == 1
+    assert capsys.readouterr().err == f"workbench: {folder} is a folder; name a file to write.\n"
+    missing = tmp_path / "no such folder" / "out.file"
+    assert main.main([command[0], path, *command[1:], str(missing)]) == 1
+    assert capsys.readouterr().err == (f"workbench: the folder {missing.parent} does not exist.\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a folder", "demo.cnew"]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 from workbench.errors import StoreError, WorkbenchError
 
@@ -49,6 +52,29 @@ def command(sub, name: str, help: str, handler: Callable[[argparse.Namespace], i
     p = sub.add_parser(name, help=help, description=help)
     p.set_defaults(handler=handler)
     return p
+
+
+def output_file(path: str) -> Path:
+    """Where a command will write: refused up front if it is a folder or its folder is missing."""
+    out = Path(path)
+    if out.is_dir():
+        raise CliError(f"workbench: {out} is a folder; name a file to write.")
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise CliError(f"workbench: the folder {folder} does not exist.")
+    return out
+
+
+def write_file(out: Path, data: bytes | str) -> None:
+    """Written beside the target and renamed, so a failure never leaves half a file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def open_workspace(path: str, *, read_only: bool = False):

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from workbench.cli import EXIT_BLOCKED, CliError, command, open_workspace, print_json
+from workbench.cli import (
+    EXIT_BLOCKED,
+    CliError,
+    command,
+    open_workspace,
+    output_file,
+    print_json,
+    write_file,
+)
 
 
 def register(sub) -> None:
@@ -173,12 +180,8 @@ def _crm(args) -> int:
     if args.output == "-":
         sys.stdout.write(text)
         return 0
-    out = Path(args.output)
-    if out.is_dir():
-        raise CliError(f"workbench: {out} is a folder; name a file to write.")
-    tmp = out.with_name(out.name + ".partial")
-    tmp.write_text(text, encoding="utf-8", newline="")
-    tmp.replace(out)
+    out = output_file(args.output)
+    write_file(out, text)
     print(f"Wrote {text.count(chr(10)) - 1} comment(s) to {out}")
     return 0
 
@@ -189,9 +192,7 @@ def _crm_xlsx(args) -> int:
 
     if args.output == "-":
         raise CliError("workbench: a workbook cannot go to standard output; name a .xlsx file.")
-    out = Path(args.output)
-    if out.is_dir():
-        raise CliError(f"workbench: {out} is a folder; name a file to write.")
+    out = output_file(args.output)
     with open_workspace(args.path, read_only=True) as ws:
         doc = find_document(ws, args.document)
         export_consolidated_crm(ws, doc.id, out)

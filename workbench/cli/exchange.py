@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from workbench.cli import CliError, command, open_workspace, print_json
+from workbench.cli import CliError, command, open_workspace, output_file, print_json, write_file
 
 
 def register(sub) -> None:
@@ -50,10 +50,7 @@ def register(sub) -> None:
 
 
 def _output(path: str) -> Path:
-    out = Path(path)
-    if out.is_dir():
-        raise CliError(f"workbench: {out} is a folder; name a file to write.")
-    return out
+    return output_file(path)
 
 
 def _packet(args) -> int:
@@ -140,9 +137,7 @@ def _status(args) -> int:
     if args.reminders:
         out = _output(args.reminders)
         text = reminder_csv(found[-1])  # the latest solicitation is the one being chased
-        tmp = out.with_name(out.name + ".partial")
-        tmp.write_text(text, encoding="utf-8", newline="")
-        tmp.replace(out)
+        write_file(out, text)
         print(f"Wrote {len(found[-1].waiting)} reminder(s) to {out}", file=sys.stderr)
     return 0
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from workbench.cli import (
@@ -14,7 +12,9 @@ from workbench.cli import (
     CliError,
     command,
     open_workspace,
+    output_file,
     print_json,
+    write_file,
 )
 
 
@@ -61,16 +61,7 @@ def _password(args) -> bytes | None:
 
 
 def _write(path: str, data: bytes) -> None:
-    target = Path(path)
-    # Written beside the target and renamed, so a failed export never leaves half a PDF.
-    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".pdf", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_file(output_file(path), data)
 
 
 def _export(args) -> int:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from workbench.cli import CliError, command, open_workspace, print_json
+from workbench.cli import CliError, command, open_workspace, output_file, print_json
 
 
 def register(sub) -> None:
@@ -100,9 +98,7 @@ def _dash(args) -> int:
         if args.pdf:
             from workbench.dashboard_pdf import write_dashboard_pdf
 
-            out = Path(args.pdf)
-            if out.is_dir():
-                raise CliError(f"workbench: {out} is a folder; name a file to write.")
+            out = output_file(args.pdf)
             write_dashboard_pdf(ws, out, board=board)
     if args.json:
         print_json(board.as_dict())

@@ -38,3 +38,21 @@ def ws(ws_path, clock):
     workspace.clock = clock
     yield workspace
     workspace.close()
+
+
+@pytest.fixture
+def council(ws) -> None:
+    """The Director and the USCG and CBP liaisons the coordination tests address."""
+    from workbench import directory
+
+    directory.add_person(ws, "Dana Reyes", title="Director", organization="CNE", roles=["director"])
+    directory.add_person(
+        ws,
+        "Capt. Lee Odiña",
+        title="Assistant Commandant for Operations",
+        organization="USCG",
+        roles=["liaison"],
+    )
+    directory.add_person(
+        ws, "Pat Moreno", title="Deputy Commissioner", organization="CBP", roles=["liaison"]
+    )

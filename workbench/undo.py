@@ -131,12 +131,6 @@ class UndoStack:
         self._undone.clear()
         return command
 
-    def push_done(self, command: Command) -> None:
-        """Record a command whose effect already happened (e.g. inside a larger use-case)."""
-        self._done.append(command)
-        del self._done[: -self.limit]
-        self._undone.clear()
-
     def undo(self, ws) -> Command | None:
         if not self._done:
             return None

@@ -211,13 +211,10 @@ def publish(ws, document_id: int, *, by_name: str) -> int:
 
 
 def _record_pdfs(ws, publication_id: int) -> None:
-    try:
-        from workbench import pdf
-    except ImportError:  # PDF export not installed in this build
-        return
-    record = getattr(pdf, "record_publication_pdfs", None)
-    if record is not None:
-        record(ws, publication_id)
+    # Imported here: the PDF package reads publications through this module.
+    from workbench.pdf import record_publication_pdfs
+
+    record_publication_pdfs(ws, publication_id)
 
 
 def publications(ws, document_id: int) -> list[Publication]:

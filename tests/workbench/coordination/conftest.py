@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from workbench import directory, documents, sections
+from workbench import documents, sections
 
 
 @dataclass
@@ -18,18 +18,7 @@ class Strategy:
 
 
 @pytest.fixture
-def strategy(ws) -> Strategy:
-    directory.add_person(ws, "Dana Reyes", title="Director", organization="CNE", roles=["director"])
-    directory.add_person(
-        ws,
-        "Capt. Lee Odiña",
-        title="Assistant Commandant for Operations",
-        organization="USCG",
-        roles=["liaison"],
-    )
-    directory.add_person(
-        ws, "Pat Moreno", title="Deputy Commissioner", organization="CBP", roles=["liaison"]
-    )
+def strategy(ws, council) -> Strategy:
     doc = documents.create_document(ws, "strategy", "SPSS Counternarcotics Strategy")
     intro = sections.add_section(ws, doc, heading="Purpose", body="Why this strategy exists.")
     maritime = sections.add_section(

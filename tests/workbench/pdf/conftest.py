@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 from pypdf import PdfReader
 
-from workbench import directory, documents, sections
+from workbench import documents, sections
 from workbench.coordination.comments import add_comment, adjudicate_comment
 from workbench.coordination.positions import override_nonconcurrence, record_position
 from workbench.coordination.publication import publish
@@ -178,19 +178,8 @@ class Published:
 
 
 @pytest.fixture
-def published(ws, clock) -> Published:
+def published(ws, clock, council) -> Published:
     """A strategy coordinated and published through the real use-cases."""
-    directory.add_person(ws, "Dana Reyes", title="Director", organization="CNE", roles=["director"])
-    directory.add_person(
-        ws,
-        "Capt. Lee Odiña",
-        title="Assistant Commandant for Operations",
-        organization="USCG",
-        roles=["liaison"],
-    )
-    directory.add_person(
-        ws, "Pat Moreno", title="Deputy Commissioner", organization="CBP", roles=["liaison"]
-    )
     doc = documents.create_document(ws, "strategy", "SPSS Counternarcotics Strategy", co_lead="DOJ")
     intro = sections.add_section(ws, doc, heading="Purpose", body="Why this *strategy* exists.")
     maritime = sections.add_section(

@@ -220,6 +220,13 @@ def _shorter_than_header_says(path: Path, header: bytes) -> bool:
     return header[24:28] == header[92:96] and size < page_count * page_size
 
 
+def _has_wal(path: Path) -> bool:
+    try:
+        return path.with_name(path.name + "-wal").stat().st_size > 0
+    except OSError:
+        return False
+
+
 def _probe(path: Path) -> tuple[int, list[str]]:
     """Read identity and applied migrations without writing a byte. Returns (app id, names)."""
     try:
@@ -233,10 +240,17 @@ def _probe(path: Path) -> tuple[int, list[str]]:
         raise NotAWorkspace(f"{path} is empty; it is not a CNE Workbench workspace.")
     if not header.startswith(SQLITE_MAGIC):
         raise NotAWorkspace(f"{path} is not a CNE Workbench workspace (it is not a database file).")
-    if len(header) < 100 or _shorter_than_header_says(path, header):
+    if len(header) < 100:
+        raise DamagedWorkspace(f"{path} is damaged: the file is truncated.")
+    wal = _has_wal(path)
+    short = _shorter_than_header_says(path, header)
+    # A crash during a checkpoint leaves the header already counting pages that are still only
+    # in the -wal file. SQLite replays that log on open, so with a WAL beside the file the size
+    # proves nothing: let SQLite recover first, then judge by what it reads (below).
+    if short and not wal:
         raise DamagedWorkspace(f"{path} is damaged: the file is truncated.")
     uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
-    if not path.with_name(path.name + "-wal").exists():
+    if not wal:
         # Without a WAL to replay, read the file as immutable: a plain read-only open of a
         # WAL-mode file would leave new -wal/-shm files beside a file we may be refusing.
         uri += "&immutable=1"
@@ -262,6 +276,12 @@ def _probe(path: Path) -> tuple[int, list[str]]:
         # Touch every table's first page so a damaged file fails here rather than mid-edit.
         for table in sorted(tables):
             conn.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchall()
+        if short:
+            # Only after a crash mid-checkpoint: every page must now read whole, from the file or
+            # the log. A cut-off file beside an unrelated -wal is still damaged.
+            verdict = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+            if verdict != "ok":
+                raise DamagedWorkspace(f"{path} is damaged: the file is truncated ({verdict}).")
         return app_id, names
     except sqlite3.DatabaseError as exc:
         raise DamagedWorkspace(f"{path} is damaged and cannot be opened ({exc}).") from None

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from ui import messages, theme
 from ui import settings as app_settings
-from workbench.errors import StoreError, WorkspaceInUse
+from workbench.errors import DamagedWorkspace, StoreError, WorkspaceInUse
 from workbench.workspace import WORKSPACE_SUFFIX, Workspace
 
 log = logging.getLogger("ui")
@@ -120,6 +120,11 @@ def open_workspace(path: str | Path, parent=None) -> Workspace | None:
         ):
             return None
         return open_read_only(path, parent)
+    except DamagedWorkspace as exc:
+        log.warning("Could not open %s: %s", path, exc)
+        from ui.maintenance.recovery import offer_restore
+
+        return offer_restore(path, str(exc), parent)
     except StoreError as exc:
         log.warning("Could not open %s: %s", path, exc)
         messages.error(parent, "Cannot open workspace", str(exc))

@@ -8,6 +8,7 @@ follow the window through its signals: `document_selected(int)`, `section_select
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, Qt, Signal
@@ -381,6 +382,20 @@ class MainWindow(QMainWindow):
         s.setValue("window/splitter", self.splitter.saveState())
         s.setValue("window/textSplit", self.editor.text_split.saveState())
 
+    def _finish_background_work(self, timeout: float = 60.0) -> None:
+        """Let running exports end before the writer stops: each one's audit entry is queued on
+        the writer when it finishes, and the file it writes must not be left half done."""
+        if not self.pdf_exports:
+            return
+        self.statusBar().showMessage("Finishing the PDF export before closing…")
+        deadline = time.monotonic() + timeout
+        for job in list(self.pdf_exports):
+            while not job.wait(0.05):
+                QApplication.processEvents()
+                if time.monotonic() > deadline:
+                    job.cancel()  # a stuck export is given up, not waited on for ever
+        QApplication.processEvents()  # deliver its "done", which queues the audit entry
+
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if self._closing:
             event.accept()
@@ -398,6 +413,7 @@ class MainWindow(QMainWindow):
         self._closing = True
         QApplication.instance().focusChanged.disconnect(self._update_undo_text)
         self._save_layout()
+        self._finish_background_work()
         self.ops.shutdown()
         self.ws.close()
         log.info("Closed %s", self.ws.path)

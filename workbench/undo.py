@@ -115,6 +115,18 @@ def outdent(ws, section_id: int) -> MoveSection | None:
     return MoveSection(section_id, *target, label="Outdent section") if target else None
 
 
+def _apply(ws, command: Command, step) -> None:
+    """Run one step in a transaction; if it rolls back, so does what the command remembered."""
+    state = dict(vars(command))
+    try:
+        with ws.db.atomic():
+            step(ws)
+    except BaseException:
+        vars(command).clear()
+        vars(command).update(state)
+        raise
+
+
 class UndoStack:
     """Commands done through the stack can be undone and redone in order."""
 
@@ -124,29 +136,30 @@ class UndoStack:
         self._undone: list[Command] = []
 
     def perform(self, ws, command: Command) -> Command:
-        with ws.db.atomic():
-            command.do(ws)
-        self._done.append(command)
-        del self._done[: -self.limit]
-        self._undone.clear()
+        _apply(ws, command, command.do)
+
+        def push() -> None:
+            self._done.append(command)
+            del self._done[: -self.limit]
+            self._undone.clear()
+
+        ws.after_commit(push)  # a change rolled back by an outer transaction is not undoable
         return command
 
     def undo(self, ws) -> Command | None:
         if not self._done:
             return None
         command = self._done[-1]
-        with ws.db.atomic():
-            command.undo(ws)
-        self._undone.append(self._done.pop())
+        _apply(ws, command, command.undo)
+        ws.after_commit(lambda: self._undone.append(self._done.pop()))
         return command
 
     def redo(self, ws) -> Command | None:
         if not self._undone:
             return None
         command = self._undone[-1]
-        with ws.db.atomic():
-            command.redo(ws)
-        self._done.append(self._undone.pop())
+        _apply(ws, command, command.redo)
+        ws.after_commit(lambda: self._done.append(self._undone.pop()))
         return command
 
     @property

@@ -69,6 +69,10 @@ class Workspace:
         coordination view); on a 500-section document each read costs ~10 ms.
         """
         conn = self.db.conn
+        if conn.in_transaction:
+            # Inside a transaction the value may yet be rolled back, and a ROLLBACK moves neither
+            # total_changes nor data_version: remembering it would show a phantom afterwards.
+            return compute()
         stamp = (conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0])
         hit = self._read_cache.get(key)
         if hit is not None and hit[0] == stamp:

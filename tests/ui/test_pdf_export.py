@@ -101,3 +101,24 @@ def test_open_takes_a_review_packet_and_import_reports_a_bad_response(
     assert window.ops.flush()
     assert dialogs.shown[-1][1] == "Response not imported"
     window.close()
+
+
+def test_closing_during_an_export_waits_for_it_and_keeps_its_audit_entry(
+    qtbot, tmp_path, monkeypatch, dialogs
+):
+    path = tmp_path / "demo.cnew"
+    demo.write_demo(path)
+    window = MainWindow(Workspace.open(path))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    target = tmp_path / "doctrine.pdf"
+    doc, _job = start_export(qtbot, window, monkeypatch, target)
+    window.close()  # at once, while the export is still running
+    assert dialogs.shown == []  # no "The workspace is closed" box
+    assert target.exists()
+    with Workspace.open(path, read_only=True) as ws:
+        rows = ws.db.execute(
+            "SELECT entity_id FROM audit_log WHERE action = 'document.export_pdf'"
+        ).fetchall()
+    assert [r[0] for r in rows] == [doc.id]

@@ -26,3 +26,25 @@ def test_callers_cannot_spoil_the_remembered_outline(ws):
     sections.section_numbers(ws, doc).clear()
     assert len(sections.outline(ws, doc)) == 1
     assert len(sections.section_numbers(ws, doc)) == 1
+
+
+def test_a_refused_use_case_leaves_no_phantom_in_the_outline(ws):
+    import pytest
+
+    from workbench.errors import RuleViolation
+    from workbench.workspace import use_case
+
+    doc = documents.create_document(ws, "strategy", "Cache test")
+    sections.add_section(ws, doc, heading="One")
+    assert len(sections.outline(ws, doc)) == 1
+
+    @use_case
+    def add_then_refuse(w):
+        sections.add_section(w, doc, heading="Phantom")
+        assert len(sections.outline(w, doc)) == 2  # seen inside the transaction
+        raise RuleViolation("refused after the read")
+
+    with pytest.raises(RuleViolation):
+        add_then_refuse(ws)
+    assert [e.heading for e in sections.outline(ws, doc)] == ["One"]
+    assert len(sections.section_numbers(ws, doc)) == 1

@@ -153,3 +153,27 @@ def test_sixty_steps_back_and_forward_restore_the_exact_outline(ws, doc, seed):
     for _ in range(30):
         stack.undo(ws)
     assert _state(ws, doc) == states[30]
+
+
+def test_a_change_rolled_back_by_its_caller_is_not_on_the_undo_stack(ws):
+    import pytest
+
+    from workbench import documents, sections
+    from workbench.errors import RuleViolation
+    from workbench.undo import AddSection, UndoStack
+    from workbench.workspace import use_case
+
+    doc = documents.create_document(ws, "strategy", "Undo test")
+    stack = UndoStack()
+
+    @use_case
+    def add_then_refuse(w):
+        stack.perform(w, AddSection(doc, heading="Phantom"))
+        raise RuleViolation("refused")
+
+    with pytest.raises(RuleViolation):
+        add_then_refuse(ws)
+    assert not stack.can_undo
+    assert sections.outline(ws, doc) == []
+    stack.perform(ws, AddSection(doc, heading="Real"))
+    assert stack.can_undo and stack.undo_text == "Add Real"

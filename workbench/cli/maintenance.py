@@ -52,7 +52,20 @@ def _check(args) -> int:
         print(report.summary())
         for line in report.lines():
             print(line)
+        if not report.ok:
+            _offer_backup(args.path)
     return 0 if report.ok else EXIT_ERROR
+
+
+def _offer_backup(path) -> None:
+    from workbench.maintenance.backups import newest_sound_backup
+
+    good = newest_sound_backup(path)
+    if good is None:
+        print("No backup of it passes the check either.")
+    else:
+        print(f"The newest backup that passes the check: {good.path} ({good.label}).")
+        print(f"Restore it with: workbench restore {path} {good.path}")
 
 
 def _backup(args) -> int:

@@ -17,6 +17,7 @@ from db import connection
 from db.errors import DamagedWorkspace, StoreError, WorkspaceMissing
 from workbench import audit
 from workbench.errors import WorkbenchError
+from workbench.maintenance import check
 from workbench.workspace import WORKSPACE_SUFFIX, Workspace, use_case
 
 log = logging.getLogger(__name__)
@@ -253,6 +254,24 @@ def _validate_backup(backup: Path) -> None:
         raise DamagedWorkspace(
             f"The backup {backup.name} is itself damaged ({rows[0]}); choose another."
         )
+
+
+def newest_sound_backup(
+    path: str | os.PathLike, folder: str | os.PathLike | None = None
+) -> Backup | None:
+    """The newest backup of a workspace that passes the full check, or None.
+
+    Offered when the workspace itself is really damaged; a backup that fails is skipped, since
+    restoring a second damaged file would only move the problem.
+    """
+    for candidate in list_backups(path, folder):
+        try:
+            _validate_backup(candidate.path)
+        except (StoreError, sqlite3.Error, OSError):
+            continue
+        if check.check_workspace(candidate.path).ok:
+            return candidate
+    return None
 
 
 def _keep_current(path: Path, folder: Path) -> Path | None:

@@ -1,0 +1,54 @@
+"""Opening a really damaged workspace offers the newest backup that passes the check."""
+
+from __future__ import annotations
+
+from ui import app as ui_app
+from workbench import documents
+from workbench.maintenance import backups
+from workbench.workspace import Workspace
+
+
+def _damaged_with_backups(tmp_path):
+    path = tmp_path / "office.cnew"
+    with Workspace.create(path) as ws:
+        documents.create_document(ws, "strategy", "Northern Border Strategy")
+        backups.take_backup(ws, "manual")
+        documents.create_document(ws, "sop", "Outreach SOP (after the backup)")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])  # cut off: no log to replay, really damaged
+    return path
+
+
+def test_a_damaged_workspace_offers_the_sound_backup_and_opens_it(qapp, tmp_path, dialogs):
+    path = _damaged_with_backups(tmp_path)
+    dialogs.confirm_answer = True
+    ws = ui_app.open_workspace(path)
+    try:
+        assert ws is not None
+        titles = [d.title for d in documents.list_documents(ws)]
+        assert titles == ["Northern Border Strategy"]
+    finally:
+        ws.close()
+    kind, title, text = dialogs.shown[0]
+    assert (kind, title) == ("confirm", "Workspace is damaged")
+    assert "truncated" in text and "Restore it?" in text
+    # The damaged file was kept among the backups, not thrown away.
+    assert any(b.reason == "before-restore" for b in backups.list_backups(path))
+
+
+def test_declining_the_offer_changes_nothing(qapp, tmp_path, dialogs):
+    path = _damaged_with_backups(tmp_path)
+    before = path.read_bytes()
+    dialogs.confirm_answer = False
+    assert ui_app.open_workspace(path) is None
+    assert path.read_bytes() == before
+
+
+def test_without_a_sound_backup_the_damage_is_explained(qapp, tmp_path, dialogs):
+    path = tmp_path / "alone.cnew"
+    with Workspace.create(path) as ws:
+        documents.create_document(ws, "strategy", "Northern Border Strategy")
+    path.write_bytes(path.read_bytes()[:9000])
+    assert ui_app.open_workspace(path) is None
+    kind, _, text = dialogs.shown[0]
+    assert kind == "error" and "No backup of it passes the check" in text

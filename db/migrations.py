@@ -626,3 +626,15 @@ def m006_read_indexes(db: sqlite_utils.Database) -> None:
         "CREATE INDEX comments_by_document ON comments "
         "(document_id, organization_id, type, disposition, superseded_by_id, request_id)"
     )
+
+
+@MIGRATIONS(name="m007_office_closures")
+def m007_office_closures(db: sqlite_utils.Database) -> None:
+    # Days the office is closed beyond the federal calendar (executive orders, weather): every
+    # suspense and overdue count skips them.
+    db.execute(
+        "CREATE TABLE office_closures ("
+        " day TEXT PRIMARY KEY CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),"
+        " reason TEXT NOT NULL CHECK (length(reason) BETWEEN 1 AND 200),"
+        " added_by TEXT NOT NULL, added_at TEXT NOT NULL)"
+    )

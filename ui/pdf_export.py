@@ -8,7 +8,6 @@ The file appears only when it is complete (written beside the target, then renam
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
 from pathlib import Path
@@ -31,6 +30,7 @@ from ui import messages
 from ui import settings as app_settings
 from workbench import audit, documents
 from workbench.errors import NotFound, StoreError, WorkbenchError
+from workbench.files import refuse_workspace_target, write_atomic
 from workbench.workspace import use_case
 
 log = logging.getLogger(__name__)
@@ -138,9 +138,9 @@ class PdfExport(QObject):
         from workbench.pdf.publication import sha256
 
         ws = None
-        part = self.path.with_name(f".{self.path.name}.part")
         try:
             ws = self.ws.for_thread()  # created here: a connection belongs to its thread
+            refuse_workspace_target(self.path)
             source = export_source(ws, self.document_id)
             data = build_pdf(
                 source.snapshot,
@@ -150,19 +150,11 @@ class PdfExport(QObject):
             )
             if self._cancel.is_set():
                 raise Cancelled("cancelled")
-            with open(part, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            if self._cancel.is_set():
-                raise Cancelled("cancelled")
-            os.replace(part, self.path)
+            write_atomic(self.path, data)
             self.digest = sha256(data)
         except Cancelled:
-            part.unlink(missing_ok=True)
             self.cancelled.emit()
         except BaseException as exc:
-            part.unlink(missing_ok=True)
             self.failed.emit(exc)
         else:
             self.done.emit(source)

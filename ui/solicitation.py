@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from ui import messages
 from workbench.errors import WorkbenchError
 from workbench.exchange import solicit as core
+from workbench.files import write_atomic
 
 LATE = QColor("#b42318")
 STATUS_LABELS = {
@@ -223,10 +224,11 @@ class SolicitationStatusDialog(QDialog):
         if not path:
             return None
         out = Path(path)
-        tmp = out.with_name(out.name + ".partial")
         try:
-            tmp.write_text(core.reminder_csv(status), encoding="utf-8", newline="")
-            tmp.replace(out)
+            write_atomic(out, core.reminder_csv(status))
+        except WorkbenchError as exc:
+            messages.error(self, "Reminder list not written", str(exc))
+            return None
         except OSError as exc:
             messages.error(self, "Reminder list not written", f"{out}: {exc.strerror or exc}")
             return None

@@ -8,8 +8,7 @@ import functools
 import json
 from dataclasses import dataclass, field
 
-from workbench.coordination import workdays
-from workbench.coordination.workdays import workdays_between
+from workbench.coordination import closures, workdays
 from workbench.documents import DOCUMENT_KINDS
 from workbench.errors import NotFound
 
@@ -22,13 +21,15 @@ def _date(iso: str | None) -> dt.date | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def workdays_overdue(suspense: dt.date, today: dt.date) -> int:
+def workdays_overdue(
+    suspense: dt.date, today: dt.date, calendar: workdays.Calendar = workdays.FEDERAL
+) -> int:
     """Whole workdays that have passed since the suspense date (0 while it is not late).
 
     A reply due Friday is not late on Saturday or Sunday, nor on a Monday holiday: nobody
     could have answered then. It is one workday late on the next workday.
     """
-    return max(0, workdays_between(suspense, today))
+    return max(0, calendar.workdays_between(suspense, today))
 
 
 is_overdue = workdays.is_overdue  # one rule for the gate, the coordination view and here
@@ -189,6 +190,7 @@ def _has_table(ws, name: str) -> bool:
 def dashboard(ws) -> Dashboard:
     """Every live document's progress, in a handful of aggregate queries."""
     today = ws.today()
+    calendar = closures.calendar(ws)
     docs = list(
         ws.db.query(
             "SELECT id, title, kind, status, version, due_date, created_at, marking FROM documents "
@@ -227,7 +229,7 @@ def dashboard(ws) -> Dashboard:
         doc, code, n = r["document_id"], r["code"], r["n"]
         outstanding.setdefault(doc, {}).setdefault(code, 0)
         outstanding[doc][code] += n
-        late = workdays_overdue(_date(r["suspense_date"]), today)
+        late = workdays_overdue(_date(r["suspense_date"]), today, calendar)
         if late >= 1:
             overdue.setdefault(doc, {}).setdefault(code, 0)
             overdue[doc][code] += n
@@ -296,7 +298,7 @@ def dashboard(ws) -> Dashboard:
                     status,
                     d["due_date"],
                     (due - today).days,
-                    workdays_between(today, due),
+                    calendar.workdays_between(today, due),
                     published_at.get(doc_id),
                 )
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import io
 from pathlib import Path
 
 from reportlab.graphics import renderPDF
@@ -16,6 +16,7 @@ from reportlab.platypus import Paragraph, Table, TableStyle
 
 from workbench.dashboard import Dashboard, dashboard
 from workbench.documents import DEFAULT_MARKING
+from workbench.files import refuse_workspace_target, write_atomic
 
 PAGE = landscape(letter)
 MARGIN = 0.45 * inch
@@ -153,10 +154,10 @@ def _draw_fitting(c, table: Table, x: float, top: float, width: float, bottom: f
 def write_dashboard_pdf(ws, path, *, board: Dashboard | None = None) -> Path:
     """Write the dashboard on one page; rows that do not fit are counted, not spilled."""
     board = board or dashboard(ws)
-    path = Path(path)
-    tmp = path.with_name(path.name + ".partial")
+    path = refuse_workspace_target(path)
+    buffer = io.BytesIO()
     w, h = PAGE
-    c = canvas.Canvas(str(tmp), pagesize=PAGE, pageCompression=1)
+    c = canvas.Canvas(buffer, pagesize=PAGE, pageCompression=1)
     c.setTitle(f"CNE coordination dashboard {board.today}")
     c.setAuthor("CNE Workbench")
     marking = marking_line(board)
@@ -232,7 +233,4 @@ def write_dashboard_pdf(ws, path, *, board: Dashboard | None = None) -> Path:
         _draw_fitting(c, t, right_x, y, right_w, bottom)
     c.showPage()
     c.save()
-    with open(tmp, "rb+") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    return path
+    return write_atomic(path, buffer.getvalue())

@@ -7,7 +7,6 @@ operations helper on the worker thread; panels re-read when `changed` fires.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -19,7 +18,8 @@ from workbench import directory, documents, sections
 from workbench.coordination import comments as cm
 from workbench.coordination import gate, positions, publication, reviews
 from workbench.coordination import requests as rq
-from workbench.errors import NotFound
+from workbench.errors import NotFound, WorkbenchError
+from workbench.files import write_atomic
 from workbench.undo import UndoStack
 
 SHORTCUTS = {
@@ -536,7 +536,10 @@ class CoordinationController(QObject):
         # Reads stay on the UI thread; only the file write is ours to do here.
         text = publication.crm_csv(self.ws, self.document_id)
         try:
-            Path(path).write_text(text, encoding="utf-8-sig", newline="")
+            write_atomic(path, "\ufeff" + text)  # the BOM tells Excel the file is UTF-8
+        except WorkbenchError as exc:
+            messages.error(self._parent(), "Export CRM", str(exc))
+            return
         except OSError as exc:
             messages.error(self._parent(), "Export CRM", f"Could not write {path}: {exc}")
             return

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -56,7 +54,9 @@ def command(sub, name: str, help: str, handler: Callable[[argparse.Namespace], i
 
 def output_file(path: str) -> Path:
     """Where a command will write: refused up front if it is a folder or its folder is missing."""
-    out = Path(path)
+    from workbench.files import refuse_workspace_target
+
+    out = refuse_workspace_target(path)
     if out.is_dir():
         raise CliError(f"workbench: {out} is a folder; name a file to write.")
     folder = out.parent if str(out.parent) else Path(".")
@@ -66,15 +66,10 @@ def output_file(path: str) -> Path:
 
 
 def write_file(out: Path, data: bytes | str) -> None:
-    """Written beside the target and renamed, so a failure never leaves half a file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Written whole or not at all, and never over a workspace (workbench.files)."""
+    from workbench.files import write_atomic
+
+    write_atomic(out, data)
 
 
 def open_workspace(path: str, *, read_only: bool = False):

@@ -60,14 +60,11 @@ def _password(args) -> bytes | None:
     return data.rstrip(b"\r\n")
 
 
-def _write(path: str, data: bytes) -> None:
-    write_file(output_file(path), data)
-
-
 def _export(args) -> int:
     from workbench.pdf import export_pdf
 
     password = _password(args)
+    out = output_file(args.output)  # refused before the workspace is opened or the log written
     with open_workspace(args.path) as ws:
         result = export_pdf(
             ws,
@@ -78,7 +75,7 @@ def _export(args) -> int:
             password=password,
             signer_name=args.signer_name,
         )
-    _write(args.output, result.data)
+    write_file(out, result.data)
     signed = f", signed by {result.signed_by}" if result.signed_by else ""
     crm = " with the CRM" if args.crm else ""
     source = result.source

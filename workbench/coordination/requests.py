@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from workbench import audit
-from workbench.coordination.workdays import add_workdays, is_overdue
+from workbench.coordination import closures
+from workbench.coordination.workdays import FEDERAL, Calendar
 from workbench.directory import liaison_for, organization, person
 from workbench.documents import document
 from workbench.errors import NotFound, RuleViolation, WorkbenchError
@@ -50,10 +51,11 @@ class ReviewRequest:
     withdrawn_at: str | None
     sections: tuple[RequestedSection, ...]
     today: str
+    calendar: Calendar = field(default=FEDERAL, compare=False, repr=False)
 
     @property
     def is_overdue(self) -> bool:
-        return self.stored_status == "sent" and is_overdue(
+        return self.stored_status == "sent" and self.calendar.is_overdue(
             dt.date.fromisoformat(self.suspense_date), dt.date.fromisoformat(self.today)
         )
 
@@ -92,6 +94,7 @@ def _load(ws, rows) -> list[ReviewRequest]:
             RequestedSection(r["section_id"], r["section_revision_id"], r["content_hash"])
         )
     today = ws.today().isoformat()
+    calendar = closures.calendar(ws)
     return [
         ReviewRequest(
             r["id"],
@@ -110,6 +113,7 @@ def _load(ws, rows) -> list[ReviewRequest]:
             r["withdrawn_at"],
             tuple(pinned.get(r["id"], ())),
             today,
+            calendar,
         )
         for r in rows
     ]
@@ -147,7 +151,7 @@ def _suspense(ws, workdays: int | None, date: str | None) -> tuple[str, int | No
     n = DEFAULT_SUSPENSE_WORKDAYS if workdays is None else int(workdays)
     if n < 1:
         raise WorkbenchError("A suspense must be at least one workday away.")
-    return add_workdays(ws.today(), n).isoformat(), n
+    return closures.calendar(ws).add_workdays(ws.today(), n).isoformat(), n
 
 
 @use_case
@@ -244,7 +248,8 @@ def send_request(ws, request_id: int) -> None:
     )
     due = req.suspense_date
     if row["suspense_workdays"]:
-        due = add_workdays(ws.today(), row["suspense_workdays"]).isoformat()
+        due = closures.calendar(ws).add_workdays(ws.today(), row["suspense_workdays"])
+        due = due.isoformat()
     ws.db.execute(
         "UPDATE review_requests SET status = 'sent', sent_at = ?, suspense_date = ? WHERE id = ?",
         [ws.now(), due, request_id],

@@ -1,85 +1,70 @@
-"""Workdays: weekends and U.S. federal holidays (5 U.S.C. 6103, with observed dates) skipped."""
+"""Workdays: weekends, the U.S. Government's holidays and closures, and the office's own closures.
+
+The federal calendar comes from the `holidays` package's U.S. government category: the days of
+5 U.S.C. 6103 with their observed dates, and the executive-order closures (2019-12-24,
+2024-12-24, 2025-12-26, national days of mourning). An office adds its own closures (a snow day,
+a lapse in appropriations) per workspace in the `office_closures` table.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+from dataclasses import dataclass
 
-
-def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
-    first = dt.date(year, month, 1)
-    offset = (weekday - first.weekday()) % 7
-    return first + dt.timedelta(days=offset + 7 * (n - 1))
-
-
-def _last_weekday(year: int, month: int, weekday: int) -> dt.date:
-    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-    last = nxt - dt.timedelta(days=1)
-    return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
-
-
-def _observed(day: dt.date) -> dt.date:
-    if day.weekday() == 5:
-        return day - dt.timedelta(days=1)
-    if day.weekday() == 6:
-        return day + dt.timedelta(days=1)
-    return day
+import holidays as holiday_calendars
 
 
 @functools.cache
 def federal_holidays(year: int) -> dict[dt.date, str]:
-    mon, thu = 0, 3
-    days = {
-        _observed(dt.date(year, 1, 1)): "New Year's Day",
-        _nth_weekday(year, 1, mon, 3): "Birthday of Martin Luther King, Jr.",
-        _nth_weekday(year, 2, mon, 3): "Washington's Birthday",
-        _last_weekday(year, 5, mon): "Memorial Day",
-        _observed(dt.date(year, 6, 19)): "Juneteenth National Independence Day",
-        _observed(dt.date(year, 7, 4)): "Independence Day",
-        _nth_weekday(year, 9, mon, 1): "Labor Day",
-        _nth_weekday(year, 10, mon, 2): "Columbus Day",
-        _observed(dt.date(year, 11, 11)): "Veterans Day",
-        _nth_weekday(year, 11, thu, 4): "Thanksgiving Day",
-        _observed(dt.date(year, 12, 25)): "Christmas Day",
-    }
-    # New Year's Day of next year observed on Dec 31 of this one.
-    nxt = _observed(dt.date(year + 1, 1, 1))
-    if nxt.year == year:
-        days[nxt] = "New Year's Day"
-    return days
+    """The U.S. Government's non-workdays of a year (weekend dates included where named)."""
+    calendar = holiday_calendars.country_holidays("US", years=year, categories=("government",))
+    return {day: name for day, name in sorted(calendar.items()) if day.year == year}
 
 
-def is_workday(day: dt.date) -> bool:
-    return day.weekday() < 5 and day not in federal_holidays(day.year)
+@dataclass(frozen=True)
+class Calendar:
+    """Workday arithmetic with a set of extra closure days (an office's own)."""
+
+    closures: frozenset[dt.date] = frozenset()
+
+    def is_workday(self, day: dt.date) -> bool:
+        return (
+            day.weekday() < 5 and day not in federal_holidays(day.year) and day not in self.closures
+        )
+
+    def add_workdays(self, start: dt.date, n: int) -> dt.date:
+        """The date n workdays after start (start itself never counts)."""
+        day = start
+        remaining = n
+        while remaining > 0:
+            day += dt.timedelta(days=1)
+            if self.is_workday(day):
+                remaining -= 1
+        return day
+
+    def workdays_between(self, start: dt.date, end: dt.date) -> int:
+        """Workdays after start up to and including end (negative if end is before start)."""
+        if end < start:
+            return -self.workdays_between(end, start)
+        count = 0
+        day = start
+        while day < end:
+            day += dt.timedelta(days=1)
+            count += self.is_workday(day)
+        return count
+
+    def is_overdue(self, suspense: dt.date, today: dt.date) -> bool:
+        """Late from the first workday after the suspense date.
+
+        A reply due Friday is not late on Saturday or Sunday, nor on a Monday holiday: nobody
+        could have answered then.
+        """
+        return self.workdays_between(suspense, today) >= 1
 
 
-def add_workdays(start: dt.date, n: int) -> dt.date:
-    """The date n workdays after start (start itself never counts)."""
-    day = start
-    remaining = n
-    while remaining > 0:
-        day += dt.timedelta(days=1)
-        if is_workday(day):
-            remaining -= 1
-    return day
-
-
-def workdays_between(start: dt.date, end: dt.date) -> int:
-    """Workdays after start up to and including end (negative if end is before start)."""
-    if end < start:
-        return -workdays_between(end, start)
-    count = 0
-    day = start
-    while day < end:
-        day += dt.timedelta(days=1)
-        count += is_workday(day)
-    return count
-
-
-def is_overdue(suspense: dt.date, today: dt.date) -> bool:
-    """Late from the first workday after the suspense date.
-
-    A reply due Friday is not late on Saturday or Sunday, nor on a Monday holiday: nobody
-    could have answered then.
-    """
-    return workdays_between(suspense, today) >= 1
+FEDERAL = Calendar()
+is_workday = FEDERAL.is_workday
+add_workdays = FEDERAL.add_workdays
+workdays_between = FEDERAL.workdays_between
+is_overdue = FEDERAL.is_overdue

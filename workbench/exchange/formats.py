@@ -6,12 +6,12 @@ import hashlib
 import hmac
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from workbench.coordination.comments import COMMENT_TYPES, CRITICAL_GROUNDS, MAX_FIELD
 from workbench.coordination.positions import POSITIONS
 from workbench.errors import WorkbenchError
+from workbench.files import write_atomic  # noqa: F401 (the exchange modules' writer)
 
 PACKET_FORMAT = "cne-review-packet"
 RESPONSE_FORMAT = "cne-review-response"
@@ -200,24 +200,6 @@ def check_response_body(body, what: str = "review response") -> dict:
     if len(set(ids)) != len(ids):
         raise ExchangeError(f"The {what} is malformed: two comments share one id.")
     return out
-
-
-def write_atomic(path: str | os.PathLike, data: bytes) -> None:
-    """Write a file so a crash leaves either the old file or the new one, never half of one."""
-    p = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".partial", dir=p.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, p)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def dump(value: dict) -> bytes:

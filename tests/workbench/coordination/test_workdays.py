@@ -51,3 +51,45 @@ def test_overdue_from_the_first_workday_after_the_suspense():
     assert not is_overdue(friday, dt.date(2027, 1, 16))
     assert not is_overdue(friday, dt.date(2027, 1, 18))
     assert is_overdue(friday, dt.date(2027, 1, 19))
+
+
+def test_executive_order_closures_are_not_workdays():
+    # Christmas Eve 2024 and the day after Christmas 2025 were closed by executive order.
+    assert not is_workday(dt.date(2024, 12, 24))
+    assert not is_workday(dt.date(2025, 12, 26))
+    assert add_workdays(dt.date(2025, 12, 23), 1) == dt.date(2025, 12, 29)
+
+
+def test_juneteenth_counts_only_from_2021():
+    assert is_workday(dt.date(2020, 6, 19))
+    assert not is_workday(dt.date(2021, 6, 18))  # observed, the first year
+
+
+def test_office_closures_move_suspenses_and_overdue_counts(ws):
+    from workbench.coordination import closures
+
+    start = dt.date(2026, 12, 1)  # the fixture's clock may differ; the calendar is what counts
+    before = closures.calendar(ws).add_workdays(start, 5)
+    closures.add_closure(ws, "2026-12-03", "Snow closure")
+    assert closures.calendar(ws).add_workdays(start, 5) == before + dt.timedelta(
+        days=1 if before.weekday() < 4 else 3
+    )
+    assert [c.day for c in closures.list_closures(ws)] == ["2026-12-03"]
+    closures.remove_closure(ws, "2026-12-03")
+    assert closures.calendar(ws).add_workdays(start, 5) == before
+
+
+def test_an_office_closure_needs_a_weekday_a_date_and_a_reason(ws):
+    import pytest
+
+    from workbench.coordination import closures
+    from workbench.errors import WorkbenchError
+
+    for day, reason, message in [
+        ("2026-12-05", "Saturday", "weekend"),
+        ("12/03/2026", "x", "not a date"),
+        ("2026-12-03", "  ", "Say why"),
+    ]:
+        with pytest.raises(WorkbenchError, match=message):
+            closures.add_closure(ws, day, reason)
+    assert closures.list_closures(ws) == []

@@ -11,15 +11,18 @@ import logging
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+import shiboken6
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QDockWidget,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
+    QMenuBar,
     QPlainTextEdit,
     QProgressBar,
     QSplitter,
@@ -90,6 +93,14 @@ class MainWindow(QMainWindow):
         self.autosave.state_changed.connect(self.save_state.setText)
         self.workspace_changed.connect(self._refresh)
         self.outline.undo_changed.connect(self._update_undo_text)
+        # Ctrl+Return adds a section from the text too; the new section's heading is typed next.
+        for name in ("add_section", "add_subsection"):
+            self.editor.addAction(self.outline.actions[name])
+        self._heading_wanted: int | None = None
+        self.outline.section_added.connect(self._want_heading_focus)
+        self.editor.section_shown.connect(self._focus_new_heading)
+        self._work_field: QWidget | None = None  # where typing goes; None: the outline
+        QApplication.instance().focusChanged.connect(self._track_work)
         QApplication.instance().focusChanged.connect(self._update_undo_text)
 
         self.navigator.reload()
@@ -136,6 +147,7 @@ class MainWindow(QMainWindow):
         """A top-level menu placed before Help."""
         menu = QMenu(title, self)
         self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
+        self.watch_menu(menu)
         return menu
 
     # -- building ----------------------------------------------------------------------------
@@ -189,8 +201,15 @@ class MainWindow(QMainWindow):
         self.undo_action = self._action(edit, "&Undo", self.undo, SK.Undo, "undo")
         self.redo_action = self._action(edit, "&Redo", self.redo, SK.Redo, "redo")
         edit.addSeparator()
-        self._action(edit, "Undo Outline Change", self.outline.undo, None, "undoOutline")
-        self._action(edit, "Redo Outline Change", self.outline.redo, None, "redoOutline")
+        for text, method, key, name in (
+            ("Cu&t", "cut", SK.Cut, "cut"),
+            ("&Copy", "copy", SK.Copy, "copy"),
+            ("&Paste", "paste", SK.Paste, "paste"),
+            ("Select &All", "selectAll", SK.SelectAll, "selectAll"),
+        ):
+            self._action(edit, text, lambda m=method: self._edit_field(m), key, name)
+        edit.addSeparator()
+        self.edit_menu = edit
 
         doc = bar.addMenu("&Document")
         for name in (
@@ -235,6 +254,12 @@ class MainWindow(QMainWindow):
 
         self.help_menu = bar.addMenu("&Help")
         self._action(self.help_menu, "&About CNE Workbench", self._about)
+        for menu in (file, edit, doc, self.view_menu, tools, self.help_menu):
+            self.watch_menu(menu)
+
+    def watch_menu(self, menu: QMenu) -> None:
+        """After the menu closes, the focus goes back to where the user was working."""
+        menu.aboutToHide.connect(self._return_focus)
 
     # -- reacting ----------------------------------------------------------------------------
     def _document_selected(self, doc_id: int) -> None:
@@ -244,6 +269,16 @@ class MainWindow(QMainWindow):
     def _section_selected(self, section_id: int) -> None:
         self.editor.show_section(section_id or None)
         self.section_selected.emit(section_id)
+
+    def _want_heading_focus(self, section_id: int) -> None:
+        self._heading_wanted = section_id
+        if self.editor.section_id == section_id:
+            self._focus_new_heading(section_id)
+
+    def _focus_new_heading(self, section_id: int) -> None:
+        if section_id and section_id == self._heading_wanted:
+            self._heading_wanted = None
+            self.editor.heading.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _job_finished(self, job) -> None:
         self._saved_section = self._text_only_save(job)
@@ -280,11 +315,46 @@ class MainWindow(QMainWindow):
         self.busy_label.setText(label if busy else "")
 
     @staticmethod
-    def _text_field() -> QWidget | None:
+    def _editable(w) -> bool:
+        return isinstance(w, QLineEdit | QPlainTextEdit | QTextEdit) and not w.isReadOnly()
+
+    def _track_work(self, _old, new) -> None:
+        """Remember where the user works: a text field, or the outline (any other control of
+        this window). Menus and the menu bar are only passing through, so they change nothing."""
+        if new is None or isinstance(new, QMenu | QMenuBar) or new.window() is not self:
+            return
+        self._work_field = new if self._editable(new) else None
+
+    def _text_field(self) -> QWidget | None:
+        """The text field that Undo, Cut, Paste... act on: the focused one, or while a menu
+        has the keyboard, the one the user was working in before it opened."""
         w = QApplication.focusWidget()
-        if isinstance(w, QLineEdit | QPlainTextEdit | QTextEdit) and not w.isReadOnly():
+        if self._editable(w):
             return w
+        if w is None or isinstance(w, QMenu | QMenuBar) or w.window() is not self:
+            field = self._work_field
+            if field is not None and shiboken6.isValid(field) and field.isVisible():
+                return field
         return None
+
+    def _return_focus(self) -> None:
+        field = self._text_field()
+        if field is not None:
+            # After the menu has closed: the menu bar would otherwise keep the keyboard.
+            QTimer.singleShot(0, lambda: self._focus_field(field))
+
+    def _focus_field(self, field: QWidget) -> None:
+        if not shiboken6.isValid(field) or self._closing or QApplication.focusWidget() is field:
+            return
+        if any(isinstance(w, QDialog) and w.isVisible() for w in QApplication.topLevelWidgets()):
+            return  # the menu's command opened a dialog: it keeps the keyboard
+        self.activateWindow()  # closing a popup can leave no window active
+        field.setFocus(Qt.FocusReason.PopupFocusReason)
+
+    def _edit_field(self, method: str) -> None:
+        field = self._text_field()
+        if field is not None:
+            getattr(field, method)()
 
     def undo(self) -> None:
         field = self._text_field()
@@ -412,6 +482,7 @@ class MainWindow(QMainWindow):
                 return
         self._closing = True
         QApplication.instance().focusChanged.disconnect(self._update_undo_text)
+        QApplication.instance().focusChanged.disconnect(self._track_work)
         self._save_layout()
         self._finish_background_work()
         self.ops.shutdown()

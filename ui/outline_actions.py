@@ -16,6 +16,7 @@ class OutlineActions(QObject):
     """The QActions of the outline and what they do. Every write goes through `ops`."""
 
     undo_changed = Signal()
+    section_added = Signal(int)  # a section the user just added (its heading gets the focus)
 
     def __init__(self, ws, ops, autosave, navigator: Navigator, parent_widget):
         super().__init__(parent_widget)
@@ -116,6 +117,7 @@ class OutlineActions(QObject):
         def done(cmd):
             if select_new and getattr(cmd, "section_id", None):
                 self.nav.want_selection((SECTION, cmd.section_id))
+                self.section_added.emit(cmd.section_id)
             self.undo_changed.emit()
 
         self.ops.run(self.stack.perform, command, on_done=done)

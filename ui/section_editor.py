@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QSplitter,
     QStackedWidget,
     QTextBrowser,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import markdown_render
+from ui.markdown_edit import MarkdownEdit
 from ui.markdown_highlighter import MarkdownHighlighter
 from workbench import directory, documents, sections
 from workbench.errors import NotFound
@@ -125,7 +125,11 @@ class SectionEditor(QWidget):
             )
         self.addActions(list(self.format_actions.values()))
 
-        self.body = QPlainTextEdit(page)
+        for action in self.format_actions.values():
+            # In the tab order, so the keyboard reaches the formatting buttons too.
+            self.toolbar.widgetForAction(action).setFocusPolicy(Qt.FocusPolicy.TabFocus)
+
+        self.body = MarkdownEdit(page)
         self.body.setAccessibleName("Section text (Markdown)")
         self.body.setPlaceholderText("Section text in Markdown…")
         self.body.setObjectName("bodyEdit")
@@ -133,7 +137,6 @@ class SectionEditor(QWidget):
         mono.setStyleHint(QFont.StyleHint.Monospace)
         mono.setPointSizeF(self.font().pointSizeF() + 0.5)
         self.body.setFont(mono)
-        self.body.setTabChangesFocus(False)
         self.highlighter = MarkdownHighlighter(self.body.document(), self.palette())
 
         self.preview = QTextBrowser(page)
@@ -186,6 +189,7 @@ class SectionEditor(QWidget):
         self._loading = True
         try:
             self.heading.setText(heading)
+            self.heading.setCursorPosition(0)  # the title's start in view, not its end
             self.body.setPlainText(body)
             self._show_meta(sec)
         finally:
@@ -249,6 +253,7 @@ class SectionEditor(QWidget):
                 sec.heading != self.heading.text() or sec.body != self.body.toPlainText()
             ):
                 self.heading.setText(sec.heading)
+                self.heading.setCursorPosition(0)
                 self.body.setPlainText(sec.body)
                 self.update_preview()
         finally:

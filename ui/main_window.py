@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 
 import shiboken6
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,6 +35,7 @@ from ui import messages, theme
 from ui import settings as app_settings
 from ui.autosave import SAVED, Autosave
 from ui.directory_dialog import DirectoryDialog
+from ui.find_bar import FindBar
 from ui.history import HistoryPanel
 from ui.navigator import Navigator
 from ui.operations import Operations
@@ -96,6 +97,23 @@ class MainWindow(QMainWindow):
         # Ctrl+Return adds a section from the text too; the new section's heading is typed next.
         for name in ("add_section", "add_subsection"):
             self.editor.addAction(self.outline.actions[name])
+        # Undo follows the last place worked: after an outline change (or a replace-all),
+        # Ctrl+Z in a text field undoes that change until the user types again.
+        self._outline_last = False
+        self.outline.performed.connect(lambda: setattr(self, "_outline_last", True))
+        self.editor.typed.connect(self._typed)
+        self.find_bar = FindBar(self)
+        pl = self.editor.page_layout
+        pl.insertWidget(pl.indexOf(self.editor.text_split), self.find_bar)
+        self.find_bar.find_edit.textEdited.connect(self._typed)
+        self.find_bar.replace_edit.textEdited.connect(self._typed)
+        for field in (
+            self.editor.body,
+            self.editor.heading,
+            self.find_bar.find_edit,
+            self.find_bar.replace_edit,
+        ):
+            field.installEventFilter(self)
         self._heading_wanted: int | None = None
         self.outline.section_added.connect(self._want_heading_focus)
         self.editor.section_shown.connect(self._focus_new_heading)
@@ -209,6 +227,16 @@ class MainWindow(QMainWindow):
         ):
             self._action(edit, text, lambda m=method: self._edit_field(m), key, name)
         edit.addSeparator()
+        self._action(edit, "&Find…", lambda: self.find_bar.open_find(), SK.Find, "find")
+        self._action(
+            edit,
+            "Find and &Replace…",
+            lambda: self.find_bar.open_find(replace=True),
+            "Ctrl+H",
+            "replace",
+        )
+        self._action(edit, "Find &Next", lambda: self.find_bar.find_next(), SK.FindNext)
+        self._action(edit, "Find Pre&vious", lambda: self.find_bar.find_previous(), SK.FindPrevious)
         self.edit_menu = edit
 
         doc = bar.addMenu("&Document")
@@ -269,6 +297,22 @@ class MainWindow(QMainWindow):
     def _section_selected(self, section_id: int) -> None:
         self.editor.show_section(section_id or None)
         self.section_selected.emit(section_id)
+
+    def _typed(self, *_args) -> None:
+        if self._outline_last:
+            self._outline_last = False
+            self._update_undo_text()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        # The fields take Ctrl+Z for themselves; leave it to the window's Undo while the last
+        # thing the user did was an outline change, so that change is what gets undone.
+        if event.type() == QEvent.Type.ShortcutOverride and self._outline_last:
+            if event.matches(QKeySequence.StandardKey.Undo) or event.matches(
+                QKeySequence.StandardKey.Redo
+            ):
+                event.ignore()
+                return True
+        return super().eventFilter(obj, event)
 
     def _want_heading_focus(self, section_id: int) -> None:
         self._heading_wanted = section_id
@@ -356,15 +400,19 @@ class MainWindow(QMainWindow):
         if field is not None:
             getattr(field, method)()
 
+    def _undo_field(self) -> QWidget | None:
+        """Where Undo goes: the text field worked in, unless an outline change came after."""
+        return None if self._outline_last else self._text_field()
+
     def undo(self) -> None:
-        field = self._text_field()
+        field = self._undo_field()
         if field is not None:
             field.undo()
         else:
             self.outline.undo()
 
     def redo(self) -> None:
-        field = self._text_field()
+        field = self._undo_field()
         if field is not None:
             field.redo()
         else:
@@ -374,7 +422,7 @@ class MainWindow(QMainWindow):
         if self._closing:
             return
         stack = self.outline.stack
-        if self._text_field() is not None:
+        if self._undo_field() is not None:
             self.undo_action.setText("&Undo Typing")
             self.redo_action.setText("&Redo Typing")
             self.undo_action.setEnabled(True)

@@ -16,6 +16,7 @@ class OutlineActions(QObject):
     """The QActions of the outline and what they do. Every write goes through `ops`."""
 
     undo_changed = Signal()
+    performed = Signal()  # a change went onto the stack: the outline is the last place worked
     section_added = Signal(int)  # a section the user just added (its heading gets the focus)
 
     def __init__(self, ws, ops, autosave, navigator: Navigator, parent_widget):
@@ -110,14 +111,17 @@ class OutlineActions(QObject):
             self.actions[name].setEnabled(has_sec)
 
     # -- running commands --------------------------------------------------------------------
-    def perform(self, command, *, select_new: bool = False) -> None:
+    def perform(self, command, *, select_new: bool = False, after=None) -> None:
         # Typing is written first so a structural change never overtakes it in the queue.
         self.autosave.flush_now()
 
         def done(cmd):
+            self.performed.emit()
             if select_new and getattr(cmd, "section_id", None):
                 self.nav.want_selection((SECTION, cmd.section_id))
                 self.section_added.emit(cmd.section_id)
+            if after is not None:
+                after(cmd)
             self.undo_changed.emit()
 
         self.ops.run(self.stack.perform, command, on_done=done)

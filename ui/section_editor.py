@@ -31,6 +31,7 @@ class SectionEditor(QWidget):
     """Edits one section at a time; text goes through Autosave, the rest through ops."""
 
     section_shown = Signal(int)  # 0 when nothing is shown
+    typed = Signal()  # the user changed the heading or body (not a load)
 
     def __init__(self, ws, ops, autosave, parent=None):
         super().__init__(parent)
@@ -162,6 +163,7 @@ class SectionEditor(QWidget):
         eq_row.addWidget(self.equities, 1)
 
         layout = QVBoxLayout(page)
+        self.page_layout = layout  # the window puts its find bar above the text
         layout.setContentsMargins(8, 6, 8, 4)
         layout.addWidget(self.document_label)
         layout.addLayout(top)
@@ -273,6 +275,7 @@ class SectionEditor(QWidget):
     def _text_changed(self) -> None:
         if self._loading or self.section_id is None:
             return
+        self.typed.emit()
         self.autosave.edit(self.section_id, self.heading.text(), self.body.toPlainText())
         self._preview_timer.start()
 

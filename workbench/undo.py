@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from workbench import sections
+from workbench import find_replace, sections
 
 UNDO_LIMIT = 200
 
@@ -103,6 +103,38 @@ class DeleteSection(Command):
 
     def redo(self, ws) -> None:
         sections.delete_section(ws, self.section_id)
+
+
+@dataclass
+class ReplaceAll(Command):
+    """Replace all across a document: one step to undo, however many sections it touched."""
+
+    document_id: int
+    find: str
+    replacement: str
+    match_case: bool = False
+    whole_word: bool = False
+    result: find_replace.Replaced | None = field(default=None, init=False)
+
+    @property
+    def text(self) -> str:
+        return f"Replace all “{self.find}”"
+
+    def do(self, ws) -> None:
+        self.result = find_replace.replace_all(
+            ws,
+            self.document_id,
+            self.find,
+            self.replacement,
+            match_case=self.match_case,
+            whole_word=self.whole_word,
+        )
+
+    def undo(self, ws) -> None:
+        find_replace.restore_texts(ws, self.document_id, self.result.before)
+
+    def redo(self, ws) -> None:
+        find_replace.restore_texts(ws, self.document_id, self.result.after)
 
 
 def indent(ws, section_id: int) -> MoveSection | None:

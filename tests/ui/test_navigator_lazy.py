@@ -75,6 +75,7 @@ def test_typing_saves_without_reading_outlines_but_a_heading_relabels(
     assert sections.section(ws, a).body == "Stop the flow at sea."
     assert read == []
 
+    window.editor.heading.end(False)  # the title shows from its start; type at its end
     qtbot.keyClicks(window.editor.heading, " at Sea")
     qtbot.waitUntil(lambda: window.save_state.text() == "All changes saved", timeout=5000)
     assert window.navigator.item_for(SECTION, a).text(0) == "1 Interdiction at Sea"

@@ -1,0 +1,58 @@
+"""Spell checking: Markdown syntax and URLs are not prose; the workspace dictionary."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench import directory, spelling
+from workbench.errors import WorkbenchError
+
+
+def words(text):
+    return [w for _, _, w in spelling.words_to_check(text)]
+
+
+def test_markdown_syntax_urls_and_code_are_not_checked():
+    text = (
+        "## Scope and **intent** see [the plan](https://example.gov/plan_v2.pdf) "
+        "or <https://x.gov/abc>, `run_cmd --flag`, mail ops@dhs.gov, note[^fn1] v2 file_name"
+    )
+    assert words(text) == ["Scope", "and", "intent", "see", "the", "plan", "or", "mail", "note"]
+
+
+def test_misspelled_words_with_positions_and_suggestions():
+    checker = spelling.Checker()
+    assert checker.dictionary is not None, "hunspell-en-us must be installed (tools/apt-packages)"
+    text = "The interdicton of *maritme* smuggling."
+    bad = checker.misspelled(text)
+    assert [(w, text[s:e]) for s, e, w in bad] == [
+        ("interdicton", "interdicton"),
+        ("maritme", "maritme"),
+    ]
+    assert "interdiction" in checker.suggest("interdicton")
+    assert "maritime" in checker.suggest("maritme")
+
+
+def test_workspace_dictionary_accepts_acronyms_and_org_codes(ws):
+    checker = spelling.Checker(spelling.workspace_words(ws))
+    assert not checker.is_correct("SPSS")
+    assert not checker.is_correct("NJTF")
+    spelling.add_word(ws, "SPSS")
+    spelling.add_word(ws, "SPSS")  # twice is once
+    directory.add_organization(ws, "NJTF", "A task force", "federal")
+    checker.set_words(spelling.workspace_words(ws))
+    assert checker.is_correct("SPSS")
+    assert checker.is_correct("USCG")  # the directory's organizations
+    assert checker.is_correct("NJTF")
+    assert checker.is_correct("USCG's")
+    actions = [r["action"] for r in ws.db.query("SELECT action FROM audit_log")]
+    assert actions.count("spelling.add_word") == 1
+    spelling.remove_word(ws, "SPSS")
+    checker.set_words(spelling.workspace_words(ws))
+    assert not checker.is_correct("SPSS")
+
+
+@pytest.mark.parametrize("bad", ["", "two words", "x" * 65, "a1b", "<script>"])
+def test_a_dictionary_entry_is_one_word(ws, bad):
+    with pytest.raises(WorkbenchError, match="one word"):
+        spelling.add_word(ws, bad)

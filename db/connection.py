@@ -77,13 +77,28 @@ def read_only_reason(path: str | os.PathLike) -> str | None:
 
 
 # -- one writer process per workspace ---------------------------------------------------------
-_locks: dict[str, list] = {}  # resolved path -> [fd, holders, lock file] held by this process
+# The claim is on the file itself (its device and inode), so a symlink or a hard link to an open
+# workspace cannot open a second writable window. Command-line writes take no claim: SQLite's
+# transactions keep them safe beside the window.
+_locks: dict[str, list] = {}  # file identity -> [fd, holders, lock file, file fd] in this process
 _locks_guard = threading.Lock()
+# Descriptors on workspace files, kept open for the life of the process: closing any descriptor
+# on a database file drops every POSIX lock this process holds on it, SQLite's included.
+_file_fds: dict[str, int] = {}
 
 
 def lock_file(path: str | os.PathLike) -> Path:
     path = Path(path)
     return path.with_name(path.name + LOCK_SUFFIX)
+
+
+def _identity(path: Path) -> str:
+    """Which file this is, whatever name reaches it (symlink, hard link, relative path)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return str(path.resolve())
+    return f"{st.st_dev}:{st.st_ino}"
 
 
 def _try_lock(fd: int) -> bool:
@@ -95,6 +110,39 @@ def _try_lock(fd: int) -> bool:
     except OSError:
         return False
     return True
+
+
+def _file_descriptor(key: str, path: Path) -> int | None:
+    """A descriptor on the workspace file itself (fcntl platforms), reused across claims."""
+    if fcntl is None:
+        return None
+    fd = _file_fds.get(key)
+    if fd is not None:
+        try:
+            gone = os.fstat(fd).st_nlink == 0
+        except OSError:
+            gone = True
+        if not gone:
+            return fd
+        del _file_fds[key]
+        try:
+            os.close(fd)  # a deleted file (the inode number was reused): nothing else uses it
+        except OSError:
+            pass
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    _file_fds[key] = fd
+    return fd
+
+
+def _unlock_file(fd: int | None) -> None:
+    if fd is not None and fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        except OSError:
+            pass
 
 
 class InstanceLock:
@@ -115,6 +163,7 @@ class InstanceLock:
             entry[1] -= 1
             if entry[1] <= 0:
                 del _locks[self._key]
+                _unlock_file(entry[3])
                 # Unlink while still holding the lock; a racing opener re-checks the inode.
                 try:
                     os.unlink(entry[2])
@@ -125,7 +174,21 @@ class InstanceLock:
 
 def held_by_this_process(path: str | os.PathLike) -> bool:
     with _locks_guard:
-        return str(Path(path).resolve()) in _locks
+        return _identity(Path(path)) in _locks
+
+
+def _in_use(path: Path, fd: int | None) -> WorkspaceInUse:
+    holder: list[str] = []
+    if fd is not None:
+        try:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").split()
+        except OSError:
+            holder = []
+    who = f" (process {holder[0]} on {holder[1]})" if len(holder) >= 2 else ""
+    return WorkspaceInUse(
+        f"{path.name} is already open in another CNE Workbench window{who}. "
+        "Close it there first, or open this copy read-only."
+    )
 
 
 def acquire_instance_lock(path: str | os.PathLike) -> InstanceLock | None:
@@ -135,28 +198,21 @@ def acquire_instance_lock(path: str | os.PathLike) -> InstanceLock | None:
     Several opens within one process share the claim (the same window reopening its file).
     """
     path = Path(path)
-    key = str(path.resolve())
+    key = _identity(path)
     with _locks_guard:
         if key in _locks:
             _locks[key][1] += 1
             return InstanceLock(key)
-        target = lock_file(path)
+        target = lock_file(path.resolve())
         for _attempt in range(5):
             try:
                 fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o644)
             except OSError:
                 return None
             if not _try_lock(fd):
-                try:
-                    holder = os.read(fd, 200).decode("utf-8", "replace").split()
-                except OSError:
-                    holder = []
+                error = _in_use(path, fd)
                 os.close(fd)
-                who = f" (process {holder[0]} on {holder[1]})" if len(holder) >= 2 else ""
-                raise WorkspaceInUse(
-                    f"{path.name} is already open in another CNE Workbench window{who}. "
-                    "Close it there first, or open this copy read-only."
-                )
+                raise error
             try:
                 same = os.path.samestat(os.fstat(fd), os.stat(target))
             except OSError:
@@ -166,13 +222,26 @@ def acquire_instance_lock(path: str | os.PathLike) -> InstanceLock | None:
             os.close(fd)  # the holder removed that lock file as we opened it; take a fresh one
         else:
             return None
+        file_fd = _file_descriptor(key, path)
+        if file_fd is not None and not _try_lock(file_fd):
+            # Another window holds this very file under another name (a link or a copy's path).
+            _release_lock_file(fd, target)
+            raise _in_use(path, None)
         try:
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()} {socket.gethostname()}\n".encode(), 0)
         except (OSError, AttributeError):
             pass  # the holder's name is a courtesy; the lock itself is what counts
-        _locks[key] = [fd, 1, str(target)]
+        _locks[key] = [fd, 1, str(target), file_fd]
         return InstanceLock(key)
+
+
+def _release_lock_file(fd: int, target: Path) -> None:
+    try:
+        os.unlink(target)
+    except OSError:
+        pass
+    os.close(fd)
 
 
 def translate_error(exc: sqlite3.Error, path: str | os.PathLike) -> StoreError | None:

@@ -37,6 +37,7 @@ PARTS = [
     ("ui.maintenance.install", "maintenance"),
     ("ui.dashboard.install", "dashboard"),
     ("ui.solicitation", "solicitation"),
+    ("ui.roundtrip.install", "roundtrip"),
 ]
 PARTS_FALLBACK_MS = 500  # parts of a window that is never painted (minimized) still load
 

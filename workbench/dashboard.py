@@ -414,7 +414,8 @@ def timeline(ws, document_id: int) -> Timeline:
           AND action IN ('document.create', 'document.new_version', 'document.publish')
         UNION ALL
         SELECT id, at, action, details FROM audit_log
-        WHERE entity = 'review_request' AND action = 'request.send'
+        WHERE entity = 'review_request'
+          AND action IN ('request.send', 'request.extend', 'request.withdraw')
           AND entity_id IN (SELECT id FROM review_requests WHERE document_id = :d)
         ORDER BY id
         """,
@@ -439,6 +440,13 @@ def timeline(ws, document_id: int) -> Timeline:
             version = details.get("version", version + 1)
             stage, start = "draft", at
             label = f"Version {version} started"
+        elif action == "request.extend":
+            label = (
+                f"Suspense for {details.get('organization', '?')} extended to "
+                f"{details.get('new', '?')}: {details.get('reason', '')}"
+            )
+        elif action == "request.withdraw":
+            label = f"Request to {details.get('organization', '?')} recalled"
         elif action == "request.send":
             label = f"Sent to {details.get('organization', '?')}"
             if stage == "draft":

@@ -206,6 +206,14 @@ def write_demo(path: str | os.PathLike, replace: bool = False) -> Path:
         raise WorkbenchError(f"{path} already exists; use --force to replace it.")
     if not path.parent.is_dir():
         raise WorkbenchError(f"Cannot write {path}: the folder {path.parent} does not exist.")
+    if path.exists():
+        # Command-line writes no longer need the window's claim, but replacing the whole file
+        # under an open window would pull it from under the analyst: that still needs the claim.
+        from db import connection
+
+        claim = connection.acquire_instance_lock(path)
+        if claim is not None:
+            claim.release()
     tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
     _remove_with_sidecars(tmp)
     try:

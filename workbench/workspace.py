@@ -90,19 +90,25 @@ class Workspace:
     # -- opening ---------------------------------------------------------------------------
     @classmethod
     def open(
-        cls, path: str | os.PathLike, *, actor: str | None = None, read_only: bool | None = None
+        cls,
+        path: str | os.PathLike,
+        *,
+        actor: str | None = None,
+        read_only: bool | None = None,
+        claim: bool = True,
     ) -> Workspace:
-        """Open for writing, claiming the file for this process; a second process is refused.
+        """Open for writing, claiming the file for this process; a second claim is refused.
 
         read_only=True opens without the claim (always allowed); None opens read-only only
-        when the file or its folder cannot be written.
+        when the file or its folder cannot be written. claim=False writes without the claim
+        (the command line beside an open window: SQLite's transactions keep both safe).
         """
         path = Path(path)
         reason = "it was opened read-only" if read_only else None
         lock = None
         if reason is None and path.exists():
             reason = connection.read_only_reason(path)
-            if reason is None:
+            if reason is None and claim:
                 lock = connection.acquire_instance_lock(path)
                 if lock is None:
                     reason = "no lock file can be made beside it"

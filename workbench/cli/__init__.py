@@ -16,7 +16,7 @@ EXIT_USAGE = 2
 EXIT_BLOCKED = 3
 
 # Each module defines register(subparsers); add a new area here.
-AREAS = ("documents", "coordination", "exchange", "pdf", "search", "maintenance")
+AREAS = ("documents", "coordination", "exchange", "pdf", "search", "maintenance", "roundtrip")
 
 
 class CliError(Exception):
@@ -73,10 +73,11 @@ def write_file(out: Path, data: bytes | str) -> None:
 
 
 def open_workspace(path: str, *, read_only: bool = False):
-    """Commands that only read open read-only, so they work while the app has the file open."""
+    """Commands read and write while the app has the file open: they take no single-window
+    claim, and SQLite's transactions keep their writes and the window's apart."""
     from workbench.workspace import Workspace
 
-    return Workspace.open(path, read_only=True if read_only else None)
+    return Workspace.open(path, read_only=True if read_only else None, claim=False)
 
 
 def print_json(value) -> None:

@@ -16,7 +16,7 @@ from workbench.coordination.positions import (
     latest_positions,
     require_director,
 )
-from workbench.coordination.requests import list_requests
+from workbench.coordination.requests import list_requests, suspense_extensions
 from workbench.coordination.reviews import waivers
 from workbench.directory import organization, organizations
 from workbench.documents import document
@@ -84,6 +84,7 @@ def coordination_record(ws, document_id: int) -> dict:
     latest = latest_positions(ws, document_id)
     involved |= set(latest)
     involved |= {c.organization for c in list_comments(ws, document_id)}
+    extensions = suspense_extensions(ws, document_id)
     orgs = []
     for o in organizations(ws):
         if o.code not in involved or o.kind == "cne":
@@ -108,6 +109,11 @@ def coordination_record(ws, document_id: int) -> dict:
                         "reason": e.reason,
                     }
                     for e in events(ws, document_id, o.id)
+                ],
+                "extensions": [
+                    {"at": x.at, "by": x.by, "old": x.old, "new": x.new, "reason": x.reason}
+                    for x in extensions
+                    if x.organization == o.code
                 ],
             }
         )

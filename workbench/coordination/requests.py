@@ -285,6 +285,79 @@ def set_suspense(ws, request_id: int, suspense_date: str) -> None:
     )
 
 
+@dataclass(frozen=True)
+class SuspenseExtension:
+    request_id: int
+    organization: str
+    at: str
+    by: str
+    old: str
+    new: str
+    reason: str
+
+
+@use_case
+def extend_suspense(ws, request_id: int, suspense_date: str, reason: str) -> None:
+    """A later suspense for an open request, with the reason, on the coordination record."""
+    req = request(ws, request_id)
+    if not req.is_open:
+        raise RuleViolation(
+            f"Review request {request_id} to {req.organization} is {req.stored_status}; "
+            "only a draft or sent request can be extended."
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkbenchError("Say why the suspense is extended.")
+    due, _ = _suspense(ws, None, suspense_date)
+    if due <= req.suspense_date:
+        raise RuleViolation(
+            f"{due} is not later than the current suspense ({req.suspense_date}); "
+            "an extension moves it later."
+        )
+    ws.db.execute(
+        "UPDATE review_requests SET suspense_date = ?, suspense_workdays = NULL WHERE id = ?",
+        [due, request_id],
+    )
+    audit.record(
+        ws,
+        "request.extend",
+        "review_request",
+        request_id,
+        document_id=req.document_id,
+        organization=req.organization,
+        old=req.suspense_date,
+        new=due,
+        reason=reason[:2000],
+    )
+
+
+def suspense_extensions(ws, document_id: int) -> list[SuspenseExtension]:
+    """Every extension granted on a document's requests, oldest first (from the audit log)."""
+    import json
+
+    rows = ws.db.query(
+        "SELECT a.entity_id, a.at, a.actor, a.details FROM audit_log a "
+        "WHERE a.action = 'request.extend' AND a.entity = 'review_request' AND a.entity_id IN "
+        "(SELECT id FROM review_requests WHERE document_id = ?) ORDER BY a.id",
+        [document_id],
+    )
+    out = []
+    for r in rows:
+        d = json.loads(r["details"] or "{}")
+        out.append(
+            SuspenseExtension(
+                r["entity_id"],
+                d.get("organization", ""),
+                r["at"],
+                r["actor"],
+                d.get("old", ""),
+                d.get("new", ""),
+                d.get("reason", ""),
+            )
+        )
+    return out
+
+
 @use_case
 def withdraw_request(ws, request_id: int, reason: str) -> None:
     req = request(ws, request_id)

@@ -1,0 +1,1 @@
+"""The review round trip in the app: sending, extending and recalling, importing what returns."""

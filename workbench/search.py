@@ -17,7 +17,6 @@ DEFAULT_LIMIT = 25
 MAX_TERMS = 16
 MAX_QUERY = 400
 MIN_PREFIX = 3
-RANK_WINDOW = 600
 
 KINDS = {
     "document": "Document",
@@ -276,40 +275,10 @@ def search(
         return SearchResults(query, (), False, filters)
     org = _org_id(ws, organization)
     limit = max(1, int(limit))
-    parts = []
-    truncated = False
-    for kind in kinds:
-        table, sql, org_sql, status_sql = _KIND_SQL[kind]
-        floor = _rank_floor(ws, table, query.fts)
-        window = f"AND rowid >= {floor}" if floor is not None else ""
-        truncated |= floor is not None
-        if org is None and not status:
-            # FTS5 ranks its own matches fastest; joining every match before ranking costs
-            # more than the ranking. Over-fetch a little for hits in deleted documents.
-            src = (
-                f"(SELECT rowid, rank FROM {table} WHERE {table} MATCH :q {window} "
-                "ORDER BY rank LIMIT :m)"
-            )
-            match = ""
-        else:
-            src = table
-            match = f"{table} MATCH :q {window.replace('rowid', 'f.rowid')} AND"
-        parts.append(
-            "SELECT * FROM ("
-            + sql.format(
-                src=src,
-                match=match,
-                org=f"AND {org_sql}" if org is not None else "",
-                status=f"AND {status_sql} = :status" if status else "",
-            )
-            + " ORDER BY f.rank LIMIT :n)"
-        )
-    sql = " UNION ALL ".join(parts) + " ORDER BY score, kind, id LIMIT :n"
     params = {"q": query.fts, "org": org, "status": status, "n": limit + 1, "m": 2 * limit + 10}
-    rows = list(ws.db.query(sql, params))
+    rows = list(ws.db.query(_ranked_sql(kinds, org is not None, bool(status)), params))
     more = len(rows) > limit
     rows = rows[:limit]
-    snippets = _snippets(ws, query.fts, rows)
     hits = tuple(
         Hit(
             r["kind"],
@@ -318,7 +287,7 @@ def search(
             r["section_id"],
             r["title"] or "(untitled)",
             r["context"] or "",
-            snippets.get((r["kind"], r["id"]), ""),
+            " ".join((r["snippet"] or "").split()),
             -float(r["score"]),
             r["organization"] or "",
             r["status"] or "",
@@ -326,49 +295,48 @@ def search(
         )
         for r in rows
     )
-    if truncated:
-        query = Query(
-            query.text,
-            query.fts,
-            query.terms,
-            (query.hint + " " if query.hint else "")
-            + f"Very common words: ranked among the newest {RANK_WINDOW:,} matches of each kind; "
-            "add a word to narrow the search.",
-        )
     return SearchResults(query, hits, more, filters)
 
 
-def _rank_floor(ws, table: str, fts: str) -> int | None:
-    """The lowest rowid worth ranking when a query matches more than RANK_WINDOW rows.
+def _ranked_sql(kinds: list[str], by_org: bool, by_status: bool) -> str:
+    """One statement: every kind ranked over ALL its matches, the best n kept, their snippets.
 
-    Counting matches is cheap, ranking them is not (bm25 reads every position list), so
-    a query matching most of the workspace ranks only the newest RANK_WINDOW matches.
+    FTS5 ranks its own matches fastest, so without filters each kind's inner query is FTS5's
+    own `ORDER BY rank LIMIT` (over-fetching a little for hits in deleted documents); the
+    joins then apply to those rows only. Snippets are made for the n rows returned alone: each
+    is a seek by rowid into the query's matches (a CROSS JOIN keeps the hits as the outer loop,
+    where "rowid IN (…)" would walk every match).
     """
-    row = ws.db.conn.execute(
-        f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-        [fts, RANK_WINDOW - 1],
-    ).fetchone()
-    return row[0] if row else None
-
-
-def _snippets(ws, fts: str, rows) -> dict[tuple[str, int], str]:
-    """Snippets for the returned hits only: building one per match would cost more than ranking."""
-    by_kind: dict[str, list[int]] = {}
-    for r in rows:
-        by_kind.setdefault(r["kind"], []).append(r["id"])
-    out: dict[tuple[str, int], str] = {}
-    for kind, ids in by_kind.items():
-        table = _KIND_SQL[kind][0]
-        # One lookup per hit: FTS5 seeks straight to a rowid, while "rowid IN (…)" would
-        # walk every match of the query.
-        sql = (
-            f"SELECT snippet({table}, -1, ?, ?, ?, ?) FROM {table} "
-            f"WHERE {table} MATCH ? AND rowid = ?"
+    parts = []
+    for kind in kinds:
+        table, sql, org_sql, status_sql = _KIND_SQL[kind]
+        if not by_org and not by_status:
+            src = f"(SELECT rowid, rank FROM {table} WHERE {table} MATCH :q ORDER BY rank LIMIT :m)"
+            match = ""
+        else:
+            src = table
+            match = f"{table} MATCH :q AND"
+        parts.append(
+            "SELECT * FROM ("
+            + sql.format(
+                src=src,
+                match=match,
+                org=f"AND {org_sql}" if by_org else "",
+                status=f"AND {status_sql} = :status" if by_status else "",
+            )
+            + " ORDER BY f.rank LIMIT :n)"
         )
-        for rowid in ids:
-            row = ws.db.conn.execute(
-                sql, [MARK_START, MARK_END, ELLIPSIS, SNIPPET_TOKENS, fts, rowid]
-            ).fetchone()
-            if row:
-                out[(kind, rowid)] = " ".join((row[0] or "").split())
-    return out
+    ranked = " UNION ALL ".join(parts) + " ORDER BY score, kind, id LIMIT :n"
+    snippets = " UNION ALL ".join(
+        f"SELECT top.*, snippet({table}, -1, {_sql_text(MARK_START)}, {_sql_text(MARK_END)}, "
+        f"{_sql_text(ELLIPSIS)}, {SNIPPET_TOKENS}) AS snippet "
+        f"FROM top CROSS JOIN {table} ON {table}.rowid = top.id "
+        f"WHERE top.kind = '{kind}' AND {table} MATCH :q"
+        for kind in kinds
+        for table in (_KIND_SQL[kind][0],)
+    )
+    return f"WITH top AS MATERIALIZED ({ranked}) {snippets} ORDER BY score, kind, id"
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

@@ -247,3 +247,29 @@ def test_migration_backfills_index_of_older_workspace(tmp_path):
         assert [h.kind for h in search.search(ws, "proceeds study").hits] == ["document"]
     finally:
         ws.close()
+
+
+def test_a_common_word_is_ranked_over_all_its_matches_as_fts5_ranks_them(ws):
+    # More matches than any window: the best match is the oldest row, and must still win.
+    doc = _doc(ws, title="Annex")
+    best = sections.add_section(ws, doc, heading="Interdiction interdiction", body="Interdiction.")
+    ws.db.conn.executemany(
+        "INSERT INTO sections (document_id, position, kind, heading, body, content_hash, "
+        "created_at, updated_at, changed_at) VALUES (?, ?, 'narrative', ?, ?, '', '', '', '')",
+        [
+            (doc, 10 + i, f"Part {i}", f"Patrol report {i} mentions interdiction once " * 3)
+            for i in range(900)
+        ],
+    )
+    own = [
+        r[0]
+        for r in ws.db.conn.execute(
+            "SELECT rowid FROM sections_fts WHERE sections_fts MATCH 'interdiction' "
+            "ORDER BY rank, rowid LIMIT 25"
+        )
+    ]
+    found = search.search(ws, "interdiction", kinds=["section"])
+    assert [h.section_id for h in found.hits] == own
+    assert found.hits[0].section_id == best and found.more
+    assert all("[interdiction]" in h.snippet_text().lower() for h in found.hits)
+    assert "newest" not in found.hint

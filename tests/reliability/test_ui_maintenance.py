@@ -212,3 +212,19 @@ def test_a_second_window_on_a_workspace_open_elsewhere_is_told(ws_path, shown, m
         holder.wait()
     with Workspace.open(ws_path) as again:  # nothing was damaged, and no stale lock remains
         assert again.schema_version > 0
+
+
+def test_a_full_check_from_the_menu_is_where_the_next_opening_check_starts(qtbot, ws, shown):
+    from workbench import audit
+    from workbench.maintenance import opening_check
+
+    populate(ws)
+    w, part, report = _installed(qtbot, ws)
+    assert report.ran == ("file", "audit chain")  # the opening check: in place, no copy
+    through = opening_check.newest_audit_id(ws)
+    with qtbot.waitSignal(part.check_finished, timeout=10000):
+        part.check_now()
+    w.ops.flush()
+    (entry,) = audit.entries(ws, action_prefix=opening_check.ACTION)
+    assert entry.details == {"through": through}
+    w.close()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from ui import messages
 from ui import settings as app_settings
 from workbench.errors import StoreError, WorkbenchError
-from workbench.maintenance import backups
+from workbench.maintenance import backups, opening_check
 from workbench.maintenance.check import CheckReport, check_workspace
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def backup_settings() -> tuple[bool, int]:
 
 
 class _Checker(QObject):
-    """Runs check_workspace on a plain thread (it opens its own connections)."""
+    """Runs a check on a plain thread (it opens its own connections)."""
 
     done = Signal(object)
 
@@ -51,7 +51,7 @@ class _Checker(QObject):
         self._callbacks: list = []
         self.done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
-    def start(self, path: Path, quick: bool, callback) -> None:
+    def start(self, check, callback) -> None:
         self._callbacks.append(callback)
         if self.running:
             return
@@ -59,7 +59,7 @@ class _Checker(QObject):
 
         def work() -> None:
             try:
-                result = check_workspace(path, quick=quick)
+                result = check()
             except Exception as exc:  # reported on the UI thread, never lost in the thread
                 result = exc
             self.done.emit(result)
@@ -131,7 +131,9 @@ class Maintenance(QObject):
             on_close, keep = backup_settings()
             if on_close:
                 backups.backup_on_close(self.ws, keep)
-        self.checker.start(self.ws.path, True, self._quick_done)
+        # Only what changed since the last full check: a few hundred ms at most at any size.
+        path = self.ws.path
+        self.checker.start(lambda: opening_check.check_since_last_full(path), self._quick_done)
 
     def _show_read_only(self) -> None:
         label = QLabel(f"Read-only: {self.ws.read_only_reason}", self.window)
@@ -180,7 +182,15 @@ class Maintenance(QObject):
     # -- actions -------------------------------------------------------------------------------
     def check_now(self) -> None:
         self.window.statusBar().showMessage("Checking the workspace…")
-        self.checker.start(self.ws.path, False, lambda r: self._finished(r, quiet_when_ok=False))
+        path, through = self.ws.path, opening_check.newest_audit_id(self.ws)
+
+        def done(report) -> None:
+            if isinstance(report, CheckReport) and report.ok and not self.ws.read_only:
+                # The next opening checks only what changes after this point.
+                self.window.ops.run(opening_check.note_full_check, through)
+            self._finished(report, quiet_when_ok=False)
+
+        self.checker.start(lambda: check_workspace(path), done)
 
     def back_up_now(self) -> None:
         _, keep = backup_settings()

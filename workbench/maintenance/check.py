@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import sqlite3
 import tempfile
@@ -15,6 +16,20 @@ from workbench import audit
 MAX_FINDINGS_PER_CHECK = 20
 # Above this size the snapshot is checked from a temporary file rather than from memory.
 IN_MEMORY_LIMIT = 256 * 1024 * 1024
+
+# Copies being checked: removed at exit even when a check is still running (Ctrl+Q mid-check).
+_TEMPORARY: set[str] = set()
+
+
+@atexit.register
+def _remove_temporary() -> None:
+    for name in list(_TEMPORARY):
+        try:
+            os.unlink(name)
+        except OSError:
+            pass
+        _TEMPORARY.discard(name)
+
 
 CHECKS = ("file", "integrity", "foreign keys", "search index", "audit chain")
 
@@ -65,6 +80,7 @@ def _snapshot(path: Path) -> tuple[sqlite3.Connection, str | None]:
         if size > IN_MEMORY_LIMIT:
             fd, tmp = tempfile.mkstemp(suffix=".cnew-check")
             os.close(fd)
+            _TEMPORARY.add(tmp)
         copy = sqlite3.connect(tmp or ":memory:")
         source.conn.backup(copy)
         return copy, tmp
@@ -150,4 +166,5 @@ def check_workspace(path: str | os.PathLike, *, quick: bool = False) -> CheckRep
         conn.close()
         if tmp:
             os.unlink(tmp)
+            _TEMPORARY.discard(tmp)
     return CheckReport(path, quick, tuple(findings), tuple(ran))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import subprocess
+import sys
+
+from PySide6.QtCore import QPoint, Qt
 
 from ui.dashboard.install import install
 from ui.dashboard.panel import DashboardPanel
@@ -50,18 +53,19 @@ def test_panel_shows_figures_and_flags_late(qtbot, ws, clock, tmp_path):
     panel.show()
     board = _refreshed(qtbot, panel)
     assert panel.summary.text() == ("As of 2026-11-05: 1 document, 1 overdue review, 1 late report")
-    row = [panel.documents.item(0, c).text() for c in range(panel.documents.columnCount())]
+    model = panel.documents.model()
+    row = [model.index(0, c).data() for c in range(model.columnCount())]
     assert row == [
         "Annual Report to Congress",
         "Coordination",
-        "3",
+        3,
         "3",
         "USCG 1 (2 wd)",
         "USCG 1",
         "AZDPS 1",
         "2026-11-04",
     ]
-    assert panel.documents.item(0, 4).foreground().color().name() == "#b3261e"
+    assert model.index(0, 4).data(Qt.ItemDataRole.ForegroundRole).name() == "#b3261e"
     assert panel.due.item(0, 2).text() == "LATE by 1 day"
     assert panel.rates.item(0, 1).text() == "1 of 2" and panel.rates.item(0, 2).text() == "50%"
     assert panel.chart.data == [
@@ -106,3 +110,35 @@ def test_installed_dashboard_refreshes_after_a_write(qtbot, window, ws, clock):
     with qtbot.waitSignal(panel.refreshed, timeout=5000) as sig:
         window.ops.run(comments.adjudicate_comment, c.id, "accepted")
     assert sig.args[0].documents[0].total_critical == 0
+
+
+def test_documents_sort_by_a_clicked_header_and_a_click_selects_the_timeline(qtbot, ws, clock):
+    doc = _fixture(ws, clock)
+    documents.create_document(ws, "strategy", "Border Strategy")
+    panel = DashboardPanel(ws)
+    qtbot.addWidget(panel)
+    panel.resize(1100, 520)
+    panel.show()
+    _refreshed(qtbot, panel)
+    view, model = panel.documents, panel.documents.model()
+    titles = lambda: [model.index(r, 0).data() for r in range(model.rowCount())]  # noqa: E731
+    assert titles() == ["Annual Report to Congress", "Border Strategy"]
+    header = view.horizontalHeader()
+    at = QPoint(header.sectionViewportPosition(0) + 5, header.height() // 2)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=at)  # descending now
+    assert titles() == ["Border Strategy", "Annual Report to Congress"]
+    rect = view.visualRect(model.index(1, 0))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: panel.document_id == doc, timeout=5000)
+    with qtbot.waitSignal(panel.document_activated, timeout=2000) as sig:
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert sig.args == [doc]
+
+
+def test_the_dashboard_module_does_not_load_reportlab_until_a_pdf_is_exported():
+    code = (
+        "import sys; import ui.dashboard.install, ui.dashboard.panel; "
+        "print('reportlab' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

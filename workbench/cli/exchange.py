@@ -18,6 +18,12 @@ def register(sub) -> None:
     p.add_argument("--request", "-r", type=int, required=True, help="review request id")
     p.add_argument("-o", "--output", required=True, help="workbook file to write")
     p = command(
+        sub, "review-copy", "write the Word review copy (.docx) of a review request", _review_copy
+    )
+    p.add_argument("path")
+    p.add_argument("--request", "-r", type=int, required=True, help="review request id")
+    p.add_argument("-o", "--output", required=True, help="Word file to write")
+    p = command(
         sub,
         "import-response",
         "import a reviewer's response file or filled CRM workbook",
@@ -70,6 +76,16 @@ def _workbook(args) -> int:
     with open_workspace(args.path) as ws:
         export_request_workbook(ws, args.request, out)
     print(f"Wrote the CRM workbook for request {args.request} to {out}")
+    return 0
+
+
+def _review_copy(args) -> int:
+    from workbench.word.review_copy import write_review_copy
+
+    out = _output(args.output)
+    with open_workspace(args.path) as ws:
+        write_review_copy(ws, args.request, out)
+    print(f"Wrote the Word review copy for request {args.request} to {out}")
     return 0
 
 

@@ -1,0 +1,1 @@
+"""Word (.docx) out of the workbench: one writer for exports and review copies (see writer.py)."""

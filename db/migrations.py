@@ -638,3 +638,67 @@ def m007_office_closures(db: sqlite_utils.Database) -> None:
         " reason TEXT NOT NULL CHECK (length(reason) BETWEEN 1 AND 200),"
         " added_by TEXT NOT NULL, added_at TEXT NOT NULL)"
     )
+
+
+@MIGRATIONS(name="m008_identity")
+def m008_identity(db: sqlite_utils.Database) -> None:
+    # Who acted and with what authority: each person's public certificate, the pinned trust
+    # anchors, the workspace's own certificates (their private halves never live in the file),
+    # the audit entry's person and OS account, signed decisions and approval chains.
+    _script(
+        db,
+        """
+ALTER TABLE people ADD COLUMN certificate BLOB
+;;
+ALTER TABLE audit_log ADD COLUMN person_id INTEGER
+;;
+ALTER TABLE audit_log ADD COLUMN os_account TEXT
+;;
+CREATE TABLE trust_anchors (
+    id INTEGER PRIMARY KEY,
+    certificate BLOB NOT NULL,
+    fingerprint TEXT NOT NULL UNIQUE CHECK (length(fingerprint) = 64),
+    subject TEXT NOT NULL,
+    pinned_at TEXT NOT NULL
+)
+;;
+CREATE TABLE workspace_keys (
+    id INTEGER PRIMARY KEY,
+    certificate BLOB NOT NULL,
+    fingerprint TEXT NOT NULL UNIQUE CHECK (length(fingerprint) = 64),
+    created_at TEXT NOT NULL,
+    os_account TEXT NOT NULL DEFAULT ''
+)
+;;
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN
+        ('publish', 'waive', 'override', 'withdraw', 'no_coordination', 'approve')),
+    subject TEXT NOT NULL DEFAULT '',
+    document_version INTEGER NOT NULL,
+    person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    at TEXT NOT NULL,
+    record TEXT NOT NULL,
+    signature BLOB,
+    certificate BLOB,
+    key_source TEXT NOT NULL DEFAULT 'none' CHECK (key_source IN ('person', 'workspace', 'none'))
+)
+;;
+CREATE INDEX decisions_document ON decisions (document_id, kind, document_version)
+;;
+CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+BEGIN
+    SELECT RAISE(ABORT, 'a decision is never changed');
+END
+;;
+CREATE TABLE approval_steps (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    title TEXT NOT NULL CHECK (trim(title) != ''),
+    person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    UNIQUE (kind, position)
+)
+""",
+    )

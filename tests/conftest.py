@@ -56,3 +56,78 @@ def council(ws) -> None:
     directory.add_person(
         ws, "Pat Moreno", title="Deputy Commissioner", organization="CBP", roles=["liaison"]
     )
+
+
+@pytest.fixture(autouse=True)
+def workspace_key_dir(tmp_path, monkeypatch):
+    """Workspace keys go to the test's folder, never the developer's data folder."""
+    from workbench.authority import workspace_key
+
+    path = tmp_path / "keys"
+    monkeypatch.setenv(workspace_key.KEY_DIR_ENV, str(path))
+    return path
+
+
+class SoftToken:
+    """A SoftHSM2 token (label `cne-test`, user PIN 1234) holding the keys loaded into it."""
+
+    module = "/usr/lib/softhsm/libsofthsm2.so"
+    label = "cne-test"
+    pin = "1234"
+
+    def __init__(self, identities: dict):
+        self.identities = identities  # key label -> tests.pki.Identity
+
+
+@pytest.fixture(scope="session")
+def soft_token(tmp_path_factory):
+    """One SoftHSM2 token per test run with an RSA key `alice` and an EC key `bob`.
+
+    SoftHSM reads its configuration once per process, so the token is made before the module
+    is first loaded and shared by every test.
+    """
+    import os
+    import subprocess
+
+    import pkcs11
+    from pkcs11 import Attribute, CertificateType, ObjectClass
+
+    from tests import pki
+
+    base = tmp_path_factory.mktemp("softhsm")
+    (base / "tokens").mkdir()
+    conf = base / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {base / 'tokens'}\nobjectstore.backend = file\n")
+    os.environ["SOFTHSM2_CONF"] = str(conf)
+    subprocess.run(
+        ["softhsm2-util", "--init-token", "--free", "--label", SoftToken.label,
+         "--pin", SoftToken.pin, "--so-pin", "5678"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    identities = {
+        "alice": pki.make("Alice Token", kind="rsa"),
+        "bob": pki.make("Bob Token", kind="ec"),
+    }
+    for number, (label, ident) in enumerate(identities.items(), start=1):
+        key_file = base / f"{label}.pem"
+        key_file.write_bytes(ident.key_pem())
+        subprocess.run(
+            ["softhsm2-util", "--import", str(key_file), "--token", SoftToken.label,
+             "--label", label, "--id", f"{number:02x}", "--pin", SoftToken.pin],
+            check=True, capture_output=True,
+        )  # fmt: skip
+    token = pkcs11.lib(SoftToken.module).get_token(token_label=SoftToken.label)
+    with token.open(rw=True, user_pin=SoftToken.pin) as session:
+        for number, (label, ident) in enumerate(identities.items(), start=1):
+            session.create_object(
+                {
+                    Attribute.CLASS: ObjectClass.CERTIFICATE,
+                    Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
+                    Attribute.TOKEN: True,
+                    Attribute.LABEL: label,
+                    Attribute.ID: bytes([number]),
+                    Attribute.VALUE: ident.der,
+                    Attribute.SUBJECT: ident.cert.subject.public_bytes(),
+                }
+            )
+    return SoftToken(identities)

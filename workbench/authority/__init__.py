@@ -1,0 +1,1 @@
+"""Who acted and with what authority: keys, signatures, signed decisions, approval chains."""

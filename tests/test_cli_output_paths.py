@@ -68,3 +68,15 @@ def test_dashboard_pdf_refuses_another_workspace_too(demo_copy, tmp_path, capsys
     other = tmp_path / "renamed.bak"
     shutil.copy(demo_copy, other)
     _refused(["dashboard", str(demo_copy), "--pdf", str(other)], capsys, protect=other)
+
+
+def test_closures_on_the_command_line(demo_copy, capsys):
+    assert main.main(["closures", str(demo_copy), "add", "2026-12-03", "Snow closure"]) == 0
+    assert "2026-12-03 is now an office closure" in capsys.readouterr().out
+    assert main.main(["closures", str(demo_copy)]) == 0
+    assert "2026-12-03  Snow closure" in capsys.readouterr().out
+    assert main.main(["closures", str(demo_copy), "add", "2026-12-05", "Saturday"]) == 1
+    assert "weekend" in capsys.readouterr().err
+    assert main.main(["closures", str(demo_copy), "remove", "2026-12-03"]) == 0
+    assert main.main(["closures", str(demo_copy), "--json"]) == 0
+    assert capsys.readouterr().out.strip().endswith("[]")

@@ -97,9 +97,24 @@ def install(window) -> Coordination:
         else:
             menu.addAction(ctrl.actions[key])
 
+    menu.addSeparator()
+    closures_action = menu.addAction("Office &Closures…")
+    closures_action.setObjectName("officeClosures")
+    closures_action.triggered.connect(lambda: open_closures(window))
+
     ctrl.set_document(window.navigator.current_document_id())
     ctrl.set_section(window.navigator.current_section_id())
     return coordination
+
+
+def open_closures(window):
+    from ui.coordination.closures_dialog import ClosuresDialog
+
+    dialog = ClosuresDialog(window.ws, window.ops, window)
+    window.closures_dialog = dialog
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()
+    return dialog
 
 
 def go_to(coordination: Coordination, item) -> None:

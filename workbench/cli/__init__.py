@@ -16,7 +16,16 @@ EXIT_USAGE = 2
 EXIT_BLOCKED = 3
 
 # Each module defines register(subparsers); add a new area here.
-AREAS = ("documents", "coordination", "exchange", "pdf", "search", "maintenance", "roundtrip")
+AREAS = (
+    "documents",
+    "coordination",
+    "calendar",
+    "exchange",
+    "pdf",
+    "search",
+    "maintenance",
+    "roundtrip",
+)
 
 
 class CliError(Exception):

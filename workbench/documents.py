@@ -260,6 +260,38 @@ def restore_document(ws, doc_id: int) -> None:
     audit.record(ws, "document.restore", "document", doc_id, title=row["title"])
 
 
+# The lifecycle, in one place: which status may follow which, and by what.
+_STATUS_MOVES = {
+    ("draft", "in_coordination"),  # the first review request is sent
+    ("in_coordination", "published"),  # the Director publishes
+    ("draft", "published"),  # published where no coordination was required
+    ("published", "draft"),  # the next version is started
+}
+
+
+def set_status(ws, doc_id: int, status: str, *, new_version: bool = False) -> bool:
+    """Move a document along its lifecycle, inside the caller's use-case. The only writer of
+    documents.status; returns False (and changes nothing) when it is already past that point."""
+    if status not in STATUSES:
+        raise ValueError(f"unknown document status {status!r}")
+    current = document(ws, doc_id).status
+    if current == status:
+        return False
+    if (current, status) not in _STATUS_MOVES:
+        if status == "in_coordination":
+            return False  # a request for a published version leaves it published
+        raise RuleViolation(
+            f"A document that is {STATUSES[current].lower()} cannot become "
+            f"{STATUSES[status].lower()} directly."
+        )
+    bump = ", version = version + 1" if new_version else ""
+    ws.db.execute(
+        f"UPDATE documents SET status = ?, updated_at = ?{bump} WHERE id = ?",
+        [status, ws.now(), doc_id],
+    )
+    return True
+
+
 def prepare_for_edit(ws, doc_id: int) -> Document:
     """The document about to change; a published one first becomes a new draft version.
 
@@ -268,11 +300,7 @@ def prepare_for_edit(ws, doc_id: int) -> Document:
     """
     doc = document(ws, doc_id)
     if doc.status == "published":
-        ws.db.execute(
-            "UPDATE documents SET version = version + 1, status = 'draft', updated_at = ? "
-            "WHERE id = ?",
-            [ws.now(), doc_id],
-        )
+        set_status(ws, doc_id, "draft", new_version=True)
         audit.record(
             ws,
             "document.new_version",

@@ -33,7 +33,12 @@ from PySide6.QtWidgets import (
 )
 
 from ui.diff_view import DEL, INS
-from workbench.coordination.comments import COMMENT_TYPES, CRITICAL_GROUNDS, DISPOSITIONS
+from workbench.coordination.comments import (
+    COMMENT_TYPES,
+    CRITICAL_GROUNDS,
+    DISPOSITIONS,
+    comment_problem,
+)
 from workbench.coordination.positions import POSITIONS
 from workbench.coordination.requests import DEFAULT_SUSPENSE_WORKDAYS
 
@@ -243,14 +248,9 @@ class AddCommentDialog(FormDialog):
     def problem(self) -> str:
         if self.organization.currentData() is None:
             return "Choose the organization that made the comment."
-        if not self.comment.toPlainText().strip():
-            return "Say what is wrong in the Comment field."
-        if self.type.currentData() == "C" and self.critical_ground.currentData() is None:
-            return (
-                "A Critical comment must cite its ground: choose one under Critical ground "
-                "(or make the comment Substantive)."
-            )
-        return ""
+        return comment_problem(
+            self.type.currentData(), self.comment.toPlainText(), self.critical_ground.currentData()
+        )
 
     def values(self) -> dict:
         return {

@@ -203,6 +203,40 @@ def _clean(value: str, what: str) -> str:
     return value.strip()
 
 
+CRITICAL_GROUND_RULE = (
+    "a Critical comment must cite its ground: violation of law; contradiction of Executive "
+    "Branch or Department policy; unnecessary risk to safety, life, limb or materiel; waste or "
+    "abuse of appropriations; or unreasonable burden on a component's resources."
+)
+
+
+def comment_problems(
+    type: str | None, comment_text: str, critical_ground: str | None
+) -> list[tuple[str, str]]:
+    """What is wrong with a comment as a reviewer filled it in, as (field, message) pairs.
+
+    The one statement of the rule: the core, review mode, the workbook import and the dialogs
+    all ask it (the field lets a workbook name the cell).
+    """
+    found = []
+    if type not in COMMENT_TYPES:
+        found.append(("type", "choose C, S or A (Critical, Substantive, Administrative)"))
+    if not (comment_text or "").strip():
+        found.append(("comment", "say what is wrong in the Comment: a comment needs text"))
+    if type == "C" and critical_ground not in CRITICAL_GROUNDS:
+        found.append(("critical_ground", CRITICAL_GROUND_RULE))
+    return found
+
+
+def comment_problem(type: str | None, comment_text: str, critical_ground: str | None) -> str:
+    """The first problem as a sentence, or "" when the comment may be filed."""
+    found = comment_problems(type, comment_text, critical_ground)
+    if not found:
+        return ""
+    text = found[0][1]
+    return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
 def next_item_no(ws, document_id: int) -> int:
     row = next(
         ws.db.query("SELECT max(item_no) AS n FROM comments WHERE document_id = ?", [document_id])
@@ -233,20 +267,11 @@ def add_comment(
     """One CRM row. The revision is the one the reviewer read: the request's, else the current."""
     document(ws, document_id)
     org = organization(ws, organization_code)
-    if type not in COMMENT_TYPES:
-        raise WorkbenchError(f"A comment's type is C, S or A, not {type!r}.")
     comment_text = _clean(comment_text, "comment")
-    if not comment_text:
-        raise WorkbenchError("A comment needs text saying what is wrong.")
-    if type == "C":
-        if critical_ground not in CRITICAL_GROUNDS:
-            raise WorkbenchError(
-                "A Critical comment must cite its ground: violation of law; contradiction of "
-                "Executive Branch or Department policy; unnecessary risk to safety, life, limb or "
-                "materiel; waste or abuse of appropriations; or unreasonable burden on a "
-                "component's resources."
-            )
-    else:
+    problem = comment_problem(type, comment_text, critical_ground)
+    if problem:
+        raise WorkbenchError(problem)
+    if type != "C":
         critical_ground = None
     row = next(ws.db.query("SELECT document_id FROM sections WHERE id = ?", [section_id]), None)
     if row is None or row["document_id"] != document_id:

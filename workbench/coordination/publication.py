@@ -19,7 +19,7 @@ from workbench.coordination.positions import (
 from workbench.coordination.requests import list_requests, suspense_extensions
 from workbench.coordination.reviews import waivers
 from workbench.directory import organization, organizations
-from workbench.documents import document
+from workbench.documents import document, set_status
 from workbench.errors import NotFound, RuleViolation
 from workbench.maintenance.backups import backup_on_publish
 from workbench.revisions import current_sections, snapshot_revision
@@ -197,9 +197,7 @@ def publish(ws, document_id: int, *, by_name: str) -> int:
             json.dumps(snap, ensure_ascii=False, sort_keys=True),
         ],
     )
-    ws.db.execute(
-        "UPDATE documents SET status = 'published', updated_at = ? WHERE id = ?", [now, document_id]
-    )
+    set_status(ws, document_id, "published")
     snapshot_revision(ws, document_id, f"Published version {doc.version}")
     audit.record(
         ws,

@@ -10,7 +10,7 @@ from workbench import audit
 from workbench.coordination import closures
 from workbench.coordination.workdays import FEDERAL, Calendar
 from workbench.directory import liaison_for, organization, person
-from workbench.documents import document
+from workbench.documents import document, set_status
 from workbench.errors import NotFound, RuleViolation, WorkbenchError
 from workbench.revisions import ensure_section_revision
 from workbench.sections import outline
@@ -254,11 +254,7 @@ def send_request(ws, request_id: int) -> None:
         "UPDATE review_requests SET status = 'sent', sent_at = ?, suspense_date = ? WHERE id = ?",
         [ws.now(), due, request_id],
     )
-    ws.db.execute(
-        "UPDATE documents SET status = 'in_coordination', updated_at = ? "
-        "WHERE id = ? AND status = 'draft'",
-        [ws.now(), req.document_id],
-    )
+    set_status(ws, req.document_id, "in_coordination")
     audit.record(
         ws,
         "request.send",

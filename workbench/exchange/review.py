@@ -11,7 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from workbench.coordination.comments import COMMENT_TYPES, CRITICAL_GROUNDS, passage_span
+from workbench.coordination.comments import (
+    COMMENT_TYPES,
+    comment_problem,
+    passage_span,
+)
 from workbench.coordination.positions import POSITIONS
 from workbench.exchange.formats import (
     FORMAT_VERSION,
@@ -138,17 +142,10 @@ class ReviewSession:
         section = self.packet.section(c.section_id)
         if section is None:
             raise ExchangeError("Choose one of the sections in this packet.")
-        if c.type not in COMMENT_TYPES:
-            raise ExchangeError("A comment's type is Critical, Substantive or Administrative.")
-        if not c.comment.strip():
-            raise ExchangeError("Say what is wrong: the comment needs text.")
-        if c.type == "C":
-            if c.critical_ground not in CRITICAL_GROUNDS:
-                raise ExchangeError(
-                    "A Critical comment must cite its ground (law, policy, safety, waste "
-                    "of appropriations, or burden on a component's resources)."
-                )
-        else:
+        problem = comment_problem(c.type, c.comment, c.critical_ground)
+        if problem:
+            raise ExchangeError(problem)
+        if c.type != "C":
             c = replace(c, critical_ground=None)
         passage = c.quoted_passage.strip()
         if passage and passage_span(section.body, passage) is None and passage != section.heading:

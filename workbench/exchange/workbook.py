@@ -19,6 +19,7 @@ from workbench.coordination.comments import (
     COMMENT_TYPES,
     CRITICAL_GROUNDS,
     DISPOSITIONS,
+    comment_problems,
     list_comments,
 )
 from workbench.coordination.positions import POSITIONS
@@ -68,6 +69,10 @@ class WorkbookProblems(ExchangeError):
             f"The CRM workbook has {len(problems)} problem(s) to fix; nothing was imported: "
             f"{shown}{more}."
         )
+
+
+# Where each part of the comment rule is filled in on the Comments sheet.
+_RULE_COLUMNS = {"type": "Type", "comment": "Comment", "critical_ground": "Critical ground"}
 
 
 def _put(cell, value) -> None:
@@ -334,22 +339,14 @@ def read_filled_workbook(data: bytes) -> tuple[dict, str]:
                 + (f"{number!r} is not a section sent for review" if number else "missing")
             )
         ctype = _lookup(get.get("Type", ""), COMMENT_TYPES) if get.get("Type") else None
-        if ctype is None:
-            problems.append(
-                f"{at(r, 'Type')}: "
-                + (f"{get.get('Type')!r} is not " if get.get("Type") else "choose ")
-                + "C, S or A"
-            )
-        if not get.get("Comment"):
-            problems.append(f"{at(r, 'Comment')}: say what is wrong")
         ground = None
-        if ctype == "C":
+        if ctype == "C" and "Critical ground" in cols:
             ground = _lookup(get.get("Critical ground", ""), CRITICAL_GROUNDS)
-            if "Critical ground" not in cols or ground is None:
-                problems.append(
-                    f"{at(r, 'Critical ground') if 'Critical ground' in cols else at(r, 'Type')}"
-                    ": a Critical comment must cite its ground"
-                )
+        for field, message in comment_problems(ctype, get.get("Comment", ""), ground):
+            column = _RULE_COLUMNS[field] if _RULE_COLUMNS[field] in cols else "Type"
+            if field == "type" and get.get("Type"):
+                message = f"{get.get('Type')!r} is not C, S or A"
+            problems.append(f"{at(r, column)}: {message}")
         comments.append(
             {
                 "client_id": f"row-{r}",

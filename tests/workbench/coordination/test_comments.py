@@ -136,3 +136,16 @@ def test_every_comment_action_is_audited(ws, strategy):
         "comment.add",
     ]
     assert audit.verify_chain(ws) == []
+
+
+def test_one_rule_for_a_comment_in_the_core_review_mode_and_the_dialog():
+    """The core, the review window and the Add Comment dialog say the same thing."""
+    from workbench.coordination.comments import comment_problem
+
+    assert comment_problem("C", "The interdiction figure is wrong.", None).startswith(
+        "A Critical comment must cite its ground"
+    )
+    assert comment_problem("C", "Wrong.", "law") == ""
+    assert comment_problem("S", "Wrong.", None) == ""
+    assert "needs text" in comment_problem("A", "  ", None)
+    assert "C, S or A" in comment_problem("X", "Wrong.", None)

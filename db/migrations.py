@@ -701,4 +701,26 @@ CREATE TABLE approval_steps (
     UNIQUE (kind, position)
 )
 """,
+
+
+@MIGRATIONS(name="m009_coordination_sequence")
+def m009_coordination_sequence(db: sqlite_utils.Database) -> None:
+    # Whether a non-concurrence still stands depends on what came first: the position or the
+    # acceptance of its Critical comments. That order is kept on the rows themselves, from one
+    # counter, rather than read back from audit-log ids (which a log rewrite would change).
+    db.execute("ALTER TABLE positions ADD COLUMN seq INTEGER")
+    db.execute("ALTER TABLE comments ADD COLUMN disposition_seq INTEGER")
+    db.execute(
+        "UPDATE positions SET seq = (SELECT max(a.id) FROM audit_log a WHERE a.entity = "
+        "'position' AND a.entity_id = positions.id AND a.action = 'position.record')"
+    )
+    db.execute(
+        "UPDATE comments SET disposition_seq = (SELECT max(a.id) FROM audit_log a WHERE "
+        "a.entity = 'comment' AND a.entity_id = comments.id AND a.action = 'comment.adjudicate') "
+        "WHERE disposition IS NOT NULL"
+    )
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES ('coordination_seq', "
+        "(SELECT coalesce(max(id), 0) FROM audit_log)) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workbench import audit, sections
+from workbench.coordination.sequence import next_seq
 from workbench.diffing import ParagraphDiff, diff_text
 from workbench.directory import organization
 from workbench.documents import document
@@ -339,8 +340,8 @@ def adjudicate_comment(ws, comment_id: int, disposition: str, rationale: str = "
         raise WorkbenchError(f"{DISPOSITIONS[disposition]} needs a rationale for the reviewer.")
     ws.db.execute(
         "UPDATE comments SET disposition = ?, disposition_rationale = ?, disposition_by = ?, "
-        "disposition_at = ? WHERE id = ?",
-        [disposition, rationale, ws.actor, ws.now(), comment_id],
+        "disposition_at = ?, disposition_seq = ? WHERE id = ?",
+        [disposition, rationale, ws.actor, ws.now(), next_seq(ws), comment_id],
     )
     audit.record(
         ws,
@@ -366,7 +367,7 @@ def reopen_comment(ws, comment_id: int) -> None:
     c = comment(ws, comment_id)
     ws.db.execute(
         "UPDATE comments SET disposition = NULL, disposition_rationale = '', "
-        "disposition_by = NULL, disposition_at = NULL WHERE id = ?",
+        "disposition_by = NULL, disposition_at = NULL, disposition_seq = NULL WHERE id = ?",
         [comment_id],
     )
     audit.record(

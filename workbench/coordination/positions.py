@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from workbench import audit
 from workbench.coordination import requests as rq
+from workbench.coordination.sequence import next_seq
 from workbench.directory import organization, people
 from workbench.documents import document
 from workbench.errors import NotFound, RuleViolation, WorkbenchError
@@ -164,7 +165,7 @@ def nonconcurrences(ws, document_id: int) -> list[NonConcurrence]:
         if pos is not None and pos.position == "non_concur" and crit:
             # A non-concurrence answers to its own Critical comments: those accepted before the
             # position was given cannot clear it (an objection raised after an acceptance).
-            given = _audit_order(ws, "position", pos.id, "position.record")
+            given = _position_seq(ws, pos.id)
             crit = [
                 c
                 for c in crit
@@ -211,15 +212,10 @@ def nonconcurrences(ws, document_id: int) -> list[NonConcurrence]:
 ACCEPTING = ("accepted", "accepted_with_modification")
 
 
-def _audit_order(ws, entity: str, entity_id: int, action: str) -> int:
-    """The audit entry id of the latest such action: the order things happened in."""
-    row = next(
-        ws.db.query(
-            "SELECT max(id) AS n FROM audit_log WHERE entity = ? AND entity_id = ? AND action = ?",
-            [entity, entity_id, action],
-        )
-    )
-    return row["n"] or 0
+def _position_seq(ws, position_id: int) -> int:
+    """Where the position stands in the coordination order (see coordination/sequence.py)."""
+    row = next(ws.db.query("SELECT seq FROM positions WHERE id = ?", [position_id]))
+    return row["seq"] or 0
 
 
 def _acceptance_order(ws, comment_ids: list[int]) -> dict[int, int]:
@@ -227,11 +223,9 @@ def _acceptance_order(ws, comment_ids: list[int]) -> dict[int, int]:
         return {}
     marks = ",".join("?" * len(comment_ids))
     return {
-        r["entity_id"]: r["n"]
+        r["id"]: r["disposition_seq"] or 0
         for r in ws.db.query(
-            "SELECT entity_id, max(id) AS n FROM audit_log WHERE entity = 'comment' "
-            f"AND action = 'comment.adjudicate' AND entity_id IN ({marks}) GROUP BY entity_id",
-            comment_ids,
+            f"SELECT id, disposition_seq FROM comments WHERE id IN ({marks})", comment_ids
         )
     }
 
@@ -328,7 +322,7 @@ def record_position(
     reviewed = _reviewed_sections(ws, document_id, org.code, request_id, section_ids)
     cur = ws.db.execute(
         "INSERT INTO positions (document_id, organization_id, request_id, position, by_name, "
-        "by_title, at, document_version, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "by_title, at, document_version, recorded_by, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             document_id,
             org.id,
@@ -339,6 +333,7 @@ def record_position(
             at or ws.now(),
             doc.version,
             ws.actor,
+            next_seq(ws),
         ],
     )
     pid = cur.lastrowid

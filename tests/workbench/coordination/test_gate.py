@@ -313,3 +313,32 @@ def test_a_nonconcurrence_given_after_a_critical_was_accepted_still_blocks(ws, s
         reason="Withdrawn by letter.",
     )
     assert messages(ws, strategy.doc) == []
+
+
+def test_the_order_of_position_and_acceptance_is_kept_on_the_rows_not_in_the_log(ws, strategy):
+    """A non-concurrence answers to its own Critical comments by the coordination order; audit
+    ids may be renumbered (a copy to another engine, a replayed log) without changing it."""
+    concur_all(ws, strategy)
+    cid = cm.add_comment(
+        ws,
+        strategy.doc,
+        organization_code="USCG",
+        type="C",
+        section_id=strategy.maritime,
+        comment_text="Wrong.",
+        critical_ground="law",
+    )
+    cm.adjudicate_comment(ws, cid, "accepted")
+    po.record_position(ws, strategy.doc, "USCG", "non_concur", by_name="Capt. Lee Odiña")
+    before = messages(ws, strategy.doc)
+    seq = ws.db.execute("SELECT seq FROM positions ORDER BY id DESC LIMIT 1").fetchone()[0]
+    accepted = ws.db.execute("SELECT disposition_seq FROM comments WHERE id = ?", [cid]).fetchone()
+    assert accepted[0] < seq
+    # Renumber the log backwards (as a copy elsewhere might): the answer must not change.
+    triggers = [r[0] for r in ws.db.execute("SELECT name FROM sqlite_master WHERE type='trigger'")]
+    for t in triggers:
+        if t.startswith("audit"):
+            ws.db.execute(f'DROP TRIGGER "{t}"')
+    ws.db.execute("UPDATE audit_log SET id = -id")
+    assert messages(ws, strategy.doc) == before
+    assert before[0].startswith("USCG non-concurs")

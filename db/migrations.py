@@ -701,6 +701,7 @@ CREATE TABLE approval_steps (
     UNIQUE (kind, position)
 )
 """,
+    )
 
 
 @MIGRATIONS(name="m009_coordination_sequence")

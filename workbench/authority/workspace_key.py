@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from workbench import audit
 from workbench.authority import keys
+from workbench.files import write_atomic
 from workbench.workspace import use_case
 
 KEY_DIR_ENV = "CNE_WORKBENCH_KEYS"  # tests and managed installs point this elsewhere
@@ -101,14 +102,7 @@ def _self_signed(key, name: str) -> x509.Certificate:
 
 def _write_private(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+    write_atomic(path, data)  # mkstemp makes the file 0600: readable by this account only
 
 
 @use_case

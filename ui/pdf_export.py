@@ -94,7 +94,7 @@ class ExportDialog(QDialog):
 
 @use_case
 def _record_export(ws, document_id, version, published, include_crm, digest) -> None:
-    # The same entry workbench.pdf.export_pdf writes: the audit log says what left, and when.
+    # The same entry workbench.exports.export_pdf writes: the audit log says what left, and when.
     audit.record(
         ws,
         "document.export_pdf",
@@ -134,8 +134,9 @@ class PdfExport(QObject):
         return not self._thread.is_alive()
 
     def _run(self) -> None:
-        from workbench.pdf import Cancelled, build_pdf, export_source
-        from workbench.pdf.publication import sha256
+        from workbench.coordination.publication_pdfs import sha256
+        from workbench.exports import export_source
+        from workbench.pdf import Cancelled, build_pdf
 
         ws = None
         try:

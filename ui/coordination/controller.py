@@ -316,7 +316,7 @@ class CoordinationController(QObject):
                 else "Nothing to route: every review is current, waived or out"
             )
 
-        self._run(rq.route_document, self.document_id, busy="Routing…", on_done=routed)
+        self._run(reviews.route_document, self.document_id, busy="Routing…", on_done=routed)
 
     def new_request(self, values: dict | None = None) -> None:
         if self.document_id is None:

@@ -49,7 +49,8 @@ def register(sub) -> None:
 
 
 def _route(args) -> int:
-    from workbench.coordination.requests import request, route_document
+    from workbench.coordination.requests import request
+    from workbench.coordination.reviews import route_document
     from workbench.documents import find_document
 
     with open_workspace(args.path) as ws:

@@ -61,7 +61,7 @@ def _password(args) -> bytes | None:
 
 
 def _export(args) -> int:
-    from workbench.pdf import export_pdf
+    from workbench.exports import export_pdf
 
     password = _password(args)
     out = output_file(args.output)  # refused before the workspace is opened or the log written
@@ -84,7 +84,7 @@ def _export(args) -> int:
 
 
 def _verify(args) -> int:
-    from workbench.pdf import verify_pdf
+    from workbench.pdf_verify import verify_pdf
 
     data = Path(args.file).read_bytes()
     with open_workspace(args.path, read_only=True) as ws:

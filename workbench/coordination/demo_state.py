@@ -7,6 +7,7 @@ import datetime as dt
 from workbench.coordination import comments as cm
 from workbench.coordination import positions as po
 from workbench.coordination import requests as rq
+from workbench.coordination import reviews
 from workbench.coordination.publication import publish
 from workbench.directory import liaison_for, organization
 from workbench.sections import outline
@@ -44,7 +45,7 @@ def _concur(ws, doc_id: int, request_id: int, position: str = "concur") -> None:
 
 
 def _routed(ws, doc_id: int) -> dict[str, int]:
-    return {rq.request(ws, i).organization: i for i in rq.route_document(ws, doc_id)}
+    return {rq.request(ws, i).organization: i for i in reviews.route_document(ws, doc_id)}
 
 
 def seed(ws, docs: dict[str, int]) -> None:

@@ -16,6 +16,7 @@ from workbench.coordination.positions import (
     latest_positions,
     require_director,
 )
+from workbench.coordination.publication_pdfs import record_publication_pdfs
 from workbench.coordination.requests import list_requests, suspense_extensions
 from workbench.coordination.reviews import waivers
 from workbench.directory import organization, organizations
@@ -215,9 +216,6 @@ def publish(ws, document_id: int, *, by_name: str) -> int:
 
 
 def _record_pdfs(ws, publication_id: int) -> None:
-    # Imported here: the PDF package reads publications through this module.
-    from workbench.pdf import record_publication_pdfs
-
     record_publication_pdfs(ws, publication_id)
 
 

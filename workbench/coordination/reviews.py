@@ -188,3 +188,37 @@ def revoke_waiver(ws, waiver_id: int) -> None:
         raise RuleViolation(f"Waiver {waiver_id} was already revoked.")
     ws.db.execute("UPDATE waivers SET revoked_at = ? WHERE id = ?", [ws.now(), waiver_id])
     audit.record(ws, "review.revoke_waiver", "waiver", waiver_id, document_id=row["document_id"])
+
+
+@use_case
+def route_document(
+    ws, document_id: int, *, suspense_workdays: int | None = None, instructions: str = ""
+) -> list[int]:
+    """Send each organization with equities the sections it has not reviewed as they stand.
+
+    One request per organization; sections already reviewed at their current text, waived,
+    or already out for review at their current text are not sent again.
+    """
+    document(ws, document_id)
+    needed: dict[str, list[int]] = {}
+    for state in review_states(ws, document_id):
+        if state.state in ("current", "waived", "pending"):
+            continue
+        needed.setdefault(state.organization, []).append(state.section_id)
+    created = []
+    for code, section_ids in needed.items():
+        created.append(
+            rq.create_request(
+                ws,
+                document_id,
+                code,
+                section_ids=section_ids,
+                suspense_workdays=suspense_workdays,
+                instructions=instructions,
+                send=True,
+            )
+        )
+    audit.record(
+        ws, "document.route", "document", document_id, requests=created, organizations=list(needed)
+    )
+    return created

@@ -1,29 +1,12 @@
-"""PDF export: snapshot to PDF, the published PDFs' fingerprints, signing and verification."""
+"""PDF rendering: a document snapshot in, PDF bytes out; signing the bytes.
+
+The package reads no workspace. What an export renders is chosen in workbench.exports, the
+published PDFs' fingerprints are recorded in workbench.coordination.publication_pdfs, and a
+file is checked against the record in workbench.pdf_verify.
+"""
 
 from workbench.pdf.build import VARIANTS, build_pdf
-from workbench.pdf.publication import (
-    Export,
-    ExportSource,
-    export_pdf,
-    export_source,
-    record_publication_pdfs,
-)
 from workbench.pdf.sign import REASON, SignatureCheck, sign_pdf
 from workbench.pdf.templates import Cancelled
-from workbench.pdf.verify import VerifyResult, verify_pdf
 
-__all__ = [
-    "REASON",
-    "VARIANTS",
-    "Cancelled",
-    "Export",
-    "ExportSource",
-    "SignatureCheck",
-    "VerifyResult",
-    "build_pdf",
-    "export_pdf",
-    "export_source",
-    "record_publication_pdfs",
-    "sign_pdf",
-    "verify_pdf",
-]
+__all__ = ["REASON", "VARIANTS", "Cancelled", "SignatureCheck", "build_pdf", "sign_pdf"]

@@ -8,7 +8,6 @@ from workbench import documents, sections
 from workbench.coordination import comments as cm
 from workbench.coordination import positions as po
 from workbench.coordination import publication as pub
-from workbench.coordination import requests as rq
 from workbench.coordination import reviews
 from workbench.coordination.gate import publication_blockers
 from workbench.errors import RuleViolation
@@ -30,7 +29,7 @@ def test_unreviewed_sections_block_naming_organization_and_section(ws, strategy)
 
 
 def test_outstanding_request_is_named_with_its_suspense(ws, strategy):
-    rq.route_document(ws, strategy.doc)
+    reviews.route_document(ws, strategy.doc)
     assert messages(ws, strategy.doc) == [
         "USCG has not reviewed §2 (review request 1 due 2026-11-17)",
         "CBP has not reviewed §3 (review request 2 due 2026-11-17)",

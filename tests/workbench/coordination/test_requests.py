@@ -6,6 +6,7 @@ import pytest
 
 from workbench import audit, sections
 from workbench.coordination import requests as rq
+from workbench.coordination import reviews
 from workbench.errors import RuleViolation, WorkbenchError
 
 
@@ -51,20 +52,20 @@ def test_explicit_suspense_date_must_be_a_date(ws, strategy):
 
 
 def test_route_sends_one_request_per_organization_with_equities(ws, strategy):
-    ids = rq.route_document(ws, strategy.doc)
+    ids = reviews.route_document(ws, strategy.doc)
     reqs = [rq.request(ws, i) for i in ids]
     assert sorted(r.organization for r in reqs) == ["CBP", "USCG"]
     assert all(r.status == "sent" for r in reqs)
-    assert rq.route_document(ws, strategy.doc) == []  # nothing new to send
+    assert reviews.route_document(ws, strategy.doc) == []  # nothing new to send
 
 
 def test_route_after_a_change_sends_only_the_changed_section(ws, strategy):
     from workbench.coordination.positions import record_position
 
-    usc, cbp = rq.route_document(ws, strategy.doc)
+    usc, cbp = reviews.route_document(ws, strategy.doc)
     record_position(ws, strategy.doc, "USCG", "concur", by_name="Capt. Lee Odiña", request_id=usc)
     sections.edit_section(ws, strategy.maritime, body="Revised maritime text.")
-    again = rq.route_document(ws, strategy.doc)
+    again = reviews.route_document(ws, strategy.doc)
     assert len(again) == 1
     r = rq.request(ws, again[0])
     assert (r.organization, r.section_ids) == ("USCG", (strategy.maritime,))

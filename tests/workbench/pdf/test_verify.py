@@ -13,7 +13,9 @@ from workbench import audit, sections
 from workbench.cli import main
 from workbench.coordination.publication import published_snapshot
 from workbench.errors import NotFound, WorkbenchError
-from workbench.pdf import build_pdf, export_source, sign_pdf, verify_pdf
+from workbench.exports import export_source
+from workbench.pdf import build_pdf, sign_pdf
+from workbench.pdf_verify import verify_pdf
 
 TITLE = b"(SPSS Counternarcotics Strategy)"
 
@@ -172,7 +174,7 @@ def test_cli_errors_are_one_line(ws, ws_path, published, tmp_path, capsys):
 
 
 def test_export_is_audited_with_what_left(ws, published, certificate):
-    from workbench.pdf import export_pdf
+    from workbench.exports import export_pdf
 
     p12, password = certificate
     result = export_pdf(ws, "SPSS", include_crm=True, sign_with=str(p12), password=password)

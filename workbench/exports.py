@@ -1,66 +1,18 @@
-"""Published PDFs: record their fingerprints at publication, and pick what an export renders."""
+"""What leaves as a PDF: the snapshot an export renders (published or draft), and its record."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 
 from workbench import audit
+from workbench.coordination.publication import document_snapshot
+from workbench.coordination.publication_pdfs import sha256
 from workbench.documents import Document, find_document
 from workbench.errors import NotFound
-from workbench.pdf.build import VARIANTS, build_pdf
+from workbench.pdf.build import build_pdf
+from workbench.pdf.sign import certificate_name, load_signer, sign_with_signer
 from workbench.workspace import use_case
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _publication_row(ws, publication_id: int) -> dict:
-    row = next(
-        ws.db.query(
-            "SELECT id, document_id, version, published_at, published_by, snapshot "
-            "FROM publications WHERE id = ?",
-            [publication_id],
-        ),
-        None,
-    )
-    if row is None:
-        raise NotFound(f"No publication with id {publication_id}.")
-    return row
-
-
-@use_case
-def record_publication_pdfs(ws, publication_id: int) -> dict[str, str]:
-    """Render the published snapshot in each variant and store each PDF's SHA-256."""
-    row = _publication_row(ws, publication_id)
-    snapshot = json.loads(row["snapshot"])
-    digests: dict[str, str] = {}
-    now = ws.now()
-    for variant, include_crm in VARIANTS.items():
-        data = build_pdf(snapshot, include_crm=include_crm)
-        digests[variant] = sha256(data)
-        ws.db.execute(
-            "INSERT INTO publication_pdfs (publication_id, variant, sha256, size, created_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (publication_id, variant) DO UPDATE SET "
-            "sha256 = excluded.sha256, size = excluded.size, created_at = excluded.created_at",
-            [publication_id, variant, digests[variant], len(data), now],
-        )
-    # The publications row keeps the plain PDF's fingerprint for readers that know only it.
-    ws.db.execute(
-        "UPDATE publications SET pdf_sha256 = ? WHERE id = ?", [digests["plain"], publication_id]
-    )
-    audit.record(
-        ws,
-        "publication.pdf",
-        "publication",
-        publication_id,
-        document_id=row["document_id"],
-        version=row["version"],
-        **{f"sha256_{v}": d for v, d in digests.items()},
-    )
-    return digests
 
 
 @dataclass(frozen=True)
@@ -112,8 +64,6 @@ def export_source(ws, ref: str | int, version: int | None = None) -> ExportSourc
     if doc.status == "published" and pubs and pubs[-1]["version"] == doc.version:
         p = pubs[-1]
         return ExportSource(doc, json.loads(p["snapshot"]), p["version"], p["id"])
-    from workbench.coordination.publication import document_snapshot
-
     return ExportSource(doc, document_snapshot(ws, doc.id), doc.version, None)
 
 
@@ -139,8 +89,6 @@ def export_pdf(
     cancelled=None,
 ) -> Export:
     """Render (and optionally sign) a document's PDF; the audit log records what left."""
-    from workbench.pdf.sign import certificate_name, load_signer, sign_with_signer
-
     source = export_source(ws, ref, version)
     signer = load_signer(sign_with, password) if sign_with else None
     data = build_pdf(

@@ -6,8 +6,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from workbench.coordination.publication_pdfs import sha256
 from workbench.pdf.build import IDENTITY_PREFIX, VARIANTS, build_pdf
-from workbench.pdf.publication import sha256
 from workbench.pdf.sign import SignatureCheck, check_signatures
 
 PUBLISHED = "published"  # byte for byte a published version (optionally plus valid signatures)

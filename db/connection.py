@@ -38,6 +38,8 @@ LOCK_SUFFIX = ".lock"
 
 
 def _configure(conn: sqlite3.Connection) -> None:
+    # No trusted_schema=OFF here: the schema's own FTS5 triggers are not "innocuous" to SQLite,
+    # so writes need it on; db.schema.schema_faults compares the whole schema instead.
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA synchronous=FULL")
@@ -59,6 +61,8 @@ def connect_read_only(path: str | os.PathLike) -> sqlite_utils.Database:
         # No WAL to replay: immutable avoids creating -shm in a folder we may not write to.
         uri += "&immutable=1"
     conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    # Reading runs nothing the file's schema asks for beyond SQLite's innocuous functions.
+    conn.execute("PRAGMA trusted_schema=OFF")
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys=ON")
     return sqlite_utils.Database(conn, execute_plugins=False)

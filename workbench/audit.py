@@ -26,6 +26,28 @@ def _entry_hash(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def fingerprint(*parts) -> str:
+    """SHA-256 of a row's decisive fields, kept in its audit entry so `check` can replay it."""
+    payload = json.dumps(list(parts), ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+COMMENT_FIELDS = (
+    "type",
+    "critical_ground",
+    "section_id",
+    "quoted_passage",
+    "comment",
+    "rationale",
+    "proposed_wording",
+)
+
+
+def comment_digest(row) -> str:
+    """The fingerprint of a comment's content (a mapping holding COMMENT_FIELDS)."""
+    return fingerprint(*(row[k] for k in COMMENT_FIELDS))
+
+
 def record(ws, action: str, entity: str = "", entity_id: int | None = None, **details) -> None:
     """Append one entry; call inside the use-case's transaction."""
     db = ws.db
@@ -125,3 +147,53 @@ def verify_chain(ws) -> list[str]:
     if head is None and last_id:
         problems.append("The audit log's head record is missing.")
     return problems
+
+
+@dataclass(frozen=True)
+class AuditHead:
+    """Where the log stood: how many entries, and the chained hash of the newest one."""
+
+    entries: int
+    hash: str
+
+    def as_dict(self) -> dict:
+        return {"entries": self.entries, "hash": self.hash}
+
+    def token(self) -> str:
+        return f"{self.entries}:{self.hash}"
+
+    @classmethod
+    def parse(cls, value) -> AuditHead | None:
+        """From as_dict() or token() output read from an untrusted file; None if malformed."""
+        if isinstance(value, str):
+            count, _, digest = value.partition(":")
+            value = {"entries": int(count) if count.isdigit() else None, "hash": digest}
+        if not isinstance(value, dict):
+            return None
+        n, digest = value.get("entries"), value.get("hash")
+        if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n < 2**62:
+            return None
+        if not isinstance(digest, str) or len(digest) != 64:
+            return None
+        if any(ch not in "0123456789abcdef" for ch in digest):
+            return None
+        return cls(n, digest)
+
+
+def head(ws) -> AuditHead:
+    """The log's head now (GENESIS with 0 entries for an empty log)."""
+    row = next(ws.db.query("SELECT count(*) AS n, max(id) AS last FROM audit_log"))
+    if not row["n"]:
+        return AuditHead(0, GENESIS)
+    last = next(ws.db.query("SELECT hash FROM audit_log WHERE id = ?", [row["last"]]))
+    return AuditHead(row["n"], last["hash"])
+
+
+def entry_hash_at(ws, n: int) -> str | None:
+    """The hash of the log's n-th entry (1-based, in order), or None when it has fewer."""
+    if n <= 0:
+        return GENESIS
+    row = next(
+        ws.db.query("SELECT hash FROM audit_log ORDER BY id LIMIT 1 OFFSET ?", [n - 1]), None
+    )
+    return row["hash"] if row else None

@@ -22,7 +22,15 @@ def test_a_sound_workspace_passes_every_check(closed, capsys):
     before = digest(path)
     report = check_workspace(path)
     assert report.ok, report.findings
-    assert report.ran == ("file", "integrity", "foreign keys", "search index", "audit chain")
+    assert report.ran == (
+        "file",
+        "integrity",
+        "schema",
+        "foreign keys",
+        "search index",
+        "audit chain",
+        "audit replay",
+    )
     assert cli(["check", str(path)]) == 0
     out = capsys.readouterr().out
     assert "no problems found" in out and "FAULT" not in out

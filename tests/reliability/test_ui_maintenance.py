@@ -228,3 +228,37 @@ def test_a_full_check_from_the_menu_is_where_the_next_opening_check_starts(qtbot
     (entry,) = audit.entries(ws, action_prefix=opening_check.ACTION)
     assert entry.details == {"through": through}
     w.close()
+
+
+def _menu_action(w, name):
+    return next(a for a in w.menuBar().actions()[0].menu().actions() if a.objectName() == name)
+
+
+def test_check_against_a_packet_from_the_file_menu(qtbot, ws, shown, tmp_path):
+    import json
+
+    from workbench.exchange.packets import export_packet
+
+    ids = populate(ws)
+    packet = export_packet(ws, ids["request"], tmp_path / "uscg.cnereview")
+    w, part, _ = _installed(qtbot, ws)
+    part.choose_against = lambda: packet
+    with qtbot.waitSignal(part.check_finished, timeout=10000) as blocker:
+        _menu_action(w, "checkAgainst").trigger()
+    assert blocker.args[0].ok
+    assert (
+        shown[-1][0] == "info"
+        and "still holds the head recorded in uscg.cnereview" in (shown[-1][2])
+    )
+    # A packet exported from a later state of the log than this file holds: rolled back.
+    later = json.loads(packet.read_text())
+    later["audit_head"]["entries"] += 50
+    forged = tmp_path / "later.cnereview"
+    forged.write_text(json.dumps(later))
+    part.choose_against = lambda: forged
+    with qtbot.waitSignal(part.check_finished, timeout=10000) as blocker:
+        _menu_action(w, "checkAgainst").trigger()
+    assert not blocker.args[0].ok
+    kind, _title, text = shown[-1]
+    assert kind == "error" and "rolled back to an older copy" in text
+    w.close()

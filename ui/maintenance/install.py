@@ -1,4 +1,4 @@
-"""File → Check Workspace / Restore from Backup…, the quick check after opening, close backups."""
+"""File → Check Workspace (or against a file) / Restore…, the quick check after opening, backups."""
 
 from __future__ import annotations
 
@@ -122,6 +122,7 @@ class Maintenance(QObject):
         self.checker = _Checker(self)
         self.last_report: CheckReport | None = None
         self.choose_backup = self._ask_backup  # tests replace the dialog
+        self.choose_against = self._ask_against
 
     # -- opening -------------------------------------------------------------------------------
     def after_open(self) -> None:
@@ -165,7 +166,8 @@ class Maintenance(QObject):
         if result.ok:
             self.window.statusBar().showMessage("Workspace checked: no problems found.", 8000)
             if not quiet_when_ok:
-                messages.info(self.window, "Check workspace", "\n".join(result.lines()))
+                lines = result.lines() + ([result.against] if result.against else [])
+                messages.info(self.window, "Check workspace", "\n".join(lines))
         else:
             log.error("Workspace check found damage: %s", result.findings)
             messages.error(
@@ -191,6 +193,29 @@ class Maintenance(QObject):
             self._finished(report, quiet_when_ok=False)
 
         self.checker.start(lambda: check_workspace(path), done)
+
+    def _ask_against(self) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
+        name, _ = QFileDialog.getOpenFileName(
+            self.window,
+            "Check Against a Published PDF, Packet or Backup",
+            str(self.ws.path.parent),
+            "Evidence (*.pdf *.cnereview *.cnew);;All files (*)",
+        )
+        return Path(name) if name else None
+
+    def check_against(self) -> None:
+        """Full check, plus: does the log still hold the head a PDF, packet or backup recorded?"""
+        chosen = self.choose_against()
+        if chosen is None:
+            return
+        self.window.statusBar().showMessage(f"Checking the workspace against {chosen.name}…")
+        path = self.ws.path
+        self.checker.start(
+            lambda: check_workspace(path, against=chosen),
+            lambda r: self._finished(r, quiet_when_ok=False),
+        )
 
     def back_up_now(self) -> None:
         _, keep = backup_settings()
@@ -280,6 +305,7 @@ def install(main_window) -> Maintenance:
         )
         entries = [
             ("Check &Workspace", "checkWorkspace", part.check_now),
+            ("Check &Against a File…", "checkAgainst", part.check_against),
             ("&Back Up Now", "backUpNow", part.back_up_now),
             ("Restore from &Backup…", "restoreFromBackup", part.restore),
         ]

@@ -11,11 +11,16 @@ def register(sub) -> None:
     p = command(
         sub,
         "check",
-        "check a workspace for damage: integrity, foreign keys, search index, audit chain "
-        "(exit 1 on any fault)",
+        "check a workspace for damage and tampering: integrity, schema, foreign keys, search "
+        "index, audit chain, state replayed from the log (exit 1 on any fault)",
         _check,
     )
     p.add_argument("path")
+    p.add_argument(
+        "--against",
+        metavar="FILE",
+        help="a published PDF, review packet or backup: the log must still hold its audit head",
+    )
     p.add_argument("--quick", action="store_true", help="a faster, less thorough page check")
     p.add_argument("--json", action="store_true")
     p = command(sub, "backup", "copy a workspace safely, even while it is open", _backup)
@@ -37,7 +42,7 @@ def register(sub) -> None:
 def _check(args) -> int:
     from workbench.maintenance.check import check_workspace
 
-    report = check_workspace(args.path, quick=args.quick)
+    report = check_workspace(args.path, quick=args.quick, against=args.against)
     if args.json:
         print_json(
             {
@@ -46,6 +51,7 @@ def _check(args) -> int:
                 "quick": report.quick,
                 "checked": list(report.ran),
                 "findings": [{"check": f.check, "message": f.message} for f in report.findings],
+                "against": report.against,
             }
         )
     else:

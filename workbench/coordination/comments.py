@@ -316,6 +316,7 @@ def add_comment(
             ws.actor,
         ],
     )
+    stored = next(ws.db.query("SELECT * FROM comments WHERE id = ?", [cur.lastrowid]))
     audit.record(
         ws,
         "comment.add",
@@ -326,6 +327,7 @@ def add_comment(
         organization=org.code,
         type=type,
         section_id=section_id,
+        text_sha256=audit.comment_digest(stored),
     )
     return cur.lastrowid
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from dataclasses import dataclass
@@ -187,16 +188,13 @@ def publish(ws, document_id: int, *, by_name: str) -> int:
     now = ws.now()
     snap["document"]["status"] = "published"
     snap["published_at"], snap["published_by"] = now, director
+    # The log's head goes into the PDF, so whoever holds it can tell a rewritten log later.
+    snap["audit_head"] = audit.head(ws).as_dict()
+    frozen = json.dumps(snap, ensure_ascii=False, sort_keys=True)
     cur = ws.db.execute(
         "INSERT INTO publications (document_id, version, published_at, published_by, snapshot) "
         "VALUES (?, ?, ?, ?, ?)",
-        [
-            document_id,
-            doc.version,
-            now,
-            director,
-            json.dumps(snap, ensure_ascii=False, sort_keys=True),
-        ],
+        [document_id, doc.version, now, director, frozen],
     )
     set_status(ws, document_id, "published")
     snapshot_revision(ws, document_id, f"Published version {doc.version}")
@@ -209,6 +207,7 @@ def publish(ws, document_id: int, *, by_name: str) -> int:
         by_name=director,
         publication_id=cur.lastrowid,
         warnings=[w.message for w in report.warnings],
+        snapshot_sha256=hashlib.sha256(frozen.encode("utf-8")).hexdigest(),
     )
     _record_pdfs(ws, cur.lastrowid)
     backup_on_publish(ws)  # taken once this publication has committed

@@ -116,6 +116,8 @@ def build_packet(ws, request_id: int) -> dict:
         "token": token["token"],
         "exported_at": ws.now(),
         "sections": sections,
+        # Where the log stood when this left: `workbench check --against` compares it.
+        "audit_head": audit.head(ws).as_dict(),
     }
 
 

@@ -239,6 +239,7 @@ def import_incoming(ws, incoming: Incoming) -> ImportResult:
     now = ws.now()
     first_item = next_item_no(ws, req.document_id)
     fresh: list[tuple] = []  # (client_id, stale, prior id or None, row)
+    fresh_digests: list[str] = []  # each new comment's fingerprint, kept in the audit entry
     kept_links: list[tuple[int, str, int]] = []
     changed: dict[int, str] = {}
     for c in body["comments"]:
@@ -274,6 +275,7 @@ def import_incoming(ws, incoming: Incoming) -> ImportResult:
             ws.actor,
         )
         fresh.append((c["client_id"], int(stale), prior["id"] if prior else None, row))
+        fresh_digests.append(audit.comment_digest(c)[:16])
     ws.db.conn.executemany(
         "INSERT INTO comments (document_id, item_no, request_id, organization_id, reviewer_name, "
         "reviewer_title, response_date, type, section_id, section_revision_id, location_detail, "
@@ -359,6 +361,8 @@ def import_incoming(ws, incoming: Incoming) -> ImportResult:
         position=body["position"],
         changed_sections=sorted(changed),
         item_numbers=[first_item, first_item + added - 1] if added else [],
+        types="".join(f[3][7] for f in fresh),
+        texts=fresh_digests,
     )
     return ImportResult(
         req.id,

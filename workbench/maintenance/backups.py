@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from db import connection
+from db import connection, schema
 from db.errors import DamagedWorkspace, StoreError, WorkspaceMissing
 from workbench import audit
 from workbench.errors import WorkbenchError
@@ -246,13 +246,20 @@ def _validate_backup(backup: Path) -> None:
     db = connection.connect_read_only(backup)
     try:
         rows = [r[0] for r in db.execute("PRAGMA quick_check(5)").fetchall()]
+        faults = schema.schema_faults(db.conn) if rows == ["ok"] else []
     except sqlite3.DatabaseError as exc:
-        rows = [str(exc)]
+        rows, faults = [str(exc)], []
     finally:
         db.close()
     if rows != ["ok"]:
         raise DamagedWorkspace(
             f"The backup {backup.name} is itself damaged ({rows[0]}); choose another."
+        )
+    if faults:
+        # Checked like an opened file: a trigger or view the app never made could rewrite
+        # what it stores once the backup is back in place.
+        raise DamagedWorkspace(
+            f"The backup {backup.name} was altered and is not restored: {faults[0]}"
         )
 
 

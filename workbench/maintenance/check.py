@@ -1,4 +1,4 @@
-"""Checking a workspace file: SQLite integrity, foreign keys, search indexes, the audit chain."""
+"""Checking a workspace: integrity, schema, references, search, the audit log and its replay."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from db import connection
+from db import connection, schema
 from db.errors import StoreError
 from workbench import audit
+from workbench.errors import WorkbenchError
+from workbench.maintenance import heads, replay
 
 MAX_FINDINGS_PER_CHECK = 20
 # Above this size the snapshot is checked from a temporary file rather than from memory.
@@ -31,7 +33,16 @@ def _remove_temporary() -> None:
         _TEMPORARY.discard(name)
 
 
-CHECKS = ("file", "integrity", "foreign keys", "search index", "audit chain")
+CHECKS = (
+    "file",
+    "integrity",
+    "schema",
+    "foreign keys",
+    "search index",
+    "audit chain",
+    "audit replay",
+    "against",
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,7 @@ class CheckReport:
     quick: bool
     findings: tuple[Finding, ...]
     ran: tuple[str, ...] = field(default=())
+    against: str = ""  # what the log was compared with, when it still holds that head
 
     @property
     def ok(self) -> bool:
@@ -56,7 +68,8 @@ class CheckReport:
 
     def summary(self) -> str:
         if self.ok:
-            return f"{self.path.name}: no problems found ({', '.join(self.ran)} checked)."
+            text = f"{self.path.name}: no problems found ({', '.join(self.ran)} checked)."
+            return f"{text} {self.against}" if self.against else text
         n = len(self.findings)
         return f"{self.path.name} is damaged: {n} problem{'s' if n != 1 else ''} found."
 
@@ -135,11 +148,17 @@ class _Reader:
         self.db = sqlite_utils.Database(conn, execute_plugins=False)
 
 
-def check_workspace(path: str | os.PathLike, *, quick: bool = False) -> CheckReport:
-    """Every fault found in the file, in plain words. Reads only; never changes the file."""
+def check_workspace(
+    path: str | os.PathLike, *, quick: bool = False, against: str | os.PathLike | None = None
+) -> CheckReport:
+    """Every fault found in the file, in plain words. Reads only; never changes the file.
+
+    `against` names a PDF, packet or backup: the log must still hold the head recorded there.
+    """
     path = Path(path)
     findings: list[Finding] = []
     ran: list[str] = ["file"]
+    recorded = None
     try:
         if not path.exists():
             raise StoreError(f"{path} does not exist.")
@@ -148,13 +167,26 @@ def check_workspace(path: str | os.PathLike, *, quick: bool = False) -> CheckRep
     except (StoreError, sqlite3.Error, OSError) as exc:
         findings.append(Finding("file", str(exc)))
         return CheckReport(path, quick, tuple(findings), tuple(ran))
+    if against is not None:
+        try:
+            recorded = heads.recorded_head(against)
+        except (WorkbenchError, OSError) as exc:
+            findings.append(Finding("against", str(exc)))
+    conn.execute("PRAGMA trusted_schema=OFF")
+    reader = _Reader(conn)
     try:
-        steps = (
+        steps = [
             ("integrity", lambda: _integrity(conn, quick)),
+            ("schema", lambda: schema.schema_faults(conn)),
             ("foreign keys", lambda: _foreign_keys(conn)),
             ("search index", lambda: _search_index(conn)),
-            ("audit chain", lambda: audit.verify_chain(_Reader(conn))),
-        )
+            ("audit chain", lambda: audit.verify_chain(reader)),
+            ("audit replay", lambda: replay.replay_faults(conn)),
+        ]
+        if against is not None and recorded is None:
+            ran.append("against")  # the file to compare with holds no head: named above
+        if recorded is not None:
+            steps.append(("against", lambda: heads.compare(reader, recorded)))
         for name, step in steps:
             ran.append(name)
             try:
@@ -167,4 +199,7 @@ def check_workspace(path: str | os.PathLike, *, quick: bool = False) -> CheckRep
         if tmp:
             os.unlink(tmp)
             _TEMPORARY.discard(tmp)
-    return CheckReport(path, quick, tuple(findings), tuple(ran))
+    note = ""
+    if recorded is not None and not any(f.check == "against" for f in findings):
+        note = heads.describe_match(recorded)
+    return CheckReport(path, quick, tuple(findings), tuple(ran), note)

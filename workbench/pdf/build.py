@@ -23,10 +23,15 @@ def identity(snapshot: dict, include_crm: bool) -> str:
     """The keywords line that lets verify-pdf tell which version a file claims to be."""
     doc = snapshot.get("document") or {}
     published = snapshot.get("published_at") or "draft"
-    return (
+    text = (
         f"{IDENTITY_PREFIX} document={doc.get('id')} version={doc.get('version')} "
         f"published={published} variant={variant_name(include_crm)}"
     )
+    head = snapshot.get("audit_head") if snapshot.get("published_at") else None
+    if isinstance(head, dict):
+        # The audit log's head at publication (`workbench check --against` compares it).
+        text += f" audit={head.get('entries')}:{head.get('hash')}"
+    return text
 
 
 def parse_identity(keywords: str | None) -> dict[str, str] | None:

@@ -1,0 +1,86 @@
+"""The exact schema each recorded version must have, and the faults of a file that differs."""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+
+import sqlite_utils
+
+from db import migrations
+
+# Written by SQLite itself (ANALYZE, AUTOINCREMENT): not part of the app's schema, not a risk.
+_SQLITE_OWN = ("sqlite_stat", "sqlite_sequence")
+_KINDS = {"table": "table", "index": "index", "trigger": "trigger", "view": "view"}
+
+
+def _objects(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    """(type, name) -> normalised CREATE statement of every object in the file."""
+    out = {}
+    for kind, name, sql in conn.execute("SELECT type, name, sql FROM sqlite_master"):
+        if name.startswith(_SQLITE_OWN):
+            continue
+        # Autoindexes have no SQL; they follow from their table's definition.
+        out[(kind, name)] = " ".join((sql or "").split())
+    return out
+
+
+@functools.lru_cache(maxsize=16)
+def expected_schema(applied: tuple[str, ...]) -> dict[tuple[str, str], str]:
+    """The schema a fresh file has after exactly these migrations (built once, in memory)."""
+    known = migrations.names()
+    if list(applied) != known[: len(applied)]:
+        raise ValueError("migrations out of order")
+    conn = sqlite3.connect(":memory:")
+    try:
+        db = sqlite_utils.Database(conn, execute_plugins=False)
+        stop = known[len(applied)] if len(applied) < len(known) else None
+        with db.atomic():
+            migrations.MIGRATIONS.apply(db, stop_before=stop)
+        return _objects(conn)
+    finally:
+        conn.close()
+
+
+def applied_migrations(conn: sqlite3.Connection) -> tuple[str, ...]:
+    return tuple(
+        r[0]
+        for r in conn.execute(
+            f"SELECT name FROM {migrations.MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY id",
+            [migrations.SET_NAME],
+        )
+    )
+
+
+def schema_faults(conn: sqlite3.Connection) -> list[str]:
+    """Every difference from the exact schema of the file's recorded version, in plain words.
+
+    An extra trigger can rewrite what the app writes (a Critical comment saved as
+    Administrative); a view in a table's place can show what it likes; both are faults.
+    """
+    try:
+        applied = applied_migrations(conn)
+        expected = expected_schema(applied)
+    except (sqlite3.Error, ValueError):
+        return ["The schema record is missing or out of order, so the schema cannot be trusted."]
+    actual = _objects(conn)
+    faults = []
+    for key in sorted(actual.keys() - expected.keys()):
+        kind, name = key
+        if kind == "view" and ("table", name) in expected:
+            faults.append(f"The table {name} was replaced by a view.")
+        elif kind == "table" and ("view", name) in expected:
+            faults.append(f"The view {name} was replaced by a table.")
+        else:
+            faults.append(f"Unknown {_KINDS.get(kind, kind)} {name} (not part of the schema).")
+    for key in sorted(expected.keys() - actual.keys()):
+        kind, name = key
+        other = "view" if kind == "table" else "table"
+        if (other, name) in actual:
+            continue  # already named as replaced
+        faults.append(f"The {_KINDS.get(kind, kind)} {name} is missing.")
+    for key in sorted(expected.keys() & actual.keys()):
+        if expected[key] != actual[key]:
+            kind, name = key
+            faults.append(f"The {_KINDS.get(kind, kind)} {name} was changed from its definition.")
+    return faults

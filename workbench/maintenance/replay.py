@@ -1,0 +1,216 @@
+"""Replaying the audit log against the state tables: every decision must follow from an entry."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections import Counter, defaultdict
+
+from workbench.audit import comment_digest
+
+MAX_FINDINGS = 20
+TYPE_NAMES = {"C": "Critical", "S": "Substantive", "A": "Administrative"}
+_ACTIONS = (
+    "comment.%",
+    "exchange.%",
+    "position.record",
+    "nonconcurrence.%",
+    "review.waive",
+    "document.publish",
+    "publication.pdf",
+)
+
+
+class _Log:
+    """The entries replay needs, read once (100,000 entries: one pass, a fraction of a second)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        where = " OR ".join("action LIKE ?" for _ in _ACTIONS)
+        self.by_entity: dict[tuple[str, int], list[tuple[str, dict]]] = defaultdict(list)
+        self.ranges: dict[int, list[tuple[int, int, dict]]] = defaultdict(list)
+        self.nonconcurrence: Counter = Counter()
+        self.publish: dict[int, dict] = {}
+        self.pdfs: dict[int, dict] = {}
+        for action, entity, entity_id, details in conn.execute(
+            f"SELECT action, entity, entity_id, details FROM audit_log WHERE {where} ORDER BY id",
+            _ACTIONS,
+        ):
+            try:
+                d = json.loads(details)
+            except ValueError:
+                continue  # the chain check names an altered entry
+            if not isinstance(d, dict):
+                continue
+            if entity_id is not None:
+                self.by_entity[(entity, entity_id)].append((action, d))
+            items = d.get("item_numbers")
+            if isinstance(items, list) and len(items) == 2 and "document_id" in d:
+                self.ranges[d["document_id"]].append((items[0], items[1], d))
+            if action.startswith("nonconcurrence."):
+                kind = action.split(".", 1)[1]
+                self.nonconcurrence[(entity_id, d.get("organization"), kind)] += 1
+            elif action == "document.publish" and "publication_id" in d:
+                self.publish[d["publication_id"]] = d
+            elif action == "publication.pdf" and entity_id is not None:
+                self.pdfs[entity_id] = d
+
+
+def _creation(log: _Log, row) -> tuple[bool, str | None, str | None]:
+    """(found, type recorded, text fingerprint recorded) from the entry that created a comment.
+
+    Entries written before fingerprints were kept record no type or text: None, not a fault.
+    """
+    for action, d in log.by_entity.get(("comment", row["id"]), ()):
+        if action == "comment.add":
+            return True, d.get("type"), d.get("text_sha256")
+    for first, last, d in log.ranges.get(row["document_id"], ()):
+        if isinstance(first, int) and isinstance(last, int) and first <= row["item_no"] <= last:
+            n = row["item_no"] - first
+            types, texts = d.get("types"), d.get("texts")
+            recorded = types[n] if isinstance(types, str) and n < len(types) else None
+            text = texts[n] if isinstance(texts, list) and n < len(texts) else None
+            return True, recorded, text
+    return False, None, None
+
+
+def _comments(conn, log: _Log, out: list[str]) -> None:
+    orgs = dict(conn.execute("SELECT id, code FROM organizations"))
+    conn.row_factory = sqlite3.Row
+    try:
+        rows = conn.execute(
+            "SELECT id, document_id, item_no, organization_id, type, critical_ground, section_id, "
+            "quoted_passage, comment, rationale, proposed_wording, disposition FROM comments"
+        ).fetchall()
+    finally:
+        conn.row_factory = None
+    seen = set()
+    for r in rows:
+        seen.add(r["id"])
+        name = f"Comment {r['item_no']} ({orgs.get(r['organization_id'], '?')}, document "
+        name += f"{r['document_id']})"
+        found, recorded, digest = _creation(log, r)
+        if not found:
+            out.append(f"{name} has no audit entry: it was added outside the app.")
+            continue
+        if recorded is not None and recorded != r["type"]:
+            out.append(
+                f"{name} is {TYPE_NAMES.get(r['type'], r['type'])}, but the audit log recorded "
+                f"it as {TYPE_NAMES.get(recorded, recorded)}."
+            )
+        if isinstance(digest, str) and not comment_digest(r).startswith(digest):
+            out.append(f"{name} was rewritten after it was recorded (its text differs).")
+        expected = None
+        for action, d in log.by_entity.get(("comment", r["id"]), ()):
+            if action == "comment.adjudicate":
+                expected = d.get("disposition")
+            elif action == "comment.reopen":
+                expected = None
+        if expected != r["disposition"]:
+            was = expected or "open"
+            out.append(
+                f"{name} has the disposition {r['disposition'] or 'open'}, but the audit log "
+                f"says {was}."
+            )
+    for (entity, eid), entries in log.by_entity.items():
+        if entity == "comment" and eid not in seen and any(a == "comment.add" for a, _ in entries):
+            out.append(f"Comment {eid}, recorded in the audit log, is missing (it was deleted).")
+
+
+def _positions(conn, log: _Log, out: list[str]) -> None:
+    orgs = dict(conn.execute("SELECT id, code FROM organizations"))
+    seen = set()
+    for pid, doc, org, position, by_name in conn.execute(
+        "SELECT id, document_id, organization_id, position, by_name FROM positions"
+    ):
+        seen.add(pid)
+        code = orgs.get(org, "?")
+        entry = next(
+            (d for a, d in log.by_entity.get(("position", pid), ()) if a == "position.record"),
+            None,
+        )
+        name = f"{code}'s position {pid} on document {doc}"
+        if entry is None:
+            out.append(f"{name} has no audit entry: it was added outside the app.")
+            continue
+        if entry.get("position") != position:
+            out.append(
+                f"{name} reads {position}, but the audit log recorded {entry.get('position')}."
+            )
+        if entry.get("by_name") not in (None, by_name) or entry.get("organization") not in (
+            None,
+            code,
+        ):
+            out.append(f"{name} names someone other than the audit log records.")
+    for (entity, eid), entries in log.by_entity.items():
+        if entity == "position" and eid not in seen:
+            if any(a == "position.record" for a, _ in entries):
+                out.append(f"Position {eid}, recorded in the audit log, is missing (deleted).")
+    rows = Counter(
+        (doc, orgs.get(org, "?"), kind)
+        for doc, org, kind in conn.execute(
+            "SELECT document_id, organization_id, kind FROM nonconcurrence_events"
+        )
+    )
+    for key in sorted(set(rows) | set(log.nonconcurrence), key=str):
+        have, logged = rows.get(key, 0), log.nonconcurrence.get(key, 0)
+        doc, code, kind = key
+        if have > logged:
+            out.append(
+                f"{code}'s non-concurrence on document {doc} is marked {kind} without an "
+                "audit entry."
+            )
+        elif have < logged:
+            out.append(
+                f"A record that {code}'s non-concurrence on document {doc} was {kind} is missing."
+            )
+
+
+def _waivers(conn, log: _Log, out: list[str]) -> None:
+    for wid, doc in conn.execute("SELECT id, document_id FROM waivers"):
+        if not any(a == "review.waive" for a, _ in log.by_entity.get(("waiver", wid), ())):
+            out.append(f"Waiver {wid} on document {doc} has no audit entry.")
+
+
+def _publications(conn, log: _Log, out: list[str]) -> None:
+    seen = set()
+    for pid, doc, version, by, snapshot in conn.execute(
+        "SELECT id, document_id, version, published_by, snapshot FROM publications"
+    ):
+        seen.add(pid)
+        entry = log.publish.get(pid)
+        name = f"Version {version} of document {doc}"
+        if entry is None:
+            out.append(f"{name} is marked published, but no publication is in the audit log.")
+            continue
+        if entry.get("version") != version or entry.get("by_name") not in (None, by):
+            out.append(f"{name}'s publication record differs from its audit entry.")
+        digest = entry.get("snapshot_sha256")
+        if digest and digest != hashlib.sha256(snapshot.encode("utf-8")).hexdigest():
+            out.append(f"{name}'s published text was changed after publication.")
+    for pid, entry in log.publish.items():
+        if pid not in seen:
+            out.append(
+                f"Version {entry.get('version')} of document {entry.get('document_id', '?')} "
+                "was published, but its publication record is missing."
+            )
+    for pid, variant, sha in conn.execute(
+        "SELECT publication_id, variant, sha256 FROM publication_pdfs"
+    ):
+        entry = log.pdfs.get(pid)
+        if entry is None or entry.get(f"sha256_{variant}") != sha:
+            out.append(
+                f"The fingerprint of publication {pid}'s {variant} PDF does not match the one "
+                "recorded in the audit log."
+            )
+
+
+def replay_faults(conn: sqlite3.Connection) -> list[str]:
+    """Every state row that does not follow from the audit log, in plain words."""
+    log = _Log(conn)
+    out: list[str] = []
+    for step in (_comments, _positions, _waivers, _publications):
+        step(conn, log, out)
+        if len(out) >= MAX_FINDINGS:
+            break
+    return out[:MAX_FINDINGS]

@@ -77,3 +77,81 @@ def test_the_checker_catches_each_kind_of_violation(tmp_path, source, package, b
     (tmp_path / package / "good.py").write_text("import json\nfrom . import bad\n")
     line = source.count("\n") + 1
     assert _violations(package, tmp_path) == [f"{package}/bad.py:{line} imports {bad}"]
+
+
+def _module_graph(root: Path = ROOT) -> dict[str, set[str]]:
+    """Which of our modules each of our modules imports, at any depth in its body."""
+    mods = {}
+    for package in ("workbench", "ui", "db"):
+        for p in _modules(package, root):
+            name = ".".join(p.relative_to(root).with_suffix("").parts)
+            mods[name.removesuffix(".__init__")] = p
+    graph: dict[str, set[str]] = {m: set() for m in mods}
+    for m, p in mods.items():
+        pkg = m if p.name == "__init__.py" else m.rsplit(".", 1)[0]
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parts = pkg.split(".")[: len(pkg.split(".")) - node.level + 1]
+                    base = ".".join(parts + ([base] if base else []))
+                subs = [f"{base}.{a.name}" for a in node.names]
+                targets = [t for t in subs if t in mods] or [base]
+            else:
+                continue
+            for t in targets:
+                while t and t not in mods:
+                    t = t.rpartition(".")[0]
+                if t and t != m:
+                    graph[m].add(t)
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_import_circles_in_the_core_and_the_store():
+    """Function-level imports count too: a circle hidden in a function is still a circle."""
+    graph = _module_graph()
+    core = {m: {t for t in ts if not t.startswith("ui")} for m, ts in graph.items()}
+    assert [c for c in _cycles(core) if not c[0].startswith("ui")] == []
+
+
+def test_the_pdf_package_reads_no_workspace():
+    """Snapshot in, bytes out: nothing in workbench.pdf imports the store or a use-case."""
+    graph = _module_graph()
+    for module, targets in graph.items():
+        if module.startswith("workbench.pdf.") or module == "workbench.pdf":
+            outside = {t for t in targets if not t.startswith("workbench.pdf")}
+            assert outside <= {"workbench.errors"}, (module, outside)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from workbench import audit
 from workbench.errors import NotFound, WorkbenchError
-from workbench.workspace import use_case
+from workbench.use_cases import use_case
 
 ORG_KINDS = {
     "cne": "CNE",

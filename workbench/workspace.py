@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import getpass
 import logging
 import os
-import sqlite3
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TypeVar
 
 import sqlite_utils
 
 from db import connection
+from workbench.use_cases import use_case  # noqa: F401 (re-exported: the usual import)
 
-P = ParamSpec("P")
 R = TypeVar("R")
 log = logging.getLogger(__name__)
 
@@ -213,37 +211,3 @@ class Workspace:
 
     def backup(self, dest: str | os.PathLike) -> None:
         connection.backup_to(self.db, dest)
-
-
-def use_case(fn: Callable[P, R]) -> Callable[P, R]:
-    """Run a use-case in one transaction (nested ones join the caller's as a savepoint)."""
-
-    @functools.wraps(fn)
-    def wrapper(ws: Workspace, *args, **kwargs):
-        reason = getattr(ws, "read_only_reason", None)
-        if reason is not None:
-            raise connection.ReadOnlyWorkspace(
-                f"{ws.path.name} is open read-only ({reason}); the change was not saved."
-            )
-        outermost = not ws.db.conn.in_transaction
-        pending = getattr(ws, "_after_commit", None)
-        try:
-            with ws.db.atomic():
-                result = fn(ws, *args, **kwargs)
-        except BaseException as exc:
-            if outermost and pending:
-                pending.clear()  # nothing committed, so nothing follows
-            if not isinstance(exc, sqlite3.Error):
-                raise
-            # Storage failures (full disk, damage, read-only media) become one clear message;
-            # the transaction has been rolled back, so nothing half-done was kept.
-            translated = connection.translate_error(exc, ws.path)
-            if translated is None:
-                raise
-            raise translated from exc
-        if outermost and pending:
-            ws._run_after_commit()
-        return result
-
-    wrapper.is_use_case = True  # type: ignore[attr-defined]
-    return wrapper  # type: ignore[return-value]

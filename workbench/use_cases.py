@@ -1,0 +1,51 @@
+"""The use-case decorator: one user action, one transaction, storage failures in plain words.
+
+It lives apart from the Workspace class so that modules the workspace itself needs (the
+directory it seeds) can define use-cases without importing the workspace back.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+from db import connection
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def use_case(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run a use-case in one transaction (nested ones join the caller's as a savepoint)."""
+
+    @functools.wraps(fn)
+    def wrapper(ws, *args, **kwargs):
+        reason = getattr(ws, "read_only_reason", None)
+        if reason is not None:
+            raise connection.ReadOnlyWorkspace(
+                f"{ws.path.name} is open read-only ({reason}); the change was not saved."
+            )
+        outermost = not ws.db.conn.in_transaction
+        pending = getattr(ws, "_after_commit", None)
+        try:
+            with ws.db.atomic():
+                result = fn(ws, *args, **kwargs)
+        except BaseException as exc:
+            if outermost and pending:
+                pending.clear()  # nothing committed, so nothing follows
+            if not isinstance(exc, sqlite3.Error):
+                raise
+            # Storage failures (full disk, damage, read-only media) become one clear message;
+            # the transaction has been rolled back, so nothing half-done was kept.
+            translated = connection.translate_error(exc, ws.path)
+            if translated is None:
+                raise
+            raise translated from exc
+        if outermost and pending:
+            ws._run_after_commit()
+        return result
+
+    wrapper.is_use_case = True  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]

@@ -1,4 +1,4 @@
-"""Command-line commands for PDF: export-pdf (optionally signed) and verify-pdf."""
+"""Command-line commands for exports: export-pdf (optionally signed), export-docx, verify-pdf."""
 
 from __future__ import annotations
 
@@ -38,6 +38,22 @@ def register(sub) -> None:
     p.add_argument("--password-file", metavar="F", help="file holding the certificate password")
     p.add_argument("--signer-name", help="name shown in the signature (default: certificate's)")
     p.add_argument("-o", "--output", required=True, help="the PDF file to write")
+    p = command(
+        sub,
+        "export-docx",
+        "export a document as Word (.docx): a published version, or the live draft",
+        _export_docx,
+    )
+    p.add_argument("path")
+    p.add_argument("--document", "-d", required=True, help="id or unique title fragment")
+    p.add_argument(
+        "--version",
+        type=int,
+        default=None,
+        help="a published version (default: the latest if unchanged since, else the draft)",
+    )
+    p.add_argument("--crm", action="store_true", help="append the comment resolution matrix")
+    p.add_argument("-o", "--output", required=True, help="the .docx file to write")
     p = command(
         sub,
         "verify-pdf",
@@ -80,6 +96,19 @@ def _export(args) -> int:
     crm = " with the CRM" if args.crm else ""
     source = result.source
     print(f"{source.document.title}: {source.describe()}{crm}{signed} written to {args.output}")
+    return EXIT_OK
+
+
+def _export_docx(args) -> int:
+    from workbench.word.export import export_docx
+
+    out = output_file(args.output)
+    with open_workspace(args.path) as ws:
+        result = export_docx(ws, args.document, version=args.version, include_crm=args.crm)
+    write_file(out, result.data)
+    crm = " with the CRM" if args.crm else ""
+    source = result.source
+    print(f"{source.document.title}: {source.describe()}{crm} written to {args.output}")
     return EXIT_OK
 
 

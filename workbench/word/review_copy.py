@@ -8,8 +8,9 @@ from pathlib import Path
 from workbench import audit
 from workbench.coordination import requests as rq
 from workbench.documents import document
-from workbench.exchange.formats import ExchangeError, write_atomic
+from workbench.exchange.formats import ExchangeError
 from workbench.exchange.packets import build_packet, prepare_request_for_export
+from workbench.files import write_atomic
 from workbench.word import hooks
 from workbench.word.writer import ReviewBlock, build_docx
 from workbench.workspace import use_case

@@ -38,6 +38,7 @@ from workbench.pdf.document import (
     parse_time,
     short_date,
 )
+from workbench.pdf.templates import Cancelled
 from workbench.word.hooks import section_bookmark
 from workbench.word.markdown_docx import BodyWriter
 from workbench.word.ooxml import (
@@ -300,9 +301,15 @@ class DocxBuilder:
         self._page_break()
 
     # -- sections --------------------------------------------------------------------------
-    def write_sections(self) -> None:
+    def write_sections(self, progress=None, cancelled=None) -> None:
         numbers = _HeadingNumbers(self.numbering)
-        for section in self.sections:
+        total = max(1, len(self.sections))
+        for index, section in enumerate(self.sections):
+            if index % 25 == 0:
+                if cancelled is not None and cancelled():
+                    raise Cancelled("cancelled")
+                if progress is not None:
+                    progress(0.9 * index / total)
             depth = _depth(section)
             heading = clean(section.get("heading"))
             number = clean(section.get("number"))
@@ -473,9 +480,12 @@ def build_docx(
     review: ReviewBlock | None = None,
     properties: dict[str, str] | None = None,
     now: dt.datetime | None = None,
+    progress=None,
+    cancelled=None,
 ) -> bytes:
     """The .docx bytes of a snapshot. A review block replaces the cover with the request's
-    first page; `now` dates a draft (a published snapshot is dated by its publication)."""
+    first page; `now` dates a draft (a published snapshot is dated by its publication).
+    progress(fraction) is called as it goes; cancelled() is polled (raises `Cancelled`)."""
     b = DocxBuilder(snapshot, now=now)
     b.frame()
     if review is not None:
@@ -484,14 +494,17 @@ def build_docx(
         b.cover()
     if include_contents:
         b.contents(include_record, include_crm)
-    b.write_sections()
+    b.write_sections(progress, cancelled)
     if include_record:
         b.coordination_record()
     if include_crm:
         b.crm_appendix()
     if properties:
         set_custom_properties(b.doc, properties)
-    return b.bytes()
+    data = b.bytes()
+    if progress is not None:
+        progress(1.0)
+    return data
 
 
 def _int(value) -> int | None:

@@ -113,7 +113,8 @@ class WordExport(QObject):
     def _run(self) -> None:
         import hashlib
 
-        from workbench.pdf import Cancelled, export_source
+        from workbench.exports import export_source
+        from workbench.pdf import Cancelled
         from workbench.word.export import docx_bytes
 
         ws = None

@@ -6,8 +6,8 @@ import hashlib
 from dataclasses import dataclass
 
 from workbench import audit
+from workbench.exports import ExportSource, export_source
 from workbench.pdf.document import parse_time
-from workbench.pdf.publication import ExportSource, export_source
 from workbench.word import hooks
 from workbench.word.writer import build_docx
 from workbench.workspace import use_case

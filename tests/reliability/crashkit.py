@@ -204,6 +204,14 @@ def run_child(path: Path, seed: int, report: Path, scratch: Path) -> None:
 def zygote() -> None:
     """Read 'PATH SEED REPORT SCRATCH' lines; fork a child for each and print its pid."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
+    # Load what a running app has loaded long before a user acts: the federal calendar's first
+    # use costs ~0.1 s, longer than many children live, so no request would ever commit.
+    import datetime as dt
+
+    from workbench.coordination.workdays import federal_holidays
+
+    for year in range(dt.date.today().year - 1, dt.date.today().year + 3):
+        federal_holidays(year)
     for line in sys.stdin:
         path, seed, report, scratch = line.split("\t")
         pid = os.fork()

@@ -27,7 +27,7 @@ from db.errors import (  # noqa: F401  (WorkspaceInUse, ReadOnlyWorkspace, DiskF
 try:
     import fcntl
 except ImportError:  # Windows
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
     import msvcrt
 
 # "CNEW" — written in the SQLite header so a workspace is recognisable without reading tables.

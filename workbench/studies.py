@@ -101,7 +101,8 @@ def _study(r) -> Study:
 
 
 def list_studies(ws, *, organization_code: str | None = None, status: str | None = None):
-    sql, params = _SELECT + " WHERE 1=1", []
+    sql = _SELECT + " WHERE 1=1"
+    params: list[object] = []
     if organization_code:
         sql += " AND t.organization_id = ?"
         params.append(organization(ws, organization_code).id)

@@ -10,7 +10,10 @@ UNDO_LIMIT = 200
 
 
 class Command:
-    text = ""
+    @property
+    def text(self) -> str:
+        """What Edit > Undo names ("Undo Move section")."""
+        return ""
 
     def do(self, ws) -> None:
         raise NotImplementedError

@@ -172,7 +172,8 @@ def list_comments(
     types=None,
     organization_code: str | None = None,
 ) -> list[Comment]:
-    where, params = "", []
+    where = ""
+    params: list[object] = []
     if section_id is not None:
         where += " AND c.section_id = ?"
         params.append(section_id)
@@ -491,6 +492,7 @@ class AcceptAndApplyWording(Command):
         self._previous_body = apply_proposed_wording(ws, self.comment_id)
 
     def undo(self, ws) -> None:
+        assert self._previous_body is not None and self._previous is not None  # done before
         unapply_proposed_wording(ws, self.comment_id, self._previous_body)
         disposition, rationale = self._previous
         if disposition is None:

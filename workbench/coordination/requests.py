@@ -248,8 +248,8 @@ def send_request(ws, request_id: int) -> None:
     )
     due = req.suspense_date
     if row["suspense_workdays"]:
-        due = closures.calendar(ws).add_workdays(ws.today(), row["suspense_workdays"])
-        due = due.isoformat()
+        calendar = closures.calendar(ws)
+        due = calendar.add_workdays(ws.today(), row["suspense_workdays"]).isoformat()
     ws.db.execute(
         "UPDATE review_requests SET status = 'sent', sent_at = ?, suspense_date = ? WHERE id = ?",
         [ws.now(), due, request_id],

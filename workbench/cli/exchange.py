@@ -30,7 +30,14 @@ def register(sub) -> None:
         _import_response,
     )
     p.add_argument("path")
-    p.add_argument("file", help="a .cneresponse file or a filled .xlsx workbook")
+    p.add_argument("file", help="a .cneresponse file, a filled .xlsx workbook or a returned .docx")
+    p.add_argument(
+        "--organization", help="for a Word file that did not come from CNE Workbench: whose it is"
+    )
+    p.add_argument("--document", "-d", help="for such a Word file: the document it comments on")
+    p.add_argument(
+        "--dry-run", action="store_true", help="show what would be imported; write nothing"
+    )
     p = command(
         sub, "solicit", "send a document to many external reviewers: one packet each", _solicit
     )
@@ -90,11 +97,59 @@ def _review_copy(args) -> int:
 
 
 def _import_response(args) -> int:
+    from workbench.exchange.word_response import is_word_file
+
+    if is_word_file(args.file):
+        return _import_word(args)
     from workbench.exchange.responses import import_response
 
+    if args.organization or args.document:
+        raise CliError("workbench: --organization and --document are for Word files only.", 2)
     with open_workspace(args.path) as ws:
+        if args.dry_run:
+            result = _rolled_back(ws, import_response, args.file)
+            print("Dry run, nothing written: " + result.summary())
+            return 0
         result = import_response(ws, args.file)
     print(result.summary())
+    return 0
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _rolled_back(ws, fn, *args):
+    """Run a use-case inside a transaction that is then rolled back: what it would do."""
+    result = None
+    try:
+        with ws.db.atomic():
+            result = fn(ws, *args)
+            raise _DryRun
+    except _DryRun:
+        pass
+    return result
+
+
+def _import_word(args) -> int:
+    from workbench.documents import find_document
+    from workbench.exchange.word_response import build_preview, import_word_response
+
+    with open_workspace(args.path, read_only=args.dry_run) as ws:
+        doc_id = find_document(ws, args.document).id if args.document else None
+        if args.dry_run:
+            preview = build_preview(
+                ws, args.file, organization_code=args.organization, document_id=doc_id
+            )
+            print(preview.report())
+            print("Dry run: nothing was written.")
+            return 0
+        result = import_word_response(
+            ws, args.file, organization_code=args.organization, document_id=doc_id
+        )
+    print(result.summary())
+    if not result.already_imported:
+        print(result.preview.report())
     return 0
 
 

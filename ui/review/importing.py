@@ -11,7 +11,10 @@ from ui import messages
 from workbench.exchange.formats import RESPONSE_SUFFIX
 from workbench.exchange.responses import ImportResult, import_response
 
-FILE_FILTER = f"Review responses and CRM workbooks (*{RESPONSE_SUFFIX} *.xlsx);;All files (*)"
+FILE_FILTER = (
+    f"Review responses, CRM workbooks and returned Word files (*{RESPONSE_SUFFIX} *.xlsx *.docx)"
+    ";;All files (*)"
+)
 
 
 def ask_response_path(parent: QWidget | None) -> Path | None:
@@ -33,6 +36,14 @@ def import_response_file(
     chosen = Path(path) if path is not None else ask_response_path(parent)
     if chosen is None:
         return False
+    from workbench.exchange.word_response import is_word_file
+
+    if is_word_file(chosen) and hasattr(parent, "ops"):
+        # Comments and tracked changes: a preview first, then the import (ui.roundtrip).
+        from ui.roundtrip.word_import import open_word_import
+
+        open_word_import(parent, chosen, on_done=on_done)
+        return True
 
     def done(result: ImportResult) -> None:
         messages.info(parent, "Response imported", result.summary())

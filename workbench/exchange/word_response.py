@@ -18,7 +18,12 @@ from pathlib import Path
 
 from workbench import audit
 from workbench.coordination import requests as rq
-from workbench.coordination.comments import COMMENT_TYPES, CRITICAL_GROUNDS, next_item_no
+from workbench.coordination.comments import (
+    COMMENT_TYPES,
+    CRITICAL_GROUNDS,
+    comment_problem,
+    next_item_no,
+)
 from workbench.directory import organization
 from workbench.documents import document
 from workbench.errors import NotFound
@@ -460,6 +465,9 @@ def import_word_response(
         ground = grounds.get(i.index, i.critical_ground) if kind == "C" else None
         if kind == "C" and ground not in CRITICAL_GROUNDS:
             ground = _ground(None, i.comment)[0]
+        problem = comment_problem(kind, i.comment, ground)
+        if problem:
+            raise ExchangeError(f"Item {i.index + 1} ({i.reference}): {problem}")
         items.append((i, kind, ground))
     if not items:
         return WordImportResult(preview, (), already_imported=True)

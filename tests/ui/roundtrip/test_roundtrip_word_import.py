@@ -1,0 +1,107 @@
+"""File > Import Review Response… with a returned Word file: the preview, the types, the import."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialogButtonBox
+
+from ui.review import importing
+from workbench.coordination import comments as cm
+from workbench.coordination.gate import publication_blockers
+
+TESTS = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(TESTS / "workbench" / "exchange"))
+from word_fixture import build  # noqa: E402
+
+FIXTURES = TESTS / "fixtures" / "word"
+
+
+@pytest.fixture
+def sent(ws):
+    return build(ws)
+
+
+def _choose(monkeypatch, path: Path) -> None:
+    # The platform file dialog is modal; the test answers it as the analyst would.
+    monkeypatch.setattr(importing, "ask_response_path", lambda _parent: path)
+
+
+def _open(window, qtbot, monkeypatch, name: str):
+    _choose(monkeypatch, FIXTURES / name)
+    window.findChild(QAction, "importResponse").trigger()
+    dialog = window.word_import_dialog
+    window.ops.flush()
+    return dialog
+
+
+def _critical_blockers(ws, doc) -> int:
+    return sum(1 for b in publication_blockers(ws, doc).blockers if b.rule == "critical")
+
+
+def test_preview_then_import_of_a_returned_review_copy(
+    sent, window, qtbot, monkeypatch, dialogs, ws
+):
+    dialog = _open(window, qtbot, monkeypatch, "returned_review_copy.docx")
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=3000)
+    assert cm.list_comments(ws, sent.doc) == []  # the preview wrote nothing
+    groups = [dialog.tree.topLevelItem(i).text(0) for i in range(dialog.tree.topLevelItemCount())]
+    assert groups == [
+        "Not placed: attached to the document (1)",
+        "§1 Purpose (2)",
+        "§2 Maritime interdiction (6)",
+        "§3 Ports of entry (1)",
+    ]
+    assert "5 comment(s) and 5 tracked change(s) from USCG" in dialog.summary.text()
+    assert not dialog.organization.isEnabled()  # the copy says whose it is
+    dialog.grab().save("/tmp/roundtrip-word-preview.png")
+    # The cover-page comment had no marker: the analyst makes it Administrative.
+    cover = next(i for i in dialog.preview.items if not i.placed)
+    box = dialog.type_boxes[cover.index]
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_End)  # the last type: A Administrative
+    assert box.currentData() == "A"
+    assert _critical_blockers(ws, sent.doc) == 0
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    window.ops.flush()
+    assert dialogs.kinds() == ["info"], dialogs.shown
+    assert "Imported 10 comment(s) from USCG" in dialogs.shown[-1][2]
+    crm = {c.comment: c for c in cm.list_comments(ws, sent.doc)}
+    assert crm["Please add a glossary of vessel types."].type == "A"
+    assert _critical_blockers(ws, sent.doc) == 2  # the gate now holds USCG's two Criticals
+
+    again = _open(window, qtbot, monkeypatch, "returned_review_copy.docx")
+    qtbot.waitUntil(lambda: again.preview is not None, timeout=3000)
+    assert not again.import_button.isEnabled()
+    assert "already imported" in again.summary.text()
+    again.reject()
+
+
+def test_a_foreign_word_file_asks_whose_it_is(sent, window, qtbot, monkeypatch, dialogs, ws):
+    dialog = _open(window, qtbot, monkeypatch, "foreign_markup.docx")
+    assert dialog.preview is None and dialog.organization.isEnabled()
+    assert "did not come from CNE Workbench" in dialog.summary.text()
+    dialog.organization.setCurrentIndex(dialog.organization.findData("CBP"))
+    window.ops.flush()
+    assert dialog.preview is not None and dialog.preview.organization == "CBP"
+    assert dialog.import_button.isEnabled()
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+    assert cm.list_comments(ws, sent.doc) == []  # cancelled: nothing written
+    assert dialogs.kinds() == []
+
+
+def test_a_damaged_word_file_is_refused_in_one_line(
+    sent, window, qtbot, monkeypatch, dialogs, ws, tmp_path
+):
+    bad = tmp_path / "returned.docx"
+    bad.write_bytes((FIXTURES / "returned_review_copy.docx").read_bytes()[:2000])
+    _choose(monkeypatch, bad)
+    window.findChild(QAction, "importResponse").trigger()
+    window.ops.flush()
+    assert dialogs.kinds() == ["error"]
+    assert "not a readable Word document" in dialogs.shown[0][2]
+    assert cm.list_comments(ws, sent.doc) == []

@@ -1,0 +1,132 @@
+"""Send for Review through the real window: files written, requests sent, e-mail drafts."""
+
+from __future__ import annotations
+
+import email
+from email import policy
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
+
+from ui import lazy
+from ui.navigator import DOC as DOCUMENT
+from workbench import directory, documents, sections
+from workbench.coordination import requests as rq
+from workbench.exchange.send_review import suspense_for
+
+
+@pytest.fixture
+def strategy(ws, council):
+    directory.add_person(
+        ws, "Ana Ruiz", organization="USCG", roles=["liaison"], email="ana.ruiz@uscg.mil"
+    )
+    doc = documents.create_document(ws, "strategy", "SPSS Counternarcotics Strategy")
+    maritime = sections.add_section(
+        ws, doc, heading="Maritime interdiction", body="SPSS vessels.", equities=["USCG"]
+    )
+    ports = sections.add_section(
+        ws, doc, heading="Ports of entry", body="Screening.", equities=["CBP"]
+    )
+    return doc, maritime, ports
+
+
+@pytest.fixture
+def ready(qtbot, strategy, window):
+    with qtbot.waitSignal(window.parts_ready, timeout=5000):
+        from ui import app
+
+        app.install_parts(window)
+    window.navigator.select(DOCUMENT, strategy[0])
+    qtbot.waitUntil(lambda: window.navigator.current_document_id() == strategy[0], timeout=3000)
+    return window
+
+
+def test_send_for_review_from_the_coordination_menu(ready, qtbot, ws, strategy, tmp_path, dialogs):
+    window = ready
+    doc, maritime, ports = strategy
+    action = window.findChild(QAction, "sendForReview")
+    assert action.isEnabled()
+    action.trigger()
+    dialog = window.roundtrip.dialog
+    qtbot.waitExposed(dialog)
+    labels = [item.text(0) for item, _ in dialog.rows]
+    assert labels == ["USCG — U.S. Coast Guard", "CBP — U.S. Customs and Border Protection"]
+    assert all(item.checkState(0) == Qt.CheckState.Checked for item, _ in dialog.rows)
+    assert not dialog.send_button.isEnabled()  # no folder yet
+    # Formal review, 20 workdays: the dialog shows the date it gives.
+    dialog.preset.setFocus()
+    qtbot.keyClick(dialog.preset, Qt.Key.Key_Down)
+    due = suspense_for(ws, 20)
+    assert "due" in dialog.due.text()
+    qtbot.keyClicks(dialog.instructions, "Check the interdiction figures.")
+    qtbot.mouseClick(dialog.workbook, Qt.MouseButton.LeftButton)
+    out = tmp_path / "outbox"
+    qtbot.keyClicks(dialog.folder, str(out))
+    assert dialog.send_button.isEnabled()
+    dialog.grab().save("/tmp/roundtrip-send-dialog.png")
+    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    window.ops.flush()
+    assert dialogs.kinds() == ["info"], dialogs.shown
+    assert "Sent for review to USCG, CBP" in dialogs.shown[0][2]
+    sent = rq.list_requests(ws, doc)
+    assert [(r.organization, r.stored_status, r.suspense_date) for r in sent] == [
+        ("USCG", "sent", due),
+        ("CBP", "sent", due),
+    ]
+    assert sent[0].instructions == "Check the interdiction figures."
+    names = sorted(p.name for p in (out / "USCG").iterdir())
+    assert names == [
+        "SPSS-Counternarcotics-Strategy-USCG-CRM.xlsx",
+        "SPSS-Counternarcotics-Strategy-USCG-review-request.eml",
+        "SPSS-Counternarcotics-Strategy-USCG.cnereview",
+    ]
+    eml = out / "USCG" / "SPSS-Counternarcotics-Strategy-USCG-review-request.eml"
+    msg = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert due in msg["Subject"]
+    assert {p.get_filename() for p in msg.iter_attachments()} == {
+        "SPSS-Counternarcotics-Strategy-USCG-CRM.xlsx",
+        "SPSS-Counternarcotics-Strategy-USCG.cnereview",
+    }
+
+
+def test_a_draft_request_row_is_sent_later_and_can_be_extended_and_recalled(
+    ready, qtbot, ws, strategy, tmp_path, dialogs
+):
+    window = ready
+    doc, maritime, _ports = strategy
+    rid = rq.create_request(ws, doc, "USCG", section_ids=[maritime])
+    window.workspace_changed.emit()
+    lazy.drain()
+    dialog = window.roundtrip.send(rid)
+    checked = [
+        a.organization for item, a in dialog.rows if item.checkState(0) == Qt.CheckState.Checked
+    ]
+    assert checked == ["USCG"]  # only the draft's organization
+    qtbot.keyClicks(dialog.folder, str(tmp_path / "later"))
+    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    window.ops.flush()
+    assert rq.request(ws, rid).stored_status == "sent"
+    assert [r.id for r in rq.list_requests(ws, doc)] == [rid]  # the draft itself, not a new one
+
+    extend = window.roundtrip.extend(rid)
+    before = rq.request(ws, rid).suspense_date
+    qtbot.keyClicks(extend.reason, "USCG liaison deployed")
+    qtbot.mouseClick(extend.ok, Qt.MouseButton.LeftButton)
+    window.ops.flush()
+    assert rq.request(ws, rid).suspense_date > before
+    assert rq.suspense_extensions(ws, doc)[0].reason == "USCG liaison deployed"
+
+    dialogs.text_answers.append("Superseded by version 2")
+    assert window.roundtrip.recall(rid)
+    window.ops.flush()
+    assert rq.request(ws, rid).stored_status == "withdrawn"
+
+
+def test_send_is_in_the_navigator_context_menu_and_the_coordination_view(ready, strategy):
+    window = ready
+    menu = QMenu(window)
+    window.navigator.menu_builder(menu, (DOCUMENT, strategy[0]))
+    assert window.roundtrip.send_action in menu.actions()
+    assert window.coordination.view.send_button.defaultAction() is window.roundtrip.send_action

@@ -6,7 +6,6 @@ import io
 import os
 import re
 import zipfile
-from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -23,8 +22,9 @@ MAX_XML_PART = 5 * 1024 * 1024
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # A US handling marking: a classification, then optional //caveats (e.g. FOR OFFICIAL USE ONLY).
 _MARKING = re.compile(
-    r"\b(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|TOP SECRET|CUI|CONTROLLED)"
+    r"\b(?:(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|TOP SECRET|CUI|CONTROLLED)"
     r"(?:\s*//\s*[A-Z][A-Z0-9 ,/\-]*[A-Z0-9])?"
+    r"|FOR OFFICIAL USE ONLY|FOUO|LAW ENFORCEMENT SENSITIVE)\b"
 )
 
 
@@ -77,99 +77,21 @@ def docx_marking(data: bytes) -> str | None:
     return max(found, key=len)
 
 
-class _HtmlToMarkdown(HTMLParser):
-    """mammoth's HTML to Markdown source; text stays text (no tag is ever passed through)."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.line: list[str] = []
-        self.lists: list[list] = []  # [kind, counter]
-        self.prefix = ""
-        self.in_cell = False
-
-    def _flush(self, gap: bool = True) -> None:
-        text = "".join(self.line).strip()
-        self.line = []
-        if text:
-            self.out.append(self.prefix + text)
-            if gap:
-                self.out.append("")
-        self.prefix = ""
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            self._flush()
-            self.prefix = "#" * int(tag[1]) + " "
-        elif tag == "p" and not self.lists and not self.in_cell:
-            self._flush()
-        elif tag in ("ul", "ol"):
-            self._flush(gap=False)
-            self.lists.append([tag, 0])
-        elif tag == "li":
-            self._flush(gap=False)
-            kind = self.lists[-1] if self.lists else ["ul", 0]
-            kind[1] += 1
-            indent = "   " * (len(self.lists) - 1)
-            self.prefix = indent + (f"{kind[1]}. " if kind[0] == "ol" else "- ")
-        elif tag in ("strong", "b"):
-            self.line.append("**")
-        elif tag in ("em", "i"):
-            self.line.append("*")
-        elif tag == "br":
-            self.line.append("  \n")
-        elif tag == "tr":
-            self._flush()
-        elif tag in ("td", "th"):
-            self.in_cell = True
-            if self.line:
-                self.line.append(" | ")
-
-    def handle_endtag(self, tag):
-        if tag in ("h1", "h2", "h3", "h4", "h5", "h6", "p") and not self.lists:
-            if not self.in_cell:
-                self._flush()
-        elif tag in ("ul", "ol"):
-            self._flush(gap=False)
-            if self.lists:
-                self.lists.pop()
-            if not self.lists:
-                self.out.append("")
-        elif tag == "li":
-            self._flush(gap=False)
-        elif tag in ("strong", "b"):
-            self.line.append("**")
-        elif tag in ("em", "i"):
-            self.line.append("*")
-        elif tag in ("td", "th"):
-            self.in_cell = False
-        elif tag == "table":
-            self._flush()
-
-    def handle_data(self, data):
-        text = " ".join(data.split("\n"))
-        text = re.sub(r"([\\`*_])", r"\\\1", text)
-        if not self.line and not self.prefix:
-            text = re.sub(r"^(\s*)([#>+\-]|\d+[.)])", r"\1\\\2", text)
-        self.line.append(text)
-
-    def markdown(self) -> str:
-        self._flush()
-        return re.sub(r"\n{3,}", "\n\n", "\n".join(self.out)).strip() + "\n"
-
-
-def docx_to_markdown(data: bytes) -> str:
-    import mammoth
+def read_word_draft(data: bytes):
+    """The Word draft read (workbench.word.reader): Markdown, title, figures, notes, tables."""
+    from workbench.word.reader import read_docx
 
     _zip(data)
     try:
-        html = mammoth.convert_to_html(io.BytesIO(data)).value
+        return read_docx(data)
+    except ExchangeError:
+        raise
     except Exception:  # mammoth raises many kinds of errors on damaged documents
         raise ExchangeError("The Word document could not be read; it may be damaged.") from None
-    parser = _HtmlToMarkdown()
-    parser.feed(html)
-    parser.close()
-    return parser.markdown()
+
+
+def docx_to_markdown(data: bytes) -> str:
+    return read_word_draft(data).markdown
 
 
 # -- the use-case -------------------------------------------------------------------------
@@ -197,10 +119,14 @@ def import_draft(
         )
     suffix = p.suffix.lower()
     found_marking = None
+    found_title = None
+    figures = notes = 0
     if suffix == ".docx":
         data = read_limited(p, MAX_DRAFT_BYTES, "Word draft")
         found_marking = docx_marking(data)
-        text = docx_to_markdown(data)
+        draft = read_word_draft(data)
+        text, found_title = draft.markdown, draft.title
+        figures, notes = draft.figures, draft.notes
     elif suffix in (".md", ".markdown", ".txt"):
         data = read_limited(p, MAX_DRAFT_BYTES, "Markdown draft")
         try:
@@ -214,7 +140,7 @@ def import_draft(
     if not parsed and not preamble.strip():
         raise ExchangeError(f"{p.name} has no text to import.")
     chosen = marking or found_marking or DEFAULT_MARKING
-    doc_id = create_document(ws, kind, title or _title_from(p), marking=chosen)
+    doc_id = create_document(ws, kind, title or found_title or _title_from(p), marking=chosen)
     ids: list[int] = []
     if preamble.strip():
         add_section(ws, doc_id, heading="", body=preamble.strip())
@@ -239,5 +165,7 @@ def import_draft(
         sections=len(ids) + bool(preamble.strip()),
         marking=chosen,
         marking_from_file=found_marking is not None and marking is None,
+        figures=figures,
+        notes=notes,
     )
     return doc_id

@@ -1,0 +1,162 @@
+"""Word in: what a Word draft must keep (tables, lists, notes, title, links, quotes, figures)."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+
+import docx
+import pytest
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from word_helpers import MARKING, make_strategy
+
+from workbench import sections
+from workbench.documents import document
+from workbench.exchange.drafts import import_draft
+from workbench.sections import outline, section
+from workbench.word.export import export_docx
+from workbench.word.reader import read_docx
+
+
+def _png() -> bytes:
+    """A 2x2 red PNG, made here so the test needs no image file."""
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _hyperlink(paragraph, text: str, url: str) -> None:
+    rid = paragraph.part.relate_to(
+        url,
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink",
+        is_external=True,
+    )
+    paragraph._p.append(
+        parse_xml(
+            f'<w:hyperlink {nsdecls("w", "r")} r:id="{rid}"><w:r><w:t>{text}</w:t></w:r>'
+            "</w:hyperlink>"
+        )
+    )
+
+
+@pytest.fixture
+def draft(tmp_path):
+    d = docx.Document()
+    d.sections[0].header.paragraphs[0].text = "CUI//SP-LEI"
+    d.add_paragraph("Northern Border Counternarcotics Strategy", style="Title")
+    toc = d.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH)
+    d.add_paragraph("Contents", style="Heading 1")
+    d.add_paragraph("1. Purpose\t1", style=toc)
+    d.add_paragraph("VII. Questions\t2", style=toc)
+    d.add_heading("1. Purpose", 1)
+    p = d.add_paragraph("Traffickers ")
+    p.add_run("move ").bold = True
+    p.add_run("fentanyl across the border. See ")
+    _hyperlink(p, "the plan", "https://www.dhs.gov/plan")
+    p.add_run(".")
+    d.add_paragraph("First step.", style="List Number")
+    d.add_paragraph("Second step.", style="List Number")
+    d.add_paragraph("An aside between the steps.")
+    d.add_paragraph("Third step.", style="List Number")
+    d.add_paragraph("Speak with one voice.", style="Quote")
+    d.add_heading("VII. Questions", 2)
+    t = d.add_table(rows=3, cols=3)
+    for c, text in enumerate(["Port", "Seizures", "Notes"]):
+        t.cell(0, c).text = text
+    t.cell(1, 0).text = "Blaine"
+    t.cell(1, 1).text = "12"
+    t.cell(1, 2).text = "In each"
+    t.cell(1, 2).add_paragraph("Cell.")
+    merged = t.cell(2, 0).merge(t.cell(2, 1))
+    merged.text = "Total"
+    t.cell(2, 2).text = "n/a"
+    d.add_paragraph().add_run().add_picture(io.BytesIO(_png()))
+    d.inline_shapes[0]._inline.docPr.set("descr", "Map of the northern ports")
+    path = tmp_path / "northern.docx"
+    d.save(path)
+    return path
+
+
+def test_word_draft_keeps_its_structure(ws, draft):
+    doc_id = import_draft(ws, draft)
+    doc = document(ws, doc_id)
+    assert doc.title == "Northern Border Counternarcotics Strategy"  # the Title paragraph
+    assert doc.marking == "CUI//SP-LEI"
+    # Word's contents are gone; typed heading numbers are not doubled.
+    assert [(e.number, e.heading) for e in outline(ws, doc_id)] == [
+        ("1", "Purpose"),
+        ("1.1", "Questions"),
+    ]
+    purpose = section(ws, outline(ws, doc_id)[0].id).body
+    assert "Traffickers **move** fentanyl" in purpose  # no "**move **"
+    assert "[the plan](https://www.dhs.gov/plan)" in purpose
+    # The list goes on at 3 after the aside, as Word numbers it.
+    assert "1. First step.\n2. Second step." in purpose
+    assert "An aside between the steps.\n\n3. Third step." in purpose
+    assert "> Speak with one voice." in purpose
+    questions = section(ws, outline(ws, doc_id)[1].id).body
+    assert "| Port | Seizures | Notes |" in questions
+    assert "| Blaine | 12 | In each<br>Cell. |" in questions
+    assert "| Total |   | n/a |" in questions
+    assert "Merged cells" in questions  # flattened with a note
+    assert "![Map of the northern ports](figure:1)" in questions
+
+
+def test_image_only_file_is_imported(ws, tmp_path):
+    d = docx.Document()
+    d.add_paragraph().add_run().add_picture(io.BytesIO(_png()))
+    d.save(tmp_path / "figure.docx")
+    doc_id = import_draft(ws, tmp_path / "figure.docx")
+    assert "](figure:1)" in section(ws, outline(ws, doc_id)[0].id).body
+
+
+def test_over_long_heading_is_named_by_its_first_words(ws, tmp_path):
+    d = docx.Document()
+    long = " ".join(f"word{i}" for i in range(80))
+    d.add_heading(long, 1)
+    d.save(tmp_path / "long.docx")
+    (entry,) = outline(ws, import_draft(ws, tmp_path / "long.docx"))
+    assert entry.heading == " ".join(f"word{i}" for i in range(12)) + "…"
+    assert section(ws, entry.id).body == long
+
+
+def test_export_then_import_loses_nothing(ws, tmp_path):
+    s = make_strategy(ws)
+    sections.add_section(
+        ws, s.doc_id, heading="Unity", kind="tenet", body="All act as *one*.\n\n> Quoted."
+    )
+    annex = sections.add_section(
+        ws, s.doc_id, heading="Authorities", kind="appendix", body="- 6 U.S.C. 112\n   - nested"
+    )
+    sections.add_section(ws, s.doc_id, parent_id=annex, heading="Statutes", body="3. third")
+    path = tmp_path / "export.docx"
+    path.write_bytes(export_docx(ws, s.doc_id, include_crm=True).data)
+    new = import_draft(ws, path)
+    assert document(ws, new).title == document(ws, s.doc_id).title
+    assert document(ws, new).marking == MARKING
+
+    def shape(doc_id):
+        return [
+            (e.number, e.kind, e.heading, e.depth, section(ws, e.id).body)
+            for e in outline(ws, doc_id)
+        ]
+
+    assert shape(new) == shape(s.doc_id)
+
+
+def test_read_docx_counts_what_it_kept(draft):
+    result = read_docx(draft.read_bytes())
+    assert result.tables == 1 and result.figures == 1 and result.flattened == ["table 1"]

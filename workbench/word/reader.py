@@ -1,0 +1,533 @@
+"""Word in: a .docx draft read as Markdown sections, keeping what mammoth alone would lose.
+
+mammoth gives the HTML (headings, paragraphs, tables, lists, links, notes, images); the
+numbers Word generates come from `numbering_labels` (tenet and appendix headings, list starts);
+this module turns both into the workbench's Markdown: GFM tables (merged cells flattened with a
+note, cell paragraphs kept as <br>), footnotes and endnotes as [^n] defined right after the
+block that cites them, lists that continue where Word continues them, block quotes, links with
+their targets, images as figures with their alt text, and no Word table of contents.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from workbench.word.hooks import PROPERTY_KIND, read_custom_properties
+from workbench.word.numbering_labels import Label, numbered_paragraphs
+
+# Word's own styles mapped to what the reader needs; "!" drops a paragraph (the contents).
+STYLE_MAP = "\n".join(
+    [
+        "p[style-name='Title'] => p.doc-title:fresh",
+        "p[style-name='Subtitle'] => p.doc-subtitle:fresh",
+        "p[style-name='Quote'] => blockquote > p:fresh",
+        "p[style-name='Intense Quote'] => blockquote > p:fresh",
+        "p[style-name='Quotations'] => blockquote > p:fresh",
+        "p[style-name='Block Text'] => blockquote > p:fresh",
+        "p[style-name='TOC Heading'] => !",
+        "p[style-name='Contents Heading'] => !",
+    ]
+    + [f"p[style-name='toc {n}'] => !" for n in range(1, 10)]
+    + [f"p[style-name='TOC {n}'] => !" for n in range(1, 10)]
+    + [f"p[style-name='Contents {n}'] => !" for n in range(1, 11)]
+)
+MAX_HEADING_WORDS = 12
+LONG_HEADING = 200  # a heading longer than this is a paragraph styled as a heading
+_CONTENTS_HEADINGS = {"contents", "table of contents", "toc"}
+# Numbers typed before a heading's text: "2.", "2.1", "VII.", "A.", "(b)", "Section 3:".
+_TYPED_NUMBER = re.compile(
+    r"^(?:(?:section|chapter|part)\s+)?"
+    r"(?:\d+(?:\.\d+)+\.?|\d+[.):]|[IVXLCDM]+[.):]|[A-Z][.)]|\([a-z0-9]+\))\s+",
+    re.IGNORECASE,
+)
+_KIND_LABEL = re.compile(r"^(tenet|action item|appendix)\s+([A-Z0-9]+)[.:)]?\s*", re.IGNORECASE)
+_NOTE_HREF = re.compile(r"^#((?:foot|end)note)-(-?\d+)$")
+_NOTE_ID = re.compile(r"^((?:foot|end)note)-(-?\d+)$")
+
+
+@dataclass
+class WordDraft:
+    """What a Word draft holds, read: its title (if it names one) and its text as Markdown."""
+
+    markdown: str
+    title: str | None = None
+    figures: int = 0
+    notes: int = 0
+    tables: int = 0
+    flattened: list[str] = field(default_factory=list)
+
+
+class _Cell:
+    def __init__(self, colspan: int, rowspan: int):
+        self.parts: list[str] = []
+        self.colspan = colspan
+        self.rowspan = rowspan
+
+
+class _Table:
+    def __init__(self):
+        self.rows: list[list[_Cell]] = []
+        self.head_rows = 0
+        self.merged = False
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def _esc(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]])", r"\\\1", text)
+
+
+class _ToMarkdown(HTMLParser):
+    """mammoth's HTML to Markdown; text stays text (no tag is ever passed through)."""
+
+    def __init__(self, labels: list[Label]):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self.line: list = []  # strings and emphasis markers (tuples) of the open block
+        self.prefix = ""
+        self.heading: int | None = None
+        self.lists: list[dict] = []  # {"ordered": bool, "n": int, "started": bool}
+        self.quote = 0
+        self.tables: list[_Table] = []
+        self.cell: _Cell | None = None
+        self.links: list[str | None] = []
+        self.note_refs: list[str] = []  # note keys cited since the last top-level block
+        self.note_numbers: dict[str, int] = {}
+        self.note_text: dict[str, list[str]] = {}
+        self.in_note: str | None = None
+        self.note_depth = 0
+        self.title: str | None = None
+        self.capture: str | None = None  # "title" / "subtitle" while inside such a paragraph
+        self.figures = 0
+        self.table_count = 0
+        self.flattened: list[str] = []
+        self.headings = [x for x in labels if x.is_heading]
+        self.items = [x for x in labels if not x.is_heading]
+        self.head_cursor = 0
+        self.item_cursor = 0
+        self.skip = 0  # inside a note's back-link
+
+    # -- labels ----------------------------------------------------------------------------
+    def _match(self, pool: list[Label], cursor: int, text: str) -> tuple[Label | None, int]:
+        want = _norm(text)
+        for j in range(cursor, min(len(pool), cursor + 50)):
+            if _norm(pool[j].text) == want:
+                return pool[j], j + 1
+        return None, cursor
+
+    # -- inline ------------------------------------------------------------------------------
+    def _text_of(self, parts) -> str:
+        return "".join(p for p in parts if isinstance(p, str))
+
+    def _close_emphasis(self, mark: str) -> None:
+        for i in range(len(self.line) - 1, -1, -1):
+            if self.line[i] == ("open", mark):
+                inner = self._text_of(self.line[i + 1 :])
+                del self.line[i:]
+                core = inner.strip()
+                if not core:
+                    self.line.append(inner)
+                    return
+                lead = inner[: len(inner) - len(inner.lstrip())]
+                trail = inner[len(inner.rstrip()) :]
+                # Emphasis touching spaces is moved off them, or Markdown prints the asterisks.
+                self.line.append(f"{lead}{mark}{core}{mark}{trail}")
+                return
+
+    def _flush_line(self) -> str:
+        text = self._text_of(self.line)
+        self.line = []
+        text = text.replace("****", "")
+        return re.sub(r"[ \t]+", " ", text).strip()
+
+    # -- blocks ------------------------------------------------------------------------------
+    def _emit(self, text: str, *, gap: bool = True) -> None:
+        if self.in_note is not None:
+            if text:
+                self.note_text.setdefault(self.in_note, []).append(text)
+            return
+        quote = "> " * self.quote
+        self.blocks.append(quote + self.prefix + text)
+        self.prefix = ""
+        if gap and not self.lists:
+            self._end_block()
+
+    def _end_block(self) -> None:
+        if self.note_refs and not self.lists and not self.tables:
+            self.blocks.append(("notes", list(self.note_refs)))
+            self.note_refs = []
+        self.blocks.append("")
+
+    def _paragraph_end(self) -> None:
+        text = self._flush_line()
+        if self.capture is not None:
+            kind, self.capture = self.capture, None
+            if kind == "title" and self.title is None and text:
+                self.title = text.replace("\\", "")
+                return
+            if kind == "title":
+                kind = "subtitle"
+        if not text:
+            self.prefix = ""
+            return
+        if self.heading is not None:
+            self._heading(text)
+            return
+        self._emit(text)
+
+    def _heading(self, text: str) -> None:
+        """Headings are plain text: typed numbers go (the app numbers), a kind label stays."""
+        level = self.heading or 1
+        self.heading = None
+        label, self.head_cursor = self._match(self.headings, self.head_cursor, text)
+        number = label.label if label is not None else ""
+        typed = _KIND_LABEL.match(text)
+        kind = _KIND_LABEL.match(number) if number else typed
+        attrs = ""
+        if kind:
+            attrs = " {kind=" + kind.group(1).lower().replace(" ", "_") + "}"
+            if typed:
+                text = text[typed.end() :]
+        else:
+            m = _TYPED_NUMBER.match(text)
+            if m and text[m.end() :].strip():
+                text = text[m.end() :]
+        text = text.strip()
+        body = ""
+        if len(text) > LONG_HEADING:
+            # A paragraph styled as a heading: named by its first words, its text kept whole.
+            body, text = text, " ".join(text.split()[:MAX_HEADING_WORDS]) + "…"
+        self.blocks.append("#" * min(level, 6) + " " + text + attrs)
+        self.blocks.append("")
+        if body:
+            self._emit(_esc(body))
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if self.skip:
+            self.skip += tag == "a"
+            return
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self.line = []
+            self.heading = int(tag[1])
+        elif tag == "p":
+            cls = a.get("class") or ""
+            if cls == "doc-title":
+                self.capture = "title"
+            elif cls == "doc-subtitle":
+                self.capture = "subtitle"
+            if self.cell is not None and self.line:
+                self.cell.parts.append(self._flush_line())
+        elif tag == "blockquote":
+            self.quote += 1
+        elif tag in ("ul", "ol"):
+            if self.in_note is None and self.line and self.cell is None:
+                if self.lists:
+                    self._list_item_end()  # the item that holds this nested list
+                else:
+                    self._paragraph_end()
+            self.lists.append({"ordered": tag == "ol", "n": 0, "started": False})
+        elif tag == "li":
+            note = _NOTE_ID.match(a.get("id") or "")
+            if note:
+                self.in_note = f"{note.group(1)}-{note.group(2)}"
+                self.note_depth = len(self.lists)
+                return
+            if self.cell is not None:
+                if self.line:
+                    self.cell.parts.append(self._flush_line())
+                self.line.append("• ")
+                return
+            if self.line:
+                self._list_item_end()
+            self.line = []
+        elif tag in ("strong", "b", "em", "i") and self.heading is not None:
+            pass  # a heading is plain text
+        elif tag in ("strong", "b"):
+            self.line.append(("open", "**"))
+        elif tag in ("em", "i"):
+            self.line.append(("open", "*"))
+        elif tag == "br":
+            if self.cell is not None:
+                self.line.append("<br>")
+            else:
+                self.line.append("  \n" + "   " * max(0, len(self.lists)))
+        elif tag == "a":
+            href = a.get("href") or ""
+            note = _NOTE_HREF.match(href)
+            if self.in_note is not None and href.startswith(("#footnote-ref", "#endnote-ref")):
+                self.skip = 1
+                return
+            if note:
+                key = f"{note.group(1)}-{note.group(2)}"
+                n = self.note_numbers.setdefault(key, len(self.note_numbers) + 1)
+                self.line.append(f"[^{n}]")
+                self.note_refs.append(key)
+                self.skip = 1
+                return
+            target = href if href and not href.startswith("#") else None
+            self.links.append(target)
+            if target:
+                self.line.append(("open", "link"))
+        elif tag == "img":
+            self.figures += 1
+            alt = " ".join((a.get("alt") or "").split())
+            self.line.append(f"![{_esc(alt)}](figure:{self.figures})")
+        elif tag == "table":
+            if self.line and not self.tables:
+                self._paragraph_end()
+            self.tables.append(_Table())
+        elif tag == "tr" and self.tables:
+            self.tables[-1].rows.append([])
+        elif tag in ("td", "th") and self.tables:
+            t = self.tables[-1]
+            colspan = _int(a.get("colspan"), 1)
+            rowspan = _int(a.get("rowspan"), 1)
+            if colspan > 1 or rowspan > 1:
+                t.merged = True
+            self.cell = _Cell(colspan, rowspan)
+            if t.rows:
+                t.rows[-1].append(self.cell)
+            self.line = []
+
+    def handle_endtag(self, tag):
+        if self.skip:
+            if tag == "a":
+                self.skip -= 1
+            return
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self._paragraph_end()
+        elif tag == "p":
+            if self.cell is not None:
+                self.cell.parts.append(self._flush_line())
+            elif self.lists and self.in_note is None:
+                pass  # a list item's paragraph ends with the item
+            else:
+                self._paragraph_end()
+        elif tag == "blockquote":
+            self.quote = max(0, self.quote - 1)
+        elif tag in ("ul", "ol"):
+            if self.in_note is not None and len(self.lists) <= self.note_depth:
+                self.in_note = None
+            if self.line and self.cell is None:
+                self._list_item_end()
+            if self.lists:
+                self.lists.pop()
+            if not self.lists and self.cell is None and self.in_note is None:
+                self._end_block()
+        elif tag == "li":
+            if self.in_note is not None and len(self.lists) == self.note_depth:
+                if self.line:
+                    self.note_text.setdefault(self.in_note, []).append(self._flush_line())
+                self.in_note = None
+                return
+            if self.cell is not None:
+                return
+            if self.line:
+                self._list_item_end()
+        elif tag in ("strong", "b", "em", "i") and self.heading is not None:
+            pass
+        elif tag in ("strong", "b"):
+            self._close_emphasis("**")
+        elif tag in ("em", "i"):
+            self._close_emphasis("*")
+        elif tag == "a":
+            target = self.links.pop() if self.links else None
+            if target:
+                for i in range(len(self.line) - 1, -1, -1):
+                    if self.line[i] == ("open", "link"):
+                        inner = self._text_of(self.line[i + 1 :]).strip()
+                        del self.line[i:]
+                        url = f"<{target}>" if re.search(r"[\s()<>]", target) else target
+                        self.line.append(f"[{inner or url}]({url})" if inner else url)
+                        break
+        elif tag in ("td", "th"):
+            if self.cell is not None and self.line:
+                self.cell.parts.append(self._flush_line())
+            self.cell = None
+        elif tag == "thead" and self.tables:
+            self.tables[-1].head_rows = len(self.tables[-1].rows)
+        elif tag == "table" and self.tables:
+            self._table_end(self.tables.pop())
+
+    def _list_item_end(self) -> None:
+        text = self._flush_line()
+        if not text or not self.lists:
+            return
+        current = self.lists[-1]
+        depth = len(self.lists) - 1
+        indent = "   " * depth
+        if current["ordered"]:
+            label, self.item_cursor = self._match(self.items, self.item_cursor, text)
+            if not current["started"]:
+                current["n"] = (label.value if label is not None else 1) - 1
+                current["started"] = True
+            current["n"] += 1
+            marker = f"{current['n']}. "
+        else:
+            label, self.item_cursor = self._match(self.items, self.item_cursor, text)
+            marker = "- "
+        self.blocks.append(indent + "> " * self.quote + marker + text)
+
+    def _table_end(self, t: _Table) -> None:
+        self.table_count += 1
+        grid: list[list[str]] = []
+        pending: dict[int, int] = {}  # column -> rows still covered by a rowspan above
+        for row in t.rows:
+            out: list[str] = []
+            cells = iter(row)
+            col = 0
+            while True:
+                if pending.get(col, 0) > 0:
+                    pending[col] -= 1
+                    out.append("")
+                    col += 1
+                    continue
+                cell = next(cells, None)
+                if cell is None:
+                    break
+                text = "<br>".join(p for p in cell.parts if p).replace("|", "\\|")
+                out.append(text)
+                for extra in range(cell.colspan):
+                    if cell.rowspan > 1:
+                        pending[col + extra] = cell.rowspan - 1
+                    if extra:
+                        out.append("")
+                col += cell.colspan
+            grid.append(out)
+        if not grid:
+            return
+        # The header row prints bold anyway; bold typed on all of a header cell is Word's look.
+        grid[0] = [re.sub(r"^\*\*(.*)\*\*$", r"\1", c) for c in grid[0]]
+        cols = max(len(r) for r in grid) or 1
+        grid = [r + [""] * (cols - len(r)) for r in grid]
+        lines = ["| " + " | ".join(c or " " for c in grid[0]) + " |"]
+        lines.append("|" + "|".join(["---"] * cols) + "|")
+        lines += ["| " + " | ".join(c or " " for c in r) + " |" for r in grid[1:]]
+        if self.tables:  # a table inside a table: its text goes into the outer cell
+            if self.cell is not None:
+                self.cell.parts.append(" ".join(" ".join(r) for r in grid))
+            return
+        for line in lines:
+            self.blocks.append(line)
+        self.blocks.append("")
+        if t.merged:
+            note = "*Merged cells in the Word table above were split; their text is in the first.*"
+            self.flattened.append(f"table {self.table_count}")
+            self.blocks.append(note)
+            self.blocks.append("")
+        if self.note_refs:
+            self._end_block()
+
+    def handle_data(self, data):
+        if self.skip:
+            return
+        text = " ".join(data.split("\n"))
+        if self.heading is not None:
+            self.line.append(text)
+            return
+        text = _esc(text)
+        if not self._text_of(self.line) and not self.prefix and self.cell is None:
+            text = re.sub(r"^(\s*)([#>+\-]|\d+[.)])", r"\1\\\2", text)
+        self.line.append(text)
+
+    def markdown(self) -> str:
+        if self.line:
+            self._paragraph_end()
+        if self.note_refs:
+            self.blocks.append(("notes", list(self.note_refs)))
+        out: list[str] = []
+        for block in self.blocks:
+            if isinstance(block, tuple):
+                for key in block[1]:
+                    n = self.note_numbers[key]
+                    text = " ".join(self.note_text.get(key, [])).strip() or "(empty note)"
+                    out.append("")
+                    out.append(f"[^{n}]: {text}")
+                continue
+            out.append(block)
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip() + "\n"
+
+
+def _int(value, default: int) -> int:
+    try:
+        return max(1, min(int(value), 1000))
+    except (TypeError, ValueError):
+        return default
+
+
+def _drop_contents_sections(markdown: str) -> str:
+    """A heading "Contents" left with nothing under it (its entries dropped) is Word's TOC."""
+    lines = markdown.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        m = re.match(r"^#{1,6}\s+(.*?)\s*$", lines[i])
+        if m and _norm(m.group(1)) in _CONTENTS_HEADINGS:
+            j = i + 1
+            while j < len(lines) and not lines[j].strip():
+                j += 1
+            if j >= len(lines) or lines[j].startswith("#"):
+                i = j
+                continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out)
+
+
+def _own_copy_text(markdown: str) -> str:
+    """A copy we wrote: its cover (or first page) and coordination record are not the text."""
+    lines = markdown.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.startswith("#")), len(lines))
+    end = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if re.match(r"^# (Coordination record|Appendix: Comment Resolution Matrix)$", line)
+        ),
+        len(lines),
+    )
+    return "\n".join(lines[first:end]).strip() + "\n"
+
+
+def read_docx(data: bytes) -> WordDraft:
+    """A .docx (already checked as a safe zip) as Markdown with its title, figures and notes."""
+    import docx
+    import mammoth
+
+    labels: list[Label] = []
+    core_title = None
+    try:
+        document = docx.Document(io.BytesIO(data))
+        labels = numbered_paragraphs(document)
+        core_title = (document.core_properties.title or "").strip() or None
+    except Exception:  # python-docx refuses some files mammoth reads; numbers are a bonus
+        labels = []
+
+    def image(img):
+        return {"alt": img.alt_text or ""}
+
+    result = mammoth.convert_to_html(
+        io.BytesIO(data),
+        style_map=STYLE_MAP,
+        convert_image=mammoth.images.img_element(image),
+    )
+    parser = _ToMarkdown(labels)
+    parser.feed(result.value)
+    parser.close()
+    markdown = _drop_contents_sections(parser.markdown())
+    if read_custom_properties(data).get(PROPERTY_KIND) in ("export", "review"):
+        markdown = _own_copy_text(markdown)
+    return WordDraft(
+        markdown=markdown,
+        title=parser.title or core_title,
+        figures=parser.figures,
+        notes=len(parser.note_numbers),
+        tables=parser.table_count,
+        flattened=parser.flattened,
+    )

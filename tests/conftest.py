@@ -59,11 +59,11 @@ def council(ws) -> None:
 
 
 @pytest.fixture(autouse=True)
-def workspace_key_dir(tmp_path, monkeypatch):
-    """Workspace keys go to the test's folder, never the developer's data folder."""
+def workspace_key_dir(tmp_path_factory, monkeypatch):
+    """Workspace keys go to a folder of the test's own, never the developer's data folder."""
     from workbench.authority import workspace_key
 
-    path = tmp_path / "keys"
+    path = tmp_path_factory.mktemp("keys")
     monkeypatch.setenv(workspace_key.KEY_DIR_ENV, str(path))
     return path
 
@@ -131,3 +131,13 @@ def soft_token(tmp_path_factory):
                 }
             )
     return SoftToken(identities)
+
+
+@pytest.fixture(autouse=True)
+def identity_file(tmp_path_factory, monkeypatch):
+    """Who-am-I choices go to a folder of the test's own, never the developer's settings."""
+    from workbench.authority import identity
+
+    path = tmp_path_factory.mktemp("identity") / "identity.json"
+    monkeypatch.setenv(identity.IDENTITY_ENV, str(path))
+    return path

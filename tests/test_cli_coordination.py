@@ -37,24 +37,44 @@ def test_status_json_and_exit_0_when_publishable(path, capsys):
 
 
 def test_publish_blocked_prints_blockers_on_stderr(path, capsys):
-    assert (
-        main.main(["publish", path, "-d", "Semi-Submersible", "--by", "Harper Quillfeather"]) == 3
-    )
+    argv = ["publish", path, "-d", "Semi-Submersible", "--as", "Harper Quillfeather"]
+    assert main.main(argv) == 3
     assert "USCG: Critical comment 1" in capsys.readouterr().err
 
 
-def test_publish_by_someone_not_the_director_is_refused(path, capsys):
-    assert main.main(["publish", path, "-d", "Doctrine", "--by", "Sam Redline"]) == 1
+def test_by_a_name_on_the_command_line_impersonates_no_one(path, capsys):
+    # The attack: `--by "harper quillfeather"` published as the Director from any account.
+    assert main.main(["publish", path, "-d", "Doctrine", "--by", "harper quillfeather"]) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "not the Director" in err
+    assert err.count("\n") == 1 and "Say who you are" in err
+    argv = ["publish", path, "-d", "Doctrine", "--as", "Sam Redline", "--by", "Harper Quillfeather"]
+    assert main.main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Only the Director" in err and "Sam Redline" in err
+    assert main.main(["info", path, "--json"]) == 0
+    docs = json.loads(capsys.readouterr().out)["documents"]
+    assert next(d for d in docs if d["kind"] == "doctrine")["status"] != "published"
 
 
-def test_publish_the_doctrine(path, capsys):
-    assert main.main(["publish", path, "-d", "Doctrine", "--by", "Harper Quillfeather"]) == 0
+def test_publish_the_doctrine_as_the_remembered_director(path, capsys):
+    assert main.main(["whoami", path, "--set", "harper quillfeather"]) == 0
+    assert "You act as Harper Quillfeather" in capsys.readouterr().out
+    assert main.main(["publish", path, "-d", "Doctrine"]) == 0
     assert "Published Draft Counternarcotics Doctrine, version 1." in capsys.readouterr().out
     assert main.main(["info", path, "--json"]) == 0
     docs = json.loads(capsys.readouterr().out)["documents"]
     assert next(d for d in docs if d["kind"] == "doctrine")["status"] == "published"
+    # Published is its own state: status says so and exits 0; publishing again is refused.
+    assert main.main(["status", path, "-d", "Doctrine", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["state"] == "published" and report["blockers"] == []
+    assert main.main(["publish", path, "-d", "Doctrine"]) == 1
+    assert "Version 1 is published" in capsys.readouterr().err
+    # The log names the person, and the OS account separately.
+    assert main.main(["log", path, "-d", "Doctrine", "--action", "document.publish", "--json"]) == 0
+    [entry] = json.loads(capsys.readouterr().out)
+    assert entry["person"] == "Harper Quillfeather" and entry["person_id"] is not None
+    assert entry["os_account"] != "Harper Quillfeather"
 
 
 def test_route_then_requests(path, capsys):

@@ -35,6 +35,9 @@ class Job:
     on_error: Callable[[BaseException], None] | None = None
     busy: str = ""
     started: float = field(default_factory=time.monotonic)
+    # Who acts, as it stood on the UI thread when the job was queued (switching identity
+    # later does not change a queued job's author).
+    identity: tuple = (None, None, None)
 
 
 class Operations(QObject):
@@ -74,6 +77,12 @@ class Operations(QObject):
         if self._closed:
             raise RuntimeError("The workspace is closed.")
         job = Job(fn, args, kwargs, on_done, on_error, busy)
+        src = self._source
+        job.identity = (
+            getattr(src, "person_id", None),
+            getattr(src, "actor", None),
+            getattr(src, "signer", None),
+        )
         with self._cond:
             self._pending += 1
         if busy:
@@ -157,6 +166,8 @@ class Operations(QObject):
             try:
                 if opening_error is not None:
                     raise opening_error
+                ws.person_id, actor, ws.signer = job.identity
+                ws.actor = actor or ws.actor
                 outcome = (job, job.fn(ws, *job.args, **job.kwargs), None)
             except BaseException as exc:
                 outcome = (job, None, exc)

@@ -17,9 +17,15 @@ def _entry_hash(
     entity: str,
     entity_id: int | None,
     details: str,
+    person_id: int | None = None,
+    os_account: str | None = None,
 ) -> str:
+    fields = [prev_hash, at, actor, action, entity, entity_id, details]
+    if person_id is not None or os_account is not None:
+        # Entries written before identities existed hash as they always did.
+        fields += [person_id, os_account]
     payload = json.dumps(
-        [prev_hash, at, actor, action, entity, entity_id, details],
+        fields,
         ensure_ascii=False,
         separators=(",", ":"),
     )
@@ -57,11 +63,13 @@ def record(ws, action: str, entity: str = "", entity_id: int | None = None, **de
     text = json.dumps(
         details, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
     )
-    digest = _entry_hash(prev, at, ws.actor, action, entity, entity_id, text)
+    person_id = getattr(ws, "person_id", None)
+    account = getattr(ws, "os_account", None) or ""
+    digest = _entry_hash(prev, at, ws.actor, action, entity, entity_id, text, person_id, account)
     db.execute(
-        "INSERT INTO audit_log (at, actor, action, entity, entity_id, details, prev_hash, hash) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [at, ws.actor, action, entity, entity_id, text, prev, digest],
+        "INSERT INTO audit_log (at, actor, action, entity, entity_id, details, prev_hash, hash, "
+        "person_id, os_account) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [at, ws.actor, action, entity, entity_id, text, prev, digest, person_id, account],
     )
     db.execute(
         "INSERT INTO meta (key, value) VALUES ('audit_head', ?) "
@@ -136,6 +144,8 @@ def verify_chain(ws) -> list[str]:
             r["entity"],
             r["entity_id"],
             r["details"],
+            r["person_id"],
+            r["os_account"],
         )
         if expected != r["hash"]:
             problems.append(f"Audit entry {r['id']} ({r['action']}, {r['at']}) was altered.")

@@ -22,11 +22,15 @@ log = logging.getLogger(__name__)
 WORKSPACE_SUFFIX = ".cnew"
 
 
-def _default_actor() -> str:
+UNIDENTIFIED = "unidentified"  # the actor of an entry no directory person was acting for
+
+
+def os_account() -> str:
+    """The operating-system login, recorded beside (never instead of) the person who acted."""
     try:
-        return getpass.getuser() or "analyst"
+        return getpass.getuser() or ""
     except Exception:  # no login name in some containers
-        return "analyst"
+        return ""
 
 
 def utc_now() -> dt.datetime:
@@ -49,7 +53,13 @@ class Workspace:
     ):
         self.db = db
         self.path = Path(path)
-        self.actor = actor or _default_actor()
+        # Who acts: a directory person (person_id, their name as actor) once identified
+        # (workbench.authority.identity.act_as); the OS login is recorded separately.
+        self.actor = actor or UNIDENTIFIED
+        self.person_id: int | None = None
+        self.os_account = os_account()
+        # The acting person's unlocked key for this session (keys.Signer), if they have one.
+        self.signer = None
         self.clock = clock
         self.migrated_backup = migrated_from
         # Why changes cannot be saved (shown as a banner), or None for a writable workspace.
@@ -148,13 +158,16 @@ class Workspace:
             db = connection.connect_read_only(self.path)
         else:
             db = connection.connect(self.path)
-        return Workspace(
+        other = Workspace(
             db,
             self.path,
             actor=self.actor,
             clock=self.clock,
             read_only_reason=self.read_only_reason,
         )
+        other.person_id = self.person_id
+        other.signer = self.signer
+        return other
 
     def after_commit(self, fn: Callable[[], None]) -> None:
         """Run fn once the current use-case's transaction has committed (now, if none is open)."""

@@ -14,6 +14,7 @@ from ui.coordination import dialogs
 from ui.coordination.install import install
 from ui.navigator import DOC, SECTION
 from workbench import demo, documents, sections
+from workbench.authority import identity
 from workbench.coordination import comments as cm
 from workbench.coordination import demo_state, gate, positions, publication, reviews
 from workbench.workspace import Workspace
@@ -328,11 +329,20 @@ def test_the_directors_walk_to_publication(qtbot, app, dws, monkeypatch, dialogs
     assert len(coordination.gate.items()) == 1
     assert coordination.gate.status.text() == "1 reason this cannot be published yet"
 
-    # The Director waives it with a reason.
+    # An analyst cannot waive it: the Director's authority is the directory's, not a name.
+    coordination.gate.list.setCurrentRow(0)
+    qtbot.mouseClick(coordination.gate.waive_button, Qt.MouseButton.LeftButton)
+    kind, title, text = dialogs_recorded.shown[-1]
+    assert (kind, title) == ("error", "Waive review")
+    assert text.startswith("Say who you are first")
+    # The Director, acting as herself, waives it with a reason.
+    identity.act_as(dws, "Harper Quillfeather")
+
     def waive(dialog):
         assert dialog.organization.currentData() == "CBP"
         assert dialog.section.currentData() == section_id(dws, LANDING)
-        assert dialog.director.text() == "Harper Quillfeather"
+        assert dialog.director.text().startswith("Harper Quillfeather")
+        assert "unsigned" in dialog.director.text()
         qtbot.keyClicks(dialog.reason, "CBP's equity is peripheral; its liaison agreed by phone.")
 
     answer(monkeypatch, qtbot, dialogs.WaiveDialog, waive)
@@ -345,7 +355,7 @@ def test_the_directors_walk_to_publication(qtbot, app, dws, monkeypatch, dialogs
 
     # Publish.
     def sign(dialog):
-        assert dialog.director.text() == "Harper Quillfeather"
+        assert dialog.director.text().startswith("Harper Quillfeather")
         assert dialog.ok_button.isEnabled()
 
     answer(monkeypatch, qtbot, dialogs.PublishDialog, sign)
@@ -385,8 +395,10 @@ def test_rejected_critical_comment_stands_until_the_director_overrides(
     uscg = coordination.view.items[("org", "USCG")]
     assert uscg.text(4) == "Non-concurs"
 
+    identity.act_as(dws, "Harper Quillfeather")
+
     def override(dialog):
-        assert dialog.director.text() == "Harper Quillfeather"
+        assert dialog.director.text().startswith("Harper Quillfeather")
         qtbot.keyClicks(dialog.reason, "Boarding safety is addressed in the USCG manual.")
 
     answer(monkeypatch, qtbot, dialogs.OverrideDialog, override)

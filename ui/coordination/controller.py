@@ -200,6 +200,34 @@ class CoordinationController(QObject):
         found = directory.people(self.ws, role="director")
         return found[0].name if found else ""
 
+    def decider(self) -> str:
+        """Who a decision made now is by, and how it will be signed (shown in the dialogs)."""
+        from workbench.authority import identity, trust
+
+        person = identity.current(self.ws)
+        if person is None:
+            return ""
+        title = f", {person.title}" if person.title else ""
+        signer = getattr(self.ws, "signer", None)
+        if signer is not None and signer.person_id == person.id:
+            how = f"signed with your key ({signer.name})"
+        elif trust.person_certificate(self.ws, person.id) is not None:
+            how = "your key is needed: Workspace → Unlock My Signing Key…"
+        else:
+            how = "unsigned (the directory holds no certificate for you)"
+        return f"{person.name}{title} — {how}"
+
+    def _may_decide(self, what: str) -> bool:
+        """The Director's decisions: refuse up front, in words, when you are not the Director."""
+        from workbench.authority import decisions
+
+        try:
+            decisions.require_director(self.ws)
+        except WorkbenchError as exc:
+            messages.error(self._parent(), what, str(exc))
+            return False
+        return True
+
     def reviewer_organizations(self):
         return [o for o in directory.organizations(self.ws) if o.kind != "cne"]
 
@@ -417,9 +445,8 @@ class CoordinationController(QObject):
         if org is None:
             return
         if values is None:
-            name, title = self.liaisons().get(org, ("", ""))
             values = dialogs.WithdrawNonConcurrenceDialog.get_withdrawal(
-                self._parent(), org, by_name=name, by_title=title
+                self._parent(), org, decider=self.decider()
             )
         if values is None:
             return
@@ -438,8 +465,10 @@ class CoordinationController(QObject):
         if org is None:
             return
         if values is None:
+            if not self._may_decide("Override"):
+                return
             values = dialogs.OverrideDialog.get_override(
-                self._parent(), org, director=self.director_name()
+                self._parent(), org, director=self.decider()
             )
         if values is None:
             return
@@ -475,10 +504,12 @@ class CoordinationController(QObject):
                     self._parent(), "Waive review", "No review is outstanding on this document."
                 )
                 return
+            if not self._may_decide("Waive review"):
+                return
             values = dialogs.WaiveDialog.get_waiver(
                 self._parent(),
                 outstanding,
-                director=self.director_name(),
+                director=self.decider(),
                 numbers=sections.section_numbers(self.ws, self.document_id),
                 organization=organization,
                 section_id=section_id,
@@ -494,12 +525,15 @@ class CoordinationController(QObject):
             **values,
         )
 
-    def publish(self, by_name: str | None = None) -> None:
+    def publish(self, confirmed: bool | None = None) -> None:
         if self.document_id is None:
             return
         self.flush_typing()
         doc = documents.document(self.ws, self.document_id)
         report = gate.publication_blockers(self.ws, self.document_id)
+        if report.published:
+            messages.info(self._parent(), "Publish", f"{doc.title}: {report.summary()}.")
+            return
         if not report.publishable:
             listed = "\n".join(f"• {b.message}" for b in report.blockers)
             messages.error(
@@ -508,16 +542,17 @@ class CoordinationController(QObject):
                 f"{doc.title} cannot be published yet:\n\n{listed}",
             )
             return
-        if by_name is None:
-            by_name = dialogs.PublishDialog.get_publisher(
-                self._parent(), doc.title, doc.version, report, director=self.director_name()
+        if not self._may_decide("Publish"):
+            return
+        if confirmed is None:
+            confirmed = dialogs.PublishDialog.get_publisher(
+                self._parent(), doc.title, doc.version, report, director=self.decider()
             )
-        if not by_name:
+        if not confirmed:
             return
         self._run(
             publication.publish,
             self.document_id,
-            by_name=by_name,
             busy="Publishing…",
             done=f"Published {doc.title}, version {doc.version}",
         )

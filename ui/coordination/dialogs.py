@@ -82,6 +82,16 @@ def _line(parent: QWidget, name: str, text: str = "") -> QLineEdit:
     return edit
 
 
+def _decider_label(parent, text: str) -> QLabel:
+    """Who decides: the person you act as, never a name typed here (Workspace → Who am I…)."""
+    label = QLabel(escape(text) or "no one: choose Workspace → Who am I… first", parent)
+    label.setObjectName("decider")
+    label.setAccessibleName("Decided by")
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setWordWrap(True)
+    return label
+
+
 class FormDialog(QDialog):
     """A form with OK/Cancel and an inline message saying what is still missing."""
 
@@ -630,32 +640,24 @@ class WithdrawNonConcurrenceDialog(FormDialog):
 
     ok_text = "Record withdrawal"
 
-    def __init__(self, parent, organization: str, *, by_name: str = "", by_title: str = ""):
+    def __init__(self, parent, organization: str, *, decider: str = ""):
         super().__init__(f"{organization} withdraws its non-concurrence", parent)
         self.set_intro(
-            f"Record {escape(organization)}'s written withdrawal. It must be signed at the same "
-            "or a higher level than the non-concurrence."
+            f"{escape(organization)} withdraws its non-concurrence, signed by you at your level "
+            "in the directory (the same or higher than the objection's)."
         )
-        self.by_name = _line(self, "Signed by", by_name)
-        self.by_title = _line(self, "Title or level", by_title)
+        self.decider = _decider_label(self, decider)
         self.reason = _text_box(self, "Reason", 70)
-        self.form.addRow("Signed &by:", self.by_name)
-        self.form.addRow("&Title / level:", self.by_title)
+        self.form.addRow("Signed by:", self.decider)
         self.form.addRow("&Reason:", self.reason)
 
     def problem(self) -> str:
-        if not self.by_name.text().strip() or not self.by_title.text().strip():
-            return "A withdrawal names who signed it and at what level (title)."
         if not self.reason.toPlainText().strip():
             return "Give the reason for the withdrawal."
         return ""
 
     def values(self) -> dict:
-        return {
-            "by_name": self.by_name.text().strip(),
-            "by_title": self.by_title.text().strip(),
-            "reason": self.reason.toPlainText().strip(),
-        }
+        return {"reason": self.reason.toPlainText().strip()}
 
     @classmethod
     def get_withdrawal(cls, parent, *args, **kwargs) -> dict | None:
@@ -673,23 +675,18 @@ class OverrideDialog(FormDialog):
             f"The Director overrides {escape(organization)}'s non-concurrence. The reason is "
             "printed in the coordination record."
         )
-        self.director = _line(self, "Director", director)
+        self.director = _decider_label(self, director)
         self.reason = _text_box(self, "Reason", 80)
-        self.form.addRow("&Director:", self.director)
+        self.form.addRow("Decided by:", self.director)
         self.form.addRow("&Reason:", self.reason)
 
     def problem(self) -> str:
-        if not self.director.text().strip():
-            return "Name the Director."
         if not self.reason.toPlainText().strip():
             return "An override must give its reason."
         return ""
 
     def values(self) -> dict:
-        return {
-            "by_name": self.director.text().strip(),
-            "reason": self.reason.toPlainText().strip(),
-        }
+        return {"reason": self.reason.toPlainText().strip()}
 
     @classmethod
     def get_override(cls, parent, *args, **kwargs) -> dict | None:
@@ -722,11 +719,11 @@ class WaiveDialog(FormDialog):
             self.organization.addItem(code, code)
         self.section = QComboBox(self)
         self.section.setAccessibleName("Section")
-        self.director = _line(self, "Director", director)
+        self.director = _decider_label(self, director)
         self.reason = _text_box(self, "Reason", 80)
         self.form.addRow("&Organization:", self.organization)
         self.form.addRow("&Section:", self.section)
-        self.form.addRow("&Director:", self.director)
+        self.form.addRow("Decided by:", self.director)
         self.form.addRow("&Reason:", self.reason)
         self.organization.currentIndexChanged.connect(self._organization_changed)
         if organization is not None:
@@ -744,8 +741,6 @@ class WaiveDialog(FormDialog):
     def problem(self) -> str:
         if self.organization.currentData() is None:
             return "No review is outstanding."
-        if not self.director.text().strip():
-            return "Name the Director."
         if not self.reason.toPlainText().strip():
             return "A waiver must give its reason."
         return ""
@@ -754,7 +749,6 @@ class WaiveDialog(FormDialog):
         return {
             "organization_code": self.organization.currentData(),
             "section_id": self.section.currentData(),
-            "by_name": self.director.text().strip(),
             "reason": self.reason.toPlainText().strip(),
         }
 
@@ -780,21 +774,19 @@ class PublishDialog(FormDialog):
             lines.extend(f"<li>{escape(w.message)}</li>" for w in report.warnings)
             lines.append("</ul>")
         self.set_intro("".join(lines))
-        self.director = _line(self, "Director", director)
-        self.form.addRow("&Director:", self.director)
+        self.director = _decider_label(self, director)
+        self.form.addRow("Published by:", self.director)
         self._blockers = [b.message for b in report.blockers]
         self.ok_button.setEnabled(not self._blockers)
 
     def problem(self) -> str:
         if self._blockers:
             return "Cannot publish: " + "; ".join(self._blockers)
-        if not self.director.text().strip():
-            return "Only the Director publishes; name the Director."
         return ""
 
-    def values(self) -> str:
-        return self.director.text().strip()
+    def values(self) -> bool:
+        return True
 
     @classmethod
-    def get_publisher(cls, parent, *args, **kwargs) -> str | None:
+    def get_publisher(cls, parent, *args, **kwargs) -> bool | None:
         return cls.ask(parent, *args, **kwargs)

@@ -68,7 +68,7 @@ def set_person_certificate(ws, person_id: int, certificate: bytes | None) -> Non
     audit.record(
         ws,
         "person.certificate" if der else "person.certificate_removed",
-        "people",
+        "person",
         person_id,
         fingerprint=keys.fingerprint(der) if der else None,
         subject=keys.subject_name(der) if der else None,

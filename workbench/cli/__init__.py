@@ -25,7 +25,10 @@ AREAS = (
     "search",
     "maintenance",
     "roundtrip",
+    "authority",
 )
+# Who the command acts for: --as NAME, else the person this OS account chose (whoami --set).
+_acting_as: str | None = None
 
 
 class CliError(Exception):
@@ -47,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="CNE Workbench: draft, coordinate and "
         "publish counternarcotics policy documents. With no command, opens the app.",
     )
+    parser.add_argument("--as", dest="as_person", default=None, metavar="NAME", help=AS_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.add_parser("open", help="open a workspace in the app").add_argument("path")
     for area in AREAS:
@@ -58,7 +62,13 @@ def command(sub, name: str, help: str, handler: Callable[[argparse.Namespace], i
     """Add a subcommand whose handler takes the parsed arguments."""
     p = sub.add_parser(name, help=help, description=help)
     p.set_defaults(handler=handler)
+    p.add_argument(
+        "--as", dest="as_person", default=argparse.SUPPRESS, metavar="NAME", help=AS_HELP
+    )
     return p
+
+
+AS_HELP = "act as this person in the directory (default: the one chosen with whoami --set)"
 
 
 def output_file(path: str) -> Path:
@@ -84,9 +94,19 @@ def write_file(out: Path, data: bytes | str) -> None:
 def open_workspace(path: str, *, read_only: bool = False):
     """Commands read and write while the app has the file open: they take no single-window
     claim, and SQLite's transactions keep their writes and the window's apart."""
+    from workbench.authority import identity
     from workbench.workspace import Workspace
 
-    return Workspace.open(path, read_only=True if read_only else None, claim=False)
+    ws = Workspace.open(path, read_only=True if read_only else None, claim=False)
+    try:
+        if _acting_as:
+            identity.act_as(ws, _acting_as)
+        else:
+            identity.restore(ws)
+    except BaseException:
+        ws.close()
+        raise
+    return ws
 
 
 def print_json(value) -> None:
@@ -97,7 +117,9 @@ def print_json(value) -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        global _acting_as
         args = build_parser().parse_args(argv)
+        _acting_as = getattr(args, "as_person", None)
         if not getattr(args, "handler", None):
             build_parser().print_help()
             return EXIT_USAGE

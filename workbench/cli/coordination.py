@@ -35,7 +35,12 @@ def register(sub) -> None:
     p = command(sub, "publish", "publish a document, or list what blocks it (exit 3)", _publish)
     p.add_argument("path")
     p.add_argument("--document", "-d", required=True)
-    p.add_argument("--by", required=True, help="the Director's name as in the directory")
+    p.add_argument(
+        "--by", help="optional check: must name the person you act as (--as or whoami --set)"
+    )
+    from workbench.cli.authority import add_key_options
+
+    add_key_options(p)
     p = command(sub, "crm", "export a document's comment resolution matrix", _crm)
     p.add_argument("path")
     p.add_argument("--document", "-d", required=True)
@@ -121,6 +126,8 @@ def _report_json(report) -> dict:
     return {
         "document_id": report.document_id,
         "publishable": report.publishable,
+        "state": report.state,
+        "summary": report.summary(),
         "blockers": [item(i) for i in report.blockers],
         "warnings": [item(i) for i in report.warnings],
     }
@@ -146,10 +153,11 @@ def _status(args) -> int:
             print_json({"title": doc.title, **_report_json(report)})
         else:
             _print_report(doc.title, report)
-    return 0 if report.publishable else EXIT_BLOCKED
+    return 0 if report.publishable or report.published else EXIT_BLOCKED
 
 
 def _publish(args) -> int:
+    from workbench.cli.authority import signer_from_args
     from workbench.coordination.gate import publication_blockers
     from workbench.coordination.positions import require_director
     from workbench.coordination.publication import publish
@@ -159,10 +167,12 @@ def _publish(args) -> int:
         doc = find_document(ws, args.document)
         require_director(ws, args.by)
         report = publication_blockers(ws, doc.id)
+        if report.published:
+            raise CliError(f"workbench: {doc.title}: {report.summary()}.")
         if not report.publishable:
             _print_report(doc.title, report, sys.stderr)
             return EXIT_BLOCKED
-        publish(ws, doc.id, by_name=args.by)
+        publish(ws, doc.id, by_name=args.by, signer=signer_from_args(ws, args))
         doc = document(ws, doc.id)
         print(f"Published {doc.title}, version {doc.version}.")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from workbench.authority.identity import acting_as
 from workbench.coordination import comments as cm
 from workbench.coordination import positions as po
 from workbench.coordination import requests as rq
@@ -128,7 +129,8 @@ def _maritime(ws, doc: int, at) -> None:
     for rid in req.values():
         _concur(ws, doc, rid)
     at(55)
-    publish(ws, doc, by_name=_director(ws))
+    with acting_as(ws, _director(ws)):
+        publish(ws, doc)
 
 
 def _southwest(ws, doc: int, at) -> None:

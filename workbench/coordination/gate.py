@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from workbench.authority import approvals
+from workbench.authority.decisions import decisions, document_content_hash, subject_counts
 from workbench.coordination.comments import list_comments
 from workbench.coordination.positions import nonconcurrences
 from workbench.coordination.reviews import review_states
+from workbench.directory import organizations
 from workbench.documents import document
 from workbench.numbering import reference
 from workbench.sections import outline
@@ -15,7 +18,9 @@ from workbench.sections import outline
 @dataclass(frozen=True)
 class GateItem:
     severity: str  # "blocker" | "warning"
-    rule: str  # review | critical | nonconcurrence | substantive | administrative | document
+    # review | critical | nonconcurrence | substantive | administrative | document
+    # | coordination (never sent to anyone) | approval (the chain's pending step)
+    rule: str
     message: str
     organization: str | None = None
     section_id: int | None = None
@@ -27,6 +32,8 @@ class GateItem:
 class GateReport:
     document_id: int
     items: tuple[GateItem, ...] = field(default=())
+    state: str = "draft"  # "draft" (may become publishable) | "published"
+    version: int = 0
 
     @property
     def blockers(self) -> list[GateItem]:
@@ -38,9 +45,15 @@ class GateReport:
 
     @property
     def publishable(self) -> bool:
-        return not self.blockers
+        return self.state != "published" and not self.blockers
+
+    @property
+    def published(self) -> bool:
+        return self.state == "published"
 
     def summary(self) -> str:
+        if self.published:
+            return f"Version {self.version} is published; editing starts version {self.version + 1}"
         if self.publishable:
             n = len(self.warnings)
             return "Ready to publish" + (f" ({n} warning{'s' * (n != 1)})" if n else "")
@@ -54,18 +67,16 @@ def _date(iso: str | None) -> str:
 
 def publication_blockers(ws, document_id: int) -> GateReport:
     doc = document(ws, document_id)
+    if doc.status == "published":
+        # Published is a state of its own, not a reason among others.
+        return GateReport(document_id, (), "published", doc.version)
     items: list[GateItem] = []
     entries = outline(ws, document_id)
     if not entries:
         items.append(GateItem("blocker", "document", f"{doc.title} has no sections."))
-    if doc.status == "published":
-        items.append(
-            GateItem(
-                "blocker",
-                "document",
-                f"Version {doc.version} is already published; an edit starts the next version.",
-            )
-        )
+    elif not _has_text(ws, document_id):
+        items.append(GateItem("blocker", "document", f"{doc.title} has no text yet."))
+    items += _authority_items(ws, doc, entries)
     comments = list_comments(ws, document_id)
     by_id = {c.id: c for c in comments}
     for c in comments:
@@ -83,6 +94,22 @@ def publication_blockers(ws, document_id: int) -> GateReport:
                 )
             )
     for nc in nonconcurrences(ws, document_id):
+        if nc.state in ("withdrawn", "overridden") and nc.resolved_by is not None:
+            counts, words = subject_counts(
+                ws, f"nonconcurrence_event:{nc.resolved_by.id}", document_id
+            )
+            if not counts:
+                verb = "withdrawal" if nc.state == "withdrawn" else "override"
+                items.append(
+                    GateItem(
+                        "blocker",
+                        "nonconcurrence",
+                        f"{nc.organization} non-concurs: the {verb} recorded by "
+                        f"{nc.resolved_by.by_name} does not count ({words})",
+                        nc.organization,
+                    )
+                )
+            continue
         if nc.state != "standing":
             continue
         remedy = f"{nc.organization} must withdraw its non-concurrence or the Director override it"
@@ -130,7 +157,12 @@ def publication_blockers(ws, document_id: int) -> GateReport:
             )
     for s in review_states(ws, document_id):
         ref = reference(s.number)
-        if s.state == "none":
+        if s.state == "waived" and s.waiver_id is not None:
+            counts, words = subject_counts(ws, f"waiver:{s.waiver_id}", document_id)
+            if counts:
+                continue
+            msg = f"{s.organization} has not reviewed {ref}; its waiver does not count ({words})"
+        elif s.state == "none":
             msg = f"{s.organization} has not reviewed {ref}"
         elif s.state == "stale":
             msg = (
@@ -161,4 +193,56 @@ def publication_blockers(ws, document_id: int) -> GateReport:
                     c.request_id,
                 )
             )
-    return GateReport(document_id, tuple(items))
+    return GateReport(document_id, tuple(items), "draft", doc.version)
+
+
+def _has_text(ws, document_id: int) -> bool:
+    row = next(
+        ws.db.query(
+            "SELECT EXISTS (SELECT 1 FROM sections WHERE document_id = ? AND deleted_at IS NULL "
+            "AND trim(body) != '') AS any_text",
+            [document_id],
+        )
+    )
+    return bool(row["any_text"])
+
+
+def never_coordinated(ws, document_id: int, entries=None) -> bool:
+    """No section names an organization outside CNE, and no one was ever sent a request."""
+    cne = {o.code for o in organizations(ws) if o.kind == "cne"}
+    entries = outline(ws, document_id) if entries is None else entries
+    if any(code not in cne for e in entries for code in e.equities):
+        return False
+    asked = next(
+        ws.db.query(
+            "SELECT EXISTS (SELECT 1 FROM review_requests WHERE document_id = ?) AS asked",
+            [document_id],
+        )
+    )
+    return not asked["asked"]
+
+
+def _authority_items(ws, doc, entries) -> list[GateItem]:
+    """The approval chain's pending step, and a document nobody was asked to review."""
+    items: list[GateItem] = []
+    if entries and never_coordinated(ws, doc.id, entries):
+        content = document_content_hash(ws, doc.id)
+        excused = [
+            d
+            for d in decisions(ws, doc.id, kind="no_coordination")
+            if d.counts and d.document_version == doc.version and d.content_hash == content
+        ]
+        if not excused:
+            items.append(
+                GateItem(
+                    "blocker",
+                    "coordination",
+                    f"Nobody was asked to review {doc.title}: tag the organizations whose "
+                    "equities it touches and send it for review, or the Director signs "
+                    "'no coordination required' with a reason",
+                )
+            )
+    waiting = approvals.pending(ws, doc.id)
+    if waiting is not None:
+        items.append(GateItem("blocker", "approval", waiting.message()))
+    return items

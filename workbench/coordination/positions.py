@@ -359,21 +359,25 @@ def record_position(
     return pid
 
 
-def require_director(ws, by_name: str) -> str:
-    """Waivers, overrides and publication are the Director's; by_name must be one."""
-    name = by_name.strip()
-    directors = [p.name for p in people(ws, role="director")]
-    if not directors:
+def require_director(ws, by_name: str | None = None) -> str:
+    """The acting person's name, who must hold the Director role (a typed name proves nothing).
+
+    by_name, where a caller still passes one, must name the acting person: it cannot speak for
+    anyone else.
+    """
+    from workbench.authority import decisions
+
+    person = decisions.require_director(ws)
+    _same_person(person, by_name)
+    return person.name
+
+
+def _same_person(person, by_name: str | None) -> None:
+    if by_name is not None and by_name.strip().casefold() != person.name.casefold():
         raise RuleViolation(
-            "No one in the directory holds the Director role; add the CNE Director first."
+            f"You are acting as {person.name}; a decision cannot be recorded in the name of "
+            f"{by_name.strip() or 'someone else'}."
         )
-    match = next((d for d in directors if d.casefold() == name.casefold()), None)
-    if match is None:
-        raise RuleViolation(
-            f"{name or 'That person'} is not the Director "
-            f"(the directory lists {', '.join(directors)})."
-        )
-    return match
 
 
 def _end_nonconcurrence(
@@ -384,7 +388,11 @@ def _end_nonconcurrence(
     by_name: str,
     by_title: str,
     reason: str,
+    signer=None,
 ) -> int:
+    from workbench.authority import decisions
+    from workbench.coordination.gate import publication_blockers
+
     org = organization(ws, organization_code)
     nc = nonconcurrence(ws, document_id, org.code)
     if nc is None or not nc.stands:
@@ -409,6 +417,16 @@ def _end_nonconcurrence(
             doc.version,
         ],
     )
+    decision = decisions.sign_decision(
+        ws,
+        "override" if kind == "overridden" else "withdraw",
+        document_id,
+        subject=f"nonconcurrence_event:{cur.lastrowid}",
+        reason=reason.strip(),
+        details={"organization": org.code, "by_title": by_title.strip()},
+        gate=[i.message for i in publication_blockers(ws, document_id).items],
+        signer=signer,
+    )
     audit.record(
         ws,
         f"nonconcurrence.{kind}",
@@ -418,28 +436,57 @@ def _end_nonconcurrence(
         by_name=by_name.strip(),
         by_title=by_title.strip(),
         reason=reason.strip(),
+        decision_id=decision,
     )
     return cur.lastrowid
 
 
 @use_case
 def withdraw_nonconcurrence(
-    ws, document_id: int, organization_code: str, *, by_name: str, by_title: str, reason: str
+    ws,
+    document_id: int,
+    organization_code: str,
+    *,
+    reason: str,
+    by_name: str | None = None,
+    by_title: str | None = None,
+    signer=None,
 ) -> int:
-    """The organization's written withdrawal, at the same or higher level than its objection."""
-    if not by_name.strip() or not by_title.strip():
-        raise WorkbenchError("A withdrawal names who signed it and at what level (title).")
+    """The organization's signed withdrawal: the acting person must be one of its people."""
+    from workbench.authority import identity
+
+    person = identity.require_person(ws)
+    _same_person(person, by_name)
+    org = organization(ws, organization_code)
+    if person.organization_id != org.id:
+        raise RuleViolation(
+            f"Only someone of {org.code} can withdraw its non-concurrence; you are acting as "
+            f"{person.name}"
+            + (f" ({person.organization_code})." if person.organization_code else ".")
+        )
+    title = (by_title or "").strip() or person.title
+    if not title:
+        raise WorkbenchError(
+            f"A withdrawal says at what level it is signed: give {person.name} a title in the "
+            "directory."
+        )
     return _end_nonconcurrence(
-        ws, document_id, organization_code, "withdrawn", by_name, by_title, reason
+        ws, document_id, organization_code, "withdrawn", person.name, title, reason, signer
     )
 
 
 @use_case
 def override_nonconcurrence(
-    ws, document_id: int, organization_code: str, *, by_name: str, reason: str
+    ws,
+    document_id: int,
+    organization_code: str,
+    *,
+    reason: str,
+    by_name: str | None = None,
+    signer=None,
 ) -> int:
     """The Director decides an impasse; the reason is printed in the coordination record."""
     director = require_director(ws, by_name)
     return _end_nonconcurrence(
-        ws, document_id, organization_code, "overridden", director, "Director", reason
+        ws, document_id, organization_code, "overridden", director, "Director", reason, signer
     )

@@ -22,7 +22,7 @@ from workbench.coordination.requests import list_requests, suspense_extensions
 from workbench.coordination.reviews import waivers
 from workbench.directory import organization, organizations
 from workbench.documents import document, set_status
-from workbench.errors import NotFound, RuleViolation
+from workbench.errors import NotFound, RuleViolation, WorkbenchError
 from workbench.maintenance.backups import backup_on_publish
 from workbench.revisions import current_sections, snapshot_revision
 from workbench.workspace import use_case
@@ -177,10 +177,14 @@ def document_snapshot(ws, document_id: int) -> dict:
 
 
 @use_case
-def publish(ws, document_id: int, *, by_name: str) -> int:
-    """Freeze this version; refused while the gate names any blocker."""
+def publish(ws, document_id: int, *, by_name: str | None = None, signer=None) -> int:
+    """Freeze this version, a decision signed by the Director; refused while the gate blocks."""
+    from workbench.authority import decisions
+
     director = require_director(ws, by_name)
     report = publication_blockers(ws, document_id)
+    if report.state == "published":
+        raise RuleViolation(report.summary() + ".")
     if not report.publishable:
         raise RuleViolation("Cannot publish: " + "; ".join(b.message for b in report.blockers))
     doc = document(ws, document_id)
@@ -191,6 +195,7 @@ def publish(ws, document_id: int, *, by_name: str) -> int:
     # The log's head goes into the PDF, so whoever holds it can tell a rewritten log later.
     snap["audit_head"] = audit.head(ws).as_dict()
     frozen = json.dumps(snap, ensure_ascii=False, sort_keys=True)
+    snapshot_sha256 = hashlib.sha256(frozen.encode("utf-8")).hexdigest()
     cur = ws.db.execute(
         "INSERT INTO publications (document_id, version, published_at, published_by, snapshot) "
         "VALUES (?, ?, ?, ?, ?)",
@@ -198,6 +203,15 @@ def publish(ws, document_id: int, *, by_name: str) -> int:
     )
     set_status(ws, document_id, "published")
     snapshot_revision(ws, document_id, f"Published version {doc.version}")
+    decision = decisions.sign_decision(
+        ws,
+        "publish",
+        document_id,
+        subject=f"publication:{cur.lastrowid}",
+        details={"snapshot_sha256": snapshot_sha256},
+        gate=[i.message for i in report.items] or ["Ready to publish"],
+        signer=signer,
+    )
     audit.record(
         ws,
         "document.publish",
@@ -207,7 +221,8 @@ def publish(ws, document_id: int, *, by_name: str) -> int:
         by_name=director,
         publication_id=cur.lastrowid,
         warnings=[w.message for w in report.warnings],
-        snapshot_sha256=hashlib.sha256(frozen.encode("utf-8")).hexdigest(),
+        snapshot_sha256=snapshot_sha256,
+        decision_id=decision,
     )
     _record_pdfs(ws, cur.lastrowid)
     backup_on_publish(ws)  # taken once this publication has committed
@@ -255,3 +270,42 @@ def _csv_safe(value) -> str:
     # A cell starting with = + - @ is a formula to a spreadsheet; reviewer text never is.
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@use_case
+def no_coordination_required(ws, document_id: int, *, reason: str, signer=None) -> int:
+    """The Director's signed ruling that a document nobody was asked to review needs no one."""
+    from workbench.authority import decisions
+    from workbench.coordination.gate import never_coordinated
+
+    require_director(ws)
+    doc = document(ws, document_id)
+    if not reason.strip():
+        raise WorkbenchError("Say why no coordination is required.")
+    if len(reason) > 2000:
+        raise WorkbenchError("The reason is at most 2,000 characters.")
+    if not never_coordinated(ws, document_id):
+        raise RuleViolation(
+            f"{doc.title} names organizations with equities or was sent for review; their "
+            "reviews are waived one by one."
+        )
+    report = publication_blockers(ws, document_id)
+    decision = decisions.sign_decision(
+        ws,
+        "no_coordination",
+        document_id,
+        subject=f"document:{document_id}",
+        reason=reason.strip(),
+        gate=[i.message for i in report.items],
+        signer=signer,
+    )
+    audit.record(
+        ws,
+        "document.no_coordination",
+        "document",
+        document_id,
+        version=doc.version,
+        reason=reason.strip(),
+        decision_id=decision,
+    )
+    return decision

@@ -33,7 +33,9 @@ def _audit_since(conn: sqlite3.Connection) -> list[str]:
     if through is None:
         newest = conn.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0]
         through = max(0, newest - RECENT_ENTRIES)
-    columns = "id, at, actor, action, entity, entity_id, details, prev_hash, hash"
+    columns = (
+        "id, at, actor, action, entity, entity_id, details, prev_hash, hash, person_id, os_account"
+    )
     start = conn.execute(
         f"SELECT {columns} FROM audit_log WHERE id <= ? ORDER BY id DESC LIMIT 1", [through]
     ).fetchone()
@@ -41,18 +43,28 @@ def _audit_since(conn: sqlite3.Connection) -> list[str]:
     prev, last_id = audit.GENESIS, 0
     if start is not None:
         # The entry the last full check ended on must still be the one it verified.
-        i, at, actor, action, entity, entity_id, details, prev_hash, digest = start
-        if audit._entry_hash(prev_hash, at, actor, action, entity, entity_id, details) != digest:
+        i, at, actor, action, entity, entity_id, details, prev_hash, digest, pid, account = start
+        if (
+            audit._entry_hash(
+                prev_hash, at, actor, action, entity, entity_id, details, pid, account
+            )
+            != digest
+        ):
             problems.append(f"Audit entry {i} ({action}, {at}) was altered.")
         prev, last_id = digest, i
     rows = conn.execute(f"SELECT {columns} FROM audit_log WHERE id > ? ORDER BY id", [last_id])
-    for i, at, actor, action, entity, entity_id, details, prev_hash, digest in rows:
+    for i, at, actor, action, entity, entity_id, details, prev_hash, digest, pid, account in rows:
         if prev_hash != prev:
             problems.append(
                 f"Audit entry {i} does not follow entry {last_id} "
                 "(an entry was removed or reordered)."
             )
-        if audit._entry_hash(prev_hash, at, actor, action, entity, entity_id, details) != digest:
+        if (
+            audit._entry_hash(
+                prev_hash, at, actor, action, entity, entity_id, details, pid, account
+            )
+            != digest
+        ):
             problems.append(f"Audit entry {i} ({action}, {at}) was altered.")
         prev, last_id = digest, i
     head = conn.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from workbench import documents, sections
+from workbench.authority.identity import acting_as
 from workbench.coordination import comments as cm
 from workbench.coordination import positions as po
 from workbench.coordination import publication as pub
@@ -81,35 +82,39 @@ def test_rejected_critical_stands_until_withdrawn(ws, strategy):
         "USCG non-concurs: Critical comment 1 on §2 was rejected; USCG must withdraw its "
         "non-concurrence or the Director override it"
     ]
-    with pytest.raises(Exception, match="level"):
+    # A withdrawal is USCG's own: not an analyst typing its liaison's name, not CBP.
+    with pytest.raises(RuleViolation, match="Say who you are"):
         po.withdraw_nonconcurrence(
-            ws, strategy.doc, "USCG", by_name="Capt. Lee Odiña", by_title="", reason="Memo reviewed"
+            ws, strategy.doc, "USCG", by_name="Capt. Lee Odiña", reason="Memo reviewed"
         )
-    po.withdraw_nonconcurrence(
-        ws,
-        strategy.doc,
-        "USCG",
-        by_name="Capt. Lee Odiña",
-        by_title="Assistant Commandant for Operations",
-        reason="Letter of 2026-11-12 withdraws the non-concurrence.",
-    )
+    with acting_as(ws, "Pat Moreno"), pytest.raises(RuleViolation, match="someone of USCG"):
+        po.withdraw_nonconcurrence(ws, strategy.doc, "USCG", reason="Memo reviewed")
+    with acting_as(ws, "Capt. Lee Odiña"):
+        po.withdraw_nonconcurrence(
+            ws,
+            strategy.doc,
+            "USCG",
+            reason="Letter of 2026-11-12 withdraws the non-concurrence.",
+        )
     assert messages(ws, strategy.doc) == []
-    assert po.nonconcurrence(ws, strategy.doc, "USCG").state == "withdrawn"
+    nc = po.nonconcurrence(ws, strategy.doc, "USCG")
+    assert nc.state == "withdrawn"
+    assert nc.resolved_by.by_title == "Assistant Commandant for Operations"
 
 
 def test_nonconcurring_position_stands_until_overridden_by_the_director(ws, strategy):
     po.record_position(ws, strategy.doc, "USCG", "non_concur", by_name="Capt. Lee Odiña")
     po.record_position(ws, strategy.doc, "CBP", "concur", by_name="Pat Moreno")
     assert messages(ws, strategy.doc)[0].startswith("USCG non-concurs (Capt. Lee Odiña, ")
-    with pytest.raises(RuleViolation, match="not the Director"):
-        po.override_nonconcurrence(ws, strategy.doc, "USCG", by_name="Pat Moreno", reason="x")
-    po.override_nonconcurrence(
-        ws,
-        strategy.doc,
-        "USCG",
-        by_name="Dana Reyes",
-        reason="Impasse decided at the Council meeting of 2026-11-10.",
-    )
+    with acting_as(ws, "Pat Moreno"), pytest.raises(RuleViolation, match="Only the Director"):
+        po.override_nonconcurrence(ws, strategy.doc, "USCG", reason="x")
+    with acting_as(ws, "Dana Reyes"):
+        po.override_nonconcurrence(
+            ws,
+            strategy.doc,
+            "USCG",
+            reason="Impasse decided at the Council meeting of 2026-11-10.",
+        )
     assert messages(ws, strategy.doc) == []
     record = pub.coordination_record(ws, strategy.doc)
     uscg = next(o for o in record["organizations"] if o["code"] == "USCG")
@@ -129,14 +134,8 @@ def test_a_new_critical_comment_revives_a_withdrawn_nonconcurrence(ws, strategy)
         critical_ground="law",
     )
     cm.adjudicate_comment(ws, first, "rejected", "Disagree.")
-    po.withdraw_nonconcurrence(
-        ws,
-        strategy.doc,
-        "USCG",
-        by_name="Capt. Lee Odiña",
-        by_title="Assistant Commandant",
-        reason="Withdrawn by letter.",
-    )
+    with acting_as(ws, "Capt. Lee Odiña"):
+        po.withdraw_nonconcurrence(ws, strategy.doc, "USCG", reason="Withdrawn by letter.")
     second = cm.add_comment(
         ws,
         strategy.doc,
@@ -200,16 +199,16 @@ def test_substantive_blocks_administrative_only_warns(ws, strategy):
 
 def test_director_waiver_excuses_a_review_with_a_recorded_reason(ws, strategy):
     po.record_position(ws, strategy.doc, "USCG", "concur", by_name="Capt. Lee Odiña")
-    with pytest.raises(RuleViolation):
-        reviews.waive_review(ws, strategy.doc, "CBP", by_name="Capt. Lee Odiña", reason="x")
-    wid = reviews.waive_review(
-        ws,
-        strategy.doc,
-        "CBP",
-        by_name="Dana Reyes",
-        section_id=strategy.ports,
-        reason="Section unchanged since 2025.",
-    )
+    with acting_as(ws, "Capt. Lee Odiña"), pytest.raises(RuleViolation):
+        reviews.waive_review(ws, strategy.doc, "CBP", reason="x")
+    with acting_as(ws, "Dana Reyes"):
+        wid = reviews.waive_review(
+            ws,
+            strategy.doc,
+            "CBP",
+            section_id=strategy.ports,
+            reason="Section unchanged since 2025.",
+        )
     assert messages(ws, strategy.doc) == []
     reviews.revoke_waiver(ws, wid)
     assert messages(ws, strategy.doc) == ["CBP has not reviewed §3"]
@@ -235,12 +234,13 @@ def test_blocker_items_point_at_their_place(ws, strategy):
 
 
 def test_publish_refused_while_blocked_then_freezes_the_version(ws, strategy):
-    with pytest.raises(RuleViolation, match="USCG has not reviewed §2"):
-        pub.publish(ws, strategy.doc, by_name="Dana Reyes")
+    with acting_as(ws, "Dana Reyes"), pytest.raises(RuleViolation, match="USCG has not reviewed"):
+        pub.publish(ws, strategy.doc)
     concur_all(ws, strategy)
-    with pytest.raises(RuleViolation, match="not the Director"):
-        pub.publish(ws, strategy.doc, by_name="Pat Moreno")
-    pub.publish(ws, strategy.doc, by_name="dana reyes")
+    with acting_as(ws, "Pat Moreno"), pytest.raises(RuleViolation, match="Only the Director"):
+        pub.publish(ws, strategy.doc)
+    with acting_as(ws, "dana reyes"):
+        pub.publish(ws, strategy.doc)
     doc = documents.document(ws, strategy.doc)
     assert (doc.status, doc.version) == ("published", 1)
     frozen = pub.published_snapshot(ws, strategy.doc, 1)
@@ -279,7 +279,8 @@ def test_publishing_takes_a_backup_after_it_commits(ws, strategy):
     from workbench.workspace import Workspace
 
     concur_all(ws, strategy)
-    pub.publish(ws, strategy.doc, by_name="Dana Reyes")
+    with acting_as(ws, "Dana Reyes"):
+        pub.publish(ws, strategy.doc)
     (backup,) = list_backups(ws.path)
     assert backup.reason == "publish"
     # The copy holds the publication: it was taken after the commit, not before.
@@ -303,14 +304,8 @@ def test_a_nonconcurrence_given_after_a_critical_was_accepted_still_blocks(ws, s
     # Later USCG objects again, with no new Critical comment: the old acceptance cannot clear it.
     po.record_position(ws, strategy.doc, "USCG", "non_concur", by_name="Capt. Lee Odiña")
     assert messages(ws, strategy.doc)[0].startswith("USCG non-concurs (Capt. Lee Odiña, ")
-    po.withdraw_nonconcurrence(
-        ws,
-        strategy.doc,
-        "USCG",
-        by_name="Capt. Lee Odiña",
-        by_title="Assistant Commandant",
-        reason="Withdrawn by letter.",
-    )
+    with acting_as(ws, "Capt. Lee Odiña"):
+        po.withdraw_nonconcurrence(ws, strategy.doc, "USCG", reason="Withdrawn by letter.")
     assert messages(ws, strategy.doc) == []
 
 

@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from workbench import documents, sections
+from workbench.authority.identity import acting_as
 from workbench.coordination.comments import add_comment, adjudicate_comment
 from workbench.coordination.positions import override_nonconcurrence, record_position
 from workbench.coordination.publication import publish
@@ -220,12 +221,11 @@ def published(ws, clock, council) -> Published:
     record_position(
         ws, doc, "CBP", "non_concur", by_name="Pat Moreno", by_title="Deputy Commissioner"
     )
-    override_nonconcurrence(
-        ws, doc, "CBP", by_name="Dana Reyes", reason="Port screening stays as written."
-    )
-    waive_review(ws, doc, "DOJ", by_name="Dana Reyes", reason="Co-lead drafted it.")
-    clock.advance(days=1)
-    publication_id = publish(ws, doc, by_name="Dana Reyes")
+    with acting_as(ws, "Dana Reyes"):
+        override_nonconcurrence(ws, doc, "CBP", reason="Port screening stays as written.")
+        waive_review(ws, doc, "DOJ", reason="Co-lead drafted it.")
+        clock.advance(days=1)
+        publication_id = publish(ws, doc)
     return Published(doc, publication_id, intro, maritime, tenet)
 
 

@@ -8,8 +8,9 @@ import pytest
 
 from workbench import dashboard, directory, documents, sections
 from workbench.authority.identity import acting_as
+from workbench.authority.rulings import no_coordination_required
 from workbench.coordination import comments, positions, requests
-from workbench.coordination.publication import no_coordination_required, publish
+from workbench.coordination.publication import publish
 
 D = dt.date
 

@@ -9,8 +9,9 @@ import pytest
 from db import connection
 from workbench import directory, documents, search, sections
 from workbench.authority.identity import acting_as
+from workbench.authority.rulings import no_coordination_required
 from workbench.coordination import comments
-from workbench.coordination.publication import no_coordination_required, publish
+from workbench.coordination.publication import publish
 from workbench.errors import WorkbenchError
 from workbench.workspace import Workspace
 

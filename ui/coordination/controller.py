@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QPlainTextEdit, QToolButton, QWidget
 from ui import messages
 from ui.coordination import dialogs
 from workbench import directory, documents, sections
+from workbench.authority import rulings
 from workbench.coordination import comments as cm
 from workbench.coordination import gate, positions, publication, reviews
 from workbench.coordination import requests as rq
@@ -451,7 +452,7 @@ class CoordinationController(QObject):
         if values is None:
             return
         self._run(
-            positions.withdraw_nonconcurrence,
+            rulings.withdraw_nonconcurrence,
             self.document_id,
             org,
             done=f"{org}'s non-concurrence withdrawn",
@@ -473,7 +474,7 @@ class CoordinationController(QObject):
         if values is None:
             return
         self._run(
-            positions.override_nonconcurrence,
+            rulings.override_nonconcurrence,
             self.document_id,
             org,
             done=f"{org}'s non-concurrence overridden",
@@ -518,7 +519,7 @@ class CoordinationController(QObject):
             return
         values = dict(values)
         self._run(
-            reviews.waive_review,
+            rulings.waive_review,
             self.document_id,
             values.pop("organization_code"),
             done="Review waived",

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workbench import audit
-from workbench.authority import decisions, identity
-from workbench.errors import NotFound, RuleViolation, WorkbenchError
+from workbench.authority import decisions
+from workbench.errors import NotFound, WorkbenchError
 from workbench.workspace import use_case
 
 
@@ -117,34 +117,6 @@ def pending(ws, document_id: int) -> Pending | None:
         if current is None:
             return Pending(step, before)
     return None
-
-
-@use_case
-def approve(ws, document_id: int, *, note: str = "", signer=None) -> int:
-    """The acting person clears the pending step of the document's chain (a signed decision)."""
-    from workbench.coordination.gate import publication_blockers
-
-    person = identity.require_person(ws)
-    waiting = pending(ws, document_id)
-    if waiting is None:
-        raise RuleViolation("No approval step is waiting on this version.")
-    step = waiting.step
-    if step.person_id != person.id:
-        raise RuleViolation(f"This version awaits {step.holder}; you are acting as {person.name}.")
-    decision = decisions.sign_decision(
-        ws,
-        "approve",
-        document_id,
-        subject=f"step:{step.id}",
-        reason=note.strip(),
-        details={"step": step.title, "position": step.position},
-        gate=[i.message for i in publication_blockers(ws, document_id).items],
-        signer=signer,
-    )
-    audit.record(
-        ws, "approval.clear", "document", document_id, step=step.title, decision_id=decision
-    )
-    return decision
 
 
 def step(ws, step_id: int) -> Step:

@@ -35,11 +35,11 @@ def _load() -> dict:
 
 
 def _save(data: dict) -> None:
+    from workbench.files import write_atomic
+
     path = identity_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(data, indent=1, sort_keys=True))
 
 
 def find_person(ws, ref: int | str) -> directory.Person:

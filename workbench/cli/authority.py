@@ -180,20 +180,20 @@ def _list(args) -> int:
 
 
 def _approve(args) -> int:
-    from workbench.authority import approvals
+    from workbench.authority import approvals, rulings
     from workbench.documents import find_document
 
     with open_workspace(args.path) as ws:
         doc = find_document(ws, args.document)
         signer = signer_from_args(ws, args)
         waiting = approvals.pending(ws, doc.id)
-        approvals.approve(ws, doc.id, note=args.note, signer=signer)
+        rulings.approve(ws, doc.id, note=args.note, signer=signer)
         print(f"{waiting.step.title} cleared version {doc.version} of {doc.title}.")
     return 0
 
 
 def _no_coordination(args) -> int:
-    from workbench.coordination.publication import no_coordination_required
+    from workbench.authority.rulings import no_coordination_required
     from workbench.documents import find_document
 
     with open_workspace(args.path) as ws:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from workbench import audit
 from workbench.coordination import requests as rq
 from workbench.coordination.sequence import next_seq
-from workbench.directory import organization, people
+from workbench.directory import organization
 from workbench.documents import document
 from workbench.errors import NotFound, RuleViolation, WorkbenchError
 from workbench.sections import outline
@@ -388,11 +388,7 @@ def _end_nonconcurrence(
     by_name: str,
     by_title: str,
     reason: str,
-    signer=None,
 ) -> int:
-    from workbench.authority import decisions
-    from workbench.coordination.gate import publication_blockers
-
     org = organization(ws, organization_code)
     nc = nonconcurrence(ws, document_id, org.code)
     if nc is None or not nc.stands:
@@ -417,16 +413,6 @@ def _end_nonconcurrence(
             doc.version,
         ],
     )
-    decision = decisions.sign_decision(
-        ws,
-        "override" if kind == "overridden" else "withdraw",
-        document_id,
-        subject=f"nonconcurrence_event:{cur.lastrowid}",
-        reason=reason.strip(),
-        details={"organization": org.code, "by_title": by_title.strip()},
-        gate=[i.message for i in publication_blockers(ws, document_id).items],
-        signer=signer,
-    )
     audit.record(
         ws,
         f"nonconcurrence.{kind}",
@@ -436,7 +422,6 @@ def _end_nonconcurrence(
         by_name=by_name.strip(),
         by_title=by_title.strip(),
         reason=reason.strip(),
-        decision_id=decision,
     )
     return cur.lastrowid
 
@@ -450,9 +435,11 @@ def withdraw_nonconcurrence(
     reason: str,
     by_name: str | None = None,
     by_title: str | None = None,
-    signer=None,
 ) -> int:
-    """The organization's signed withdrawal: the acting person must be one of its people."""
+    """The organization's withdrawal: the acting person must be one of its people.
+
+    Users withdraw through `workbench.authority.rulings`, which also signs the decision.
+    """
     from workbench.authority import identity
 
     person = identity.require_person(ws)
@@ -471,7 +458,7 @@ def withdraw_nonconcurrence(
             "directory."
         )
     return _end_nonconcurrence(
-        ws, document_id, organization_code, "withdrawn", person.name, title, reason, signer
+        ws, document_id, organization_code, "withdrawn", person.name, title, reason
     )
 
 
@@ -483,10 +470,12 @@ def override_nonconcurrence(
     *,
     reason: str,
     by_name: str | None = None,
-    signer=None,
 ) -> int:
-    """The Director decides an impasse; the reason is printed in the coordination record."""
+    """The Director decides an impasse; the reason is printed in the coordination record.
+
+    Users override through `workbench.authority.rulings`, which also signs the decision.
+    """
     director = require_director(ws, by_name)
     return _end_nonconcurrence(
-        ws, document_id, organization_code, "overridden", director, "Director", reason, signer
+        ws, document_id, organization_code, "overridden", director, "Director", reason
     )

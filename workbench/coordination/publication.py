@@ -22,7 +22,7 @@ from workbench.coordination.requests import list_requests, suspense_extensions
 from workbench.coordination.reviews import waivers
 from workbench.directory import organization, organizations
 from workbench.documents import document, set_status
-from workbench.errors import NotFound, RuleViolation, WorkbenchError
+from workbench.errors import NotFound, RuleViolation
 from workbench.maintenance.backups import backup_on_publish
 from workbench.revisions import current_sections, snapshot_revision
 from workbench.workspace import use_case
@@ -270,42 +270,3 @@ def _csv_safe(value) -> str:
     # A cell starting with = + - @ is a formula to a spreadsheet; reviewer text never is.
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-@use_case
-def no_coordination_required(ws, document_id: int, *, reason: str, signer=None) -> int:
-    """The Director's signed ruling that a document nobody was asked to review needs no one."""
-    from workbench.authority import decisions
-    from workbench.coordination.gate import never_coordinated
-
-    require_director(ws)
-    doc = document(ws, document_id)
-    if not reason.strip():
-        raise WorkbenchError("Say why no coordination is required.")
-    if len(reason) > 2000:
-        raise WorkbenchError("The reason is at most 2,000 characters.")
-    if not never_coordinated(ws, document_id):
-        raise RuleViolation(
-            f"{doc.title} names organizations with equities or was sent for review; their "
-            "reviews are waived one by one."
-        )
-    report = publication_blockers(ws, document_id)
-    decision = decisions.sign_decision(
-        ws,
-        "no_coordination",
-        document_id,
-        subject=f"document:{document_id}",
-        reason=reason.strip(),
-        gate=[i.message for i in report.items],
-        signer=signer,
-    )
-    audit.record(
-        ws,
-        "document.no_coordination",
-        "document",
-        document_id,
-        version=doc.version,
-        reason=reason.strip(),
-        decision_id=decision,
-    )
-    return decision

@@ -151,15 +151,12 @@ def waive_review(
     reason: str,
     section_id: int | None = None,
     by_name: str | None = None,
-    signer=None,
 ) -> int:
     """The Director excuses an organization's review (of one section, or all) for this version.
 
-    A signed decision: the acting person must be the Director (by_name cannot name another).
+    The acting person must be the Director (by_name cannot name another). Users waive through
+    `workbench.authority.rulings`, which also signs the decision.
     """
-    from workbench.authority import decisions
-    from workbench.coordination.gate import publication_blockers
-
     director = require_director(ws, by_name)
     doc = document(ws, document_id)
     org = organization(ws, organization_code)
@@ -172,16 +169,6 @@ def waive_review(
         "by_name, at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [document_id, org.id, section_id, doc.version, director, ws.now(), reason.strip()],
     )
-    decision = decisions.sign_decision(
-        ws,
-        "waive",
-        document_id,
-        subject=f"waiver:{cur.lastrowid}",
-        reason=reason.strip(),
-        details={"organization": org.code, "section_id": section_id},
-        gate=[i.message for i in publication_blockers(ws, document_id).items],
-        signer=signer,
-    )
     audit.record(
         ws,
         "review.waive",
@@ -192,7 +179,6 @@ def waive_review(
         section_id=section_id,
         by_name=director,
         reason=reason.strip(),
-        decision_id=decision,
     )
     return cur.lastrowid
 

@@ -3,11 +3,11 @@
 import pytest
 
 from workbench import demo, sections
+from workbench.authority import rulings
 from workbench.authority.identity import acting_as
 from workbench.coordination import comments as cm
 from workbench.coordination import positions as po
 from workbench.coordination import publication as pub
-from workbench.coordination import reviews
 from workbench.coordination.gate import publication_blockers
 from workbench.documents import document, find_document
 from workbench.undo import UndoStack
@@ -73,7 +73,7 @@ def test_the_spss_walk_to_publication(demo_ws):
     remaining = publication_blockers(demo_ws, spss).blockers
     assert [(b.rule, b.organization) for b in remaining] == [("review", "CBP")]
     with acting_as(demo_ws, director):
-        reviews.waive_review(
+        rulings.waive_review(
             demo_ws,
             spss,
             "CBP",

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from workbench import documents, sections
+from workbench.authority import rulings
 from workbench.authority.identity import acting_as
 from workbench.coordination import comments as cm
 from workbench.coordination import positions as po
@@ -84,13 +85,13 @@ def test_rejected_critical_stands_until_withdrawn(ws, strategy):
     ]
     # A withdrawal is USCG's own: not an analyst typing its liaison's name, not CBP.
     with pytest.raises(RuleViolation, match="Say who you are"):
-        po.withdraw_nonconcurrence(
+        rulings.withdraw_nonconcurrence(
             ws, strategy.doc, "USCG", by_name="Capt. Lee Odiña", reason="Memo reviewed"
         )
     with acting_as(ws, "Pat Moreno"), pytest.raises(RuleViolation, match="someone of USCG"):
-        po.withdraw_nonconcurrence(ws, strategy.doc, "USCG", reason="Memo reviewed")
+        rulings.withdraw_nonconcurrence(ws, strategy.doc, "USCG", reason="Memo reviewed")
     with acting_as(ws, "Capt. Lee Odiña"):
-        po.withdraw_nonconcurrence(
+        rulings.withdraw_nonconcurrence(
             ws,
             strategy.doc,
             "USCG",
@@ -107,9 +108,9 @@ def test_nonconcurring_position_stands_until_overridden_by_the_director(ws, stra
     po.record_position(ws, strategy.doc, "CBP", "concur", by_name="Pat Moreno")
     assert messages(ws, strategy.doc)[0].startswith("USCG non-concurs (Capt. Lee Odiña, ")
     with acting_as(ws, "Pat Moreno"), pytest.raises(RuleViolation, match="Only the Director"):
-        po.override_nonconcurrence(ws, strategy.doc, "USCG", reason="x")
+        rulings.override_nonconcurrence(ws, strategy.doc, "USCG", reason="x")
     with acting_as(ws, "Dana Reyes"):
-        po.override_nonconcurrence(
+        rulings.override_nonconcurrence(
             ws,
             strategy.doc,
             "USCG",
@@ -135,7 +136,7 @@ def test_a_new_critical_comment_revives_a_withdrawn_nonconcurrence(ws, strategy)
     )
     cm.adjudicate_comment(ws, first, "rejected", "Disagree.")
     with acting_as(ws, "Capt. Lee Odiña"):
-        po.withdraw_nonconcurrence(ws, strategy.doc, "USCG", reason="Withdrawn by letter.")
+        rulings.withdraw_nonconcurrence(ws, strategy.doc, "USCG", reason="Withdrawn by letter.")
     second = cm.add_comment(
         ws,
         strategy.doc,
@@ -200,9 +201,9 @@ def test_substantive_blocks_administrative_only_warns(ws, strategy):
 def test_director_waiver_excuses_a_review_with_a_recorded_reason(ws, strategy):
     po.record_position(ws, strategy.doc, "USCG", "concur", by_name="Capt. Lee Odiña")
     with acting_as(ws, "Capt. Lee Odiña"), pytest.raises(RuleViolation):
-        reviews.waive_review(ws, strategy.doc, "CBP", reason="x")
+        rulings.waive_review(ws, strategy.doc, "CBP", reason="x")
     with acting_as(ws, "Dana Reyes"):
-        wid = reviews.waive_review(
+        wid = rulings.waive_review(
             ws,
             strategy.doc,
             "CBP",
@@ -305,7 +306,7 @@ def test_a_nonconcurrence_given_after_a_critical_was_accepted_still_blocks(ws, s
     po.record_position(ws, strategy.doc, "USCG", "non_concur", by_name="Capt. Lee Odiña")
     assert messages(ws, strategy.doc)[0].startswith("USCG non-concurs (Capt. Lee Odiña, ")
     with acting_as(ws, "Capt. Lee Odiña"):
-        po.withdraw_nonconcurrence(ws, strategy.doc, "USCG", reason="Withdrawn by letter.")
+        rulings.withdraw_nonconcurrence(ws, strategy.doc, "USCG", reason="Withdrawn by letter.")
     assert messages(ws, strategy.doc) == []
 
 

@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from workbench import audit, directory, documents, sections
+from workbench.authority.identity import acting_as
 from workbench.cli import main as cli
 from workbench.coordination import requests as rq
 from workbench.coordination.comments import add_comment, adjudicate_comment
@@ -47,7 +48,8 @@ def objection(ws, clock):
     record_position(ws, other, "CBP", "concur", by_name="Pat Moreno", request_id=orid)
     clock.advance(days=1)
     assert publication_blockers(ws, other).publishable
-    publish(ws, other, by_name="Dana Reyes")
+    with acting_as(ws, "Dana Reyes"):
+        publish(ws, other)
     return {"doc": doc, "section": s, "critical": crit, "other": other, "other_section": t}
 
 
@@ -60,10 +62,13 @@ def _recompute_chain(conn: sqlite3.Connection) -> None:
     """What a careful adversary does after rewriting entries: a consistent SHA-256 chain."""
     prev = audit.GENESIS
     rows = conn.execute(
-        "SELECT id, at, actor, action, entity, entity_id, details FROM audit_log ORDER BY id"
+        "SELECT id, at, actor, action, entity, entity_id, details, person_id, os_account "
+        "FROM audit_log ORDER BY id"
     ).fetchall()
-    for id_, at, actor, action, entity, entity_id, details in rows:
-        digest = audit._entry_hash(prev, at, actor, action, entity, entity_id, details)
+    for id_, at, actor, action, entity, entity_id, details, person_id, account in rows:
+        digest = audit._entry_hash(
+            prev, at, actor, action, entity, entity_id, details, person_id, account
+        )
         conn.execute(
             "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?", [prev, digest, id_]
         )

@@ -11,10 +11,10 @@ from pypdf import PdfReader
 
 from workbench import documents, sections
 from workbench.authority.identity import acting_as
+from workbench.authority.rulings import override_nonconcurrence, waive_review
 from workbench.coordination.comments import add_comment, adjudicate_comment
-from workbench.coordination.positions import override_nonconcurrence, record_position
+from workbench.coordination.positions import record_position
 from workbench.coordination.publication import publish
-from workbench.coordination.reviews import waive_review
 
 HOSTILE = [
     "a < b and c > d & e",

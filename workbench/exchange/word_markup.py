@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 from workbench.exchange.formats import ExchangeError
+from workbench.word.hooks import parse_section_bookmark
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
@@ -19,7 +20,6 @@ MAX_UNPACKED = 200 * 1024 * 1024
 MAX_PART = 64 * 1024 * 1024
 MAX_ENTRIES = 5_000
 MAX_RATIO = 200  # a part that inflates more than this is a zip bomb, not a document
-BOOKMARK = re.compile(r"cne_s(\d{1,12})(?:_r(\d{1,12}))?")
 _SPACE = re.compile(r"\s+")
 
 
@@ -240,9 +240,9 @@ def parse_returned_word(data: bytes) -> ReturnedWord:
         for el in p.iter():
             tag = el.tag
             if tag == f"{W}bookmarkStart":
-                m = BOOKMARK.fullmatch(el.get(f"{W}name", ""))
-                if m:
-                    sid, rev = int(m.group(1)), int(m.group(2)) if m.group(2) else None
+                found = parse_section_bookmark(el.get(f"{W}name", ""))
+                if found:
+                    sid, rev = found
                     keep = heading or sid == place.section_id
                     place = _Place(sid, rev, place.heading if keep else "")
             elif tag == f"{W}commentRangeStart":

@@ -38,12 +38,13 @@ from workbench.exchange.word_markup import (
 from workbench.numbering import reference
 from workbench.revisions import ensure_section_revision
 from workbench.sections import outline
+from workbench.word import hooks
 from workbench.workspace import use_case
 
-# The names the Word review copy writes (workbench.word.hooks).
-PROPERTY_WORKSPACE = "cne-workspace-id"
-PROPERTY_REQUEST = "cne-request-id"
-PROPERTY_DOCUMENT = "cne-document-id"
+# The names the Word review copy writes.
+PROPERTY_WORKSPACE = hooks.PROPERTY_WORKSPACE
+PROPERTY_REQUEST = hooks.PROPERTY_REQUEST
+PROPERTY_DOCUMENT = hooks.PROPERTY_DOCUMENT
 MAX_TEXT = 20_000
 DEFAULT_TYPE = "S"
 _TYPE_WORDS = {"critical": "C", "substantive": "S", "administrative": "A"}

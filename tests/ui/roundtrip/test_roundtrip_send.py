@@ -62,6 +62,8 @@ def test_send_for_review_from_the_coordination_menu(ready, qtbot, ws, strategy, 
     assert "due" in dialog.due.text()
     qtbot.keyClicks(dialog.instructions, "Check the interdiction figures.")
     qtbot.mouseClick(dialog.workbook, Qt.MouseButton.LeftButton)
+    assert dialog.word.isEnabled()
+    qtbot.mouseClick(dialog.word, Qt.MouseButton.LeftButton)
     out = tmp_path / "outbox"
     qtbot.keyClicks(dialog.folder, str(out))
     assert dialog.send_button.isEnabled()
@@ -79,6 +81,7 @@ def test_send_for_review_from_the_coordination_menu(ready, qtbot, ws, strategy, 
     names = sorted(p.name for p in (out / "USCG").iterdir())
     assert names == [
         "SPSS-Counternarcotics-Strategy-USCG-CRM.xlsx",
+        "SPSS-Counternarcotics-Strategy-USCG-review-copy.docx",
         "SPSS-Counternarcotics-Strategy-USCG-review-request.eml",
         "SPSS-Counternarcotics-Strategy-USCG.cnereview",
     ]
@@ -87,6 +90,7 @@ def test_send_for_review_from_the_coordination_menu(ready, qtbot, ws, strategy, 
     assert due in msg["Subject"]
     assert {p.get_filename() for p in msg.iter_attachments()} == {
         "SPSS-Counternarcotics-Strategy-USCG-CRM.xlsx",
+        "SPSS-Counternarcotics-Strategy-USCG-review-copy.docx",
         "SPSS-Counternarcotics-Strategy-USCG.cnereview",
     }
 

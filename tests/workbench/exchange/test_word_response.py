@@ -228,3 +228,27 @@ def test_command_line_dry_run_then_import(ws, ws_path, sent, capsys):
     assert "already imported; nothing changed" in capsys.readouterr().out
     assert cli(["import-response", str(ws_path), str(FOREIGN), "--organization", "CBP"]) == 0
     assert len(cm.list_comments(ws, sent.doc)) == 13
+
+
+def test_our_own_word_review_copy_comes_back_to_its_sections(ws, sent, tmp_path):
+    """The copy the Word writer makes, commented in a word processor, maps back by bookmark."""
+    import docx
+
+    from workbench.word.review_copy import write_review_copy
+
+    copy = write_review_copy(ws, sent.request, tmp_path / "copy.docx")
+    assert build_preview(ws, copy).items == ()  # nothing commented yet: nothing to import
+    word = docx.Document(str(copy))
+    target = next(p for p in word.paragraphs if "ten tons" in p.text)
+    word.add_comment(target.runs, text="S: Say which cartels.", author=REVIEWER, initials="AR")
+    heading = next(p for p in word.paragraphs if p.text.endswith("Ports of entry"))
+    word.add_comment(heading.runs, text="[A] Capitalize Entry.", author=REVIEWER, initials="AR")
+    returned = tmp_path / "returned.docx"
+    word.save(str(returned))
+    preview = build_preview(ws, returned)
+    assert preview.from_our_copy and preview.request_id == sent.request
+    got = {i.comment: (i.section_id, i.section_revision_id, i.type) for i in preview.items}
+    assert got == {
+        "Say which cartels.": (sent.maritime, sent.revisions[sent.maritime], "S"),
+        "Capitalize Entry.": (sent.ports, sent.revisions[sent.ports], "A"),
+    }

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -79,6 +80,9 @@ class SolicitDialog(QDialog):
         self.preview = QLabel(self)
         self.preview.setWordWrap(True)
         self.preview.setAccessibleName("Reviewer list check")
+        # For reviewers with nothing installed: answer in Excel or in Word.
+        self.workbook = QCheckBox("A CRM workbook (.xlsx) beside each packet", self)
+        self.word = QCheckBox("A Word review copy (.docx) beside each packet", self)
 
         form = QFormLayout()
         form.addRow("Document:", QLabel(f"<b>{_escape(document_title)}</b>", self))
@@ -87,6 +91,8 @@ class SolicitDialog(QDialog):
         form.addRow("Packets to:", _browse_row(self, self.folder, self._choose_folder))
         form.addRow("Suspense:", self.workdays)
         form.addRow("Instructions:", self.instructions)
+        form.addRow("Also write:", self.workbook)
+        form.addRow("", self.word)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -141,6 +147,8 @@ class SolicitDialog(QDialog):
             "folder": self.folder.text().strip(),
             "suspense_workdays": self.workdays.value(),
             "instructions": self.instructions.toPlainText().strip(),
+            "workbook": self.workbook.isChecked(),
+            "word": self.word.isChecked(),
         }
 
     @classmethod

@@ -78,3 +78,27 @@ def test_solicit_writes_packets_then_status_shows_rate_and_reminders(
     out = dialog.export_reminders(str(tmp_path / "reminders.csv"))
     rows = list(csv.reader(out.open(encoding="utf-8")))
     assert rows[0][:3] == ["Name", "Agency", "E-mail"] and len(rows) == 7
+
+
+def test_the_dialog_offers_a_workbook_and_a_word_copy_for_each_reviewer(
+    qtbot, window, tmp_path, reviewers_csv
+):
+    from PySide6.QtCore import Qt
+
+    dialog = SolicitDialog(window, "Northern Border Strategy")
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.csv_path, str(reviewers_csv))
+    folder = tmp_path / "slt"
+    qtbot.keyClicks(dialog.folder, str(folder))
+    qtbot.mouseClick(dialog.workbook, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.word, Qt.MouseButton.LeftButton)
+    values = dialog.values()
+    assert values["workbook"] and values["word"]
+    window.solicitation.solicit(values)
+    assert window.ops.flush(30)
+    assert len(list(folder.glob("*.cnereview"))) == 6
+    assert len(list(folder.glob("*-CRM.xlsx"))) == 6
+    assert len(list(folder.glob("*.docx"))) == 6
+    rows = list(csv.reader((folder / core.COVER_LIST).open(encoding="utf-8")))
+    assert rows[0][-2:] == ["Workbook file", "Word file"]
+    assert rows[1][-2].endswith("-CRM.xlsx") and (folder / rows[1][-1]).exists()

@@ -162,8 +162,14 @@ def solicit(
     suspense_workdays: int | None = None,
     suspense_date: str | None = None,
     instructions: str = "",
+    workbook: bool = False,
+    word: bool = False,
 ) -> SolicitationResult:
-    """One review request and one packet per reviewer, written to folder with a cover list."""
+    """One review request and one packet per reviewer, written to folder with a cover list.
+
+    `workbook` and `word` add a CRM workbook and a Word review copy beside each packet, so a
+    reviewer with nothing installed can answer in Excel or Word.
+    """
     doc = document(ws, document_id)
     if not reviewers:
         raise ExchangeError("Name at least one reviewer.")
@@ -243,11 +249,14 @@ def solicit(
         writer = csv.writer(cover)
         writer.writerow(
             ["No.", "Name", "Title", "Agency", "E-mail", "Request", "Suspense", "Packet file"]
+            + ["Workbook file"] * workbook
+            + ["Word file"] * word
         )
         for n, (r, rid, name, packet) in enumerate(planned, 1):
             (staging / name).write_bytes(dump(packet))
+            extra = _companions(ws, rid, staging, name, workbook, word)
             writer.writerow(
-                [n, r.name, r.title, r.agency, r.email, rid, packet["suspense_date"], name]
+                [n, r.name, r.title, r.agency, r.email, rid, packet["suspense_date"], name] + extra
             )
         (staging / COVER_LIST).write_text(cover.getvalue(), encoding="utf-8", newline="")
         for p in staging.iterdir():
@@ -269,6 +278,23 @@ def solicit(
         tuple(out / name for _, _, name, _ in planned),
         out / COVER_LIST,
     )
+
+
+def _companions(ws, rid: int, staging: Path, name: str, workbook: bool, word: bool) -> list:
+    """The workbook and Word copy beside a packet (named like it); their file names."""
+    stem = name[: -len(PACKET_SUFFIX)]
+    names = []
+    if workbook:
+        from workbench.exchange.workbook import export_request_workbook
+
+        export_request_workbook(ws, rid, staging / f"{stem}-CRM.xlsx")
+        names.append(f"{stem}-CRM.xlsx")
+    if word:
+        from workbench.word.review_copy import write_review_copy
+
+        write_review_copy(ws, rid, staging / f"{stem}.docx")
+        names.append(f"{stem}.docx")
+    return names
 
 
 def solicitations(ws, document_id: int | None = None) -> list[SolicitationStatus]:

@@ -60,6 +60,17 @@ def register(sub) -> None:
     p.add_argument("--kind", default="strategy")
     p.add_argument("--title")
     p.add_argument("--marking", help="overrides a marking found in the Word headers")
+    p.add_argument(
+        "--keep-markup",
+        metavar="ORG",
+        help="a draft with reviewers' comments or tracked changes: keep the changes unapplied "
+        "and bring comments and changes into the CRM as this organization's",
+    )
+    p.add_argument(
+        "--apply-changes",
+        action="store_true",
+        help="accept the draft's tracked changes (its comments are then not imported)",
+    )
 
 
 def _output(path: str) -> Path:
@@ -215,13 +226,44 @@ def _status(args) -> int:
 
 def _import_draft(args) -> int:
     from workbench.documents import document
+    from workbench.exchange.draft_markup import describe, import_draft_keeping_markup, markup_in
     from workbench.exchange.drafts import import_draft
 
+    found = markup_in(args.file)
+    if found is not None and found.items and not (args.keep_markup or args.apply_changes):
+        raise CliError(
+            f"workbench: {describe(args.file, found)}; nothing was imported. Use --keep-markup "
+            "ORG to keep the changes unapplied and bring them and the comments into the CRM, or "
+            "--apply-changes to accept the changes and leave the comments out."
+        )
     with open_workspace(args.path) as ws:
-        doc_id = import_draft(ws, args.file, kind=args.kind, title=args.title, marking=args.marking)
+        if args.keep_markup and found is not None and found.items:
+            doc_id, result = import_draft_keeping_markup(
+                ws,
+                args.file,
+                args.keep_markup,
+                kind=args.kind,
+                title=args.title,
+                marking=args.marking,
+            )
+        else:
+            doc_id = import_draft(
+                ws, args.file, kind=args.kind, title=args.title, marking=args.marking
+            )
+            result = None
         doc = document(ws, doc_id)
     print(
         f"Imported {doc.title} as document {doc.id}: {doc.section_count} section(s), "
         f"marked {doc.marking}"
     )
+    if result is not None:
+        print(
+            f"Tracked changes kept unapplied; {len(result.comment_ids)} comment(s) and change(s) "
+            f"are in the CRM as {result.preview.organization}'s."
+        )
+    elif found is not None and found.items:
+        print(
+            f"Tracked changes applied; {found.comment_count} comment(s) were not imported.",
+            file=sys.stderr,
+        )
     return 0

@@ -47,6 +47,8 @@ def register(sub) -> None:
     p.add_argument("-o", "--output", required=True, help="folder for the packets")
     p.add_argument("--workdays", type=int, default=None, help="suspense in workdays (10)")
     p.add_argument("--instructions", default="", help="what the reviewers should look at")
+    p.add_argument("--workbook", action="store_true", help="also a CRM workbook per reviewer")
+    p.add_argument("--word", action="store_true", help="also a Word review copy per reviewer")
     p = command(
         sub, "solicitations", "response rate and who is overdue; write a reminder list", _status
     )
@@ -178,6 +180,8 @@ def _solicit(args) -> int:
             args.output,
             suspense_workdays=args.workdays,
             instructions=args.instructions,
+            workbook=args.workbook,
+            word=args.word,
         )
     print(
         f"Wrote {len(result.packets)} packet(s) for {doc.title} to {args.output}; "

@@ -78,6 +78,21 @@ def test_solicit_and_status(setup, tmp_path, capsys):
         assert [r["Name"] for r in csv.DictReader(f)] == ["Ana", "Bo"]
 
 
+def test_solicit_with_workbooks_and_word_copies(setup, tmp_path, capsys):
+    path, _ = setup
+    roster = tmp_path / "r.csv"
+    roster.write_text("name,agency,email\nAna,Yuma PD,ana@yuma.example\n")
+    folder = tmp_path / "out"
+    args = ["solicit", str(path), "-d", "Maritime", "--reviewers", str(roster), "-o", str(folder)]
+    assert main.main([*args, "--workbook", "--word"]) == 0
+    names = sorted(p.name for p in folder.iterdir())
+    assert [n.rsplit(".", 1)[-1] for n in names if n.startswith("001")] == [
+        "xlsx",
+        "cnereview",
+        "docx",
+    ]
+
+
 def test_import_draft_command(setup, tmp_path, capsys):
     path, _ = setup
     d = docx.Document()

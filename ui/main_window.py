@@ -280,6 +280,15 @@ class MainWindow(QMainWindow):
 
         tools = bar.addMenu("&Tools")
         self._action(tools, "&Directory…", self.open_directory, "Ctrl+Shift+D")
+        spell = self.editor.spell
+        self.spelling_action = tools.addAction("Check &Spelling as You Type")
+        self.spelling_action.setObjectName("spelling")
+        self.spelling_action.setCheckable(True)
+        self.spelling_action.setChecked(spell.enabled and spell.available)
+        self.spelling_action.setEnabled(spell.available)
+        if not spell.available:
+            self.spelling_action.setStatusTip("No English dictionary: install hunspell-en-us")
+        self.spelling_action.toggled.connect(spell.set_enabled)
 
         self.help_menu = bar.addMenu("&Help")
         self._action(self.help_menu, "&About CNE Workbench", self._about)
@@ -353,6 +362,7 @@ class MainWindow(QMainWindow):
             self.navigator.reload()
             self.editor.refresh()
         self.history.refresh()
+        self.editor.spell.reload_words()  # the dictionary or the directory may have changed
         self._update_undo_text()
 
     def _busy(self, busy: bool, label: str) -> None:

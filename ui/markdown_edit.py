@@ -24,6 +24,8 @@ class MarkdownEdit(QPlainTextEdit):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        # fn(menu, cursor) adds to the context menu for the text under the mouse (spelling).
+        self.menu_hook = None
         # Tab leaves the field: a tab character would turn the paragraph into a code block.
         self.setTabChangesFocus(True)
 
@@ -58,6 +60,14 @@ class MarkdownEdit(QPlainTextEdit):
             if self._continue_list():
                 return
         super().keyPressEvent(e)
+
+    def contextMenuEvent(self, e) -> None:  # noqa: N802 (Qt override)
+        menu = self.createStandardContextMenu(e.pos())
+        if self.menu_hook is not None:
+            self.menu_hook(menu, self.cursorForPosition(e.pos()))
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.last_menu = menu  # tests look at it
+        menu.popup(e.globalPos())
 
     # -- lists -------------------------------------------------------------------------------
     def _selected_blocks(self):

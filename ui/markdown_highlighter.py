@@ -7,6 +7,7 @@ import re
 from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextCharFormat
 
 _IN_FENCE = 1
+MISSPELLED = QColor("#d1242f")
 
 
 def _fmt(color: QColor | None = None, *, bold=False, italic=False, mono=False, underline=False):
@@ -39,8 +40,10 @@ class MarkdownHighlighter(QSyntaxHighlighter):
         ("link", re.compile(r"\[[^\]\n]+\]\([^)\n]*\)|<https?://[^>\s]+>")),
     ]
 
-    def __init__(self, document, palette: QPalette | None = None):
+    def __init__(self, document, palette: QPalette | None = None, speller=None):
         super().__init__(document)
+        # Anything with misspelled(text) -> [(start, end, word)]; None: no spell check.
+        self.speller = speller
         self.set_palette(palette or QPalette())
 
     def set_palette(self, palette: QPalette) -> None:
@@ -74,6 +77,7 @@ class MarkdownHighlighter(QSyntaxHighlighter):
         self.setCurrentBlockState(-1)
         if self.HEADING.match(text):
             self.setFormat(0, len(text), self.formats["heading"])
+            self._underline(text)
             return
         if self.QUOTE.match(text):
             self.setFormat(0, len(text), self.formats["quote"])
@@ -83,3 +87,14 @@ class MarkdownHighlighter(QSyntaxHighlighter):
         for name, pattern in self.INLINE:
             for hit in pattern.finditer(text):
                 self.setFormat(hit.start(), hit.end() - hit.start(), self.formats[name])
+        self._underline(text)
+
+    def _underline(self, text: str) -> None:
+        """A wavy underline under misspelled prose words, over whatever colouring they have."""
+        if self.speller is None:
+            return
+        for start, end, _word in self.speller.misspelled(text):
+            fmt = QTextCharFormat(self.format(start))
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
+            fmt.setUnderlineColor(MISSPELLED)
+            self.setFormat(start, end - start, fmt)

@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from ui import markdown_render
+from ui import spell as spell_ui
 from ui.markdown_edit import MarkdownEdit
 from ui.markdown_highlighter import MarkdownHighlighter
+from ui.spell import SpellCheck
 from workbench import directory, documents, sections
 from workbench.errors import NotFound
 
@@ -138,7 +140,15 @@ class SectionEditor(QWidget):
         mono.setStyleHint(QFont.StyleHint.Monospace)
         mono.setPointSizeF(self.font().pointSizeF() + 0.5)
         self.body.setFont(mono)
-        self.highlighter = MarkdownHighlighter(self.body.document(), self.palette())
+        self.spell = SpellCheck(self.ws, self.ops, self)
+        self.highlighter = MarkdownHighlighter(self.body.document(), self.palette(), self.spell)
+        self.body.menu_hook = lambda menu, cursor: spell_ui.body_menu(
+            self.spell, self.body, menu, cursor
+        )
+        self.heading.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.heading.customContextMenuRequested.connect(self._heading_menu)
+        self.heading.textChanged.connect(self._underline_heading)
+        self.spell.changed.connect(self._spelling_changed)
 
         self.preview = QTextBrowser(page)
         self.preview.setAccessibleName("Preview")
@@ -171,6 +181,21 @@ class SectionEditor(QWidget):
         layout.addWidget(self.toolbar)
         layout.addWidget(self.text_split, 1)
         return page
+
+    # -- spelling ----------------------------------------------------------------------------
+    def _heading_menu(self, pos) -> None:
+        menu = self.heading.createStandardContextMenu()
+        spell_ui.heading_menu(self.spell, self.heading, menu, self.heading.cursorPositionAt(pos))
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.heading.last_menu = menu  # tests look at it
+        menu.popup(self.heading.mapToGlobal(pos))
+
+    def _underline_heading(self, *_args) -> None:
+        spell_ui.underline_line_edit(self.spell, self.heading)
+
+    def _spelling_changed(self) -> None:
+        self.highlighter.rehighlight()
+        self._underline_heading()
 
     # -- showing a section -------------------------------------------------------------------
     def show_section(self, section_id: int | None) -> None:

@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QSplitter,
-    QTabWidget,
     QTextEdit,
     QWidget,
 )
 
-from ui import messages, theme
+from ui import help as help_ui
+from ui import messages, theme, window_layout
 from ui import settings as app_settings
 from ui.autosave import SAVED, Autosave
 from ui.directory_dialog import DirectoryDialog
@@ -66,7 +66,7 @@ class MainWindow(QMainWindow):
 
         self.navigator = Navigator(ws, self)
         self.editor = SectionEditor(ws, self.ops, self.autosave, self)
-        self.panels = QTabWidget(self)
+        self.panels = window_layout.PanelTabs(self)
         self.panels.setObjectName("panels")
         self.panels.setAccessibleName("Panels")
         self.panels.setDocumentMode(True)
@@ -74,8 +74,10 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.navigator)
         self.splitter.addWidget(self.editor)
-        self.splitter.addWidget(self.panels)
+        # In a scroll area: a wide panel scrolls rather than holding the window wide.
+        self.splitter.addWidget(window_layout.scrolling(self.panels))
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(1, False)
         self.splitter.setSizes([320, 720, 360])
         self.setCentralWidget(self.splitter)
 
@@ -122,6 +124,7 @@ class MainWindow(QMainWindow):
         QApplication.instance().focusChanged.connect(self._update_undo_text)
 
         self.navigator.reload()
+        window_layout.restore_place(self)
         self._restore_layout()
         self._update_undo_text()
 
@@ -134,12 +137,13 @@ class MainWindow(QMainWindow):
             return widget
         dock = QDockWidget(name, self)
         dock.setObjectName(f"dock-{name}")
-        dock.setWidget(widget)
+        dock.setWidget(window_layout.scrolling(widget))
         where = {
             "bottom": Qt.DockWidgetArea.BottomDockWidgetArea,
             "left": Qt.DockWidgetArea.LeftDockWidgetArea,
         }[area]
         self.addDockWidget(where, dock)
+        dock.visibilityChanged.connect(self._sync_view_toggles)
         self.view_menu.addAction(dock.toggleViewAction())
         return dock
 
@@ -150,6 +154,8 @@ class MainWindow(QMainWindow):
         value = app_settings.settings().value("window/state")
         if isinstance(value, QByteArray | bytes):
             self.restoreState(value)
+        window_layout.restore_tabs(self)
+        QTimer.singleShot(0, self._sync_view_toggles)  # docks show on the next turn
         self.parts_ready.emit()
 
     @property
@@ -277,6 +283,19 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, k=key: self.set_theme(k))
             group.addAction(action)
         self._action(self.view_menu, "Show &History", lambda: self.show_panel(self.history))
+        self.view_menu.addSeparator()
+        self.side_action = self._action(
+            self.view_menu, "Side &Panels", lambda: None, "Ctrl+Shift+L", "sidePanels"
+        )
+        self.side_action.setCheckable(True)
+        self.side_action.toggled.connect(lambda on: window_layout.set_side_shown(self, on))
+        self.bottom_action = self._action(
+            self.view_menu, "Panels &Below", lambda: None, "Ctrl+Shift+J", "bottomPanels"
+        )
+        self.bottom_action.setCheckable(True)
+        self.bottom_action.toggled.connect(lambda on: window_layout.set_bottom_shown(self, on))
+        self.view_menu.aboutToShow.connect(self._sync_view_toggles)
+        self.view_menu.addSeparator()
 
         tools = bar.addMenu("&Tools")
         self._action(tools, "&Directory…", self.open_directory, "Ctrl+Shift+D")
@@ -291,7 +310,14 @@ class MainWindow(QMainWindow):
         self.spelling_action.toggled.connect(spell.set_enabled)
 
         self.help_menu = bar.addMenu("&Help")
-        self._action(self.help_menu, "&About CNE Workbench", self._about)
+        self._action(
+            self.help_menu, "&Getting Started", self.getting_started, None, "gettingStarted"
+        )
+        self._action(
+            self.help_menu, "&Keyboard Shortcuts", self.keyboard_shortcuts, "Ctrl+/", "shortcuts"
+        )
+        self.help_menu.addSeparator()
+        self._action(self.help_menu, "&About CNE Workbench", self._about, None, "about")
         for menu in (file, edit, doc, self.view_menu, tools, self.help_menu):
             self.watch_menu(menu)
 
@@ -488,12 +514,28 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("(none)").setEnabled(False)
 
     def _about(self) -> None:
-        messages.info(
-            self,
-            "About CNE Workbench",
-            "CNE Workbench — drafting, coordination and publication of DHS "
-            "counternarcotics policy documents.\n\nWorkspace: " + str(self.ws.path),
-        )
+        messages.info(self, "About CNE Workbench", help_ui.about_text(self))
+
+    def keyboard_shortcuts(self) -> QDialog:
+        dialog = help_ui.ShortcutsDialog(self)
+        dialog.open()
+        return dialog
+
+    def getting_started(self) -> QDialog:
+        dialog = help_ui.GettingStartedDialog(self)
+        dialog.open()
+        return dialog
+
+    def _sync_view_toggles(self, *_args) -> None:
+        if self._closing:
+            return
+        for action, shown in (
+            (self.side_action, window_layout.side_shown(self)),
+            (self.bottom_action, window_layout.bottom_shown(self)),
+        ):
+            action.blockSignals(True)
+            action.setChecked(shown)
+            action.blockSignals(False)
 
     # -- layout memory and closing -----------------------------------------------------------
     def _restore_layout(self) -> None:
@@ -545,6 +587,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self._closing = True
+        window_layout.save_place(self)
         QApplication.instance().focusChanged.disconnect(self._update_undo_text)
         QApplication.instance().focusChanged.disconnect(self._track_work)
         self._save_layout()

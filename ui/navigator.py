@@ -3,14 +3,56 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeWidget, QTreeWidgetItem
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QMenu,
+    QTreeWidget,
+    QTreeWidgetItem,
+)
 
 from workbench import documents, sections
 from workbench.errors import NotFound
 
 ROLE = Qt.ItemDataRole.UserRole
 HEADING = Qt.ItemDataRole.UserRole + 1  # a section's heading as shown
+STATUS = Qt.ItemDataRole.UserRole + 2  # a document's status as shown
+KIND_SHORT = {
+    "strategy": "Strategy",
+    "doctrine": "Doctrine",
+    "directive": "Directive",
+    "sop": "SOP",
+    "report_to_congress": "Report",
+    "study": "Study",
+    "implementation_plan": "Plan",
+}
+STATUS_COLORS = {"draft": "#6e7781", "in_coordination": "#1f6feb", "published": "#1a7f37"}
+STATUS_LETTERS = {"draft": "D", "in_coordination": "C", "published": "P"}
+_icons: dict[str, QIcon] = {}
+
+
+def status_icon(status: str) -> QIcon:
+    """A round badge: grey D(raft), blue C(oordination), green P(ublished)."""
+    if status not in _icons:
+        pix = QPixmap(32, 32)
+        pix.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pix)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setBrush(QColor(STATUS_COLORS.get(status, "#6e7781")))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.drawEllipse(2, 2, 28, 28)
+        font = QFont()
+        font.setBold(True)
+        font.setPixelSize(18)
+        p.setFont(font)
+        p.setPen(QColor("#ffffff"))
+        p.drawText(pix.rect(), Qt.AlignmentFlag.AlignCenter, STATUS_LETTERS.get(status, "?"))
+        p.end()
+        _icons[status] = QIcon(pix)
+    return _icons[status]
+
+
 DOC, SECTION = "document", "section"
 Above = QAbstractItemView.DropIndicatorPosition.AboveItem
 Below = QAbstractItemView.DropIndicatorPosition.BelowItem
@@ -34,6 +76,11 @@ class Navigator(QTreeWidget):
         self.setObjectName("navigator")
         self.setAccessibleName("Outline")
         self.setHeaderHidden(True)
+        self.setColumnCount(2)  # the title, and a document's kind
+        self.setHeaderLabels(["Outline", "Kind"])
+        self.header().setStretchLastSection(False)
+        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.setUniformRowHeights(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
@@ -122,8 +169,7 @@ class Navigator(QTreeWidget):
                     self._items[(DOC, doc.id)].setExpanded(True)
             self._doc_ids = ids
         for doc in docs:
-            tip = f"{doc.kind_label} — {doc.status_label}, version {doc.version}"
-            self._update_item(self._items[(DOC, doc.id)], doc.title, f"{tip}\n{doc.marking}", False)
+            self._show_document(self._items[(DOC, doc.id)], doc)
 
     def _new_document_item(self, doc_id: int, flags, indicator) -> QTreeWidgetItem:
         item = QTreeWidgetItem()
@@ -143,8 +189,20 @@ class Navigator(QTreeWidget):
             doc = documents.document(self.ws, doc_id)
         except NotFound:
             return
-        tip = f"{doc.kind_label} — {doc.status_label}, version {doc.version}"
+        self._show_document(item, doc)
+
+    def _show_document(self, item: QTreeWidgetItem, doc) -> None:
+        """Title, the full title on hover, the status as an icon and the kind beside it."""
+        tip = f"{doc.title}\n{doc.kind_label} — {doc.status_label}, version {doc.version}"
         self._update_item(item, doc.title, f"{tip}\n{doc.marking}", False)
+        if item.data(0, STATUS) != doc.status:
+            item.setData(0, STATUS, doc.status)
+            item.setIcon(0, status_icon(doc.status))
+        kind = KIND_SHORT.get(doc.kind, doc.kind_label)
+        if item.text(1) != kind:
+            item.setText(1, kind)
+            item.setToolTip(1, doc.kind_label)
+            item.setForeground(1, self.palette().placeholderText())
 
     def update_document_of(self, section_id: int) -> None:
         """Refresh the row of the document holding this section."""

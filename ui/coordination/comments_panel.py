@@ -7,6 +7,7 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QTextCursor
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QSplitter,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ui.coordination.dialogs import TYPE_COLORS
 from ui.coordination.filters import comment_filter_boxes
+from ui.flow_layout import FlowLayout
 from ui.lazy import LazyReload
 from workbench import sections
 from workbench.coordination import comments as cm
@@ -52,6 +54,12 @@ class CommentsPanel(QWidget):
         for box in (self.scope, self.type_filter, self.org_filter):
             box.currentIndexChanged.connect(lambda _i: self.reload())
         filters = QHBoxLayout()
+        for combo in (self.scope, self.type_filter, self.org_filter):
+            # Narrow enough for a side panel at 1280 wide; the open list shows whole names.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(6)
         filters.addWidget(self.scope)
         filters.addWidget(self.type_filter)
         filters.addWidget(self.org_filter, 1)
@@ -77,13 +85,11 @@ class CommentsPanel(QWidget):
         self.detail.setOpenLinks(False)
         self.detail.anchorClicked.connect(lambda _url: self.ctrl.show_changes_since())
 
-        buttons = QHBoxLayout()
-        buttons.setSpacing(2)
+        buttons = FlowLayout(spacing=2)  # wraps on a narrow panel: every button stays in view
         self.buttons: dict[str, QToolButton] = {}
         for key in ("add_comment", "adjudicate", "apply_wording", "reply", "changes_since"):
             self.buttons[key] = self.ctrl.button(key, self)
             buttons.addWidget(self.buttons[key])
-        buttons.addStretch(1)
 
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(self.tree)

@@ -283,6 +283,9 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, k=key: self.set_theme(k))
             group.addAction(action)
         self._action(self.view_menu, "Show &History", lambda: self.show_panel(self.history))
+        self._action(
+            self.view_menu, "Document &Preview", self.preview_document, "Ctrl+Shift+P", "preview"
+        )
         self.view_menu.addSeparator()
         self.side_action = self._action(
             self.view_menu, "Side &Panels", lambda: None, "Ctrl+Shift+L", "sidePanels"
@@ -515,6 +518,18 @@ class MainWindow(QMainWindow):
 
     def _about(self) -> None:
         messages.info(self, "About CNE Workbench", help_ui.about_text(self))
+
+    def preview_document(self) -> QDialog | None:
+        """The whole current document as it will read (numbered, with its marking)."""
+        from ui.document_preview import DocumentPreview
+
+        doc_id = self.navigator.current_document_id()
+        if doc_id is None:
+            self.statusBar().showMessage("Select a document to preview.", 5000)
+            return None
+        dialog = DocumentPreview(self, doc_id)
+        dialog.show()
+        return dialog
 
     def keyboard_shortcuts(self) -> QDialog:
         dialog = help_ui.ShortcutsDialog(self)

@@ -123,6 +123,7 @@ def test_work_in_progress_survives_closing(packet, qtbot, shown):
     _, path = packet
     window = open_packet(path)
     qtbot.addWidget(window)
+    window.type_box.setCurrentIndex(window.type_box.findData("S"))  # no type is preset
     qtbot.keyClicks(window.comment_edit, "Unclear who leads.")
     window.add_comment()
     window.position_box.setCurrentIndex(window.position_box.findData("concur_with_comment"))
@@ -141,6 +142,7 @@ def test_problems_are_explained_not_exported(packet, qtbot, shown):
     qtbot.addWidget(window)
     assert window.export_clicked() is None
     assert shown[-1] == ("error", "Set USCG's position on the document.")
+    window.type_box.setCurrentIndex(window.type_box.findData("S"))  # no type is preset
     qtbot.keyClicks(window.comment_edit, "x")
     window.passage.setText("not in the text")
     assert not window.add_comment()

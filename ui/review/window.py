@@ -112,9 +112,16 @@ class ReviewWindow(QMainWindow):
 
         split = QSplitter(Qt.Orientation.Horizontal, body)
         self.sections = QListWidget(split)
+        self.sections.setAccessibleName("Sections to review")
         self.sections.setSpacing(2)
+        # Long headings wrap rather than end in "…"; the full title is also the tooltip.
+        self.sections.setWordWrap(True)
+        self.sections.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.sections.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for s in p.sections:
-            item = QListWidgetItem(("    " * s.depth) + f"{reference(s.number)}  {s.heading}")
+            title = f"{reference(s.number)}  {s.heading}"
+            item = QListWidgetItem(("    " * s.depth) + title)
+            item.setToolTip(title)
             item.setData(Qt.ItemDataRole.UserRole, s.section_id)
             self.sections.addItem(item)
         self.text = QTextBrowser(split)
@@ -145,9 +152,11 @@ class ReviewWindow(QMainWindow):
         v.addWidget(QLabel("<b>New comment on this section</b>"))
         form = QFormLayout()
         self.type_box = QComboBox()
+        self.type_box.setAccessibleName("Comment type")
+        # No type is pre-selected: calling a comment Critical (or not) is the reviewer's call.
+        self.type_box.addItem("— choose the type —", None)
         for key, label in COMMENT_TYPES.items():
             self.type_box.addItem(f"{key} — {label}", key)
-        self.type_box.setCurrentIndex(1)
         self.ground_box = QComboBox()
         self.ground_box.addItem("—", None)
         for key, label in CRITICAL_GROUNDS.items():
@@ -177,7 +186,14 @@ class ReviewWindow(QMainWindow):
         v.addLayout(form)
         self.add_button = QPushButton("Add comment")
         self.add_button.clicked.connect(self.add_comment)
-        v.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.cancel_edit_button = QPushButton("Cancel editing")
+        self.cancel_edit_button.clicked.connect(self.cancel_edit)
+        self.cancel_edit_button.hide()
+        buttons_row = QHBoxLayout()
+        buttons_row.addStretch(1)
+        buttons_row.addWidget(self.cancel_edit_button)
+        buttons_row.addWidget(self.add_button)
+        v.addLayout(buttons_row)
         self.comment_count = QLabel()
         v.addWidget(self.comment_count)
         self.comment_list = QListWidget()
@@ -185,9 +201,17 @@ class ReviewWindow(QMainWindow):
         self.comment_list.setSpacing(3)
         self.comment_list.setAlternatingRowColors(True)
         v.addWidget(self.comment_list, 1)
+        self.edit_button = QPushButton("Edit comment")
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.comment_list.itemDoubleClicked.connect(lambda _item: self.edit_selected())
         remove = QPushButton("Remove comment")
         remove.clicked.connect(self.remove_selected)
-        v.addWidget(remove, 0, Qt.AlignmentFlag.AlignRight)
+        list_row = QHBoxLayout()
+        list_row.addStretch(1)
+        list_row.addWidget(self.edit_button)
+        list_row.addWidget(remove)
+        v.addLayout(list_row)
+        self._editing: str | None = None  # the comment being edited (its client id)
         self.type_box.currentIndexChanged.connect(self._type_changed)
         self._type_changed()
         return pane
@@ -234,7 +258,10 @@ class ReviewWindow(QMainWindow):
             return
         s = self.session.packet.sections[row]
         self.text.setHtml(markdown_render.document(f"{reference(s.number)} {s.heading}", s.body))
-        self.passage.clear()
+        if self._editing is None:
+            self.passage.clear()
+            # A new section, a new judgement: the last comment's type and ground do not carry.
+            self.type_box.setCurrentIndex(0)
 
     def _type_changed(self) -> None:
         critical = self.type_box.currentData() == "C"
@@ -248,28 +275,78 @@ class ReviewWindow(QMainWindow):
             self.passage.setText(text)
 
     def add_comment(self) -> bool:
+        """Add the comment in the form (or save the one being edited)."""
         sid = self.current_section_id()
         if sid is None:
             return False
-        try:
-            self.session.add_comment(
-                sid,
-                self.type_box.currentData(),
-                self.comment_edit.toPlainText(),
-                quoted_passage=self.passage.text(),
-                rationale=self.rationale_edit.toPlainText().strip(),
-                critical_ground=self.ground_box.currentData(),
-                proposed_wording=self.wording_edit.toPlainText().strip(),
+        if self.type_box.currentData() is None:
+            messages.error(
+                self,
+                "Cannot add the comment",
+                "Choose the comment's type: Critical, Substantive or Administrative.",
             )
-        except WorkbenchError as exc:
-            messages.error(self, "Cannot add the comment", str(exc))
             return False
-        for edit in (self.comment_edit, self.rationale_edit, self.wording_edit):
-            edit.clear()
-        self.passage.clear()
+        fields = {
+            "quoted_passage": self.passage.text(),
+            "rationale": self.rationale_edit.toPlainText().strip(),
+            "critical_ground": self.ground_box.currentData(),
+            "proposed_wording": self.wording_edit.toPlainText().strip(),
+        }
+        try:
+            if self._editing is not None:
+                self.session.update_comment(
+                    self._editing,
+                    section_id=sid,
+                    type=self.type_box.currentData(),
+                    comment=self.comment_edit.toPlainText().strip(),
+                    **fields,
+                )
+            else:
+                self.session.add_comment(
+                    sid, self.type_box.currentData(), self.comment_edit.toPlainText(), **fields
+                )
+        except WorkbenchError as exc:
+            messages.error(self, "Cannot save the comment", str(exc))
+            return False
+        self._clear_form()
         self._refresh_comments()
         self.save()
         return True
+
+    def _clear_form(self) -> None:
+        for edit in (self.comment_edit, self.rationale_edit, self.wording_edit):
+            edit.clear()
+        self.passage.clear()
+        self.type_box.setCurrentIndex(0)
+        self._editing = None
+        self.add_button.setText("Add comment")
+        self.cancel_edit_button.hide()
+
+    def edit_selected(self) -> None:
+        """Load the selected comment into the form; Save comment writes it back."""
+        item = self.comment_list.currentItem()
+        if item is None:
+            return
+        cid = item.data(Qt.ItemDataRole.UserRole)
+        c = next((c for c in self.session.comments if c.client_id == cid), None)
+        if c is None:
+            return
+        self._editing = cid
+        rows = [s.section_id for s in self.session.packet.sections]
+        if c.section_id in rows:
+            self.sections.setCurrentRow(rows.index(c.section_id))
+        self.type_box.setCurrentIndex(self.type_box.findData(c.type))
+        self.ground_box.setCurrentIndex(max(0, self.ground_box.findData(c.critical_ground)))
+        self.passage.setText(c.quoted_passage)
+        self.comment_edit.setPlainText(c.comment)
+        self.rationale_edit.setPlainText(c.rationale)
+        self.wording_edit.setPlainText(c.proposed_wording)
+        self.add_button.setText("Save comment")
+        self.cancel_edit_button.show()
+        self.comment_edit.setFocus()
+
+    def cancel_edit(self) -> None:
+        self._clear_form()
 
     def remove_selected(self) -> None:
         item = self.comment_list.currentItem()

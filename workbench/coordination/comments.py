@@ -10,6 +10,7 @@ from workbench.diffing import ParagraphDiff, diff_text
 from workbench.directory import organization
 from workbench.documents import document
 from workbench.errors import NotFound, RuleViolation, WorkbenchError
+from workbench.passages import find_passage
 from workbench.revisions import ensure_section_revision, section_revision
 from workbench.undo import Command
 from workbench.workspace import use_case
@@ -401,12 +402,9 @@ def add_reply(ws, comment_id: int, text: str) -> int:
 
 
 def passage_span(body: str, passage: str) -> tuple[int, int] | None:
-    """Where a quoted passage stands in a body (the first place), or None."""
-    passage = passage.strip()
-    if not passage:
-        return None
-    at = body.find(passage)
-    return (at, at + len(passage)) if at >= 0 else None
+    """Where a quoted passage stands in a body (the first place), or None. A passage quoted
+    from the rendered text (no ** or link markup, lines joined) is found too."""
+    return find_passage(body, passage)
 
 
 def changes_since_comment(ws, comment_id: int) -> list[ParagraphDiff]:

@@ -1,0 +1,32 @@
+"""A passage quoted from the rendered text is found in the Markdown source."""
+
+from __future__ import annotations
+
+from workbench.passages import find_passage
+
+BODY = (
+    "The **Coast Guard** will *patrol* the\nEastern Pacific, see [the plan](https://x.gov/p)"
+    " and `JIATF` data."
+)
+
+
+def test_exact_text_is_found_as_is():
+    assert find_passage(BODY, "will") == (BODY.index("will"), BODY.index("will") + 4)
+
+
+def test_markup_and_line_breaks_are_ignored():
+    start, end = find_passage(BODY, "Coast Guard will patrol the Eastern Pacific")
+    assert BODY[start:end] == "**Coast Guard** will *patrol* the\nEastern Pacific"
+    start, end = find_passage(BODY, "see the plan and JIATF data")
+    assert BODY[start:end] == "see [the plan](https://x.gov/p) and `JIATF` data"
+
+
+def test_the_span_takes_whole_markup_so_a_replacement_leaves_none_half_open():
+    start, end = find_passage(BODY, "Coast Guard will patrol")
+    assert BODY[start:end] == "**Coast Guard** will *patrol*"
+
+
+def test_what_is_not_there_is_not_found():
+    assert find_passage(BODY, "Atlantic") is None
+    assert find_passage(BODY, "   ") is None
+    assert find_passage(BODY, "Guard  will  patrol  Eastern") is None

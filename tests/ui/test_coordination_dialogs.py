@@ -93,6 +93,7 @@ def test_critical_comment_requires_a_ground(qtbot, ws):
 
 def test_substantive_comment_drops_a_ground_chosen_before_the_type_changed(qtbot, ws):
     dialog = _add_dialog(qtbot, ws)
+    dialog.set_organization("USCG")
     dialog.set_type("C")
     dialog.set_critical_ground("law")
     dialog.set_type("S")
@@ -104,6 +105,8 @@ def test_substantive_comment_drops_a_ground_chosen_before_the_type_changed(qtbot
 
 def test_comment_text_is_required(qtbot, ws):
     dialog = _add_dialog(qtbot, ws)
+    dialog.set_organization("USCG")
+    dialog.set_type("S")
     dialog.accept()
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert "Comment" in dialog.problem_label.text()

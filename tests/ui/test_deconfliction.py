@@ -30,6 +30,8 @@ def test_prompt_records_the_consultation(qtbot, window, ws, tmp_path):
     assert dialog.table.topLevelItem(0).text(1) == "ICE Bulk Cash Smuggling Center"
     assert dialog.whom.text() == "BCSC Chief of Analysis"  # filled from the registry
     assert "<b>proceeds</b>" in dialog.detail.text().lower()
+    assert not (dialog.consulted_yes.isChecked() or dialog.consulted_no.isChecked())
+    qtbot.mouseClick(dialog.consulted_yes, Qt.MouseButton.LeftButton)  # nothing is preset
     dialog.when.setDate(QDate(2026, 10, 30))
     qtbot.keyClicks(dialog.outcome, "Their report covers couriers; scope narrowed to casinos.")
     dialog.grab().save(str(tmp_path.parent / "deconfliction.png"))
@@ -84,6 +86,9 @@ def test_creating_a_document_in_the_window_prompts_and_shows_on_document(qtbot, 
     dialog = window.last_deconfliction
     assert dialog.isVisible()
     dialog.outcome.setPlainText("No overlap: BCSC covers couriers only.")
+    dialog.record()
+    assert "Say whether the owners were consulted" in dialog.error.text()
+    dialog.consulted_yes.setChecked(True)
     dialog.record()
     window.ops.flush()
     doc = dialog.document_id

@@ -40,6 +40,7 @@ def test_register_then_record_that_ice_was_consulted(qtbot, window, ws):
     assert prompt is not None, "the related ICE study should have been offered"
     qtbot.addWidget(prompt)
     assert prompt.table.topLevelItem(0).text(1) == "ICE Bulk Cash Smuggling Center"
+    prompt.consulted_yes.setChecked(True)  # the analyst says so; nothing is preset
     qtbot.keyClicks(prompt.outcome, "BCSC's report covers it; study scope cut to casinos.")
     with qtbot.waitSignal(prompt.recorded, timeout=5000):
         qtbot.mouseClick(prompt.record_button, Qt.MouseButton.LeftButton)

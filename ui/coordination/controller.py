@@ -264,6 +264,7 @@ class CoordinationController(QObject):
             return
         if values is None:
             sec = sections.section(self.ws, self.section_id)
+            all_requests = rq.list_requests(self.ws, self.document_id)
             values = dialogs.AddCommentDialog.get_comment(
                 self._parent(),
                 self.reviewer_organizations(),
@@ -271,7 +272,8 @@ class CoordinationController(QObject):
                 quoted_passage=self.selected_passage(),
                 today=self.ws.today(),
                 reviewers=self.liaisons(),
-                requests=rq.list_requests(self.ws, self.document_id),
+                requests=all_requests,
+                organization=self.comment_organization(sec, all_requests),
             )
         if values is None:
             return
@@ -284,6 +286,17 @@ class CoordinationController(QObject):
             on_done=lambda cid: self.comment_focus.emit(cid),
             **values,
         )
+
+    def comment_organization(self, sec, all_requests) -> str | None:
+        """Whose comment this most likely is: the selected request's or organization's, else
+        the section's only equity. None (the user chooses) when the context does not say."""
+        if self.request_id is not None:
+            req = next((r for r in all_requests if r.id == self.request_id), None)
+            if req is not None:
+                return req.organization
+        if self.organization:
+            return self.organization
+        return sec.equities[0] if len(sec.equities) == 1 else None
 
     def adjudicate(self, values: tuple[str, str] | None = None) -> None:
         c = self.current_comment()
@@ -308,6 +321,16 @@ class CoordinationController(QObject):
         if c is None or not c.proposed_wording:
             return
         self.flush_typing()
+        sec = sections.section(self.ws, c.section_id)
+        if not c.quoted_passage and sec.body.strip():
+            # No passage: the wording would replace the whole text. Show it and ask.
+            if not messages.confirm(
+                self._parent(),
+                "Replace the whole section text?",
+                wording_change_text(c, sec),
+                ok="Replace the text",
+            ):
+                return
         self._perform(cm.AcceptAndApplyWording(c.id))
 
     def reply(self, text: str | None = None) -> None:
@@ -580,3 +603,19 @@ class CoordinationController(QObject):
             messages.error(self._parent(), "Export CRM", f"Could not write {path}: {exc}")
             return
         self.notice.emit(f"CRM exported to {path}")
+
+
+def _clip(text: str, limit: int = 280) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def wording_change_text(c, sec) -> str:
+    """What Accept and Apply Wording would do when the comment quotes no passage."""
+    return (
+        f"Comment {c.item_no} quotes no passage, so its proposed wording replaces the whole "
+        f"text of {sec.number} {sec.heading}: {len(sec.body):,} characters become "
+        f"{len(c.proposed_wording):,}.\n\n"
+        f"− Removed:\n{_clip(sec.body)}\n\n+ Inserted:\n{_clip(c.proposed_wording)}\n\n"
+        "To change only part of the text, adjudicate the comment and edit the text by hand."
+    )

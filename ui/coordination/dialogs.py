@@ -173,6 +173,7 @@ class AddCommentDialog(FormDialog):
         today=None,
         reviewers: dict | None = None,
         requests=(),
+        organization: str | None = None,
     ):
         super().__init__("Add comment", parent)
         self.setMinimumWidth(560)
@@ -180,16 +181,21 @@ class AddCommentDialog(FormDialog):
         self._requests = list(requests)
         self.organization = QComboBox(self)
         self.organization.setAccessibleName("Organization")
+        # Nothing decided for the user: the organization follows the context (the section's
+        # one equity, the selected request) or is chosen; the type is always chosen.
+        self.organization.addItem("(choose the organization)", None)
         for org in organizations:
             self.organization.addItem(f"{org.code} — {org.name}", org.code)
+        if organization is not None:
+            self.organization.setCurrentIndex(max(0, self.organization.findData(organization)))
         self.reviewer_name = _line(self, "Reviewer name")
         self.reviewer_title = _line(self, "Reviewer title")
         self.response_date = _date_edit(self, "Date of response", today)
         self.type = QComboBox(self)
         self.type.setAccessibleName("Comment type")
+        self.type.addItem("(choose the type)", None)
         for key, label in COMMENT_TYPES.items():
             self.type.addItem(f"{key} — {label}", key)
-        self.type.setCurrentIndex(self.type.findData("S"))
         self.section = QLabel(section_label, self)
         self.section.setAccessibleName("Section")
         self.request = QComboBox(self)
@@ -299,7 +305,15 @@ class AdjudicateDialog(FormDialog):
     def __init__(self, parent, comment):
         super().__init__(f"Adjudicate comment {comment.item_no}", parent)
         self.setMinimumWidth(480)
-        self.set_intro(comment_summary_html(comment))
+        # What is being decided: the passage and the wording the reviewer proposes.
+        intro = comment_summary_html(comment)
+        if comment.quoted_passage:
+            intro += f"<br><b>Passage:</b> “{escape(comment.quoted_passage)}”"
+        if comment.proposed_wording:
+            intro += f"<br><b>Proposed wording:</b> “{escape(comment.proposed_wording)}”"
+        if comment.rationale:
+            intro += f"<br><b>Rationale:</b> {escape(comment.rationale)}"
+        self.set_intro(intro)
         self.group = QButtonGroup(self)
         box = QVBoxLayout()
         self.choices: dict[str, QRadioButton] = {}
@@ -309,7 +323,8 @@ class AdjudicateDialog(FormDialog):
             self.group.addButton(button)
             self.choices[key] = button
             box.addWidget(button)
-        self.choices[comment.disposition or "accepted"].setChecked(True)
+        if comment.disposition:  # a disposition already given; otherwise none is preset
+            self.choices[comment.disposition].setChecked(True)
         self.rationale = _text_box(self, "Disposition rationale", 80)
         self.rationale.setPlainText(comment.disposition_rationale)
         self.hint = QLabel(
@@ -324,13 +339,15 @@ class AdjudicateDialog(FormDialog):
         self.form.addRow("", self.hint)
 
     @property
-    def disposition(self) -> str:
-        return next(k for k, b in self.choices.items() if b.isChecked())
+    def disposition(self) -> str | None:
+        return next((k for k, b in self.choices.items() if b.isChecked()), None)
 
     def set_disposition(self, key: str) -> None:
         self.choices[key].setChecked(True)
 
     def problem(self) -> str:
+        if self.disposition is None:
+            return "Choose the disposition: Accepted, Accepted with modification or Rejected."
         if self.disposition != "accepted" and not self.rationale.toPlainText().strip():
             return f"{DISPOSITIONS[self.disposition]} needs a rationale for the reviewer."
         return ""
@@ -569,10 +586,12 @@ class RecordPositionDialog(FormDialog):
         self._requests = list(requests)
         self.organization = QComboBox(self)
         self.organization.setAccessibleName("Organization")
+        self.organization.addItem("(choose the organization)", None)
         for org in organizations:
             self.organization.addItem(f"{org.code} — {org.name}", org.code)
         self.position = QComboBox(self)
         self.position.setAccessibleName("Position")
+        self.position.addItem("(choose the position)", None)
         for key, label in POSITIONS.items():
             self.position.addItem(label, key)
         self.by_name = _line(self, "Given by")
@@ -614,6 +633,8 @@ class RecordPositionDialog(FormDialog):
     def problem(self) -> str:
         if self.organization.currentData() is None:
             return "Choose the organization."
+        if self.position.currentData() is None:
+            return "Choose the position: Concur, Concur with comment or Non-concur."
         if not self.by_name.text().strip():
             return "Say who gave the position."
         return ""

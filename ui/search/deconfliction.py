@@ -90,7 +90,7 @@ class DeconflictionDialog(QDialog):
         group = QButtonGroup(self)
         group.addButton(self.consulted_yes)
         group.addButton(self.consulted_no)
-        self.consulted_yes.setChecked(True)
+        # Neither is preset: whether the owners were consulted is the analyst's statement.
         answer = QHBoxLayout()
         answer.addWidget(self.consulted_yes)
         answer.addWidget(self.consulted_no)
@@ -139,6 +139,7 @@ class DeconflictionDialog(QDialog):
 
         self.table.currentItemChanged.connect(self._selected)
         self.consulted_yes.toggled.connect(self._answer_changed)
+        self._answer_changed(False)
         if related:
             self.table.setCurrentItem(self.table.topLevelItem(0))
 
@@ -188,6 +189,9 @@ class DeconflictionDialog(QDialog):
 
     def record(self) -> None:
         work = self.current_work()
+        if not (self.consulted_yes.isChecked() or self.consulted_no.isChecked()):
+            self.error.setText("Say whether the owners were consulted (Yes or No).")
+            return
         yes = self.consulted_yes.isChecked()
         org = work.organization if work is not None and work.organization else None
         self.record_button.setEnabled(False)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import messages
+from ui import messages, theme
 from workbench.errors import WorkbenchError
 from workbench.exchange import solicit as core
 from workbench.files import write_atomic
@@ -128,7 +128,7 @@ class SolicitDialog(QDialog):
                 self.reviewers = core.read_reviewers(path)
             except (WorkbenchError, OSError) as exc:
                 self.preview.setText(str(exc))
-                self.preview.setStyleSheet(f"color: {LATE.name()}")
+                self.preview.setStyleSheet(f"color: {theme.status_color('bad').name()}")
             else:
                 agencies = len({r.agency.casefold() for r in self.reviewers})
                 self.preview.setText(
@@ -217,7 +217,7 @@ class SolicitationStatusDialog(QDialog):
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if r.status == "overdue":
-                    item.setForeground(QBrush(LATE))
+                    item.setForeground(QBrush(theme.status_color("bad")))
                 self.table.setItem(row, col, item)
         self.reminders.setEnabled(bool(status.waiting))
 

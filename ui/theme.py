@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -25,7 +26,7 @@ _LIGHT = {
     "Highlight": "#2f5d9b",
     "HighlightedText": "#ffffff",
     "Link": "#0b5cad",
-    "PlaceholderText": "#8c959f",
+    "PlaceholderText": "#5f6873",
     "Mid": "#c8ccd1",
     "Midlight": "#e1e4e8",
     "Dark": "#9ea4ab",
@@ -45,12 +46,65 @@ _DARK = {
     "Highlight": "#3d6fb6",
     "HighlightedText": "#ffffff",
     "Link": "#6cb6ff",
-    "PlaceholderText": "#7d8590",
+    "PlaceholderText": "#959da7",
     "Mid": "#3a3f46",
     "Midlight": "#2f343a",
     "Dark": "#101214",
     "Shadow": "#000000",
 }
+
+
+# Status text colours per theme (light, dark): each keeps >= 4.5:1 (WCAG AA) on Base, Window
+# and AlternateBase of its theme; tests/ui/test_contrast.py measures them.
+STATUS_COLORS = {
+    "bad": ("#b3261e", "#ff7b72"),
+    "good": ("#116329", "#3fb950"),
+    "warn": ("#8a5a00", "#d29922"),
+    "muted": ("#57606a", "#9ea7b3"),
+    "info": ("#0b5cad", "#6cb6ff"),
+}
+
+
+class ThemedColors(Mapping):
+    """key -> a status colour's hex name in the current theme (looked up when used)."""
+
+    def __init__(self, statuses: dict[str, str]):
+        self._statuses = statuses
+
+    def __getitem__(self, key: str) -> str:
+        return status_color(self._statuses[key]).name()
+
+    def __iter__(self):
+        return iter(self._statuses)
+
+    def __len__(self) -> int:
+        return len(self._statuses)
+
+
+def is_dark(pal: QPalette | None = None) -> bool:
+    pal = pal or QGuiApplication.palette()
+    return pal.color(QPalette.ColorRole.Base).lightness() < 128
+
+
+def status_color(name: str, pal: QPalette | None = None) -> QColor:
+    """A status colour (bad, good, warn, muted, info) readable on the current theme."""
+    light, dark = STATUS_COLORS[name]
+    return QColor(dark if is_dark(pal) else light)
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21)."""
+
+    def luminance(c: QColor) -> float:
+        def channel(v: float) -> float:
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        return (
+            0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
+        )
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
 
 
 def palette(name: str) -> QPalette:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import theme
 from ui.coordination.dialogs import TYPE_COLORS
 from ui.coordination.filters import comment_filter_boxes
 from ui.flow_layout import FlowLayout
@@ -263,7 +264,7 @@ class CommentsPanel(QWidget):
         ]
         if c.on_earlier_revision:
             parts.append(
-                f'<p style="color:#9a6700"><b>{EARLIER_TEXT}.</b> '
+                f'<p style="color:{theme.status_color("warn").name()}"><b>{EARLIER_TEXT}.</b> '
                 '<a href="changes">Show changes since</a></p>'
             )
         parts.append("<table cellspacing=2>")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import theme
 from ui.lazy import LazyReload
 from workbench import directory, sections
 from workbench.coordination import positions, reviews
@@ -21,8 +22,6 @@ from workbench.coordination import requests as rq
 from workbench.numbering import reference
 
 ROLE = Qt.ItemDataRole.UserRole
-OVERDUE = QColor("#cf222e")
-GOOD = QColor("#1a7f37")
 COLUMNS = ["Organization", "Status", "Suspense", "Position", "Non-concurrence", "Reviews"]
 NC_LABELS = {
     "pending": "Non-concurs (Critical comments not adjudicated)",
@@ -133,11 +132,11 @@ class CoordinationView(QWidget):
             if last is not None and last.is_overdue:
                 late += 1
                 for col in (1, 2):
-                    item.setForeground(col, QBrush(OVERDUE))
+                    item.setForeground(col, QBrush(theme.status_color("bad")))
             if nc is not None:
-                item.setForeground(4, QBrush(OVERDUE if nc.stands else GOOD))
+                item.setForeground(4, QBrush(theme.status_color("bad" if nc.stands else "good")))
             if p is not None:
-                colour = OVERDUE if p.position == "non_concur" else GOOD
+                colour = theme.status_color("bad" if p.position == "non_concur" else "good")
                 item.setForeground(3, QBrush(colour))
             self.items[("org", code)] = item
             for r in reqs:
@@ -157,7 +156,7 @@ class CoordinationView(QWidget):
                 child.setToolTip(5, refs)
                 if r.is_overdue:
                     for col in range(3):
-                        child.setForeground(col, QBrush(OVERDUE))
+                        child.setForeground(col, QBrush(theme.status_color("bad")))
                     child.setToolTip(1, f"Overdue: the suspense was {r.suspense_date}")
                 elif not r.is_open:
                     for col in range(3):

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import theme
 from ui.diff_view import DEL, INS
 from workbench.coordination.comments import (
     COMMENT_TYPES,
@@ -42,7 +43,7 @@ from workbench.coordination.comments import (
 from workbench.coordination.positions import POSITIONS
 from workbench.coordination.requests import DEFAULT_SUSPENSE_WORKDAYS
 
-TYPE_COLORS = {"C": "#cf222e", "S": "#bf8700", "A": "#57606a"}
+TYPE_COLORS = theme.ThemedColors({"C": "bad", "S": "warn", "A": "muted"})
 ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -110,7 +111,7 @@ class FormDialog(QDialog):
         self.problem_label.setObjectName("problem")
         self.problem_label.setAccessibleName("Problem")
         self.problem_label.setWordWrap(True)
-        self.problem_label.setStyleSheet("color: #cf222e;")
+        self.problem_label.setStyleSheet(f"color: {theme.status_color('bad').name()};")
         self.problem_label.hide()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import theme
 from ui.lazy import LazyReload
 from workbench.coordination import gate
 from workbench.errors import NotFound
@@ -23,8 +24,12 @@ ROLE = Qt.ItemDataRole.UserRole
 ICON_BLOCKER = QStyle.StandardPixmap.SP_MessageBoxCritical
 ICON_WARNING = QStyle.StandardPixmap.SP_MessageBoxWarning
 _BOX = "border-radius:4px; padding:6px; font-weight:600;"
-READY_STYLE = f"background:#dafbe1; color:#1a7f37; {_BOX}"
-BLOCKED_STYLE = f"background:#ffebe9; color:#cf222e; {_BOX}"
+
+
+def _status_style(status: str) -> str:
+    # The status colour on the panel's own background: readable in both themes.
+    color = theme.status_color(status).name()
+    return f"border: 1px solid {color}; color: {color}; {_BOX}"
 
 
 class GatePanel(QWidget):
@@ -84,7 +89,7 @@ class GatePanel(QWidget):
             self.waive_button.setEnabled(False)
             return
         self.status.setText(self.report.summary())
-        self.status.setStyleSheet(READY_STYLE if self.report.publishable else BLOCKED_STYLE)
+        self.status.setStyleSheet(_status_style("good" if self.report.publishable else "bad"))
         # Looked up once: a 500-section document can list hundreds of review blockers.
         icons = {
             "blocker": self.style().standardIcon(ICON_BLOCKER),
@@ -99,7 +104,7 @@ class GatePanel(QWidget):
                 + " — double-click or press Enter to go there"
             )
             if gi.severity == "warning":
-                item.setForeground(QBrush(QColor("#9a6700")))
+                item.setForeground(QBrush(theme.status_color("warn")))
         self.list.setUpdatesEnabled(True)
         self._update_waive_hint()
 

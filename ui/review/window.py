@@ -101,7 +101,8 @@ class ReviewWindow(QMainWindow):
         self.suspense_label = QLabel(text)
         self.suspense_label.setTextFormat(Qt.TextFormat.PlainText)
         self.suspense_label.setStyleSheet(
-            "font-weight: bold; color: %s;" % ("#b00020" if overdue else "palette(text)")
+            "font-weight: bold; color: %s;"
+            % (theme.status_color("bad").name() if overdue else "palette(text)")
         )
         layout.addWidget(self.suspense_label)
         if p.instructions.strip():

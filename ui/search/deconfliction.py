@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import theme
 from workbench import documents, studies
 
 WORK_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -111,7 +112,7 @@ class DeconflictionDialog(QDialog):
         self.outcome.setFixedHeight(80)
         self.error = QLabel(self)
         self.error.setAccessibleName("Problem")
-        self.error.setStyleSheet("color: #b3261e")
+        self.error.setStyleSheet(f"color: {theme.status_color('bad').name()}")
         self.error.setWordWrap(True)
 
         form = QFormLayout()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ui import theme
 from workbench import directory, studies
 from workbench.search import STUDY_STATUSES
 
@@ -58,7 +59,7 @@ class RegisterStudyDialog(QDialog):
         self.abstract.setAccessibleName("Abstract")
         self.abstract.setPlaceholderText("What it asks and how; related work is found from this")
         self.message = QLabel(self)
-        self.message.setStyleSheet("color: #b42318")
+        self.message.setStyleSheet(f"color: {theme.status_color('bad').name()}")
         form = QFormLayout()
         for label, widget in (
             ("Title:", self.title),

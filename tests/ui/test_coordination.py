@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QDialog
 
-from ui import lazy
+from ui import lazy, theme
 from ui.coordination import dialogs
 from ui.coordination.install import install
 from ui.navigator import DOC, SECTION
@@ -124,7 +124,7 @@ def test_gate_shows_the_uscg_blocker_and_activating_it_selects_the_section(qtbot
     assert window.navigator.current_section_id() == section_id(dws, LANDING)
     request = coordination.view.tree.currentItem()
     assert request.text(0).startswith("Request") and request.text(1) == "Overdue"
-    assert request.foreground(1).color().name() == "#cf222e"
+    assert request.foreground(1).color().name() == theme.status_color("bad").name()
     assert coordination.controller.request_id is not None
 
 
@@ -351,7 +351,7 @@ def test_the_directors_walk_to_publication(qtbot, app, dws, monkeypatch, dialogs
     settle(window)
     assert [w.organization for w in reviews.waivers(dws, doc)] == ["CBP"]
     assert coordination.gate.status.text() == "Ready to publish"
-    assert "#1a7f37" in coordination.gate.status.styleSheet()
+    assert theme.status_color("good").name() in coordination.gate.status.styleSheet()
 
     # Publish.
     def sign(dialog):

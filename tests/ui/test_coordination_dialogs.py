@@ -171,3 +171,19 @@ def test_new_request_suspense_and_sending_are_separate_choices(qtbot, ws, doc_id
         "send": True,
         "suspense_date": "2026-12-02",
     }
+
+
+def test_gate_reasons_are_grouped_by_organization(qtbot):
+    from ui.coordination.gate_panel import group_title, grouped
+
+    items = [
+        GateItem("blocker", "review", "USCG has not reviewed §3.1", "USCG", 1),
+        GateItem("blocker", "review", "CBP has not reviewed §3.2", "CBP", 2),
+        GateItem("blocker", "critical", "Critical comment 4 from USCG is open", "USCG"),
+        GateItem("warning", "administrative", "1 administrative comment open", None),
+    ]
+    groups = grouped(items)
+    assert [org for org, _ in groups] == [None, "USCG", "CBP"]
+    assert [len(g) for _, g in groups] == [1, 2, 1]
+    assert group_title("USCG", 2, 0) == "USCG — 2 blocking"
+    assert group_title(None, 0, 1) == "The document — 1 warning"

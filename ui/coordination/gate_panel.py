@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -30,6 +30,26 @@ def _status_style(status: str) -> str:
     # The status colour on the panel's own background: readable in both themes.
     color = theme.status_color(status).name()
     return f"border: 1px solid {color}; color: {color}; {_BOX}"
+
+
+ORG_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def grouped(items) -> list[tuple[str | None, list]]:
+    """The reasons by organization (in first-seen order), the document's own ones first."""
+    groups: dict[str | None, list] = {}
+    for gi in items:
+        groups.setdefault(gi.organization, []).append(gi)
+    return sorted(groups.items(), key=lambda kv: kv[0] is not None)
+
+
+def group_title(org: str | None, blocking: int, warnings: int) -> str:
+    parts = []
+    if blocking:
+        parts.append(f"{blocking} blocking")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return f"{org or 'The document'} — {', '.join(parts)}"
 
 
 class GatePanel(QWidget):
@@ -96,26 +116,45 @@ class GatePanel(QWidget):
             "warning": self.style().standardIcon(ICON_WARNING),
         }
         self.list.setUpdatesEnabled(False)
-        for gi in self.report.blockers + self.report.warnings:
-            item = QListWidgetItem(icons[gi.severity], gi.message, self.list)
-            item.setData(ROLE, gi)
-            item.setToolTip(
-                ("Blocks publication" if gi.severity == "blocker" else "A warning; does not block")
-                + " — double-click or press Enter to go there"
-            )
-            if gi.severity == "warning":
-                item.setForeground(QBrush(theme.status_color("warn")))
+        bold = QFont(self.list.font())
+        bold.setBold(True)
+        for org, group in grouped(self.report.blockers + self.report.warnings):
+            blocking = sum(1 for gi in group if gi.severity == "blocker")
+            head = QListWidgetItem(group_title(org, blocking, len(group) - blocking), self.list)
+            head.setFont(bold)
+            head.setFlags(Qt.ItemFlag.ItemIsEnabled)  # a heading: not selectable, no action
+            head.setData(ORG_ROLE, org)
+            for gi in group:
+                self._add_item(gi, icons)
         self.list.setUpdatesEnabled(True)
         self._update_waive_hint()
 
+    def _add_item(self, gi, icons) -> None:
+        item = QListWidgetItem(icons[gi.severity], gi.message, self.list)
+        item.setData(ROLE, gi)
+        item.setToolTip(
+            ("Blocks publication" if gi.severity == "blocker" else "A warning; does not block")
+            + " — double-click or press Enter to go there"
+        )
+        if gi.severity == "warning":
+            item.setForeground(QBrush(theme.status_color("warn")))
+
     def items(self) -> list:
-        return [self.list.item(i).data(ROLE) for i in range(self.list.count())]
+        """The reasons shown (organization headings left out)."""
+        rows = (self.list.item(i).data(ROLE) for i in range(self.list.count()))
+        return [gi for gi in rows if gi is not None]
 
     def item_row(self, predicate) -> int:
-        return next((i for i, gi in enumerate(self.items()) if predicate(gi)), -1)
+        """The list row of the first reason that matches, or -1."""
+        for i in range(self.list.count()):
+            gi = self.list.item(i).data(ROLE)
+            if gi is not None and predicate(gi):
+                return i
+        return -1
 
     def _activated(self, item: QListWidgetItem) -> None:
-        self.item_activated.emit(item.data(ROLE))
+        if item.data(ROLE) is not None:
+            self.item_activated.emit(item.data(ROLE))
 
     def _selected(self):
         item = self.list.currentItem()
@@ -129,7 +168,14 @@ class GatePanel(QWidget):
 
     def waive_selected(self) -> None:
         gi = self._selected()
-        if gi is not None and gi.rule == "review":
+        item = self.list.currentItem()
+        if gi is None and item is not None and item.data(ORG_ROLE):
+            # An organization's heading: its one missing review, or all its sections.
+            org = item.data(ORG_ROLE)
+            reviews = [b for b in self.items() if b.organization == org and b.rule == "review"]
+            section = reviews[0].section_id if len(reviews) == 1 else None
+            self.ctrl.waive(organization=org, section_id=section)
+        elif gi is not None and gi.rule == "review":
             self.ctrl.waive(organization=gi.organization, section_id=gi.section_id)
         else:
             self.ctrl.waive()

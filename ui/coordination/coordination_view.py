@@ -98,6 +98,9 @@ class CoordinationView(QWidget):
         requests: dict[str, list] = {}
         for r in rq.list_requests(self.ws, doc_id):
             requests.setdefault(r.organization, []).append(r)
+        extended: dict[int, list] = {}
+        for x in rq.suspense_extensions(self.ws, doc_id):
+            extended.setdefault(x.request_id, []).append(x)
         latest = positions.latest_positions(self.ws, doc_id)
         ncs = {n.organization: n for n in positions.nonconcurrences(self.ws, doc_id)}
         involved = set(states) | set(requests) | set(latest) | set(ncs)
@@ -154,6 +157,16 @@ class CoordinationView(QWidget):
                 )
                 child.setData(0, ROLE, ("request", r.id))
                 child.setToolTip(5, refs)
+                if r.id in extended:
+                    # Extensions are on the record: the date shows it, the tooltip says why.
+                    child.setText(2, f"{r.suspense_date} (extended)")
+                    child.setToolTip(
+                        2,
+                        "\n".join(
+                            f"{x.at[:10]}: {x.old} → {x.new} by {x.by}: {x.reason}"
+                            for x in extended[r.id]
+                        ),
+                    )
                 if r.is_overdue:
                     for col in range(3):
                         child.setForeground(col, QBrush(theme.status_color("bad")))

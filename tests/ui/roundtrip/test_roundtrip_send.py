@@ -134,3 +134,18 @@ def test_send_is_in_the_navigator_context_menu_and_the_coordination_view(ready, 
     window.navigator.menu_builder(menu, (DOCUMENT, strategy[0]))
     assert window.roundtrip.send_action in menu.actions()
     assert window.coordination.view.send_button.defaultAction() is window.roundtrip.send_action
+
+
+def test_an_extension_shows_on_the_request_row(ready, qtbot, ws, strategy):
+    window = ready
+    doc, maritime, _ports = strategy
+    rid = rq.create_request(ws, doc, "USCG", section_ids=[maritime], send=True)
+    rq.extend_suspense(ws, rid, "2027-01-29", "Holiday leave")
+    window.coordination.reveal(window.coordination.view)
+    window.workspace_changed.emit()
+    lazy.drain()
+    view = window.coordination.view
+    view.reload()
+    row = view.items[("request", rid)]
+    assert row.text(2) == "2027-01-29 (extended)"
+    assert "Holiday leave" in row.toolTip(2)

@@ -213,7 +213,13 @@ class SolicitationStatusDialog(QDialog):
         self.table.setRowCount(len(status.reviewers))
         order = sorted(status.reviewers, key=lambda r: (r.status != "overdue", r.name))
         for row, r in enumerate(order):
-            cells = [r.name, r.organization, r.email, r.suspense_date, STATUS_LABELS[r.status]]
+            cells = [
+                r.name,
+                r.agency or r.organization,
+                r.email,
+                r.suspense_date,
+                STATUS_LABELS[r.status],
+            ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if r.status == "overdue":

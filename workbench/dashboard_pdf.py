@@ -91,6 +91,21 @@ def comments_chart(board: Dashboard, width: float, height: float, top: int = 10)
     return d
 
 
+def header_fit(widths: list[float], head: list[str], padding: float = 6 * 2) -> list[float]:
+    """Widen any column whose header has a word wider than the column (reportlab would break
+    it mid-word: "Day s", "Open C"), taking the room from the first (widest) column."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    out = list(widths)
+    for i, text in enumerate(head):
+        need = max(stringWidth(w, SMALL_BOLD.fontName, SMALL_BOLD.fontSize) for w in text.split())
+        need += padding
+        if i and out[i] < need:
+            out[0] -= need - out[i]
+            out[i] = need
+    return out
+
+
 def _documents_table(board: Dashboard, width: float, max_rows: int) -> tuple[Table, int]:
     docs = sorted(board.documents, key=_urgency)
     shown = docs[:max_rows]
@@ -112,7 +127,7 @@ def _documents_table(board: Dashboard, width: float, max_rows: int) -> tuple[Tab
             ]
         )
     fractions = [0.29, 0.12, 0.06, 0.06, 0.17, 0.14, 0.16]
-    table = Table(rows, colWidths=[f * width for f in fractions], repeatRows=1)
+    table = Table(rows, colWidths=header_fit([f * width for f in fractions], head), repeatRows=1)
     style = [
         ("FONT", (0, 0), (-1, -1), "Helvetica", 7),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde4ee")),

@@ -248,3 +248,16 @@ def test_bulk_solicitation_groups_its_requests(ws, fixture):
     }
     # ICE has not answered; CBP's comment on its request counts as an answer.
     assert rates == {None: (4, 2), cur.lastrowid: (2, 1)}
+
+
+def test_dashboard_pdf_headers_are_never_broken_mid_word():
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from workbench.dashboard_pdf import SMALL_BOLD, header_fit
+
+    head = ["Document", "Stage", "Days", "Out", "Overdue (workdays late)", "Open C", "Open S"]
+    widths = header_fit([0.29 * 500, 60, 30, 30, 85, 20, 20], head)
+    for w, text in zip(widths, head, strict=True):
+        for word in text.split():
+            assert stringWidth(word, SMALL_BOLD.fontName, SMALL_BOLD.fontSize) + 12 <= w + 1e-6
+    assert abs(sum(widths) - (0.29 * 500 + 245)) < 1e-6  # the table keeps its width

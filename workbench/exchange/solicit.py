@@ -51,6 +51,7 @@ class ReviewerStatus:
     status: str  # sent | overdue | returned | withdrawn | draft
     returned_at: str | None
     packet_file: str
+    agency: str = ""  # the organization's name as the reviewer wrote it (the code is generated)
 
 
 @dataclass(frozen=True)
@@ -305,6 +306,7 @@ def solicitations(ws, document_id: int | None = None) -> list[SolicitationStatus
         sql += " WHERE document_id = ?"
         params.append(document_id)
     out = []
+    names = {r["code"]: r["name"] for r in ws.db.query("SELECT code, name FROM organizations")}
     for s in ws.db.query(sql + " ORDER BY id", params):
         links = {
             r["request_id"]: r["packet_file"]
@@ -330,6 +332,7 @@ def solicitations(ws, document_id: int | None = None) -> list[SolicitationStatus
                         r.status,
                         r.returned_at,
                         links[r.id],
+                        names.get(r.organization, r.organization),
                     )
                     for r in reqs
                 ),
@@ -348,7 +351,7 @@ def reminder_csv(status: SolicitationStatus) -> str:
         writer.writerow(
             [
                 _csv_safe(r.name),
-                r.organization,
+                _csv_safe(r.agency or r.organization),
                 _csv_safe(r.email),
                 r.suspense_date,
                 "yes" if r.status == "overdue" else "no",

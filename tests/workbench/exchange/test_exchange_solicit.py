@@ -62,6 +62,9 @@ def test_160_packets_with_cover_list_and_tracking(ws, clock, roster, tmp_path):
     assert len(reminders) == 159
     assert "Official 000" not in {r["Name"] for r in reminders}
     assert reminders[0]["Overdue"] == "yes" and reminders[0]["E-mail"].endswith("@slt.example")
+    # The agency as the reviewer list named it, not the code the directory generated for it.
+    assert {r["Agency"] for r in reminders} == {f"County {n} Sheriff's Office" for n in range(40)}
+    assert {r.agency for r in status.reviewers} == {r["Agency"] for r in reminders}
 
 
 def test_existing_folder_with_packets_is_refused(ws, roster, tmp_path):

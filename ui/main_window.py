@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import accessibility, messages, theme, window_layout
 from ui import help as help_ui
-from ui import messages, theme, window_layout
 from ui import settings as app_settings
 from ui.autosave import SAVED, Autosave
 from ui.directory_dialog import DirectoryDialog
@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         if isinstance(value, QByteArray | bytes):
             self.restoreState(value)
         window_layout.restore_tabs(self)
+        accessibility.name_controls(self)  # every control the parts added has a name
         QTimer.singleShot(0, self._sync_view_toggles)  # docks show on the next turn
         self.parts_ready.emit()
 

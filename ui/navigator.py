@@ -202,7 +202,6 @@ class Navigator(QTreeWidget):
         if item.text(1) != kind:
             item.setText(1, kind)
             item.setToolTip(1, doc.kind_label)
-            item.setForeground(1, self.palette().placeholderText())
 
     def update_document_of(self, section_id: int) -> None:
         """Refresh the row of the document holding this section."""

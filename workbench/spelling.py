@@ -100,13 +100,32 @@ class Checker:
         return self.dictionary.suggest(word)[:limit]
 
 
+# Words of the counternarcotics trade that general English dictionaries lack; accepted in
+# every workspace (acronyms and names go in the workspace's own dictionary).
+DOMAIN_WORDS = (
+    "counternarcotics",
+    "counterdrug",
+    "cueing",
+    "deconflict",
+    "deconfliction",
+    "interdictions",
+    "interagency",
+    "narcotrafficking",
+    "narcotraffickers",
+    "nonconcurrence",
+    "submersibles",
+    "tasker",
+    "taskers",
+)
+
+
 # -- the workspace dictionary ---------------------------------------------------------------
 def workspace_words(ws) -> tuple[str, ...]:
     """Words the office accepts (acronyms, names), plus the directory's organization codes."""
 
     def read():
         codes = [r["code"] for r in ws.db.query("SELECT code FROM organizations")]
-        return tuple(sorted(set(_own_words(ws)))) + tuple(codes)
+        return tuple(sorted(set(_own_words(ws)))) + tuple(codes) + DOMAIN_WORDS
 
     return ws.cached(("spelling.words",), read)
 

@@ -56,3 +56,8 @@ def test_workspace_dictionary_accepts_acronyms_and_org_codes(ws):
 def test_a_dictionary_entry_is_one_word(ws, bad):
     with pytest.raises(WorkbenchError, match="one word"):
         spelling.add_word(ws, bad)
+
+
+def test_the_trades_words_are_accepted_everywhere(ws):
+    checker = spelling.Checker(spelling.workspace_words(ws))
+    assert [w for _, _, w in checker.misspelled("counternarcotics interdictions and cueing")] == []

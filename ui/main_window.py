@@ -154,6 +154,8 @@ class MainWindow(QMainWindow):
         value = app_settings.settings().value("window/state")
         if isinstance(value, QByteArray | bytes):
             self.restoreState(value)
+        else:  # first run: the panels below get a quarter of the height, the editor the rest
+            QTimer.singleShot(0, lambda: window_layout.default_bottom_height(self))
         window_layout.restore_tabs(self)
         accessibility.name_controls(self)  # every control the parts added has a name
         QTimer.singleShot(0, self._sync_view_toggles)  # docks show on the next turn

@@ -37,6 +37,13 @@ def set_bottom_shown(window, shown: bool) -> None:
         dock.setVisible(shown)
 
 
+def default_bottom_height(window) -> None:
+    docks = [d for d in bottom_docks(window) if d.isVisible()]
+    if docks and not window.closing:
+        height = max(150, window.height() // 4)
+        window.resizeDocks(docks, [height] * len(docks), Qt.Orientation.Vertical)
+
+
 def bottom_shown(window) -> bool:
     return any(d.isVisible() for d in bottom_docks(window))
 

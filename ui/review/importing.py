@@ -58,5 +58,25 @@ def import_response_file(
         else:
             ops.report_error(exc)
 
+    if hasattr(parent, "ops"):
+        # From the window: a preview of what will arrive, per section, before anything is written.
+        def previewed(preview) -> None:
+            if preview.already_imported:
+                messages.info(parent, "Response imported", preview.summary)
+                return
+            if messages.confirm(parent, "Import review response", preview.report(), ok="Import"):
+                ops.run(
+                    import_response, chosen, on_done=done, on_error=failed,
+                    busy="Importing response…",
+                )  # fmt: skip
+
+        from workbench.exchange.response_preview import preview_response
+
+        ops.run(
+            preview_response, chosen, on_done=previewed, on_error=failed,
+            busy="Reading the response…",
+        )  # fmt: skip
+        return True
+
     ops.run(import_response, chosen, on_done=done, on_error=failed, busy="Importing response…")
     return True

@@ -1,0 +1,47 @@
+"""File > Import Review Response… with a response file: a preview first, then the import."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QAction
+
+from ui.review import importing
+from workbench import documents, sections
+from workbench.coordination import requests as rq
+from workbench.coordination.comments import list_comments
+from workbench.exchange.packets import export_packet
+from workbench.exchange.review import ReviewSession
+
+
+@pytest.fixture
+def response(ws, tmp_path):
+    doc = documents.create_document(ws, "sop", "SLT Outreach SOP")
+    sid = sections.add_section(ws, doc, heading="Scope", body="Applies to all SLT partners.")
+    rid = rq.create_request(ws, doc, "CBP", section_ids=[sid], send=True)
+    session = ReviewSession.open(export_packet(ws, rid, tmp_path / "p.cnereview"))
+    session.add_comment(sid, "A", "Define SLT.", quoted_passage="SLT partners")
+    session.set_reviewer("Deputy Commissioner Lee")
+    session.set_position("concur_with_comment")
+    return doc, session.export_response(tmp_path / "p.cneresponse")
+
+
+@pytest.mark.parametrize("answer", [True, False], ids=["import", "cancel"])
+def test_the_preview_lists_the_comments_per_section_before_importing(
+    response, window, monkeypatch, dialogs, ws, answer
+):
+    doc, path = response
+    monkeypatch.setattr(importing, "ask_response_path", lambda _parent: path)
+    dialogs.confirm_answer = answer
+    window.findChild(QAction, "importResponse").trigger()
+    assert window.ops.flush()
+    kind, title, text = dialogs.shown[0]
+    assert (kind, title) == ("confirm", "Import review response")
+    assert "Will import CBP (Deputy Commissioner Lee)'s response" in text
+    assert "§1:" in text and "A Administrative: Define SLT." in text
+    if answer:
+        assert dialogs.shown[-1][:2] == ("info", "Response imported")
+        assert [c.comment for c in list_comments(ws, doc)] == ["Define SLT."]
+    else:
+        assert len(dialogs.shown) == 1
+        assert list_comments(ws, doc) == []
+        assert rq.list_requests(ws, doc)[0].stored_status == "sent"  # the preview wrote nothing

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 
@@ -56,10 +56,17 @@ class LazyReload(QObject):
     a hidden one waits until it is shown.
     """
 
-    def __init__(self, widget: QWidget, reload, delay_ms: int = 0):
+    def __init__(
+        self, widget: QWidget, reload, delay_ms: int = 0, *, reader=None, prepare=None, show=None
+    ):
+        """With `reader`, `prepare()` (UI thread) returns `job(ws)`, run on the reader thread,
+        and `show(result)` puts it on screen: the re-read after a change never blocks typing.
+        A result overtaken by a synchronous reload (see `supersede`) is dropped."""
         super().__init__(widget)
         self._widget = widget
         self._reload = reload
+        self._reader, self._prepare, self._show = reader, prepare, show
+        self._generation = 0
         self._stale = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -79,16 +86,48 @@ class LazyReload(QObject):
         if self._widget.isVisible():
             self._timer.stop()
             _shared_turns().discard(self)
-            self._run()
+            self._stale = False
+            self.supersede()
+            self._reload()
         else:
             self._stale = True
+
+    def supersede(self) -> None:
+        """The panel re-read itself: a background read still running is out of date."""
+        self._generation += 1
 
     def _run(self) -> None:
         if not self._widget.isVisible():  # hidden (or its window closed) since the request
             self._stale = True
             return
         self._stale = False
-        self._reload()
+        if self._reader is None:
+            self._reload()
+            return
+        generation = self._generation
+        job = self._prepare()
+
+        def done(result) -> None:
+            if generation != self._generation:
+                return
+            if not self._widget.isVisible():  # hidden, or its window closed, meanwhile
+                self._stale = True
+                return
+            self._show(result)
+
+        self._reader.request(f"lazy-{id(self)}", job, on_done=done, on_error=self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        # The document or section went away while it was read: read again as things are now.
+        from workbench.errors import NotFound
+
+        if isinstance(exc, NotFound):
+            if self._widget.isVisible():
+                self._reload()
+            else:
+                self._stale = True
+        else:
+            raise exc
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
         if obj is self._widget and event.type() == QEvent.Type.Show and self._stale:
@@ -96,8 +135,18 @@ class LazyReload(QObject):
         return False
 
 
-def drain() -> None:
-    """Run every queued reload now (tests, and anything that must see the panels current)."""
+def drain(timeout: float = 10.0) -> None:
+    """Run every queued reload now and wait for the background reads they started (tests, and
+    anything that must see the panels current)."""
+    from ui.search.reader import live_readers
+
     turns = _shared_turns()
-    while turns._queue:
-        turns._next()
+    for _ in range(50):
+        while turns._queue:
+            turns._next()
+        busy = [r for r in live_readers() if not r.idle()]
+        if not busy:
+            return
+        for r in busy:
+            r.wait_read(timeout)
+        QCoreApplication.sendPostedEvents()  # the readers' queued results

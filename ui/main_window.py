@@ -373,6 +373,11 @@ class MainWindow(QMainWindow):
         finally:
             self._saved_section = None
 
+    def text_only_save(self) -> int | None:
+        """While workspace_changed is delivered: the section an autosave changed the text of,
+        when nothing else changed (None for any other write)."""
+        return self._saved_section
+
     def _text_only_save(self, job) -> int | None:
         """The section an autosave wrote when it left every outline label as it was."""
         if job.fn is not sections.edit_section:

@@ -452,3 +452,71 @@ def test_reply_appears_under_the_comment_and_a_request_can_be_withdrawn(
     settle(window)
     assert coordination.view.items[("org", "CBP")].child(0).text(1) == "Withdrawn"
     assert any(m.startswith("CBP has not reviewed §6") for m in gate_messages(coordination))
+
+
+def test_typing_re_reads_only_what_the_text_changes_and_never_on_the_ui_thread(
+    qtbot, app, dws, monkeypatch
+):
+    import threading
+
+    from ui.coordination import comments_panel, coordination_view, crm_table, gate_panel
+
+    window, coordination = app
+    interdiction = section_id(dws, INTERDICTION)
+    window.navigator.select(SECTION, interdiction)
+    settle(window)
+    calls: list[tuple[str, str]] = []
+
+    def spy(module, name, label):
+        real = getattr(module, name)
+
+        def wrapper(*args, **kwargs):
+            what = label + (":section" if kwargs.get("section_id") else "")
+            calls.append((what, threading.current_thread().name))
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, wrapper)
+
+    for module in (crm_table, comments_panel):
+        spy(module.cm, "list_comments", "comments")
+    spy(gate_panel.gate, "publication_blockers", "gate")
+    spy(coordination_view.reviews, "review_states", "reviews")
+
+    window.editor.body.setFocus()
+    window.editor.body.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(window.editor.body, " Boardings follow the Coast Guard's checklist.")
+    window.autosave.flush_now()
+    settle(window)
+
+    assert window.ops.flush() and "checklist" in sections.section(dws, interdiction).body
+    assert {thread for _, thread in calls} == {"workbench-reader"}  # none on the UI thread
+    what = {w for w, _ in calls}
+    assert "comments" not in what  # the whole matrix is not re-read: no column depends on text
+    assert {"comments:section", "gate"} <= what
+    doc = spss(dws)
+    assert gate_messages(coordination) == [
+        gi.message
+        for gi in (lambda r: r.blockers + r.warnings)(gate.publication_blockers(dws, doc))
+    ]
+    shown = [(c.id, c.on_earlier_revision) for c in coordination.comments.comments]
+    expected = cm.list_comments(dws, doc, section_id=interdiction)
+    assert shown == [(c.id, c.on_earlier_revision) for c in expected]
+    assert any(flag for _, flag in shown)  # the reviewer read the text before this edit
+
+
+def test_a_comment_added_elsewhere_re_reads_the_whole_matrix(qtbot, app, dws):
+    window, coordination = app
+    open_spss(window)
+    settle(window)
+    before = coordination.crm.model.rowCount()
+    landing = section_id(dws, LANDING)
+    window.ops.run(
+        cm.add_comment,
+        spss(dws),
+        organization_code="CBP",
+        type="A",
+        section_id=landing,
+        comment_text="Spell out ports of entry.",
+    )
+    settle(window)
+    assert coordination.crm.model.rowCount() == before + 1

@@ -28,6 +28,7 @@ from ui.flow_layout import FlowLayout
 from ui.lazy import LazyReload
 from workbench import sections
 from workbench.coordination import comments as cm
+from workbench.coordination import facts
 from workbench.errors import NotFound
 
 ROLE = Qt.ItemDataRole.UserRole
@@ -105,45 +106,79 @@ class CommentsPanel(QWidget):
 
         controller.section_changed.connect(lambda _s: self.reload())
         controller.document_changed.connect(lambda _d: self._fill_organizations())
-        self._lazy = LazyReload(self, self.reload)
+        self._lazy = LazyReload(
+            self, self.reload, reader=controller.reader, prepare=self._job, show=self._show
+        )
         controller.changed.connect(self._lazy.request)
+        controller.text_saved.connect(self._text_saved)
         controller.comment_focus.connect(self.select_comment)
         self._fill_organizations()
         self.reload()
 
     # -- contents ----------------------------------------------------------------------------
-    def _fill_organizations(self) -> None:
+    def _fill_organizations(self, codes: list[str] | None = None) -> None:
         keep = self.org_filter.currentData()
         self.org_filter.blockSignals(True)
         self.org_filter.clear()
         self.org_filter.addItem("All organizations", None)
-        if self.ctrl.document_id is not None:
-            found = cm.list_comments(self.ws, self.ctrl.document_id)
-            codes = sorted({c.organization for c in found})
-            for code in codes:
-                self.org_filter.addItem(code, code)
+        if codes is None and self.ctrl.document_id is not None:
+            codes = facts.commenting_organizations(self.ws, self.ctrl.document_id)
+        for code in codes or []:
+            self.org_filter.addItem(code, code)
         self.org_filter.setCurrentIndex(max(0, self.org_filter.findData(keep)))
         self.org_filter.blockSignals(False)
 
-    def reload(self) -> None:
-        keep = self.current_comment_id()
+    def _text_saved(self, section_id: int) -> None:
+        # Only the saved section's comments can have changed (made on an earlier revision).
+        if self.ctrl.section_id in (None, section_id):
+            self._lazy.request()
+
+    def _job(self):
+        """What to read for the panel as it is now; runs on the reader thread."""
         doc_id, section_id = self.ctrl.document_id, self.ctrl.section_id
-        self.comments = []
-        if doc_id is not None:
-            self._fill_organizations()
-            t = self.type_filter.currentData()
+        open_only = bool(self.scope.currentData())
+        t = self.type_filter.currentData()
+        org = self.org_filter.currentData()
+
+        def read(ws) -> dict:
+            out = {"doc": doc_id, "section": section_id, "comments": [], "codes": [], "where": ""}
+            if doc_id is None:
+                return out
+            out["codes"] = facts.commenting_organizations(ws, doc_id)
             try:
-                self.comments = cm.list_comments(
-                    self.ws,
+                out["comments"] = cm.list_comments(
+                    ws,
                     doc_id,
                     section_id=section_id,
-                    open_only=bool(self.scope.currentData()),
+                    open_only=open_only,
                     types=[t] if t else None,
-                    organization_code=self.org_filter.currentData(),
+                    organization_code=org if org in out["codes"] else None,
                 )
             except NotFound:
-                self.comments = []
-        self._show_heading(doc_id, section_id)
+                pass
+            out["where"] = "this document"
+            if section_id is not None:
+                try:
+                    out["where"] = f"section {sections.section(ws, section_id).number}"
+                except NotFound:
+                    pass
+            return out
+
+        return read
+
+    def reload(self) -> None:
+        self._lazy.supersede()
+        self._show(self._job()(self.ws))
+
+    def _show(self, read: dict) -> None:
+        if (read["doc"], read["section"]) != (self.ctrl.document_id, self.ctrl.section_id):
+            return  # read for a document or section no longer shown
+        keep = self.current_comment_id()
+        doc_id = read["doc"]
+        self.comments = read["comments"]
+        if doc_id is not None:
+            self._fill_organizations(read["codes"])
+        self._show_heading(doc_id, read["where"])
         self.tree.blockSignals(True)
         self.tree.clear()
         bold = QFont(self.tree.font())
@@ -183,16 +218,10 @@ class CommentsPanel(QWidget):
         elif keep is None:
             self._show_detail(None)
 
-    def _show_heading(self, doc_id, section_id) -> None:
+    def _show_heading(self, doc_id, where: str) -> None:
         if doc_id is None:
             self.heading.setText("Select a document or a section to see its comments.")
             return
-        where = "this document"
-        if section_id is not None:
-            try:
-                where = f"section {sections.section(self.ws, section_id).number}"
-            except NotFound:
-                pass
         n = len(self.comments)
         which = "open " if self.scope.currentData() else ""
         self.heading.setText(f"{n} {which}comment{'s' * (n != 1)} on {where}")

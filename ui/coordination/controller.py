@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QPlainTextEdit, QToolButton, QWidget
 
 from ui import messages
 from ui.coordination import dialogs
+from ui.search.reader import BackgroundReader
 from workbench import directory, documents, sections
 from workbench.authority import rulings
 from workbench.coordination import comments as cm
@@ -34,6 +35,7 @@ class CoordinationController(QObject):
     """Holds the current document, section, comment and request; runs the user's actions."""
 
     changed = Signal()  # the workspace changed (or the context did): views re-read
+    text_saved = Signal(int)  # only this section's text changed (an autosave): re-read less
     document_changed = Signal(int)  # 0: none
     section_changed = Signal(int)  # 0: none
     comment_focus = Signal(int)  # show and select this comment
@@ -63,6 +65,9 @@ class CoordinationController(QObject):
         self.comment_id: int | None = None
         self.request_id: int | None = None
         self.organization: str | None = None  # selected in the coordination view
+        self._document_state: tuple | None = None  # (id, status, version) last seen
+        # The panels' re-reads after a change run here, on a connection of its own.
+        self.reader = BackgroundReader(ws, self)
         self.actions: dict[str, QAction] = {}
         for key, text, short, fn in [
             ("add_comment", "Add &Comment…", "Add…", self.add_comment),
@@ -131,9 +136,19 @@ class CoordinationController(QObject):
         document_id = document_id or None
         if document_id != self.document_id:
             self.document_id = document_id
+            self._document_state = self._state_of(document_id)
             self.comment_id = self.request_id = self.organization = None
             self.document_changed.emit(document_id or 0)
         self.update_enabled()
+
+    def _state_of(self, document_id: int | None) -> tuple | None:
+        if document_id is None:
+            return None
+        try:
+            doc = documents.document(self.ws, document_id)
+        except NotFound:
+            return None
+        return (doc.id, doc.status, doc.version)
 
     def set_section(self, section_id: int | None) -> None:
         section_id = section_id or None
@@ -154,15 +169,23 @@ class CoordinationController(QObject):
         self.request_id = request_id or None
         self.update_enabled()
 
-    def refresh(self) -> None:
-        """The workspace changed: drop what is gone, then let the views re-read."""
-        if self.document_id is not None:
-            try:
-                documents.document(self.ws, self.document_id)
-            except NotFound:
-                self.set_document(None)
+    def refresh(self, text_saved: int | None = None) -> None:
+        """The workspace changed: drop what is gone, then let the views re-read.
+
+        `text_saved`: the change was an autosave of that section's text alone, so only what
+        depends on section text needs reading again (reviews, the gate), not the comments.
+        """
+        state = self._state_of(self.document_id)
+        if self.document_id is not None and state is None:
+            self.set_document(None)
         self.update_enabled()
-        self.changed.emit()
+        # A first edit of a published document starts a new version: everything is re-read.
+        same_document = state is not None and state == self._document_state
+        self._document_state = state
+        if text_saved is not None and same_document:
+            self.text_saved.emit(text_saved)
+        else:
+            self.changed.emit()
 
     def current_comment(self):
         if self.comment_id is None:

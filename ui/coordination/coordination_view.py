@@ -74,37 +74,58 @@ class CoordinationView(QWidget):
         layout.addLayout(grid)
         layout.addWidget(self.summary)
         layout.addWidget(self.tree, 1)
-        self._lazy = LazyReload(self, self.reload)
+        self._lazy = LazyReload(
+            self, self.reload, reader=controller.reader, prepare=self._job, show=self._show
+        )
         controller.document_changed.connect(self._lazy.now)
         controller.changed.connect(self._lazy.request)
+        controller.text_saved.connect(self._lazy.request)  # reviews of that section go stale
         controller.request_focus.connect(self.select_request)
         self.reload()
 
+    def _job(self):
+        """What to read for the view as it is now; runs on the reader thread."""
+        doc_id = self.ctrl.document_id
+
+        def read(ws) -> tuple:
+            if doc_id is None:
+                return doc_id, None
+            numbers = sections.section_numbers(ws, doc_id)
+            states: dict[str, list] = {}
+            for s in reviews.review_states(ws, doc_id):
+                states.setdefault(s.organization, []).append(s)
+            requests: dict[str, list] = {}
+            for r in rq.list_requests(ws, doc_id):
+                requests.setdefault(r.organization, []).append(r)
+            extended: dict[int, list] = {}
+            for x in rq.suspense_extensions(ws, doc_id):
+                extended.setdefault(x.request_id, []).append(x)
+            latest = positions.latest_positions(ws, doc_id)
+            ncs = {n.organization: n for n in positions.nonconcurrences(ws, doc_id)}
+            involved = set(states) | set(requests) | set(latest) | set(ncs)
+            order = [o.code for o in directory.organizations(ws) if o.code in involved]
+            return doc_id, (numbers, states, requests, extended, latest, ncs, order)
+
+        return read
+
     def reload(self) -> None:
+        self._lazy.supersede()
+        self._show(self._job()(self.ws))
+
+    def _show(self, read: tuple) -> None:
+        doc_id, facts = read
+        if doc_id != self.ctrl.document_id:
+            return  # read for a document no longer shown
         keep = self._key(self.tree.currentItem())
         self.tree.blockSignals(True)
         self.tree.clear()
         self.items: dict[tuple, QTreeWidgetItem] = {}
-        doc_id = self.ctrl.document_id
         if doc_id is None:
             self.summary.setText("Select a document to see its coordination.")
             self.tree.blockSignals(False)
             self._current_changed(None, None)
             return
-        numbers = sections.section_numbers(self.ws, doc_id)
-        states: dict[str, list] = {}
-        for s in reviews.review_states(self.ws, doc_id):
-            states.setdefault(s.organization, []).append(s)
-        requests: dict[str, list] = {}
-        for r in rq.list_requests(self.ws, doc_id):
-            requests.setdefault(r.organization, []).append(r)
-        extended: dict[int, list] = {}
-        for x in rq.suspense_extensions(self.ws, doc_id):
-            extended.setdefault(x.request_id, []).append(x)
-        latest = positions.latest_positions(self.ws, doc_id)
-        ncs = {n.organization: n for n in positions.nonconcurrences(self.ws, doc_id)}
-        involved = set(states) | set(requests) | set(latest) | set(ncs)
-        order = [o.code for o in directory.organizations(self.ws) if o.code in involved]
+        numbers, states, requests, extended, latest, ncs, order = facts
         bold = QFont(self.tree.font())
         bold.setBold(True)
         late = 0

@@ -185,14 +185,26 @@ class CrmPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
 
-        self._lazy = LazyReload(self, self.reload)
+        self._lazy = LazyReload(
+            self, self.reload, reader=controller.reader, prepare=self._job, show=self._show
+        )
         controller.document_changed.connect(self._lazy.now)
+        # Not text_saved: no column of the matrix depends on a section's text.
         controller.changed.connect(self._lazy.request)
         self.reload()
 
-    def reload(self) -> None:
+    def _job(self):
         doc_id = self.ctrl.document_id
-        found = cm.list_comments(self.ws, doc_id) if doc_id is not None else []
+        return lambda ws: (doc_id, cm.list_comments(ws, doc_id) if doc_id is not None else [])
+
+    def reload(self) -> None:
+        self._lazy.supersede()
+        self._show(self._job()(self.ws))
+
+    def _show(self, read) -> None:
+        doc_id, found = read
+        if doc_id != self.ctrl.document_id:
+            return  # read for a document no longer shown
         self.model.set_comments(found)
         keep = self.org_filter.currentData()
         self.org_filter.blockSignals(True)

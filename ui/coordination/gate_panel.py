@@ -89,20 +89,37 @@ class GatePanel(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
-        self._lazy = LazyReload(self, self.reload)
+        self._lazy = LazyReload(
+            self, self.reload, reader=controller.reader, prepare=self._job, show=self._show
+        )
         controller.document_changed.connect(self._lazy.now)
         controller.changed.connect(self._lazy.request)
+        controller.text_saved.connect(self._lazy.request)  # reviews of that section go stale
         self.reload()
 
-    def reload(self) -> None:
+    def _job(self):
         doc_id = self.ctrl.document_id
-        self.list.clear()
-        self.report = None
-        if doc_id is not None:
+
+        def read(ws):
+            if doc_id is None:
+                return doc_id, None
             try:
-                self.report = gate.publication_blockers(self.ws, doc_id)
+                return doc_id, gate.publication_blockers(ws, doc_id)
             except NotFound:
-                self.report = None
+                return doc_id, None
+
+        return read
+
+    def reload(self) -> None:
+        self._lazy.supersede()
+        self._show(self._job()(self.ws))
+
+    def _show(self, read) -> None:
+        doc_id, report = read
+        if doc_id != self.ctrl.document_id:
+            return  # read for a document no longer shown
+        self.list.clear()
+        self.report = report
         if self.report is None:
             self.status.setText("No document selected.")
             self.status.setStyleSheet("")

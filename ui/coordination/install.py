@@ -83,7 +83,10 @@ def install(window) -> Coordination:
 
     window.document_selected.connect(ctrl.set_document)
     window.section_selected.connect(ctrl.set_section)
-    window.workspace_changed.connect(ctrl.refresh)
+    window.workspace_changed.connect(
+        lambda: ctrl.refresh(text_saved=getattr(window, "text_only_save", lambda: None)())
+    )
+    window.destroyed.connect(lambda *_: ctrl.reader.close())
     ctrl.section_focus.connect(lambda sid: window.navigator.select(SECTION, sid))
     ctrl.comment_focus.connect(lambda _cid: window.show_panel(comments))
     ctrl.request_focus.connect(lambda _rid: coordination.reveal(view))

@@ -5,12 +5,19 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 
 log = logging.getLogger(__name__)
+_live: weakref.WeakSet = weakref.WeakSet()
+
+
+def live_readers() -> list[BackgroundReader]:
+    """Every reader not yet closed (ui.lazy.drain waits for them)."""
+    return [r for r in list(_live) if not r._closed]
 
 
 class BackgroundReader(QObject):
@@ -30,9 +37,12 @@ class BackgroundReader(QObject):
         self._serial: dict[str, int] = {}
         self._closed = False
         self.last_ms: dict[str, float] = {}
+        self._busy = False
+        self._undelivered = 0  # results emitted, not yet delivered on the UI thread
         self._ready.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._thread = threading.Thread(target=self._work, name="workbench-reader", daemon=True)
         self._thread.start()
+        _live.add(self)
 
     def request(
         self,
@@ -53,7 +63,12 @@ class BackgroundReader(QObject):
 
     def idle(self) -> bool:
         with self._cond:
-            return not self._waiting and not getattr(self, "_busy", False)
+            return not self._waiting and not self._busy and not self._undelivered
+
+    def wait_read(self, timeout: float = 10.0) -> bool:
+        """Wait until nothing is waiting or being read (results may still be undelivered)."""
+        with self._cond:
+            return self._cond.wait_for(lambda: not self._waiting and not self._busy, timeout)
 
     def close(self, timeout: float = 5.0) -> None:
         with self._cond:
@@ -64,6 +79,8 @@ class BackgroundReader(QObject):
 
     def _deliver(self, outcome) -> None:
         key, serial, on_done, on_error, result, exc = outcome
+        with self._cond:
+            self._undelivered -= 1
         if serial != self._serial.get(key):
             return  # overtaken by a newer request for the same view
         if exc is None:
@@ -99,6 +116,8 @@ class BackgroundReader(QObject):
             self.last_ms[key] = (time.perf_counter() - started) * 1000
             with self._cond:
                 self._busy = False
+                self._undelivered += 1
+                self._cond.notify_all()
             self._ready.emit((key, serial, on_done, on_error, result, exc))
         if ws is not None:
             ws.close()

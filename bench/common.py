@@ -241,3 +241,59 @@ def verdict(value: float | None, target: float | None) -> str:
     if value is None:
         return "FAIL"
     return "PASS" if value <= target else "FAIL"
+
+
+def add_comments(path: Path, document_id: int, section_ids: list[int], count: int, seed=0) -> dict:
+    """Give one document `count` comments (4 in 10 adjudicated) from the organizations asked to
+    review it, with direct SQL in one transaction (triggers fire as for the core's inserts)."""
+    from workbench.workspace import Workspace
+
+    rng = random.Random(seed + 7)
+    ws = Workspace.open(path, actor="bench")
+    db, conn = ws.db, ws.db.conn
+    now = ws.now()
+    vocab = _vocabulary(rng, 800)
+    with db.atomic():
+        orgs = [r["id"] for r in db.query("SELECT id FROM organizations WHERE kind != 'cne'")][:8]
+        for org in orgs:
+            conn.execute(
+                "INSERT INTO review_requests (document_id, organization_id, status, "
+                "suspense_date, document_version, token, created_at, created_by, sent_at) "
+                "VALUES (?, ?, 'sent', '2026-12-15', 1, ?, ?, 'bench', ?)",
+                [document_id, org, f"c{document_id}-{org}-{seed}", now, now],
+            )
+        start = next(
+            db.query(
+                "SELECT coalesce(max(item_no), 0) AS n FROM comments WHERE document_id = ?",
+                [document_id],
+            )
+        )["n"]
+        for i in range(count):
+            kind = rng.choice("CSSAAA")
+            disposed = rng.random() < 0.4
+            conn.execute(
+                "INSERT INTO comments (document_id, item_no, organization_id, response_date, "
+                "type, section_id, comment, rationale, critical_ground, disposition, "
+                "disposition_rationale, created_at, created_by) "
+                "VALUES (?, ?, ?, '2026-11-01', ?, ?, ?, ?, ?, ?, ?, ?, 'bench')",
+                [
+                    document_id,
+                    start + i + 1,
+                    rng.choice(orgs),
+                    kind,
+                    rng.choice(section_ids),
+                    " ".join(rng.choices(vocab, k=rng.randint(15, 45))).capitalize() + ".",
+                    " ".join(rng.choices(vocab, k=10)),
+                    "law" if kind == "C" else None,
+                    "rejected" if disposed else None,
+                    "Out of scope." if disposed else "",
+                    now,
+                ],
+            )
+        conn.execute(
+            "UPDATE documents SET status = 'in_coordination' WHERE id = ? AND status = 'draft'",
+            [document_id],
+        )
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    ws.close()
+    return {"document_id": document_id, "comments": count, "requests": len(orgs)}

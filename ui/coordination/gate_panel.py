@@ -118,6 +118,8 @@ class GatePanel(QWidget):
         doc_id, report = read
         if doc_id != self.ctrl.document_id:
             return  # read for a document no longer shown
+        if report is not None and report == self.report and self.list.count():
+            return  # most autosaves change no reason: refilling thousands of rows is for nothing
         self.list.clear()
         self.report = report
         if self.report is None:

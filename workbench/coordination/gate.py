@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 
 from workbench.authority import approvals
 from workbench.authority.decisions import decisions, document_content_hash, subject_counts
-from workbench.coordination.comments import list_comments
+from workbench.coordination.facts import gate_comments
 from workbench.coordination.positions import nonconcurrences
 from workbench.coordination.reviews import review_states
 from workbench.directory import organizations
 from workbench.documents import document
 from workbench.numbering import reference
-from workbench.sections import outline
+from workbench.sections import outline, section_numbers
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,8 @@ def publication_blockers(ws, document_id: int) -> GateReport:
     elif not _has_text(ws, document_id):
         items.append(GateItem("blocker", "document", f"{doc.title} has no text yet."))
     items += _authority_items(ws, doc, entries)
-    comments = list_comments(ws, document_id)
+    # Only the comments a reason can name, by SQL (coordination/facts.py).
+    comments = gate_comments(ws, document_id, section_numbers(ws, document_id))
     by_id = {c.id: c for c in comments}
     for c in comments:
         if c.type == "C" and c.is_open:

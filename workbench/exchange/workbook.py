@@ -7,9 +7,11 @@ import os
 import re
 import secrets
 import zipfile
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -392,9 +394,10 @@ def export_consolidated_crm(ws, document_id: int, path: str | os.PathLike) -> Pa
         list_comments(ws, document_id),
         key=lambda c: (order.get(c.section_id, len(order)), c.item_no),
     )
-    wb = Workbook()
-    sheet = wb.active
-    sheet.title = "CRM"
+    # Write-only: rows stream to the file instead of living as cell objects, and every data cell
+    # shares one style (copied, not assigned cell by cell).
+    wb = Workbook(write_only=True)
+    sheet = wb.create_sheet("CRM")
     _marking(sheet, doc.marking)
     heads = [
         ("Item", 7),
@@ -412,39 +415,55 @@ def export_consolidated_crm(ws, document_id: int, path: str | os.PathLike) -> Pa
         ("Disposition", 18),
         ("Disposition rationale", 35),
     ]
-    _put(sheet.cell(1, 1), doc.marking)
-    sheet.cell(1, 1).font = _BANNER
-    _put(sheet.cell(2, 1), f"Comment resolution matrix — {doc.title} (version {doc.version})")
-    sheet.cell(2, 1).font = Font(bold=True, size=13)
-    for c, (head, width) in enumerate(heads, 1):
-        cell = sheet.cell(3, c, head)
-        cell.font, cell.fill = _HEAD, _HEAD_FILL
+    for c, (_head, width) in enumerate(heads, 1):
         sheet.column_dimensions[get_column_letter(c)].width = width
     sheet.freeze_panes = "A4"
-    for r, c in enumerate(comments, 4):
-        values = [
-            c.item_no,
-            c.organization,
-            c.reviewer_name,
-            c.reviewer_title,
-            c.response_date,
-            c.type,
-            c.section_number or "(deleted)",
-            c.quoted_passage,
-            c.comment,
-            c.rationale,
-            CRITICAL_GROUNDS.get(c.critical_ground or "", ""),
-            c.proposed_wording,
-            DISPOSITIONS.get(c.disposition or "", ""),
-            c.disposition_rationale,
-        ]
-        for col, v in enumerate(values, 1):
-            _put(sheet.cell(r, col), v)
-            sheet.cell(r, col).alignment = _WRAP
     end = 4 + len(comments) + 1
-    _put(sheet.cell(end, 1), doc.marking)
-    sheet.cell(end, 1).font = _BANNER
     sheet.auto_filter.ref = f"A3:{get_column_letter(len(heads))}{max(3, end - 2)}"
+
+    def styled(value, **style) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet)
+        _put(cell, value)
+        for name, v in style.items():
+            setattr(cell, name, v)
+        return cell
+
+    wrap = styled(None, alignment=_WRAP)._style
+
+    def data(value) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet)
+        _put(cell, value)
+        cell._style = copy(wrap)
+        return cell
+
+    sheet.append([styled(doc.marking, font=_BANNER)])
+    title = f"Comment resolution matrix — {doc.title} (version {doc.version})"
+    sheet.append([styled(title, font=Font(bold=True, size=13))])
+    sheet.append([styled(head, font=_HEAD, fill=_HEAD_FILL) for head, _ in heads])
+    for c in comments:
+        sheet.append(
+            [
+                data(v)
+                for v in (
+                    c.item_no,
+                    c.organization,
+                    c.reviewer_name,
+                    c.reviewer_title,
+                    c.response_date,
+                    c.type,
+                    c.section_number or "(deleted)",
+                    c.quoted_passage,
+                    c.comment,
+                    c.rationale,
+                    CRITICAL_GROUNDS.get(c.critical_ground or "", ""),
+                    c.proposed_wording,
+                    DISPOSITIONS.get(c.disposition or "", ""),
+                    c.disposition_rationale,
+                )
+            ]
+        )
+    sheet.append([])
+    sheet.append([styled(doc.marking, font=_BANNER)])
     buf = io.BytesIO()
     wb.save(buf)
     write_atomic(out, buf.getvalue())

@@ -143,3 +143,31 @@ def test_formula_text_stays_text(ws, review, tmp_path):
     assert [(r[1], r[6]) for r in rows] == [("USCG", "1.1"), ("CBP", "2")]
     assert sheet["I5"].data_type == "s"
     assert sheet["I5"].value.startswith("=HYPERLINK")
+
+
+def test_consolidated_crm_layout_styles_and_print_settings(ws, review, tmp_path):
+    for i, org in enumerate(("CBP", "USCG", "CBP")):
+        add_comment(
+            ws,
+            review.doc_id,
+            organization_code=org,
+            type="S",
+            section_id=review.section_ids[i % 2],
+            comment_text=f"Comment number {i} with enough words to wrap in its column.",
+        )
+    out = export_consolidated_crm(ws, review.doc_id, tmp_path / "crm.xlsx")
+    sheet = load_workbook(out)["CRM"]
+    assert sheet.oddHeader.center.text == MARKING and sheet.evenFooter.center.text == MARKING
+    assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref == "A3:N6"
+    assert sheet["A2"].value.startswith("Comment resolution matrix") and sheet["A2"].font.b
+    assert sheet["A1"].font.color.rgb.endswith("8B0000")
+    heads = [c.value for c in sheet[3]]
+    assert heads[:3] == ["Item", "Organization", "Reviewer"] and len(heads) == 14
+    assert all(c.font.b for c in sheet[3])
+    assert sheet.column_dimensions["I"].width == 45
+    data = [row for row in sheet.iter_rows(min_row=4, max_row=6)]
+    assert [r[8].value.split(" with")[0] for r in data] == [
+        f"Comment number {i}" for i in (0, 2, 1)
+    ]
+    assert all(c.alignment.wrap_text and c.alignment.vertical == "top" for r in data for c in r)
+    assert sheet["A7"].value is None and sheet["A8"].value == MARKING

@@ -216,6 +216,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Import Review Response…", self.import_response, None, "importResponse")
         self._action(file, "&Export PDF…", self.export_pdf, "Ctrl+E", "exportPdf")
         self._action(file, "Export to &Word…", self.export_docx, "Ctrl+Shift+E", "exportDocx")
+        self._action(file, "Export &Redline…", self.export_redline, "Ctrl+Alt+E", "exportRedline")
         file.addSeparator()
         self.save_action = self._action(file, "&Save Now", self.autosave.flush_now, SK.Save)
         self.save_action.setStatusTip("Changes save automatically; this writes them right away")
@@ -506,6 +507,11 @@ class MainWindow(QMainWindow):
         from ui.pdf_export import export_current_document
 
         export_current_document(self)
+
+    def export_redline(self) -> None:
+        from ui.redline_export import export_redline
+
+        export_redline(self)
 
     def export_docx(self) -> None:
         from ui.word_export import export_current_document

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 
@@ -63,6 +64,17 @@ def register(sub) -> None:
     p.add_argument("path")
     p.add_argument("file", help="the PDF to check")
     p.add_argument("--json", action="store_true")
+    p = command(
+        sub,
+        "redline",
+        "what changed between two versions or revisions, as a redline PDF or tracked-changes .docx",
+        _redline,
+    )
+    p.add_argument("path")
+    p.add_argument("--document", "-d", required=True, help="id or unique title fragment")
+    p.add_argument("--from", dest="old", required=True, help="3 or v3 (published), r12, draft")
+    p.add_argument("--to", dest="new", default="draft", help="as --from (default: draft)")
+    p.add_argument("-o", "--output", required=True, help="OUT.pdf or OUT.docx")
 
 
 def _password(args) -> bytes | None:
@@ -124,3 +136,26 @@ def _verify(args) -> int:
         print(result.message)
         sys.stdout.flush()
     return EXIT_OK if result.exact else EXIT_ERROR
+
+
+def _redline(args) -> int:
+    from workbench.redline import redline
+    from workbench.redline_files import record_redline_export, redline_file
+
+    suffix = Path(args.output).suffix.lower()
+    if suffix not in (".pdf", ".docx"):
+        raise CliError("redline: the output must end in .pdf or .docx", EXIT_USAGE)
+    target = output_file(args.output)
+    with open_workspace(args.path) as ws:
+        red = redline(ws, args.document, args.old, args.new)
+        data = redline_file(red, suffix)
+        write_file(target, data)
+        digest = hashlib.sha256(data).hexdigest()
+        record_redline_export(ws, red.document_id, red.old.spec, red.new.spec, suffix[1:], digest)
+    counts = red.counts()
+    print(
+        f"{red.title}: {red.old.label} to {red.new.label}: {counts['changed']} changed, "
+        f"{counts['added']} added, {counts['removed']} removed, {counts['moved']} moved; "
+        f"written to {args.output}"
+    )
+    return EXIT_OK

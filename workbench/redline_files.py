@@ -1,0 +1,81 @@
+"""A redline as file bytes: the PDF here, the tracked-changes .docx from the Word package."""
+
+from __future__ import annotations
+
+import importlib
+
+from workbench import audit
+from workbench.errors import WorkbenchError
+from workbench.workspace import use_case
+
+SUFFIXES = (".pdf", ".docx")
+
+
+def docx_writer():
+    """The Word package's write_redline_docx(redline) -> bytes, or None in a build without it."""
+    for name in ("workbench.word", "workbench.word.redline", "workbench.exchange.word"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        writer = getattr(module, "write_redline_docx", None)
+        if writer is not None:
+            return writer
+    return None
+
+
+def redline_file(red, suffix: str, *, progress=None, cancelled=None) -> bytes:
+    """The bytes of the redline file for an output name ending in `suffix` (.pdf or .docx)."""
+    suffix = suffix.lower()
+    if suffix == ".pdf":
+        from workbench.pdf.redline import build_redline_pdf
+
+        return build_redline_pdf(red, progress=progress, cancelled=cancelled)
+    if suffix == ".docx":
+        writer = docx_writer()
+        if writer is None:
+            raise WorkbenchError("A .docx redline is not available in this build; choose .pdf.")
+        return writer(red)
+    raise WorkbenchError("A redline is written as .pdf or .docx.")
+
+
+def choices(ws, document_id: int) -> list[tuple[str, str]]:
+    """(spec, label) of every state a redline can compare: the draft first, then newest first."""
+    from workbench.documents import document
+
+    doc = document(ws, document_id)
+    out = [("draft", f"Current draft (version {doc.version})")]
+    pubs = ws.db.query(
+        "SELECT version, published_at FROM publications WHERE document_id = ? "
+        "ORDER BY version DESC",
+        [document_id],
+    )
+    out += [
+        (f"v{p['version']}", f"Published version {p['version']} ({p['published_at'][:10]})")
+        for p in pubs
+    ]
+    revs = ws.db.query(
+        "SELECT id, label, created_at FROM document_revisions WHERE document_id = ? "
+        "ORDER BY id DESC",
+        [document_id],
+    )
+    out += [
+        (f"r{r['id']}", f"Revision r{r['id']} “{r['label']}” ({r['created_at'][:10]})")
+        for r in revs
+    ]
+    return out
+
+
+@use_case
+def record_redline_export(ws, document_id: int, old: str, new: str, fmt: str, digest: str):
+    """The audit entry for a redline that left the workspace."""
+    audit.record(
+        ws,
+        "document.export_redline",
+        "document",
+        document_id,
+        old=old,
+        new=new,
+        format=fmt,
+        sha256=digest,
+    )

@@ -15,8 +15,9 @@ from workbench.pdf.build import _fit
 from workbench.pdf.document import parse_time
 from workbench.pdf.markdown_flowables import esc
 from workbench.pdf.templates import Layout, WorkbenchDoc, canvas_maker
-from workbench.redline import CHANGED, DELETE, EQUAL, INSERT, Redline
 
+# The ops of workbench.redline (not imported: this package reads only what it is handed).
+INSERT, DELETE = "insert", "delete"
 INSERT_COLOR = "#1a4fa0"
 DELETE_COLOR = "#b3261e"
 MOVED_COLOR = "#7a4d00"
@@ -141,7 +142,7 @@ def _table(change, sty, width) -> Table:
     return t
 
 
-def _summary(red: Redline, sty) -> list:
+def _summary(red, sty) -> list:
     counts = red.counts()
     flow = [
         Paragraph(f"Redline: {esc(red.title)}", sty["title"]),
@@ -198,8 +199,8 @@ def _summary(red: Redline, sty) -> list:
     return flow
 
 
-def build_redline_pdf(red: Redline, *, progress=None, cancelled=None) -> bytes:
-    """The redline PDF of `red`; progress(fraction) is called as it goes, cancelled() polled."""
+def build_redline_pdf(red, *, progress=None, cancelled=None) -> bytes:
+    """The redline PDF of `red` (a workbench.redline.Redline); progress and cancel as build_pdf."""
     layout = Layout(progress, cancelled)
     layout.check()
     sty = _styles()
@@ -247,4 +248,4 @@ def build_redline_pdf(red: Redline, *, progress=None, cancelled=None) -> bytes:
     return buf.getvalue()
 
 
-__all__ = ["CHANGED", "EQUAL", "build_redline_pdf", "markup"]
+__all__ = ["build_redline_pdf", "markup"]

@@ -46,3 +46,28 @@ def test_register_then_record_that_ice_was_consulted(qtbot, window, ws):
         qtbot.mouseClick(prompt.record_button, Qt.MouseButton.LeftButton)
     [c] = studies.consultations(ws, None, study_id=new.id)
     assert c.consulted and c.related_study_id == bcsc and c.organization == "ICE"
+
+
+def test_registering_completed_prior_work_does_not_ask_to_deconflict_it(qtbot, window, ws):
+    studies.add_study(
+        ws,
+        "Bulk cash smuggling routes",
+        "ICE",
+        office="Bulk Cash Smuggling Center",
+        status="completed",
+        year=2024,
+        abstract="How trafficking organizations move drug proceeds in bulk cash.",
+    )
+    register_study(
+        window,
+        {
+            "title": "Bulk cash smuggling routes across the southwest border",
+            "organization_code": "ICE",
+            "status": "completed",
+            "year": 2025,
+            "abstract": "Where bulk cash from drug proceeds crosses the border.",
+        },
+    )
+    assert window.ops.flush(10)
+    assert window.last_deconfliction is None
+    assert len(studies.list_studies(ws)) == 2

@@ -125,8 +125,15 @@ def register_study(main_window, values: dict | None = None) -> None:
     title = values.pop("title")
     org = values.pop("organization_code")
 
+    completed = values.get("status") == "completed"
+
     def done(study_id: int) -> None:
         main_window.statusBar().showMessage(f"Registered {title}", 6000)
+        if completed:
+            # Finished work being recorded is the prior work others deconflict against;
+            # asking whether it duplicates what came before it would be asking too late.
+            main_window.last_deconfliction = None
+            return
         main_window.last_deconfliction = DeconflictionDialog.for_study(
             main_window, main_window.ws, main_window.ops, study_id
         )

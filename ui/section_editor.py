@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTextBrowser,
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import markdown_render
+from ui import markdown_render, messages
 from ui import spell as spell_ui
 from ui.markdown_edit import MarkdownEdit
 from ui.markdown_highlighter import MarkdownHighlighter
@@ -176,6 +177,7 @@ class SectionEditor(QWidget):
         self.page_layout = layout  # the window puts its find bar above the text
         layout.setContentsMargins(8, 6, 8, 4)
         layout.addWidget(self.document_label)
+        layout.addWidget(self._build_published_bar(page))
         layout.addLayout(top)
         layout.addLayout(eq_row)
         layout.addWidget(self.toolbar)
@@ -196,6 +198,67 @@ class SectionEditor(QWidget):
     def _spelling_changed(self) -> None:
         self.highlighter.rehighlight()
         self._underline_heading()
+
+    def _build_published_bar(self, page) -> QWidget:
+        """Shown over a published version: it is read-only until the next version is started."""
+        bar = QWidget(page)
+        bar.setObjectName("publishedBar")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(0, 2, 0, 2)
+        self.published_label = QLabel(bar)
+        self.published_label.setWordWrap(True)
+        self.start_version_button = QPushButton(bar)
+        self.start_version_button.setObjectName("startVersion")
+        self.start_version_button.clicked.connect(self.start_next_version)
+        row.addWidget(self.published_label, 1)
+        row.addWidget(self.start_version_button, 0)
+        bar.hide()
+        self.published_bar = bar
+        return bar
+
+    def _set_published(self, doc) -> None:
+        published = doc.status == "published"
+        self.published_bar.setVisible(published)
+        if published:
+            nxt = doc.version + 1
+            self.published_label.setText(
+                f"Version {doc.version} is published and read-only. Starting version {nxt} "
+                "makes the text editable as a new draft; the published version stays frozen "
+                "and every organization whose sections change must review them again."
+            )
+            self.start_version_button.setText(f"Start Version {nxt}")
+        for widget in (self.heading, self.body):
+            widget.setReadOnly(published)
+        self.kind.setEnabled(not published)
+        self.equities.setEnabled(not published)
+        self.toolbar.setEnabled(not published)
+
+    def start_next_version(self) -> None:
+        """Say what starting the next version does, then start it (never undone: no unpublish)."""
+        doc_id = self._document_id
+        if doc_id is None:
+            return
+        doc = documents.document(self.ws, doc_id)
+        if doc.status != "published":
+            return
+        nxt = doc.version + 1
+        if not messages.confirm(
+            self,
+            f"Start version {nxt}",
+            f"Version {doc.version} of {doc.title} stays published exactly as it is. "
+            f"Version {nxt} starts as a draft with the same text for you to edit; it must be "
+            "coordinated and published again. This cannot be undone.",
+            ok=f"Start Version {nxt}",
+        ):
+            return
+        section_id = self.section_id
+
+        def done(_doc) -> None:
+            if self.section_id == section_id:
+                self.show_section(section_id)
+                self.body.setFocus()
+
+        self.ops.run(documents.start_next_version, doc_id, on_done=done)
 
     # -- showing a section -------------------------------------------------------------------
     def show_section(self, section_id: int | None) -> None:
@@ -229,6 +292,7 @@ class SectionEditor(QWidget):
         doc = documents.document(self.ws, sec.document_id)
         self._document_id = sec.document_id
         self.document_label.setText(f"{doc.title} — {doc.kind_label}, {doc.status_label}")
+        self._set_published(doc)
         self.number.setText(sec.number)
         self.kind.setCurrentIndex(self.kind.findData(sec.kind))
         orgs = directory.organizations(self.ws)
@@ -295,6 +359,7 @@ class SectionEditor(QWidget):
         except NotFound:
             return
         self.document_label.setText(f"{doc.title} — {doc.kind_label}, {doc.status_label}")
+        self._set_published(doc)
 
     # -- user input --------------------------------------------------------------------------
     def _text_changed(self) -> None:

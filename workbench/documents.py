@@ -293,26 +293,40 @@ def set_status(ws, doc_id: int, status: str, *, new_version: bool = False) -> bo
 
 
 def prepare_for_edit(ws, doc_id: int) -> Document:
-    """The document about to change; a published one first becomes a new draft version.
+    """The document about to change; refused while its current version is published.
 
-    Published text is frozen in its publication record, so the live sections are always
-    the next draft and may be edited.
+    A published version is read-only: editing starts only with an explicit
+    `start_next_version`, so no keystroke, paste or undo turns it back into a draft.
     """
     doc = document(ws, doc_id)
     if doc.status == "published":
-        set_status(ws, doc_id, "draft", new_version=True)
-        audit.record(
-            ws,
-            "document.new_version",
-            "document",
-            doc_id,
-            version=doc.version + 1,
-            after_published=doc.version,
+        raise RuleViolation(
+            f"Version {doc.version} of {doc.title} is published and cannot be changed; "
+            f"start version {doc.version + 1} to edit it (Document → Start Version "
+            f"{doc.version + 1})."
         )
-        doc = document(ws, doc_id)
-    else:
-        ws.db.execute("UPDATE documents SET updated_at = ? WHERE id = ?", [ws.now(), doc_id])
+    ws.db.execute("UPDATE documents SET updated_at = ? WHERE id = ?", [ws.now(), doc_id])
     return doc
+
+
+@use_case
+def start_next_version(ws, doc_id: int) -> Document:
+    """Start the next draft of a published document; the published version stays frozen."""
+    doc = document(ws, doc_id)
+    if doc.status != "published":
+        raise RuleViolation(
+            f"{doc.title} is not published: version {doc.version} is the draft being edited."
+        )
+    set_status(ws, doc_id, "draft", new_version=True)
+    audit.record(
+        ws,
+        "document.new_version",
+        "document",
+        doc_id,
+        version=doc.version + 1,
+        after_published=doc.version,
+    )
+    return document(ws, doc_id)
 
 
 def require_status(doc: Document, *allowed: str) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from PySide6.QtCore import Qt
+
 from ui import navigator
 from ui.navigator import DOC, SECTION
 from workbench import documents, sections
@@ -89,6 +91,14 @@ def test_a_text_save_updates_the_document_row_when_it_starts_a_new_draft(qtbot, 
     window.navigator.reload()
     window.navigator.select(SECTION, a)
     assert "Published" in window.navigator.item_for(DOC, doc_id).toolTip(0)
+    # A published version is read-only: typing changes nothing until version 2 is started.
+    qtbot.keyClicks(window.editor.body, "Stray keys.")
+    assert window.editor.body.toPlainText() == ""
+    assert window.editor.published_bar.isVisible()
+    qtbot.mouseClick(window.editor.start_version_button, Qt.MouseButton.LeftButton)
+    window.ops.flush()
+    assert documents.document(ws, doc_id).version == 2
+    assert not window.editor.body.isReadOnly() and not window.editor.published_bar.isVisible()
     qtbot.keyClicks(window.editor.body, "New text.")
     qtbot.waitUntil(lambda: window.save_state.text() == "All changes saved", timeout=5000)
     doc = documents.document(ws, doc_id)

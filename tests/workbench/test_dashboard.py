@@ -206,6 +206,7 @@ def test_timeline_through_draft_coordination_published_and_next_version(ws, cloc
     with acting_as(ws, "Dana Director"):
         publish(ws, doc)
     clock.advance(days=1)
+    documents.start_next_version(ws, doc)
     sections.edit_section(ws, sid, body="Coordinate policy.")
     t = dashboard.timeline(ws, doc)
     assert [(p.stage, p.version, p.start[:10], p.end and p.end[:10]) for p in t.phases] == [

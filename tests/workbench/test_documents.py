@@ -157,10 +157,16 @@ def _publish_directly(ws, doc_id):
     ws.db.execute("UPDATE documents SET status = 'published' WHERE id = ?", [doc_id])
 
 
-def test_editing_a_published_document_starts_the_next_draft_version(ws):
+def test_a_published_version_is_read_only_until_the_next_version_is_started(ws):
     doc_id = documents.create_document(ws, "strategy", "Maritime Strategy")
     sid = sections.add_section(ws, doc_id, heading="Interdiction", body="Old text.")
     _publish_directly(ws, doc_id)
+    # The attack: one keystroke silently turned a published document back into a draft.
+    with pytest.raises(RuleViolation, match="Version 1 of Maritime Strategy is published"):
+        sections.edit_section(ws, sid, body="New text.")
+    assert documents.document(ws, doc_id).status == "published"
+    assert sections.section(ws, sid).body == "Old text."
+    documents.start_next_version(ws, doc_id)
     sections.edit_section(ws, sid, body="New text.")
     doc = documents.document(ws, doc_id)
     assert (doc.status, doc.version) == ("draft", 2)
@@ -168,21 +174,33 @@ def test_editing_a_published_document_starts_the_next_draft_version(ws):
     assert entry.details == {"version": 2, "after_published": 1}
     sections.edit_section(ws, sid, body="Newer text.")
     assert documents.document(ws, doc_id).version == 2
+    with pytest.raises(RuleViolation, match="not published"):
+        documents.start_next_version(ws, doc_id)
 
 
 @pytest.mark.parametrize("change", ["add", "move", "delete", "equities", "kind"])
-def test_every_structural_change_to_a_published_document_starts_a_new_version(ws, change):
+def test_every_structural_change_to_a_published_document_is_refused(ws, change):
     doc_id = documents.create_document(ws, "strategy", "Maritime Strategy")
     a = sections.add_section(ws, doc_id, heading="A")
     sections.add_section(ws, doc_id, heading="B")
     _publish_directly(ws, doc_id)
-    {
+    outline_before = [(e.id, e.heading, e.kind, e.equities) for e in sections.outline(ws, doc_id)]
+    change_it = {
         "add": lambda: sections.add_section(ws, doc_id, heading="C"),
         "move": lambda: sections.move_section(ws, a, None, 1),
         "delete": lambda: sections.delete_section(ws, a),
         "equities": lambda: sections.set_equities(ws, a, ["USCG"]),
         "kind": lambda: sections.set_section_kind(ws, a, "appendix"),
-    }[change]()
+    }[change]
+    with pytest.raises(RuleViolation, match="published"):
+        change_it()
+    doc = documents.document(ws, doc_id)
+    assert (doc.status, doc.version) == ("published", 1)
+    assert [(e.id, e.heading, e.kind, e.equities) for e in sections.outline(ws, doc_id)] == (
+        outline_before
+    )
+    documents.start_next_version(ws, doc_id)
+    change_it()
     assert documents.document(ws, doc_id).version == 2
 
 

@@ -133,6 +133,7 @@ def test_published_text_indexed_on_publication_and_kept_after_edit(ws):
     with acting_as(ws, "Dana Director"):
         no_coordination_required(ws, doc, reason="Internal.")
         publish(ws, doc)
+    documents.start_next_version(ws, doc)
     sections.edit_section(ws, sid, body="Caribbean routes.")
     published = search.search(ws, "eastern pacific", kinds=["published"]).hits
     assert len(published) == 1

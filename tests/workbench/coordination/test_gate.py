@@ -248,6 +248,12 @@ def test_publish_refused_while_blocked_then_freezes_the_version(ws, strategy):
     assert frozen["published_by"] == "Dana Reyes"
     assert [o["position"] for o in frozen["coordination"]["organizations"]] == ["concur", "concur"]
     # Later edits start version 2; the published text is never edited in place.
+    with pytest.raises(RuleViolation, match="published"):
+        sections.edit_section(ws, strategy.maritime, body="Version two text.")
+    report = publication_blockers(ws, strategy.doc)
+    assert report.published and report.summary().startswith("Version 1 is published")
+    assert report.blockers == [] and not report.publishable
+    documents.start_next_version(ws, strategy.doc)
     sections.edit_section(ws, strategy.maritime, body="Version two text.")
     doc = documents.document(ws, strategy.doc)
     assert (doc.status, doc.version) == ("draft", 2)

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from tests.workbench.pdf.conftest import pages_text
-from workbench import audit, sections
+from workbench import audit, documents, sections
 from workbench.cli import main
 from workbench.coordination.publication import published_snapshot
 from workbench.errors import NotFound, WorkbenchError
@@ -88,6 +88,7 @@ def test_verify_reports_an_unknown_file(ws, published):
 
 
 def test_verify_says_a_draft_is_not_a_published_version(ws, published):
+    documents.start_next_version(ws, published.doc)
     sections.edit_section(ws, published.intro, body="A new draft paragraph.")
     source = export_source(ws, str(published.doc))
     assert not source.published and source.version == 2
@@ -97,6 +98,7 @@ def test_verify_says_a_draft_is_not_a_published_version(ws, published):
 
 def test_export_source_picks_published_or_draft(ws, published):
     assert export_source(ws, "SPSS").publication_id == published.publication_id
+    documents.start_next_version(ws, published.doc)
     sections.edit_section(ws, published.maritime, body="Changed after publication.")
     draft = export_source(ws, "SPSS")
     assert not draft.published and draft.snapshot["published_at"] is None

@@ -38,6 +38,7 @@ PARTS = [
     ("ui.dashboard.install", "dashboard"),
     ("ui.solicitation", "solicitation"),
     ("ui.roundtrip.install", "roundtrip"),
+    ("ui.authority.install", "authority"),
 ]
 PARTS_FALLBACK_MS = 500  # parts of a window that is never painted (minimized) still load
 

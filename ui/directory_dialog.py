@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -195,6 +196,13 @@ def _role_text(role: Role) -> str:
     return label
 
 
+def _certificate_text(ws, person_id: int) -> str:
+    from workbench.authority import keys, trust
+
+    cert = trust.person_certificate(ws, person_id)
+    return f"{keys.subject_name(cert)} ({keys.fingerprint(cert)[:12]}…)" if cert else ""
+
+
 class DirectoryDialog(QDialog):
     """Lists read on the UI thread; every change written through `ops`."""
 
@@ -205,7 +213,11 @@ class DirectoryDialog(QDialog):
         self.resize(1080, 540)
         tabs = QTabWidget(self)
         self.orgs = _table(self, ["Code", "Name", "Kind", "Liaison title"], "Organizations")
-        self.people = _table(self, ["Name", "Title", "Organization", "E-mail", "Roles"], "People")
+        self.people = _table(
+            self,
+            ["Name", "Title", "Organization", "E-mail", "Roles", "Signing certificate"],
+            "People",
+        )
         tabs.addTab(
             self._page(
                 self.orgs,
@@ -220,6 +232,7 @@ class DirectoryDialog(QDialog):
                     ("Add person…", self._add_person_clicked),
                     ("Edit…", self._edit_person_clicked),
                     ("Remove", self._remove_person_clicked),
+                    ("Certificate…", self._certificate_clicked),
                 ],
             ),
             "People",
@@ -267,6 +280,7 @@ class DirectoryDialog(QDialog):
                         p.organization_code or "",
                         p.email,
                         ", ".join(_role_text(r) for r in p.roles),
+                        _certificate_text(self.ws, p.id),
                     ],
                 )
                 for p in directory.people(self.ws)
@@ -337,6 +351,32 @@ class DirectoryDialog(QDialog):
             )
             if values:
                 self.update_person(pid, values)
+
+    def set_certificate(self, person_id: int, data: bytes | None) -> None:
+        from workbench.authority import trust
+
+        self.ops.run(trust.set_person_certificate, person_id, data, on_done=self.refresh)
+
+    def _certificate_clicked(self, path: str | None = None) -> None:
+        """Import a person's public certificate (.pem/.crt/.cer/.der) from a file."""
+        pid = self._selected(self.people)
+        if pid is None:
+            return
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self,
+                f"Certificate of {directory.person(self.ws, pid).name}",
+                "",
+                "Certificates (*.pem *.crt *.cer *.der);;All files (*)",
+            )
+        if not path:
+            return
+        try:
+            data = open(path, "rb").read(1_000_000)  # a certificate is a few kilobytes
+        except OSError as exc:
+            messages.error(self, "Certificate", f"Could not read {path}: {exc.strerror}")
+            return
+        self.set_certificate(pid, data)
 
     def _remove_person_clicked(self) -> None:
         pid = self._selected(self.people)

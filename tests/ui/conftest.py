@@ -12,6 +12,12 @@ from workbench import documents
 
 
 @pytest.fixture(autouse=True)
+def no_identity_prompt(monkeypatch):
+    """A window does not ask who you are on open (tests of ui.authority turn it on)."""
+    monkeypatch.setattr("ui.authority.install.ASK_ON_OPEN", False)
+
+
+@pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, qapp):
     QStandardPaths.setTestModeEnabled(True)
     for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):

@@ -125,6 +125,13 @@ def _signer_for(ws, person, signer):
     return workspace_key.signer(ws), "workspace"
 
 
+def planned_signature(ws, signer=None) -> str:
+    """How a decision the acting person makes now will be signed, in the record's words."""
+    person = identity.require_person(ws)
+    key, source = _signer_for(ws, person, signer)
+    return f"signed by {key.name}" if source == "person" else "unsigned"
+
+
 def sign_decision(
     ws,
     kind: str,

@@ -109,6 +109,9 @@ def coordination_record(ws, document_id: int) -> dict:
                         "by_title": e.by_title,
                         "at": e.at,
                         "reason": e.reason,
+                        "signature": _signature(ws, f"nonconcurrence_event:{e.id}", document_id)
+                        if e.kind != "cleared"
+                        else "",
                     }
                     for e in events(ws, document_id, o.id)
                 ],
@@ -128,10 +131,19 @@ def coordination_record(ws, document_id: int) -> dict:
                 "by_name": w.by_name,
                 "at": w.at,
                 "reason": w.reason,
+                "signature": _signature(ws, f"waiver:{w.id}", document_id),
             }
             for w in waivers(ws, document_id)
         ],
     }
+
+
+def _signature(ws, subject: str, document_id: int) -> str:
+    """'signed by …', 'unsigned', or why the signature does not count: printed beside a name."""
+    from workbench.authority.decisions import subject_counts
+
+    counts, words = subject_counts(ws, subject, document_id)
+    return words if counts else f"does not count: {words}"
 
 
 def _org_name(ws, code: str | None) -> str | None:
@@ -192,6 +204,7 @@ def publish(ws, document_id: int, *, by_name: str | None = None, signer=None) ->
     now = ws.now()
     snap["document"]["status"] = "published"
     snap["published_at"], snap["published_by"] = now, director
+    snap["published_signature"] = decisions.planned_signature(ws, signer)
     # The log's head goes into the PDF, so whoever holds it can tell a rewritten log later.
     snap["audit_head"] = audit.head(ws).as_dict()
     frozen = json.dumps(snap, ensure_ascii=False, sort_keys=True)

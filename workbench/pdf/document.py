@@ -159,6 +159,11 @@ class StoryBuilder:
             notice = (
                 f"Approved for publication on {long_date(self.snap['published_at'])}"
                 + (f" by {self.snap['published_by']}" if self.snap.get("published_by") else "")
+                + (
+                    f" ({self.snap['published_signature']})"
+                    if self.snap.get("published_signature")
+                    else ""
+                )
                 + "."
             )
         else:
@@ -305,6 +310,8 @@ class StoryBuilder:
                         text += f", {esc(short_date(event['at']))}"
                     if event.get("reason"):
                         text += f": {esc(event['reason'])}"
+                    if event.get("signature"):
+                        text += f" [{esc(event['signature'])}]"
                     r = len(rows)
                     rows.append([Paragraph("↳", cell), Paragraph(text, cell), "", "", ""])
                     commands.append(("SPAN", (1, r), (4, r)))
@@ -327,7 +334,11 @@ class StoryBuilder:
                     [
                         para(w.get("organization") or "", cell),
                         para(scope if scope else "Whole document", cell),
-                        para(w.get("by_name") or "", cell),
+                        para(
+                            (w.get("by_name") or "")
+                            + (f" [{w['signature']}]" if w.get("signature") else ""),
+                            cell,
+                        ),
                         para(short_date(w.get("at")), cell),
                         para(w.get("reason") or "", cell),
                     ]

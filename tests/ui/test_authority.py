@@ -1,0 +1,220 @@
+"""Identity, signing keys, approval chains and the audit log viewer, driven through the window."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests import pki
+from ui.authority import install as authority_install
+from ui.authority.chains_dialog import ChainsDialog
+from ui.authority.identity_dialog import IdentityDialog
+from ui.authority.key_dialog import KeyDialog
+from workbench import audit, directory, documents, sections
+from workbench.authority import approvals, decisions, identity, trust
+from workbench.workspace import Workspace
+
+
+def answer(monkeypatch, qtbot, cls, fill):
+    """Stand in for the modal loop: the real dialog, filled as a user would, then OK."""
+    shown = []
+
+    def exec_(dialog):
+        qtbot.addWidget(dialog)
+        shown.append(dialog)
+        fill(dialog)
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(cls, "exec", exec_)
+    return shown
+
+
+@pytest.fixture
+def people(ws):
+    return {
+        "director": directory.add_person(
+            ws, "Dana Reyes", title="Director", organization="CNE", roles=["director"]
+        ),
+        "analyst": directory.add_person(
+            ws, "Sam Ortiz", title="Analyst", organization="CNE", roles=["analyst"]
+        ),
+        "chief": directory.add_person(ws, "Kim Vale", title="Branch chief", organization="CNE"),
+    }
+
+
+def open_window(qtbot, ws):
+    from ui.main_window import MainWindow
+
+    w = MainWindow(ws)
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    w.authority = authority_install.install(w)  # as ui.app.install_parts does after first paint
+    return w
+
+
+def test_first_use_asks_who_you_are_and_remembers_it_for_this_account(
+    qtbot, ws, people, monkeypatch
+):
+    monkeypatch.setattr(authority_install, "ASK_ON_OPEN", True)
+
+    def pick(dialog):
+        item = next(
+            dialog.people.item(i)
+            for i in range(dialog.people.count())
+            if dialog.people.item(i).text().startswith("Sam Ortiz")
+        )
+        qtbot.mouseClick(
+            dialog.people.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=dialog.people.visualItemRect(item).center(),
+        )
+
+    shown = answer(monkeypatch, qtbot, IdentityDialog, pick)
+    window = open_window(qtbot, ws)
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    assert window.authority.status.text() == "Acting as: Sam Ortiz (Analyst)"
+    assert identity.remembered(ws) == people["analyst"]
+    # What the analyst does is recorded as Sam Ortiz, with the OS account beside it.
+    doc = documents.create_document(ws, "strategy", "Draft")
+    window.ops.run(sections.add_section, doc, heading="Purpose")
+    window.ops.flush()
+    newest = next(ws.db.query("SELECT * FROM audit_log ORDER BY id DESC LIMIT 1"))
+    assert (newest["actor"], newest["person_id"]) == ("Sam Ortiz", people["analyst"])
+    assert newest["os_account"] == ws.os_account != "Sam Ortiz"
+    window.close()  # closes the workspace too
+    # The next window on this workspace knows who you are and does not ask.
+    shown.clear()
+    again = open_window(qtbot, Workspace.open(ws.path))
+    qtbot.wait(50)
+    assert shown == [] and again.authority.status.text().startswith("Acting as: Sam Ortiz")
+    again.grab().save("/tmp/authority-status.png")
+    again.close()
+
+
+def test_switching_identity_through_the_menu_and_adding_yourself(qtbot, ws, people, monkeypatch):
+    window = open_window(qtbot, ws)
+    assert "no one" in window.authority.status.text()
+
+    def add_me(dialog):
+        qtbot.keyClicks(dialog.name, "Lee Park")
+        qtbot.keyClicks(dialog.title, "Detailee")
+        dialog.organization.setCurrentIndex(dialog.organization.findData("USCG"))
+
+    answer(monkeypatch, qtbot, IdentityDialog, add_me)
+    window.authority.actions["who"].trigger()
+    window.ops.flush()
+    lee = identity.find_person(ws, "Lee Park")
+    assert lee.organization_code == "USCG" and ws.person_id == lee.id
+    assert window.authority.status.text() == "Acting as: Lee Park (Detailee)"
+    # An empty choice is refused in words, and nothing changes.
+    refused = answer(monkeypatch, qtbot, IdentityDialog, lambda d: d.people.clearSelection())
+    window.authority.who_am_i()
+    assert refused[0].problem.isVisibleTo(refused[0]) and ws.person_id == lee.id
+
+
+def test_a_director_with_a_key_unlocks_it_and_the_decision_is_signed(
+    qtbot, ws, people, monkeypatch, tmp_path, dialogs
+):
+    real = pki.make("Dana Reyes", kind="rsa")
+    trust.set_person_certificate(ws, people["director"], real.der)
+    p12 = real.write_p12(tmp_path / "dana.p12")
+    identity.act_as(ws, people["director"])
+    window = open_window(qtbot, ws)
+
+    def wrong(dialog):
+        dialog.p12.setText(str(p12))
+        qtbot.keyClicks(dialog.password, "wrong")
+
+    shown = answer(monkeypatch, qtbot, KeyDialog, wrong)
+    assert not window.authority.unlock_key()
+    assert "password is wrong" in shown[0].problem.text()
+
+    def right(dialog):
+        dialog.p12.setText(str(p12))
+        qtbot.keyClicks(dialog.password, "secret")
+
+    answer(monkeypatch, qtbot, KeyDialog, right)
+    assert window.authority.unlock_key()
+    assert window.authority.status.text().endswith("· key unlocked")
+    doc = documents.create_document(ws, "sop", "Budget review SOP")
+    sections.add_section(ws, doc, heading="Scope", body="CNE's own budget cycle.")
+    window.navigator.reload()
+    window.navigator.select("document", doc)
+    dialogs.text_answers.append("Internal SOP; no component equities.")
+    window.authority.actions["no_coordination"].trigger()
+    window.ops.flush()
+    [d] = decisions.decisions(ws, doc, kind="no_coordination")
+    assert d.counts and d.signature_label == "signed by Dana Reyes"
+    assert [k for k in dialogs.kinds() if k in ("error", "crash")] == []
+
+
+def test_approval_chain_edited_in_the_app_names_the_pending_step(qtbot, ws, people, monkeypatch):
+    window = open_window(qtbot, ws)
+
+    def fill(dialog):
+        dialog.kind.setCurrentIndex(dialog.kind.findData("directive"))
+        dialog.add_step()
+        dialog.table.cellWidget(0, 1).setCurrentIndex(
+            dialog.table.cellWidget(0, 1).findData(people["chief"])
+        )
+
+    answer(monkeypatch, qtbot, ChainsDialog, fill)
+    window.authority.edit_chains()
+    window.ops.flush()
+    [step] = approvals.chain(ws, "directive")
+    assert (step.title, step.person_id) == ("Branch chief", people["chief"])
+    doc = documents.create_document(ws, "directive", "Coordination directive")
+    sections.add_section(ws, doc, heading="Purpose", body="Text.")
+    from workbench.coordination.gate import publication_blockers
+
+    assert "Approval: awaiting Branch chief (Kim Vale)" in [
+        b.message for b in publication_blockers(ws, doc).blockers
+    ]
+
+
+def test_the_audit_log_viewer_filters_and_exports(qtbot, ws, people, tmp_path):
+    identity.act_as(ws, people["analyst"])
+    doc = documents.create_document(ws, "strategy", "=cmd|' /C calc'!A0")
+    sections.add_section(ws, doc, heading="Purpose")
+    identity.act_as(ws, people["chief"])
+    other = documents.create_document(ws, "sop", "Other SOP")
+    window = open_window(qtbot, ws)
+    window.navigator.reload()
+    window.navigator.select("document", doc)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(
+        window.navigator,
+        Qt.Key.Key_L,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    log = window.authority._log
+    qtbot.addWidget(log)
+    rows = log.rows_shown()
+    assert rows and {r[1] for r in rows} == {"Sam Ortiz"}  # opened on the selected document
+    log.document.setCurrentIndex(0)
+    log.person.setCurrentIndex(log.person.findData("Kim Vale"))
+    assert [r[3] for r in log.rows_shown()] == ["document.create"]
+    assert log.rows_shown()[0][4] == f"document {other}"
+    log.person.setCurrentIndex(0)
+    qtbot.keyClicks(log.action, "section.")
+    assert {r[3] for r in log.rows_shown()} == {"section.add"}
+    log.action.clear()
+    log.use_since.setChecked(True)
+    log.since.setDate(log.since.date().addYears(5))
+    assert log.rows_shown() == [] and log.count.text() == "0 entries"
+    log.use_since.setChecked(False)
+    out = tmp_path / "log.csv"
+    log.export_csv(str(out))
+    with out.open(encoding="utf-8-sig") as fh:
+        exported = list(csv.DictReader(fh))
+    assert len(exported) == len(audit.entries(ws))
+    created = [e for e in exported if e["action"] == "document.create"]
+    assert any(e["details"].startswith("{") for e in created)
+    assert all(not e["person"].startswith("=") for e in exported)
+    log.grab().save("/tmp/audit-log.png")

@@ -1,0 +1,202 @@
+"""Puts identity, signing keys, approval chains and the audit log into the main window."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QLabel
+
+from ui import messages
+from ui.authority.chains_dialog import ChainsDialog
+from ui.authority.identity_dialog import IdentityDialog
+from ui.authority.key_dialog import KeyDialog
+from ui.authority.log_viewer import AuditLogDialog
+from workbench import directory, documents
+from workbench.authority import approvals, identity, keys, rulings, trust
+from workbench.errors import WorkbenchError
+
+# The first window on a workspace asks who you are when this OS account has not said yet.
+# The UI tests' fixture turns it off; the tests of this part turn it back on.
+ASK_ON_OPEN = True
+
+
+class Authority:
+    """The Authority menu, the "Acting as" status, and the dialogs behind them."""
+
+    def __init__(self, window):
+        self.window = window
+        self.ws = window.ws
+        self.status = QLabel(window)
+        self.status.setObjectName("actingAs")
+        self.status.setAccessibleName("Acting as")
+        window.statusBar().addPermanentWidget(self.status)
+        menu = window.add_menu("&Authority")
+        self.menu = menu
+        self.actions: dict[str, QAction] = {}
+        for key, text, shortcut, slot in (
+            ("who", "&Who Am I…", "Ctrl+Alt+I", self.who_am_i),
+            ("key", "&Unlock My Signing Key…", "", self.unlock_key),
+            (None, None, None, None),
+            ("approve", "&Approve This Version", "Ctrl+Alt+A", self.approve),
+            ("no_coordination", "&No Coordination Required…", "", self.no_coordination),
+            ("chains", "Approval &Chains…", "", self.edit_chains),
+            ("next_version", "&Start Next Version…", "", self.start_next_version),
+            (None, None, None, None),
+            ("log", "Audit &Log…", "Ctrl+Shift+L", self.show_log),
+        ):
+            if key is None:
+                menu.addSeparator()
+                continue
+            action = QAction(text, window)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(lambda _checked=False, fn=slot: fn())
+            menu.addAction(action)
+            self.actions[key] = action
+        menu.aboutToShow.connect(self._update_actions)
+        identity.restore(self.ws)
+        self.refresh()
+        window.workspace_changed.connect(self.refresh)
+        if ASK_ON_OPEN and identity.current(self.ws) is None and not self.ws.read_only:
+            QTimer.singleShot(0, self.who_am_i)
+
+    # -- state ---------------------------------------------------------------------------------
+    def document_id(self) -> int | None:
+        return self.window.navigator.current_document_id()
+
+    def refresh(self) -> None:
+        person = identity.current(self.ws)
+        if person is None:
+            self.status.setText("Acting as: no one — Authority → Who Am I…")
+            return
+        signer = getattr(self.ws, "signer", None)
+        key = " · key unlocked" if signer is not None and signer.person_id == person.id else ""
+        title = f" ({person.title})" if person.title else ""
+        self.status.setText(f"Acting as: {person.name}{title}{key}")
+
+    def _update_actions(self) -> None:
+        doc_id = self.document_id()
+        status = None
+        if doc_id:
+            try:
+                status = documents.document(self.ws, doc_id).status
+            except WorkbenchError:
+                status = None
+        self.actions["approve"].setEnabled(bool(doc_id) and status != "published")
+        self.actions["no_coordination"].setEnabled(bool(doc_id) and status != "published")
+        self.actions["next_version"].setEnabled(status == "published")
+
+    # -- identity ------------------------------------------------------------------------------
+    def who_am_i(self) -> None:
+        dialog = IdentityDialog(self.ws, self.window, current=self.ws.person_id)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        kind, value = dialog.choice()
+        if kind == "person":
+            self._become(value)
+        elif kind == "new":
+            self.window.ops.run(
+                directory.add_person,
+                value["name"],
+                title=value["title"],
+                organization=value["organization"],
+                on_done=self._become,
+            )
+
+    def _become(self, person_id: int) -> None:
+        person = identity.act_as(self.ws, person_id)
+        identity.remember(self.ws, person_id)
+        self.refresh()
+        self.window.statusBar().showMessage(f"You act as {person.name}.", 4000)
+        self.window.workspace_changed.emit()
+
+    def unlock_key(self, dialog: KeyDialog | None = None) -> bool:
+        person = identity.current(self.ws)
+        if person is None:
+            messages.error(self.window, "Unlock my signing key", "Say who you are first.")
+            return False
+        dialog = dialog or KeyDialog(self.window, person=person.name)
+        dialog.person_id = person.id
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.signer is None:
+            return False
+        stored = trust.person_certificate(self.ws, person.id)
+        if stored is None or keys.fingerprint(stored) != dialog.signer.fingerprint:
+            messages.error(
+                self.window,
+                "Unlock my signing key",
+                f"That key ({dialog.signer.name}) is not the certificate the directory holds for "
+                f"{person.name}; import the certificate in the directory first.",
+            )
+            return False
+        self.ws.signer = dialog.signer
+        self.refresh()
+        return True
+
+    # -- decisions -----------------------------------------------------------------------------
+    def approve(self) -> None:
+        doc_id = self.document_id()
+        if not doc_id:
+            return
+        waiting = approvals.pending(self.ws, doc_id)
+        if waiting is None:
+            messages.info(self.window, "Approve", "No approval step is waiting on this version.")
+            return
+        doc = documents.document(self.ws, doc_id)
+        if not messages.confirm(
+            self.window,
+            "Approve this version",
+            f"Clear version {doc.version} of {doc.title} as {waiting.step.holder}? "
+            "A later change to the text sends it back to you.",
+            ok="Approve",
+        ):
+            return
+        self.window.ops.run(
+            rulings.approve,
+            doc_id,
+            on_done=lambda _d: self.window.statusBar().showMessage(
+                f"{waiting.step.title} cleared version {doc.version}.", 4000
+            ),
+        )
+
+    def no_coordination(self) -> None:
+        doc_id = self.document_id()
+        if not doc_id:
+            return
+        doc = documents.document(self.ws, doc_id)
+        reason = messages.ask_text(
+            self.window,
+            "No coordination required",
+            f"As the Director, say why {doc.title} needs no one's review (signed and printed "
+            "in the coordination record):",
+        )
+        if not reason or not reason.strip():
+            return
+        self.window.ops.run(rulings.no_coordination_required, doc_id, reason=reason)
+
+    def edit_chains(self, dialog: ChainsDialog | None = None) -> None:
+        doc_id = self.document_id()
+        kind = documents.document(self.ws, doc_id).kind if doc_id else None
+        dialog = dialog or ChainsDialog(self.ws, self.window, kind=kind)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        current = {
+            k: [(s.title, s.person_id) for s in approvals.chain(self.ws, k)]
+            for k in dialog.chains()
+        }
+        for k, steps in dialog.chains().items():
+            if steps != current.get(k):
+                self.window.ops.run(approvals.set_chain, k, steps)
+
+    def start_next_version(self) -> None:
+        self.window.editor.start_next_version()
+
+    def show_log(self) -> AuditLogDialog:
+        dialog = AuditLogDialog(self.ws, self.window, document_id=self.document_id())
+        dialog.setModal(False)
+        dialog.show()
+        self._log = dialog  # kept referenced while it is open
+        return dialog
+
+
+def install(window) -> Authority:
+    return Authority(window)

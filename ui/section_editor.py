@@ -209,6 +209,7 @@ class SectionEditor(QWidget):
         self.published_label.setWordWrap(True)
         self.start_version_button = QPushButton(bar)
         self.start_version_button.setObjectName("startVersion")
+        self.start_version_button.setAccessibleName("Start the next version")
         self.start_version_button.clicked.connect(self.start_next_version)
         row.addWidget(self.published_label, 1)
         row.addWidget(self.start_version_button, 0)

@@ -191,7 +191,7 @@ def test_the_audit_log_viewer_filters_and_exports(qtbot, ws, people, tmp_path):
     qtbot.keyClick(
         window.navigator,
         Qt.Key.Key_L,
-        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier,
     )
     log = window.authority._log
     qtbot.addWidget(log)

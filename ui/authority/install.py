@@ -42,7 +42,7 @@ class Authority:
             ("chains", "Approval &Chains…", "", self.edit_chains),
             ("next_version", "&Start Next Version…", "", self.start_next_version),
             (None, None, None, None),
-            ("log", "Audit &Log…", "Ctrl+Shift+L", self.show_log),
+            ("log", "Audit &Log…", "Ctrl+Alt+L", self.show_log),
         ):
             if key is None:
                 menu.addSeparator()

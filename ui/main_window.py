@@ -214,6 +214,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addSeparator()
         self._action(file, "&Import Review Response…", self.import_response, None, "importResponse")
+        self._action(file, "Import &Draft…", self.import_draft, "Ctrl+Shift+I", "importDraft")
         self._action(file, "&Export PDF…", self.export_pdf, "Ctrl+E", "exportPdf")
         self._action(file, "Export to &Word…", self.export_docx, "Ctrl+Shift+E", "exportDocx")
         self._action(file, "Export &Redline…", self.export_redline, "Ctrl+Alt+E", "exportRedline")
@@ -512,6 +513,11 @@ class MainWindow(QMainWindow):
         from ui.redline_export import export_redline
 
         export_redline(self)
+
+    def import_draft(self) -> None:
+        from ui.draft_import import import_draft_file
+
+        import_draft_file(self)
 
     def export_docx(self) -> None:
         from ui.word_export import export_current_document

@@ -6,13 +6,14 @@ import io
 import os
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
 from workbench import audit
 from workbench.documents import DEFAULT_MARKING, DOCUMENT_KINDS, create_document
 from workbench.exchange.formats import ExchangeError, read_limited
-from workbench.markdown_sections import nest, split_sections
+from workbench.markdown_sections import split_sections
 from workbench.sections import SECTION_KINDS, add_section
 from workbench.workspace import use_case
 
@@ -99,34 +100,43 @@ def _title_from(path: Path) -> str:
     return " ".join(re.sub(r"[_\-]+", " ", path.stem).split()) or "Imported draft"
 
 
-@use_case
-def import_draft(
-    ws,
-    path: str | os.PathLike,
-    *,
-    kind: str = "strategy",
-    title: str | None = None,
-    marking: str | None = None,
-) -> int:
-    """A new document from a .docx or Markdown file; returns its id.
+@dataclass(frozen=True)
+class DraftSection:
+    level: int  # 0 for text before the first heading
+    heading: str
+    kind: str
+    body: str
 
-    The marking is the one given, else the one in the Word headers/footers, else the default.
-    """
+
+@dataclass(frozen=True)
+class DraftPreview:
+    """What importing a file would create (read without a workspace: the import's preview)."""
+
+    name: str
+    title: str
+    marking: str | None  # found in the Word headers/footers
+    sections: tuple[DraftSection, ...]
+    figures: int = 0
+    notes: int = 0
+    tables: int = 0
+
+    def parsed(self):
+        return [s for s in self.sections if s.level > 0]
+
+
+def read_draft(path: str | os.PathLike) -> DraftPreview:
+    """Read a .docx or Markdown draft into the sections it would become (one-line errors)."""
     p = Path(path)
-    if kind not in DOCUMENT_KINDS:
-        raise ExchangeError(
-            f"Unknown document kind {kind!r}; choose one of {', '.join(DOCUMENT_KINDS)}."
-        )
     suffix = p.suffix.lower()
     found_marking = None
     found_title = None
-    figures = notes = 0
+    figures = notes = tables = 0
     if suffix == ".docx":
         data = read_limited(p, MAX_DRAFT_BYTES, "Word draft")
         found_marking = docx_marking(data)
         draft = read_word_draft(data)
         text, found_title = draft.markdown, draft.title
-        figures, notes = draft.figures, draft.notes
+        figures, notes, tables = draft.figures, draft.notes, draft.tables
     elif suffix in (".md", ".markdown", ".txt"):
         data = read_limited(p, MAX_DRAFT_BYTES, "Markdown draft")
         try:
@@ -139,30 +149,69 @@ def import_draft(
     preamble, parsed = split_sections(text)
     if not parsed and not preamble.strip():
         raise ExchangeError(f"{p.name} has no text to import.")
-    chosen = marking or found_marking or DEFAULT_MARKING
-    doc_id = create_document(ws, kind, title or found_title or _title_from(p), marking=chosen)
-    ids: list[int] = []
+    out = []
     if preamble.strip():
-        add_section(ws, doc_id, heading="", body=preamble.strip())
-    for sec, parent in nest(parsed):
-        sec_kind = sec.attrs.get("kind", "narrative")
-        ids.append(
-            add_section(
-                ws,
-                doc_id,
-                parent_id=ids[parent] if parent is not None else None,
-                kind=sec_kind if sec_kind in SECTION_KINDS else "narrative",
-                heading=sec.heading,
-                body=sec.body,
-            )
+        out.append(DraftSection(0, "", "narrative", preamble.strip()))
+    for sec in parsed:
+        kind = sec.attrs.get("kind", "narrative")
+        kind = kind if kind in SECTION_KINDS else "narrative"
+        out.append(DraftSection(sec.level, sec.heading, kind, sec.body))
+    title = (found_title or _title_from(p))[:200].strip() or "Imported draft"
+    return DraftPreview(p.name, title, found_marking, tuple(out), figures, notes, tables)
+
+
+@use_case
+def import_draft(
+    ws,
+    path: str | os.PathLike,
+    *,
+    kind: str = "strategy",
+    title: str | None = None,
+    marking: str | None = None,
+) -> int:
+    """A new document from a .docx or Markdown file; returns its id.
+
+    The title is the one given, else the Word Title paragraph or core title, else the file's
+    name. The marking is the one given, else the one in the Word headers/footers, else the
+    default.
+    """
+    p = Path(path)
+    if kind not in DOCUMENT_KINDS:
+        raise ExchangeError(
+            f"Unknown document kind {kind!r}; choose one of {', '.join(DOCUMENT_KINDS)}."
         )
+    draft = read_draft(p)
+    found_marking, figures, notes = draft.marking, draft.figures, draft.notes
+    chosen = marking or found_marking or DEFAULT_MARKING
+    doc_id = create_document(ws, kind, title or draft.title, marking=chosen)
+    count = 0
+    ids: list[int] = []
+    levels: list[tuple[int, int]] = []  # (heading level, section id) of the open ancestors
+    for sec in draft.sections:
+        if sec.level == 0:
+            add_section(ws, doc_id, heading="", body=sec.body)
+            count += 1
+            continue
+        while levels and levels[-1][0] >= sec.level:
+            levels.pop()
+        sid = add_section(
+            ws,
+            doc_id,
+            parent_id=levels[-1][1] if levels else None,
+            kind=sec.kind,
+            heading=sec.heading,
+            body=sec.body,
+        )
+        ids.append(sid)
+        levels.append((sec.level, sid))
+        count += 1
     audit.record(
         ws,
         "exchange.draft_import",
         "document",
         doc_id,
         file=p.name,
-        sections=len(ids) + bool(preamble.strip()),
+        sections=count,
         marking=chosen,
         marking_from_file=found_marking is not None and marking is None,
         figures=figures,

@@ -1,0 +1,62 @@
+"""File → Import Draft…: a Word file previewed as the sections it will create, then imported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
+
+from workbench import documents
+from workbench.sections import outline
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "word" / "libreoffice-ig-report.docx"
+
+
+def _open(qtbot, window, monkeypatch, path):
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    window.findChild(QAction, "importDraft").trigger()
+    qtbot.waitUntil(lambda: getattr(window, "draft_import_dialog", None) is not None, timeout=20000)
+    return window.draft_import_dialog
+
+
+def test_preview_then_import_creates_the_sections(qtbot, window, ws, monkeypatch, dialogs):
+    dialog = _open(qtbot, window, monkeypatch, FIXTURE)
+    assert dialog.title.text() == "Inspector General Review of Coordination"
+    assert dialog.marking.text() == "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
+    top = dialog.tree.topLevelItem(0)
+    assert top.text(0) == "Findings" and top.child(0).text(0) == "Seizures by port"
+    assert "3 footnotes" in dialog.summary.text() and "1 table," in dialog.summary.text()
+    assert documents.list_documents(ws) == []  # nothing written by the preview
+    dialog.kind.setFocus()
+    dialog.kind.setCurrentIndex(dialog.kind.findData("report_to_congress"))
+    dialog.title.selectAll()
+    qtbot.keyClicks(dialog.title, "IG Review")
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert window.ops.flush()
+    (doc,) = documents.list_documents(ws)
+    assert (doc.title, doc.kind) == ("IG Review", "report_to_congress")
+    assert [e.heading for e in outline(ws, doc.id)] == ["Findings", "Seizures by port"]
+    qtbot.waitUntil(lambda: window.navigator.current_document_id() == doc.id, timeout=5000)
+    assert dialogs.kinds() == []
+
+
+def test_a_damaged_file_is_refused_in_one_line(qtbot, window, ws, monkeypatch, dialogs, tmp_path):
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
+    window.findChild(QAction, "importDraft").trigger()
+    qtbot.waitUntil(lambda: dialogs.kinds() == ["error"], timeout=20000)
+    assert "bad.docx cannot be imported" in dialogs.shown[0][2]
+    assert documents.list_documents(ws) == []
+
+
+def test_cancelling_the_preview_writes_nothing(qtbot, window, ws, monkeypatch):
+    dialog = _open(qtbot, window, monkeypatch, FIXTURE)
+    qtbot.mouseClick(
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel), Qt.MouseButton.LeftButton
+    )
+    assert window.ops.flush()
+    assert documents.list_documents(ws) == []

@@ -277,7 +277,8 @@ class _ToMarkdown(HTMLParser):
         elif tag == "img":
             self.figures += 1
             alt = " ".join((a.get("alt") or "").split())
-            self.line.append(f"![{_esc(alt)}](figure:{self.figures})")
+            # Not "figure:N": that names a stored figure; until the picture is stored it is pending.
+            self.line.append(f"![{_esc(alt)}](figure:word-image-{self.figures})")
         elif tag == "table":
             if self.line and not self.tables:
                 self._paragraph_end()

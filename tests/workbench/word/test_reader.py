@@ -112,7 +112,7 @@ def test_word_draft_keeps_its_structure(ws, draft):
     assert "| Blaine | 12 | In each<br>Cell. |" in questions
     assert "| Total |   | n/a |" in questions
     assert "Merged cells" in questions  # flattened with a note
-    assert "![Map of the northern ports](figure:1)" in questions
+    assert "![Map of the northern ports](figure:word-image-1)" in questions
 
 
 def test_image_only_file_is_imported(ws, tmp_path):
@@ -120,7 +120,7 @@ def test_image_only_file_is_imported(ws, tmp_path):
     d.add_paragraph().add_run().add_picture(io.BytesIO(_png()))
     d.save(tmp_path / "figure.docx")
     doc_id = import_draft(ws, tmp_path / "figure.docx")
-    assert "](figure:1)" in section(ws, outline(ws, doc_id)[0].id).body
+    assert "](figure:word-image-1)" in section(ws, outline(ws, doc_id)[0].id).body
 
 
 def test_over_long_heading_is_named_by_its_first_words(ws, tmp_path):

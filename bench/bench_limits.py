@@ -1,0 +1,166 @@
+"""Closer to the limit: each figure beside its raw baseline measured in the same process and run.
+
+At each scale (1x = 1,000 documents / 10,000 sections / 50,000 comments) it times, interleaved
+with their baselines: search (common / rare / prefix / two words) against FTS5's own ranked
+query, the publication gate of a 200-comment document against its comment query alone, the CRM
+.xlsx of 1,000 comments against openpyxl writing the same rows, and the check after opening.
+Prints ratio to baseline and, over several scales, the growth exponent log(t_n/t_1)/log(n).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.bench_search import add_coordination  # noqa: E402
+from bench.common import OUT, add_comments, cached_workspace, percentile, working_copy  # noqa: E402
+
+TARGETS = {"search": 1.25, "gate": 3.0, "crm xlsx": 1.3}
+TABLES = ["documents_fts", "sections_fts", "published_fts", "comments_fts", "studies_fts"]
+
+
+def _p95(fn, runs: int) -> float:
+    fn()
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return percentile(out, 95)
+
+
+def _pair(fig, base, runs: int) -> tuple[float, float]:
+    """Interleaved: figure and baseline alternate, so load changes hit both alike."""
+    fs, bs = [], []
+    for _ in range(max(1, runs // 5)):
+        fs.append(_p95(fig, 5))
+        bs.append(_p95(base, 5))
+    return percentile(fs, 50), percentile(bs, 50)
+
+
+def measure(path: Path, big_doc: int, runs: int) -> dict:
+    from openpyxl import Workbook
+
+    from workbench import search
+    from workbench.coordination import gate
+    from workbench.coordination.facts import gate_comments
+    from workbench.exchange.workbook import export_consolidated_crm
+    from workbench.maintenance.opening_check import check_since_last_full
+    from workbench.sections import section_numbers
+    from workbench.workspace import Workspace
+
+    ws = Workspace.open(path)
+    conn = ws.db.conn
+    conn.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, 'sections_fts', 'row')")
+    common = conn.execute("SELECT term FROM temp.v ORDER BY doc DESC LIMIT 1").fetchone()[0]
+    rare = conn.execute("SELECT term FROM temp.v ORDER BY doc LIMIT 1").fetchone()[0]
+    second = conn.execute("SELECT term FROM temp.v ORDER BY doc DESC LIMIT 1 OFFSET 5").fetchone()
+    queries = {
+        "common": common,
+        "rare": rare,
+        "prefix": common[:3],
+        "two words": f"{common} {second[0]}",
+    }
+    out: dict[str, dict] = {}
+    for label, text in queries.items():
+        fts = search.build_query(text).fts
+
+        def raw(fts=fts):
+            for t in TABLES:
+                conn.execute(
+                    f"SELECT rowid, rank FROM {t} WHERE {t} MATCH ? ORDER BY rank LIMIT 26", [fts]
+                ).fetchall()
+
+        f, b = _pair(lambda text=text: search.search(ws, text), raw, runs)
+        out[f"search {label}"] = {"ms": f, "raw_ms": b, "target": TARGETS["search"]}
+
+    def gate_sql():
+        gate_comments(ws, big_doc, section_numbers(ws, big_doc))
+
+    f, b = _pair(lambda: gate.publication_blockers(ws, big_doc), gate_sql, runs)
+    out["gate, 200 comments"] = {"ms": f, "raw_ms": b, "target": TARGETS["gate"]}
+
+    from workbench.coordination.comments import list_comments
+
+    rows = [
+        [c.item_no, c.organization, c.reviewer_name, c.reviewer_title, c.response_date, c.type]
+        + [c.section_number, c.quoted_passage, c.comment, c.rationale, c.critical_ground or ""]
+        + [c.proposed_wording, c.disposition or "", c.disposition_rationale]
+        for c in list_comments(ws, big_doc + 1)
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        dest = Path(tmp) / "crm.xlsx"
+
+        def raw_xlsx():
+            wb = Workbook(write_only=True)
+            sheet = wb.create_sheet("CRM")
+            for r in rows:
+                sheet.append(r)
+            wb.save(Path(tmp) / "raw.xlsx")
+
+        f, b = _pair(lambda: export_consolidated_crm(ws, big_doc + 1, dest), raw_xlsx, 10)
+    out[f"crm xlsx, {len(rows)} comments"] = {"ms": f, "raw_ms": b, "target": TARGETS["crm xlsx"]}
+    ws.close()
+    out["check after opening"] = {
+        "ms": _p95(lambda: check_since_last_full(path), 5),
+        "raw_ms": None,
+        "target": None,
+    }
+    return out
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--scales", type=int, nargs="*", default=[1, 4, 16])
+    p.add_argument("--runs", type=int, default=50)
+    args = p.parse_args(argv)
+    by_scale = {}
+    for n in args.scales:
+        facts = cached_workspace(1000 * n, 10000 * n, 300, 0)
+        path = working_copy(facts, f"limits-{n}")
+        add_coordination(path, 50000 * n, 0)
+        big = facts["big_document_id"]
+        ids = facts["big_document_section_ids"]
+        add_comments(path, big, ids, 200)
+        # A second document carries 1,000 comments for the CRM export.
+        import sqlite3
+
+        with sqlite3.connect(path) as c:
+            other = [r[0] for r in c.execute("SELECT id FROM sections WHERE document_id = ?", [2])]
+        add_comments(path, 2, other, 1000, seed=1)
+        print(f"{n}x: measuring…", flush=True)
+        by_scale[n] = measure(path, big, args.runs)
+    print(
+        f"\n{'measure':<30}" + "".join(f"{f'{n}x ms':>10}{'raw':>8}{'ratio':>7}" for n in by_scale)
+    )
+    first, last = min(by_scale), max(by_scale)
+    for name in by_scale[first]:
+        line = f"{name:<30}"
+        for n in by_scale:
+            r = by_scale[n].get(name) or next(
+                (v for k, v in by_scale[n].items() if k.split(",")[0] == name.split(",")[0]), None
+            )
+            ratio = r["ms"] / r["raw_ms"] if r and r["raw_ms"] else None
+            line += f"{r['ms']:>10.2f}" + (
+                f"{r['raw_ms']:>8.2f}{ratio:>7.2f}" if ratio else f"{'—':>8}{'':>7}"
+            )
+        if last > first:
+            a, b = by_scale[first][name]["ms"], by_scale[last].get(name, {}).get("ms")
+            if a and b:
+                line += f"  growth {math.log(b / a) / math.log(last / first):.2f}"
+        print(line)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "limits-latest.json").write_text(json.dumps(by_scale, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

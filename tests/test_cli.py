@@ -136,3 +136,20 @@ def test_main_py_as_a_process(demo_file, tmp_path):
         assert result.returncode == 1, (bad, result.stderr)
         assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
         assert str(bad) in result.stderr
+
+
+def test_new_creates_an_empty_workspace_that_opens_and_refuses_to_overwrite(tmp_path, capsys):
+    assert main.main(["new", str(tmp_path / "office")]) == 0
+    created = tmp_path / "office.cnew"
+    assert f"workbench open {created}" in capsys.readouterr().out
+    with Workspace.open(created) as ws:
+        from workbench import directory, documents
+
+        assert documents.list_documents(ws) == []
+        assert directory.organizations(ws)  # seeded with the DHS components
+    before = created.read_bytes()
+    assert main.main(["new", str(created)]) == 1
+    assert "already exists" in _one_line_error(capsys)
+    assert created.read_bytes() == before
+    assert main.main(["new", str(tmp_path / "no" / "such" / "x.cnew")]) == 1
+    assert "does not exist" in _one_line_error(capsys)

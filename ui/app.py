@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import gc
-import importlib
 import logging
 import logging.handlers
 import sys
 import traceback
 from pathlib import Path
+from types import ModuleType
 
 from PySide6.QtCore import QEvent, QObject, QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog
@@ -29,17 +29,34 @@ OPEN_FILTER = (
 )
 USAGE = "Usage: workbench [open PATH]"
 
-# Parts that hook into the main window through its public API: module with install(window),
-# and the window attribute that keeps what install returns.
-PARTS = [
-    ("ui.coordination.install", "coordination"),
-    ("ui.search.install", "search"),
-    ("ui.maintenance.install", "maintenance"),
-    ("ui.dashboard.install", "dashboard"),
-    ("ui.solicitation", "solicitation"),
-    ("ui.roundtrip.install", "roundtrip"),
-    ("ui.authority.install", "authority"),
-]
+
+def parts() -> list[tuple[ModuleType, str]]:
+    """The parts that hook into the main window through its public API: each module's
+    install(window), and the window attribute that keeps what it returns.
+
+    Imported by name here, not by string, so that a freezer bundles them and a missing part is
+    an ImportError rather than a menu that silently is not there. Imported on first call (after
+    the window's first paint): they cost a few hundred milliseconds.
+    """
+    from ui import solicitation
+    from ui.authority import install as authority
+    from ui.coordination import install as coordination
+    from ui.dashboard import install as dashboard
+    from ui.maintenance import install as maintenance
+    from ui.roundtrip import install as roundtrip
+    from ui.search import install as search
+
+    return [
+        (coordination, "coordination"),
+        (search, "search"),
+        (maintenance, "maintenance"),
+        (dashboard, "dashboard"),
+        (solicitation, "solicitation"),
+        (roundtrip, "roundtrip"),
+        (authority, "authority"),
+    ]
+
+
 PARTS_FALLBACK_MS = 500  # parts of a window that is never painted (minimized) still load
 
 windows: list = []  # open main windows (kept referenced so they are not collected)
@@ -187,15 +204,10 @@ def show_window(ws: Workspace):
 
 
 def install_parts(window) -> None:
-    """Install every part of PARTS into the window (once), then restore its dock layout."""
+    """Install every part into the window (once), then restore its dock layout."""
     if window.parts_installed or window.closing:
         return
-    for part, attribute in PARTS:
-        try:
-            module = importlib.import_module(part)
-        except ImportError:  # a build without that part
-            log.info("%s not available", part)
-            continue
+    for module, attribute in parts():
         setattr(window, attribute, module.install(window))
     window.finish_parts()
     # Everything alive now (Qt wrappers, the loaded modules, the first reads) lives as long as
@@ -270,10 +282,16 @@ def _open_from_window(window, path: str | None) -> None:
     window.close()
 
 
-def run(argv: list[str]) -> int:
+def bootstrap() -> QApplication:
+    """What every window needs first: the application, the log and the crash handler."""
     app = init_app()
     setup_logging()
     sys.excepthook = excepthook
+    return app
+
+
+def run(argv: list[str]) -> int:
+    app = bootstrap()
     log.info("Starting with %s", argv)
     if argv and argv[0] == "review":
         from ui.review import run as review  # the reviewer's window needs no workspace

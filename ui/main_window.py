@@ -50,7 +50,7 @@ class MainWindow(QMainWindow):
     document_selected = Signal(int)
     section_selected = Signal(int)
     workspace_changed = Signal()
-    parts_ready = Signal()  # the optional parts (ui.app.PARTS) are installed
+    parts_ready = Signal()  # the parts (ui.app.parts()) are installed
 
     def __init__(self, ws, *, opener: Callable[[str | None], None] | None = None):
         super().__init__()

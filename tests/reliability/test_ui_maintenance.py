@@ -144,7 +144,7 @@ def test_a_full_disk_while_typing_keeps_the_text_and_says_why(qtbot, ws, shown):
 def test_restore_from_backup_swaps_the_file_and_reopens_it(qtbot, ws, shown, monkeypatch):
     from ui import app as ui_app
 
-    monkeypatch.setattr(ui_app, "PARTS", [])  # only this part; others have their own tests
+    monkeypatch.setattr(ui_app, "parts", lambda: [])  # only this part; others have their own tests
 
     ids = populate(ws)
     good = backups.take_backup(ws, "manual")

@@ -35,6 +35,19 @@ class Dialogs:
         self.shown: list[tuple[str, str, str]] = []
         self.confirm_answer = True
         self.text_answers: list[str | None] = []
+        self.crash_expected = False
+
+    def expect_crash(self) -> None:
+        """This test provokes the "unexpected error" box on purpose."""
+        self.crash_expected = True
+
+    def crashes(self) -> list[tuple[str, str, str]]:
+        return [s for s in self.shown if s[0] == "crash"]
+
+    def fail_on_unexpected_crash(self) -> None:
+        if self.crashes() and not self.crash_expected:
+            shown = self.crashes()
+            pytest.fail(f"the app showed its unexpected-error box: {shown}", pytrace=False)
 
     def error(self, parent, title, text):
         self.shown.append(("error", title, text))
@@ -59,10 +72,12 @@ class Dialogs:
 
 @pytest.fixture(autouse=True)
 def dialogs(monkeypatch) -> Dialogs:
+    """Records the boxes; the app's crash box fails the test unless it expected one."""
     d = Dialogs()
     for name in ("error", "info", "crash", "confirm", "ask_text"):
         monkeypatch.setattr(messages, name, getattr(d, name))
-    return d
+    yield d
+    d.fail_on_unexpected_crash()
 
 
 @pytest.fixture

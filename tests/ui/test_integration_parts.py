@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import types
 
+import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QDockWidget, QLabel
 
@@ -34,8 +35,7 @@ def test_parts_install_after_the_first_paint_and_keep_their_dock_layout(
 
     module = types.ModuleType("fake_part")
     module.install = install
-    monkeypatch.setitem(sys.modules, "fake_part", module)
-    monkeypatch.setattr(app, "PARTS", [("fake_part", "fake"), ("no_such_part.install", "missing")])
+    monkeypatch.setattr(app, "parts", lambda: [(module, "fake")])
     order = _Order(events)
     qapp.installEventFilter(order)
     Workspace.create(ws_path).close()
@@ -48,7 +48,6 @@ def test_parts_install_after_the_first_paint_and_keep_their_dock_layout(
     finally:
         qapp.removeEventFilter(order)
     assert events == ["paint", "install"]
-    assert not hasattr(window, "missing")  # a missing part is skipped
     dock = window.findChild(QDockWidget, "dock-Fake")
     assert window.fake is dock
     assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea
@@ -62,3 +61,37 @@ def test_parts_install_after_the_first_paint_and_keep_their_dock_layout(
     dock = again.findChild(QDockWidget, "dock-Fake")
     assert again.dockWidgetArea(dock) == Qt.DockWidgetArea.LeftDockWidgetArea
     again.close()
+
+
+def test_a_part_that_fails_to_import_is_an_error_not_a_missing_menu(qtbot, ws, monkeypatch):
+    from ui.main_window import MainWindow
+
+    window = MainWindow(ws)
+    qtbot.addWidget(window)
+    monkeypatch.setitem(sys.modules, "ui.search.install", None)  # as if left out of a build
+    with pytest.raises(ImportError):
+        app.install_parts(window)
+    window.close()
+
+
+def test_every_part_is_imported_by_name_so_a_freezer_bundles_it():
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(app))
+    imported = {
+        f"{node.module}.{alias.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module
+        for alias in node.names
+    }
+    assert {
+        "ui.coordination.install",
+        "ui.search.install",
+        "ui.maintenance.install",
+        "ui.dashboard.install",
+        "ui.solicitation",
+        "ui.roundtrip.install",
+        "ui.authority.install",
+    } <= imported
+    assert "import_module" not in inspect.getsource(app)

@@ -53,6 +53,7 @@ def test_results_arrive_through_the_event_loop(qtbot, ws, ops):
 
 
 def test_errors_go_to_on_error_or_are_shown(qtbot, ws, ops, dialogs):
+    dialogs.expect_crash()
     errors = []
     ops.run(documents.create_document, "strategy", "  ", on_error=errors.append)
     ops.run(documents.rename_document, 99, "x")

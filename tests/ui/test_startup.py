@@ -72,6 +72,7 @@ def test_open_remembers_the_workspace_and_shows_the_window(qtbot, ws, ws_path, m
 
 
 def test_uncaught_error_is_logged_shown_and_typing_is_retried(qtbot, ws, ws_path, dialogs):
+    dialogs.expect_crash()
     app.setup_logging()
     window = app.show_window(ws)
     calls = []
@@ -123,3 +124,31 @@ def test_creating_over_an_existing_file_is_refused(tmp_path, dialogs):
     assert app.create_workspace(existing) is None
     assert "already exists" in dialogs.shown[-1][2]
     assert existing.read_bytes() == b"precious"
+
+
+def test_file_new_workspace_opens_an_empty_workspace_in_place_of_this_one(
+    qtbot, ws, tmp_path, monkeypatch, dialogs
+):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QAction, QKeySequence
+
+    target = tmp_path / "my office"
+    monkeypatch.setattr(
+        app.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "workspaces")
+    )
+    window = app.show_window(ws)
+    qtbot.addWidget(window)
+    qtbot.waitExposed(window)
+    (action,) = [a for a in window.findChildren(QAction) if a.text() == "&New Workspace…"]
+    assert (
+        action.shortcut().matches(QKeySequence("Ctrl+N")) == QKeySequence.SequenceMatch.ExactMatch
+    )
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.focusWidget() is not None)
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: any(w.ws.path.name == "my office.cnew" for w in app.windows))
+    (new,) = [w for w in app.windows if w.ws.path.name == "my office.cnew"]
+    qtbot.addWidget(new)
+    assert (tmp_path / "my office.cnew").exists()
+    assert dialogs.shown == []
+    new.close()

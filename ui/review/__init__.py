@@ -36,10 +36,9 @@ def open_packet(path: str | Path, parent: QWidget | None = None):
 
 def run(argv: list[str]) -> int:
     """`workbench review PACKET`: the review window on its own, no workspace needed."""
-    from ui.app import init_app, setup_logging
+    from ui.app import bootstrap
 
-    app = init_app()
-    setup_logging()
+    app = bootstrap()  # the same crash handler and log as the main window
     args = argv[1:] if argv and argv[0] == "review" else argv
     if len(args) > 1:
         messages.error(None, "CNE Workbench", USAGE)

@@ -1,17 +1,32 @@
-"""Command-line commands for workspaces and documents: demo, info."""
+"""Command-line commands for workspaces and documents: new, demo, info."""
 
 from __future__ import annotations
 
-from workbench.cli import command, open_workspace, print_json
+from workbench.cli import CliError, command, open_workspace, output_file, print_json
 
 
 def register(sub) -> None:
+    p = command(sub, "new", "create a new, empty workspace (the directory of DHS offices)", _new)
+    p.add_argument("path", help="the workspace file to create (.cnew is added if missing)")
     p = command(sub, "demo", "write a demo workspace modelled on CNE's practice", _demo)
     p.add_argument("path")
     p.add_argument("--force", action="store_true", help="replace an existing file")
     p = command(sub, "info", "list a workspace's documents", _info)
     p.add_argument("path")
     p.add_argument("--json", action="store_true")
+
+
+def _new(args) -> int:
+    from workbench.workspace import WORKSPACE_SUFFIX, Workspace
+
+    path = output_file(args.path)
+    if path.suffix != WORKSPACE_SUFFIX:
+        path = path.with_name(path.name + WORKSPACE_SUFFIX)
+    if path.exists():
+        raise CliError(f"workbench: {path} already exists; choose another name or open it.")
+    Workspace.create(path).close()
+    print(f"New workspace written to {path}; open it with: workbench open {path}")
+    return 0
 
 
 def _demo(args) -> int:

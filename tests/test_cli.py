@@ -149,7 +149,7 @@ def test_new_creates_an_empty_workspace_that_opens_and_refuses_to_overwrite(tmp_
         assert directory.organizations(ws)  # seeded with the DHS components
     before = created.read_bytes()
     assert main.main(["new", str(created)]) == 1
-    assert "already exists" in _one_line_error(capsys)
+    assert str(created) in _one_line_error(capsys)  # refused, named as typed
     assert created.read_bytes() == before
     assert main.main(["new", str(tmp_path / "no" / "such" / "x.cnew")]) == 1
     assert "does not exist" in _one_line_error(capsys)

@@ -68,7 +68,11 @@ def test_a_part_that_fails_to_import_is_an_error_not_a_missing_menu(qtbot, ws, m
 
     window = MainWindow(ws)
     qtbot.addWidget(window)
-    monkeypatch.setitem(sys.modules, "ui.search.install", None)  # as if left out of a build
+    import ui.search
+
+    # As if left out of a build: not importable, and not already loaded into the package.
+    monkeypatch.setitem(sys.modules, "ui.search.install", None)
+    monkeypatch.delattr(ui.search, "install", raising=False)
     with pytest.raises(ImportError):
         app.install_parts(window)
     window.close()

@@ -14,6 +14,7 @@ from ui.authority.identity_dialog import IdentityDialog
 from ui.authority.key_dialog import KeyDialog
 from workbench import audit, directory, documents, sections
 from workbench.authority import approvals, decisions, identity, trust
+from workbench.errors import WorkbenchError
 from workbench.workspace import Workspace
 
 
@@ -218,3 +219,21 @@ def test_the_audit_log_viewer_filters_and_exports(qtbot, ws, people, tmp_path):
     assert any(e["details"].startswith("{") for e in created)
     assert all(not e["person"].startswith("=") for e in exported)
     log.grab().save("/tmp/audit-log.png")
+
+
+def test_pinning_a_root_and_listing_decisions_in_the_app(qtbot, ws, people, tmp_path, dialogs):
+    root, issuing = pki.hierarchy()
+    (tmp_path / "root.pem").write_bytes(root.pem)
+    window = open_window(qtbot, ws)
+    window.authority.pin_root(str(tmp_path / "root.pem"))
+    window.ops.flush()
+    assert trust.trust_anchors(ws) == [root.der]
+    # A self-made certificate for the Director is refused now; one the root issued is stored.
+    with pytest.raises(WorkbenchError, match="pinned trust root"):
+        trust.set_person_certificate(ws, people["director"], pki.make("Dana Reyes").der)
+    doc = documents.create_document(ws, "sop", "SOP")
+    sections.add_section(ws, doc, heading="Scope", body="Text.")
+    window.navigator.reload()
+    window.navigator.select("document", doc)
+    assert window.authority.show_decisions() == "No decisions yet."
+    assert dialogs.shown[-1][:2] == ("info", "Decisions on SOP")

@@ -40,6 +40,8 @@ class Authority:
             ("approve", "&Approve This Version", "Ctrl+Alt+A", self.approve),
             ("no_coordination", "&No Coordination Required…", "", self.no_coordination),
             ("chains", "Approval &Chains…", "", self.edit_chains),
+            ("decisions", "&Decisions on This Document…", "", self.show_decisions),
+            ("pin", "&Pin Trust Root…", "", self.pin_root),
             ("next_version", "&Start Next Version…", "", self.start_next_version),
             (None, None, None, None),
             ("log", "Audit &Log…", "Ctrl+Alt+L", self.show_log),
@@ -84,6 +86,7 @@ class Authority:
                 status = None
         self.actions["approve"].setEnabled(bool(doc_id) and status != "published")
         self.actions["no_coordination"].setEnabled(bool(doc_id) and status != "published")
+        self.actions["decisions"].setEnabled(bool(doc_id))
         self.actions["next_version"].setEnabled(status == "published")
 
     # -- identity ------------------------------------------------------------------------------
@@ -186,6 +189,50 @@ class Authority:
         for k, steps in dialog.chains().items():
             if steps != current.get(k):
                 self.window.ops.run(approvals.set_chain, k, steps)
+
+    def show_decisions(self) -> str:
+        """Every decision on the selected document, who made it and whether it counts."""
+        doc_id = self.document_id()
+        if not doc_id:
+            return ""
+        from workbench.authority import decisions
+
+        doc = documents.document(self.ws, doc_id)
+        lines = [
+            f"{d.at[:10]}  v{d.document_version}  {d.label} by {d.by_name or 'unknown'} — "
+            f"{d.signature_label}{'' if d.counts else ' (does not count)'}"
+            for d in decisions.decisions(self.ws, doc_id)
+        ]
+        text = "\n".join(lines) or "No decisions yet."
+        messages.info(self.window, f"Decisions on {doc.title}", text)
+        return text
+
+    def pin_root(self, path: str | None = None) -> None:
+        """Pin the CNE root or intermediate that people's certificates must chain to."""
+        from PySide6.QtWidgets import QFileDialog
+
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self.window,
+                "Pin the CNE trust root",
+                "",
+                "Certificates (*.pem *.crt *.cer *.der);;All files (*)",
+            )
+        if not path:
+            return
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(1_000_000)
+        except OSError as exc:
+            messages.error(self.window, "Pin trust root", f"Could not read {path}: {exc.strerror}")
+            return
+        self.window.ops.run(
+            trust.pin_trust_anchor,
+            data,
+            on_done=lambda _fp: self.window.statusBar().showMessage(
+                f"Pinned {keys.subject_name(data)}: signers must chain to it.", 5000
+            ),
+        )
 
     def start_next_version(self) -> None:
         self.window.editor.start_next_version()

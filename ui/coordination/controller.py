@@ -243,13 +243,19 @@ class CoordinationController(QObject):
 
     def _may_decide(self, what: str) -> bool:
         """The Director's decisions: refuse up front, in words, when you are not the Director."""
-        from workbench.authority import decisions
+        from workbench.authority import decisions, trust
 
         try:
-            decisions.require_director(self.ws)
+            person = decisions.require_director(self.ws)
         except WorkbenchError as exc:
             messages.error(self._parent(), what, str(exc))
             return False
+        signer = getattr(self.ws, "signer", None)
+        if trust.person_certificate(self.ws, person.id) is not None and signer is None:
+            # The Director signs with a key: ask for it now rather than fail after the dialog.
+            authority = getattr(self._parent(), "authority", None)
+            if authority is None or not authority.unlock_key():
+                return False
         return True
 
     def reviewer_organizations(self):

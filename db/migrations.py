@@ -725,3 +725,25 @@ def m009_coordination_sequence(db: sqlite_utils.Database) -> None:
         "(SELECT coalesce(max(id), 0) FROM audit_log)) "
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
     )
+
+
+@MIGRATIONS(name="m010_exchange_evidence")
+def m010_exchange_evidence(db: sqlite_utils.Database) -> None:
+    # What each packet or workbook sent said (its digest), so a response to text CNE never
+    # sent is refused; and how each imported response was authenticated (a reviewer's
+    # signature, or none: '' marks responses imported before, under the shared token).
+    _script(
+        db,
+        """
+CREATE TABLE exchange_packets (
+    id INTEGER PRIMARY KEY,
+    request_id INTEGER NOT NULL REFERENCES review_requests(id) ON DELETE CASCADE,
+    digest TEXT NOT NULL CHECK (length(digest) = 64),
+    kind TEXT NOT NULL CHECK (kind IN ('packet', 'workbook')),
+    exported_at TEXT NOT NULL,
+    UNIQUE (request_id, digest)
+)
+;;
+ALTER TABLE exchange_imports ADD COLUMN authentication TEXT NOT NULL DEFAULT ''
+""",
+    )

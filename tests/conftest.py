@@ -68,6 +68,15 @@ def workspace_key_dir(tmp_path_factory, monkeypatch):
     return path
 
 
+@pytest.fixture(autouse=True)
+def reviewer_clock(clock, monkeypatch):
+    """Review mode reads the same test clock as the workspace: responses date inside requests."""
+    from workbench.exchange import review
+
+    monkeypatch.setattr(review, "_utc_now", clock)
+    return clock
+
+
 class SoftToken:
     """A SoftHSM2 token (label `cne-test`, user PIN 1234) holding the keys loaded into it."""
 

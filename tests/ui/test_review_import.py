@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ui import messages
@@ -42,11 +44,16 @@ def test_import_then_refusal(ws, ops, qtbot, said, tmp_path):
     assert import_response_file(None, ops, response, on_done=results.append)
     assert ops.flush()
     assert said[-1][0] == "Response imported" and "1 new comment(s)" in said[-1][1]
+    assert "Unauthenticated reviewer" in said[-1][1]  # no key: their word, not proof
     assert results[0].added == 1
     assert [c.comment for c in list_comments(ws, doc)] == ["Define SLT."]
 
-    response.write_text(response.read_text(encoding="utf-8").replace("Define", "Drop"))
+    forged = json.loads(response.read_text(encoding="utf-8"))
+    forged["body"]["sequence"] += 1
+    forged["body"]["comments"][0]["quoted_passage"] = "all DHS partners"
+    response.write_text(json.dumps(forged), encoding="utf-8")
     import_response_file(None, ops, response)
     assert ops.flush()
-    assert said[-1][0] == "Response not imported" and "altered" in said[-1][1]
+    assert said[-1][0] == "Response not imported"
+    assert "quotes a passage that is not in the text sent" in said[-1][1]
     assert [c.comment for c in list_comments(ws, doc)] == ["Define SLT."]

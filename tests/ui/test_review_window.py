@@ -173,3 +173,56 @@ def test_suspense_text():
     # Veterans Day (Wednesday 11 November) is not a workday.
     assert suspense_text("2026-11-16", today) == ("Suspense 2026-11-16 — 9 workdays left", False)
     assert suspense_text("2026-10-30", today) == ("Suspense 2026-10-30 — OVERDUE", True)
+
+
+def test_a_packet_edited_in_transit_is_refused_and_an_unsigned_one_is_flagged(
+    packet, qtbot, shown, tmp_path
+):
+    import json
+
+    _review, path = packet
+    window = open_packet(path)
+    qtbot.addWidget(window)
+    signer = window.findChild(type(window.status), "packetSigner")
+    assert signer is not None and "Signed by CNE" in signer.text()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["suspense_date"] = "2027-06-30"  # a longer suspense, edited on the way
+    edited = tmp_path / "edited.cnereview"
+    edited.write_text(json.dumps(data), encoding="utf-8")
+    assert open_packet(edited) is None
+    assert "changed after CNE signed it" in shown[-1][1]
+    data.pop("signature")  # the editor strips the signature instead
+    edited.write_text(json.dumps(data), encoding="utf-8")
+    flagged = open_packet(edited)
+    qtbot.addWidget(flagged)
+    warning = flagged.findChild(type(flagged.status), "packetWarning")
+    assert warning is not None and "not signed by CNE" in warning.text()
+    flagged.show()
+    qtbot.waitExposed(flagged)
+    flagged.grab().save(str(tmp_path / "unsigned-packet.png"))
+
+
+def test_the_reviewer_signs_the_response_with_their_certificate(ws, packet, qtbot, shown, tmp_path):
+    from tests import pki
+    from workbench import directory
+    from workbench.authority import trust
+
+    _review, path = packet
+    hale = directory.add_person(
+        ws, "Rear Admiral Jane Hale", organization="USCG", roles=["liaison"]
+    )
+    identity = pki.make("Rear Admiral Jane Hale")
+    trust.set_person_certificate(ws, hale, identity.der)
+    p12 = identity.write_p12(tmp_path / "hale.p12")
+    window = open_packet(path)
+    qtbot.addWidget(window)
+    assert not window.use_certificate(p12, "wrong")
+    assert "password is wrong" in shown[-1][1]
+    assert window.use_certificate(p12, "secret")
+    assert window.sign_button.text() == "Signing as Rear Admiral Jane Hale"
+    window.position_box.setCurrentIndex(window.position_box.findData("concur"))
+    out = window.export_to(tmp_path / "signed.cneresponse")
+    assert out is not None and "signed by Rear Admiral Jane Hale" in shown[-1][1]
+    result = import_response(ws, out)
+    assert result.authentication == "signed by Rear Admiral Jane Hale"
+    assert "The response is signed by Rear Admiral Jane Hale." in result.summary()

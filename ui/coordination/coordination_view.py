@@ -19,6 +19,7 @@ from ui.lazy import LazyReload
 from workbench import directory, sections
 from workbench.coordination import positions, reviews
 from workbench.coordination import requests as rq
+from workbench.exchange.provenance import UNAUTHENTICATED
 from workbench.numbering import reference
 
 ROLE = Qt.ItemDataRole.UserRole
@@ -101,10 +102,12 @@ class CoordinationView(QWidget):
             for x in rq.suspense_extensions(ws, doc_id):
                 extended.setdefault(x.request_id, []).append(x)
             latest = positions.latest_positions(ws, doc_id)
+            authenticated = positions.position_authentication(ws, doc_id)
             ncs = {n.organization: n for n in positions.nonconcurrences(ws, doc_id)}
             involved = set(states) | set(requests) | set(latest) | set(ncs)
             order = [o.code for o in directory.organizations(ws) if o.code in involved]
-            return doc_id, (numbers, states, requests, extended, latest, ncs, order)
+            facts = (numbers, states, requests, extended, latest, ncs, order, authenticated)
+            return doc_id, facts
 
         return read
 
@@ -125,7 +128,7 @@ class CoordinationView(QWidget):
             self.tree.blockSignals(False)
             self._current_changed(None, None)
             return
-        numbers, states, requests, extended, latest, ncs, order = facts
+        numbers, states, requests, extended, latest, ncs, order, authenticated = facts
         bold = QFont(self.tree.font())
         bold.setBold(True)
         late = 0
@@ -138,6 +141,8 @@ class CoordinationView(QWidget):
             org_states = states.get(code, [])
             current = sum(s.state in ("current", "waived") for s in org_states)
             position = f"{p.label} — {p.by_name}, {p.at[:10]}" if p else "No position"
+            if p and authenticated.get(p.id) == UNAUTHENTICATED:
+                position += " (unauthenticated reviewer)"
             if p and any(s.state == "stale" for s in org_states):
                 position += " (text changed since)"
             item = QTreeWidgetItem(

@@ -97,6 +97,7 @@ class ReviewWindow(QMainWindow):
         )
         info.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(info)
+        layout.addWidget(self._provenance(p))
         text, overdue = suspense_text(p.suspense_date, today or dt.date.today())
         self.suspense_label = QLabel(text)
         self.suspense_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -146,6 +147,25 @@ class ReviewWindow(QMainWindow):
             self.status.setText(session.notice)
 
     # -- building ---------------------------------------------------------------------------
+    def _provenance(self, p) -> QLabel:
+        """Who signed the packet, or a loud warning that nothing shows it is CNE's."""
+        if p.signature_problem:
+            label = QLabel(f"\u26a0 {p.signature_problem}")
+            label.setObjectName("packetWarning")
+            label.setStyleSheet(
+                "QLabel#packetWarning { background: #b00020; color: white; font-weight: bold; "
+                "padding: 4px; }"
+            )
+        else:
+            label = QLabel(
+                f"Signed by CNE: {p.signer} (key {p.signer_fingerprint[:16]}…). Its text, "
+                "suspense and instructions are as CNE sent them."
+            )
+            label.setObjectName("packetSigner")
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        return label
+
     def _comment_pane(self, parent) -> QWidget:
         pane = QWidget(parent)
         v = QVBoxLayout(pane)
@@ -237,12 +257,20 @@ class ReviewWindow(QMainWindow):
         export = QPushButton("Export response…")
         export.setDefault(True)
         export.clicked.connect(self.export_clicked)
+        self.signer = None  # the reviewer's key, when they sign the response
+        self.sign_button = QPushButton("Sign with My Certificate…")
+        self.sign_button.setToolTip(
+            "Sign the response with your certificate (a .p12 file), so CNE can tell it is yours;"
+            " unsigned, it is recorded as from an unauthenticated reviewer."
+        )
+        self.sign_button.clicked.connect(self.choose_certificate)
         h.addWidget(QLabel(f"{self.session.packet.organization_code} position:"))
         h.addWidget(self.position_box)
         h.addWidget(self.name_edit, 1)
         h.addWidget(self.title_edit, 1)
         h.addWidget(self.status, 1)
         h.addWidget(save)
+        h.addWidget(self.sign_button)
         h.addWidget(export)
         self.name_edit.textEdited.connect(self._reviewer_edited)
         self.title_edit.textEdited.connect(self._reviewer_edited)
@@ -395,6 +423,34 @@ class ReviewWindow(QMainWindow):
         )
         return Path(path) if path else None
 
+    def choose_certificate(self) -> bool:
+        from PySide6.QtWidgets import QInputDialog
+
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Your signing certificate", "", "Certificates (*.p12 *.pfx)"
+        )
+        if not path:
+            return False
+        password, ok = QInputDialog.getText(
+            self,
+            "Certificate password",
+            f"Password for {Path(path).name}:",
+            QLineEdit.EchoMode.Password,
+        )
+        return ok and self.use_certificate(Path(path), password)
+
+    def use_certificate(self, path: Path, password: str) -> bool:
+        from workbench.authority import keys
+
+        try:
+            self.signer = keys.load_pkcs12(path, password)
+        except WorkbenchError as exc:
+            messages.error(self, "Cannot use the certificate", str(exc))
+            return False
+        self.sign_button.setText(f"Signing as {self.signer.name}")
+        self.status.setText(f"The response will be signed by {self.signer.name}.")
+        return True
+
     def export_clicked(self) -> Path | None:
         problems = self.session.problems()
         if problems:
@@ -408,7 +464,7 @@ class ReviewWindow(QMainWindow):
     def export_to(self, path: Path) -> Path | None:
         self._save_timer.stop()
         try:
-            out = self.session.export_response(path)
+            out = self.session.export_response(path, self.signer)
         except (WorkbenchError, OSError) as exc:
             messages.error(self, "Cannot export the response", str(exc))
             return None
@@ -416,7 +472,9 @@ class ReviewWindow(QMainWindow):
         messages.info(
             self,
             "Response exported",
-            f"Your response is in {out}.\n\nSend this file back to CNE. Your work stays saved "
+            f"Your response is in {out}"
+            + (f", signed by {self.signer.name}" if self.signer else " (not signed)")
+            + ".\n\nSend this file back to CNE. Your work stays saved "
             "here; you can change it and export again — the newer response replaces this one.",
         )
         return out

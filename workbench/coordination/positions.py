@@ -479,3 +479,16 @@ def override_nonconcurrence(
     return _end_nonconcurrence(
         ws, document_id, organization_code, "overridden", director, "Director", reason
     )
+
+
+def position_authentication(ws, document_id: int) -> dict[int, str]:
+    """Position id -> how the response that gave it was authenticated ("" for older imports)."""
+    return {
+        r["position_id"]: r["authentication"]
+        for r in ws.db.query(
+            "SELECT x.position_id, x.authentication FROM exchange_imports x "
+            "JOIN review_requests q ON q.id = x.request_id "
+            "WHERE q.document_id = ? AND x.position_id IS NOT NULL",
+            [document_id],
+        )
+    }

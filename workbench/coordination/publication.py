@@ -15,6 +15,7 @@ from workbench.coordination.positions import (
     POSITIONS,
     events,
     latest_positions,
+    position_authentication,
     require_director,
 )
 from workbench.coordination.publication_pdfs import record_publication_pdfs
@@ -87,6 +88,7 @@ def coordination_record(ws, document_id: int) -> dict:
     involved |= set(latest)
     involved |= {c.organization for c in list_comments(ws, document_id)}
     extensions = suspense_extensions(ws, document_id)
+    authenticated = position_authentication(ws, document_id)
     orgs = []
     for o in organizations(ws):
         if o.code not in involved or o.kind == "cne":
@@ -102,6 +104,8 @@ def coordination_record(ws, document_id: int) -> dict:
                 "by_title": p.by_title if p else "",
                 "at": p.at if p else "",
                 "document_version": p.document_version if p else None,
+                # "unauthenticated reviewer" when an unsigned response gave the position.
+                "authentication": authenticated.get(p.id, "") if p else "",
                 "events": [
                     {
                         "kind": e.kind,

@@ -1,9 +1,8 @@
-"""The packet and response file formats: reading untrusted bytes, canonical JSON, the HMAC."""
+"""The packet and response file formats: reading untrusted bytes, canonical JSON, digests."""
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import os
 from pathlib import Path
@@ -28,22 +27,14 @@ class ExchangeError(WorkbenchError):
 
 
 def canonical(value) -> bytes:
-    """The exact bytes the MAC covers: key order and spacing can never change the digest."""
+    """The exact bytes a signature or digest covers: key order and spacing never change it."""
     return json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     ).encode("utf-8")
 
 
-def mac(token: str, body: dict) -> str:
-    return hmac.new(token.encode("utf-8"), canonical(body), hashlib.sha256).hexdigest()
-
-
 def digest(body: dict) -> str:
     return hashlib.sha256(canonical(body)).hexdigest()
-
-
-def tokens_match(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
 
 
 def read_limited(path: str | os.PathLike, limit: int, what: str) -> bytes:
@@ -199,6 +190,13 @@ def check_response_body(body, what: str = "review response") -> dict:
     ids = [c["client_id"] for c in out["comments"]]
     if len(set(ids)) != len(ids):
         raise ExchangeError(f"The {what} is malformed: two comments share one id.")
+    out["packet_digest"] = f.str("packet_digest", required=False, max_len=64)
+    seen = []
+    if body.get("sections_seen") is not None:
+        for n, raw_seen in enumerate(f.list("sections_seen", MAX_COMMENTS), 1):
+            s = Fields(raw_seen, f"seen section {n}", what)
+            seen.append((s.int("section_id"), s.str("content_hash", max_len=64)))
+    out["sections_seen"] = seen
     return out
 
 

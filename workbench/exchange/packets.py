@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from workbench.exchange.formats import (
     PACKET_FORMAT,
     ExchangeError,
     Fields,
+    canonical,
     check_envelope,
     digest,
     dump,
@@ -24,7 +26,7 @@ from workbench.exchange.formats import (
     read_limited,
     write_atomic,
 )
-from workbench.sections import outline
+from workbench.sections import content_hash, outline
 from workbench.workspace import use_case
 
 MAX_SECTIONS = 5_000
@@ -59,10 +61,13 @@ class Packet:
     reviewer_email: str
     suspense_date: str
     instructions: str
-    token: str
     exported_at: str
     sections: tuple[PacketSection, ...]
-    digest: str
+    digest: str  # SHA-256 of the packet's content (all but its signature): what CNE sent
+    signer: str = ""  # the certificate's name when the signature holds
+    signer_fingerprint: str = ""
+    # Why the packet cannot be confirmed as CNE's (shown loudly), or "" when it is signed.
+    signature_problem: str = ""
 
     def section(self, section_id: int) -> PacketSection | None:
         return next((s for s in self.sections if s.section_id == section_id), None)
@@ -72,7 +77,6 @@ def build_packet(ws, request_id: int) -> dict:
     req = rq.request(ws, request_id)
     doc = document(ws, req.document_id)
     org = organization(ws, req.organization_id)
-    token = next(ws.db.query("SELECT token FROM review_requests WHERE id = ?", [request_id]))
     order = {e.id: e for e in outline(ws, req.document_id)}
     texts = {
         r["id"]: r
@@ -100,7 +104,7 @@ def build_packet(ws, request_id: int) -> dict:
                 "content_hash": text["content_hash"],
             }
         )
-    return {
+    packet = {
         "format": PACKET_FORMAT,
         "version": FORMAT_VERSION,
         "workspace_id": ws.workspace_id,
@@ -113,12 +117,50 @@ def build_packet(ws, request_id: int) -> dict:
         "reviewer": {"name": req.reviewer_name, "email": req.reviewer_email},
         "suspense_date": req.suspense_date,
         "instructions": req.instructions,
-        "token": token["token"],
         "exported_at": ws.now(),
         "sections": sections,
         # Where the log stood when this left: `workbench check --against` compares it.
         "audit_head": audit.head(ws).as_dict(),
     }
+    return sign_packet(ws, packet)
+
+
+def sign_packet(ws, packet: dict) -> dict:
+    """The packet with CNE's signature over its content (the workspace's own key).
+
+    A read-only workspace, whose key cannot be made, sends it unsigned: the review window
+    says so loudly. No secret travels in the packet: whoever holds it cannot answer as CNE's
+    addressee, only as an unauthenticated reviewer.
+    """
+    from workbench.authority import workspace_key
+
+    key = workspace_key.signer(ws, create=not ws.read_only)
+    if key is None:
+        return packet
+    return dict(
+        packet,
+        signature={
+            "certificate": base64.b64encode(key.certificate).decode("ascii"),
+            "value": base64.b64encode(key.sign(canonical(packet))).decode("ascii"),
+            "signer": key.name,
+        },
+    )
+
+
+def content_digest(packet: dict) -> str:
+    """The digest a response quotes: the packet without its signature."""
+    return digest({k: v for k, v in packet.items() if k != "signature"})
+
+
+def record_sent(ws, request_id: int, packet: dict, kind: str = "packet") -> str:
+    """Within a use-case: remember what went out, so a response to other text is refused."""
+    sent = content_digest(packet)
+    ws.db.execute(
+        "INSERT INTO exchange_packets (request_id, digest, kind, exported_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (request_id, digest) DO NOTHING",
+        [request_id, sent, kind, ws.now()],
+    )
+    return sent
 
 
 def prepare_request_for_export(ws, request_id: int) -> rq.ReviewRequest:
@@ -143,6 +185,7 @@ def export_packet(ws, request_id: int, path: str | os.PathLike) -> Path:
     if out.is_dir():
         raise ExchangeError(f"{out} is a folder; name the packet file to write.")
     data = build_packet(ws, request_id)
+    sent = record_sent(ws, request_id, data)
     write_atomic(out, dump(data))
     audit.record(
         ws,
@@ -152,6 +195,8 @@ def export_packet(ws, request_id: int, path: str | os.PathLike) -> Path:
         document_id=req.document_id,
         organization=req.organization,
         file=out.name,
+        packet_sha256=sent,
+        signed=bool(data.get("signature")),
     )
     return out
 
@@ -179,9 +224,13 @@ def parse_packet(value: dict) -> Packet:
                 s.str("content_hash", max_len=64),
             )
         )
-    token = f.str("token", max_len=200)
-    if len(token) < 32:
-        raise ExchangeError("The review packet is malformed: its token is missing.")
+    for n, sec in enumerate(sections, 1):
+        if content_hash(sec.heading, sec.body) != sec.content_hash:
+            raise ExchangeError(
+                f"Section {sec.number or n} of this packet was changed after CNE sent it (its "
+                "text no longer matches its fingerprint). Ask CNE for a fresh copy."
+            )
+    signer, fingerprint, problem = _check_signature(value)
     return Packet(
         f.str("workspace_id", max_len=100),
         f.int("request_id"),
@@ -195,11 +244,46 @@ def parse_packet(value: dict) -> Packet:
         reviewer.str("email", required=False, max_len=1000),
         f.str("suspense_date", max_len=40),
         f.str("instructions", required=False),
-        token,
         f.str("exported_at", required=False, max_len=40),
         tuple(sections),
-        digest(value),
+        content_digest(value),
+        signer,
+        fingerprint,
+        problem,
     )
+
+
+def _check_signature(value: dict) -> tuple[str, str, str]:
+    """(signer, fingerprint, problem); refuses a packet whose signature does not hold."""
+    from workbench.authority import keys
+
+    sig = value.get("signature")
+    if sig is None:
+        return (
+            "",
+            "",
+            (
+                "This packet is not signed by CNE, so nothing shows that its text, suspense and "
+                "instructions are the ones CNE sent. Confirm them with CNE before you answer."
+            ),
+        )
+    try:
+        cert = base64.b64decode(sig["certificate"], validate=True)
+        signature = base64.b64decode(sig["value"], validate=True)
+        name = keys.subject_name(cert)
+        fingerprint = keys.fingerprint(cert)
+    except Exception:  # any malformed field: the signature cannot be read
+        raise ExchangeError(
+            "This packet's signature is damaged, so it cannot be confirmed as CNE's. Ask CNE "
+            "for a fresh copy."
+        ) from None
+    unsigned = {k: v for k, v in value.items() if k != "signature"}
+    if not keys.verify(cert, canonical(unsigned), signature):
+        raise ExchangeError(
+            "This packet was changed after CNE signed it (its text, suspense or instructions "
+            "differ from what was sent). Do not answer it; ask CNE for a fresh copy."
+        )
+    return name, fingerprint, ""
 
 
 def read_packet(path: str | os.PathLike) -> Packet:

@@ -12,6 +12,7 @@ from workbench.coordination import requests as rq
 from workbench.coordination.comments import next_item_no
 from workbench.coordination.positions import POSITIONS, record_position
 from workbench.errors import NotFound
+from workbench.exchange import provenance
 from workbench.exchange.formats import (
     MAX_RESPONSE_BYTES,
     RESPONSE_FORMAT,
@@ -19,11 +20,10 @@ from workbench.exchange.formats import (
     check_envelope,
     check_response_body,
     digest,
-    mac,
     parse_json,
     read_limited,
-    tokens_match,
 )
+from workbench.exchange.provenance import UNAUTHENTICATED
 from workbench.numbering import reference
 from workbench.sections import section_numbers
 from workbench.workspace import use_case
@@ -57,6 +57,7 @@ class ImportResult:
     withdrawn: int = 0
     changed_since: tuple[str, ...] = ()  # references of sections changed since they were sent
     comment_ids: tuple[int, ...] = field(default=(), repr=False)
+    authentication: str = ""  # "signed by NAME", or provenance.UNAUTHENTICATED
 
     def summary(self) -> str:
         who = f"{self.organization} ({self.reviewer_name})"
@@ -72,6 +73,13 @@ class ImportResult:
                 f"{self.withdrawn} dropped)"
             )
         text = "".join(parts) + "."
+        if self.authentication == UNAUTHENTICATED:
+            text += (
+                " Unauthenticated reviewer: the response is not signed with the reviewer's "
+                "key, so it is their word only, not proof of who sent it."
+            )
+        elif self.authentication:
+            text += f" The response is {self.authentication}."
         if self.changed_since:
             text += (
                 " Flagged: comments on "
@@ -87,8 +95,7 @@ class Incoming:
 
     source: str  # "response" | "workbook"
     raw_body: dict
-    mac: str | None  # response files
-    token: str | None  # workbooks carry the request's token instead
+    signature: dict | None  # the reviewer's signature over the body, when they have a key
     file_name: str
 
 
@@ -97,15 +104,17 @@ def read_incoming(data: bytes, file_name: str = "") -> Incoming:
     if data[:4] == b"PK\x03\x04":
         from workbench.exchange.workbook import read_filled_workbook
 
-        body, token = read_filled_workbook(data)
-        return Incoming("workbook", body, None, token, file_name)
+        body = read_filled_workbook(data)
+        return Incoming("workbook", body, None, file_name)
     value = parse_json(data, WHAT)
     check_envelope(value, RESPONSE_FORMAT, WHAT)
     body = value.get("body")
-    signature = value.get("mac")
-    if not isinstance(body, dict) or not isinstance(signature, str):
-        raise ExchangeError("The review response is malformed: it has no signed content.")
-    return Incoming("response", body, signature, None, file_name)
+    signature = value.get("signature")
+    if not isinstance(body, dict):
+        raise ExchangeError("The review response is malformed: it has no content.")
+    if signature is not None and not isinstance(signature, dict):
+        raise ExchangeError("This response's signature is damaged; nothing was imported.")
+    return Incoming("response", body, signature, file_name)
 
 
 def _request_for(ws, body: dict) -> rq.ReviewRequest:
@@ -132,23 +141,6 @@ def _request_for(ws, body: dict) -> rq.ReviewRequest:
             "accepted."
         )
     return req
-
-
-def _authenticate(ws, incoming: Incoming, req: rq.ReviewRequest) -> None:
-    token = next(ws.db.query("SELECT token FROM review_requests WHERE id = ?", [req.id]))["token"]
-    if incoming.source == "workbook":
-        ok = incoming.token is not None and tokens_match(incoming.token, token)
-    else:
-        try:
-            ok = tokens_match(mac(token, incoming.raw_body), incoming.mac or "")
-        except (TypeError, ValueError):
-            ok = False
-    if not ok:
-        raise ExchangeError(
-            f"This response does not match review request {req.id}: it was altered after the "
-            "reviewer exported it, or it was not made from that request's packet. Nothing was "
-            "imported."
-        )
 
 
 def _latest_import(ws, request_id: int) -> dict | None:
@@ -181,10 +173,11 @@ def import_response(ws, path: str | os.PathLike) -> ImportResult:
 @use_case
 def import_incoming(ws, incoming: Incoming) -> ImportResult:
     req = _request_for(ws, incoming.raw_body)
-    _authenticate(ws, incoming, req)
     body = check_response_body(incoming.raw_body, WHAT)
-    pinned = {s.section_id: s for s in req.sections}
     numbers = section_numbers(ws, req.document_id)
+    provenance.check_packet(ws, req, body, numbers)
+    authentication = provenance.authenticate(ws, req, incoming.raw_body, incoming.signature)
+    pinned = {s.section_id: s for s in req.sections}
     for n, c in enumerate(body["comments"], 1):
         if c["section_id"] not in pinned:
             raise ExchangeError(
@@ -218,6 +211,7 @@ def import_incoming(ws, incoming: Incoming) -> ImportResult:
             f"A newer response from {req.organization} to request {req.id} was already imported; "
             "this one is older and was not imported."
         )
+    provenance.check_content(ws, req, body, previous, incoming.source)
     current_hash = {
         r["id"]: (r["content_hash"], r["deleted_at"])
         for r in ws.db.query(
@@ -317,7 +311,7 @@ def import_incoming(ws, incoming: Incoming) -> ImportResult:
     cur = ws.db.execute(
         "INSERT INTO exchange_imports (request_id, source, response_id, sequence, digest, "
         "file_name, reviewer_name, position_id, comment_count, stale_count, imported_at, "
-        "imported_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "imported_by, authentication) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             req.id,
             incoming.source,
@@ -331,6 +325,7 @@ def import_incoming(ws, incoming: Incoming) -> ImportResult:
             sum(s for _, _, s in links),
             ws.now(),
             ws.actor,
+            authentication,
         ],
     )
     import_id = cur.lastrowid
@@ -363,6 +358,7 @@ def import_incoming(ws, incoming: Incoming) -> ImportResult:
         item_numbers=[first_item, first_item + added - 1] if added else [],
         types="".join(f[3][7] for f in fresh),
         texts=fresh_digests,
+        authentication=authentication,
     )
     return ImportResult(
         req.id,
@@ -378,6 +374,7 @@ def import_incoming(ws, incoming: Incoming) -> ImportResult:
         withdrawn=len(old),
         changed_since=tuple(changed[s] for s in sorted(changed)),
         comment_ids=tuple(cid for cid, _, _ in links),
+        authentication=authentication,
     )
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import os
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -23,12 +23,13 @@ from workbench.exchange.formats import (
     RESPONSE_FORMAT,
     RESPONSE_SUFFIX,
     ExchangeError,
+    canonical,
     check_response_body,
     dump,
-    mac,
     write_atomic,
 )
 from workbench.exchange.packets import Packet, read_packet
+from workbench.sections import content_hash
 
 DRAFT_SUFFIX = ".draft.json"
 DRAFT_FORMAT = "cne-review-draft"
@@ -55,6 +56,10 @@ def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _current_time() -> dt.datetime:
+    return _utc_now()  # looked up at each call, so tests can set the reviewer's clock
+
+
 @dataclass
 class ReviewSession:
     """One reviewer's work on one packet; every change can be saved beside the packet."""
@@ -68,11 +73,11 @@ class ReviewSession:
     sequence: int = 0
     dirty: bool = False
     notice: str = ""
-    clock: Callable[[], dt.datetime] = _utc_now
+    clock: Callable[[], dt.datetime] = _current_time
 
     # -- opening and saving ----------------------------------------------------------------
     @classmethod
-    def open(cls, packet_path: str | os.PathLike, *, clock=_utc_now) -> ReviewSession:
+    def open(cls, packet_path: str | os.PathLike, *, clock=_current_time) -> ReviewSession:
         path = Path(packet_path)
         packet = read_packet(path)
         session = cls(packet, path, reviewer_name=packet.reviewer_name, clock=clock)
@@ -199,12 +204,21 @@ class ReviewSession:
             out.append("A Critical comment makes the position a non-concurrence.")
         return out
 
-    def response(self) -> dict:
+    def sections_seen(self) -> list[dict]:
+        """Each section's fingerprint, recomputed from the text this window showed."""
+        return [
+            {"section_id": s.section_id, "content_hash": content_hash(s.heading, s.body)}
+            for s in self.packet.sections
+        ]
+
+    def response(self, signer=None) -> dict:
+        """The response file's content; signed with the reviewer's key when one is given."""
         problems = self.problems()
         if problems:
             raise ExchangeError(problems[0])
-        # Wall-clock seconds keep the order right even if the draft file was lost in between.
-        self.sequence = max(self.sequence + 1, int(time.time()))
+        # One more than the last: CNE accepts only the next few, so a huge number cannot
+        # lock the reviewer out of answering again.
+        self.sequence = self.sequence + 1
         body = {
             "workspace_id": self.packet.workspace_id,
             "request_id": self.packet.request_id,
@@ -215,6 +229,8 @@ class ReviewSession:
             "reviewer_name": self.reviewer_name.strip(),
             "reviewer_title": self.reviewer_title.strip(),
             "position": self.position,
+            "packet_digest": self.packet.digest,
+            "sections_seen": self.sections_seen(),
             "comments": [
                 {
                     "client_id": c.client_id,
@@ -231,17 +247,22 @@ class ReviewSession:
             ],
         }
         check_response_body(body)
-        return {
+        out = {
             "format": RESPONSE_FORMAT,
             "version": FORMAT_VERSION,
             "marking": self.packet.marking,
             "body": body,
-            "mac": mac(self.packet.token, body),
         }
+        if signer is not None:
+            out["signature"] = {
+                "certificate": base64.b64encode(signer.certificate).decode("ascii"),
+                "value": base64.b64encode(signer.sign(canonical(body))).decode("ascii"),
+            }
+        return out
 
-    def export_response(self, path: str | os.PathLike) -> Path:
+    def export_response(self, path: str | os.PathLike, signer=None) -> Path:
         out = Path(path)
-        data = dump(self.response())
+        data = dump(self.response(signer))
         if len(data) > MAX_RESPONSE_BYTES:
             raise ExchangeError("The response is too large to send; split it into two.")
         write_atomic(out, data)

@@ -16,7 +16,7 @@ from workbench.coordination import requests as rq
 from workbench.directory import add_organization, add_person
 from workbench.documents import document
 from workbench.exchange.formats import PACKET_SUFFIX, ExchangeError, dump, read_limited
-from workbench.exchange.packets import build_packet
+from workbench.exchange.packets import build_packet, record_sent
 from workbench.sections import outline
 from workbench.workspace import use_case
 
@@ -237,7 +237,9 @@ def solicit(
         while name in used_names:
             name = f"{n:03d}-{_slug(r.name)}-{len(used_names)}{PACKET_SUFFIX}"
         used_names.add(name)
-        planned.append((r, rid, name, build_packet(ws, rid)))
+        packet = build_packet(ws, rid)
+        record_sent(ws, rid, packet)
+        planned.append((r, rid, name, packet))
     ws.db.conn.executemany(
         "INSERT INTO solicitation_requests (solicitation_id, request_id, packet_file) "
         "VALUES (?, ?, ?)",

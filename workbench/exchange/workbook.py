@@ -27,7 +27,12 @@ from workbench.coordination.comments import (
 from workbench.coordination.positions import POSITIONS
 from workbench.documents import document
 from workbench.exchange.formats import ExchangeError, write_atomic
-from workbench.exchange.packets import build_packet, prepare_request_for_export
+from workbench.exchange.packets import (
+    build_packet,
+    content_digest,
+    prepare_request_for_export,
+    record_sent,
+)
 from workbench.sections import outline
 from workbench.workspace import use_case
 
@@ -94,7 +99,7 @@ def _marking(sheet, marking: str) -> None:
 # -- the request workbook ------------------------------------------------------------------
 @use_case
 def export_request_workbook(ws, request_id: int, path: str | os.PathLike) -> Path:
-    """A CRM workbook for one request: sections prefilled, lists validated, token protected."""
+    """A CRM workbook for one request: sections prefilled, lists validated, packet digest kept."""
     req = prepare_request_for_export(ws, request_id)
     packet = build_packet(ws, request_id)
     out = Path(path)
@@ -202,7 +207,8 @@ def export_request_workbook(ws, request_id: int, path: str | os.PathLike) -> Pat
         ("workspace_id", packet["workspace_id"]),
         ("request_id", packet["request_id"]),
         ("document_id", packet["document_id"]),
-        ("token", packet["token"]),
+        # Not a secret: which packet content it answers (a response to other text is refused).
+        ("packet_digest", content_digest(packet)),
     ]
     for r, (k, v) in enumerate(values, 1):
         meta.cell(r, 1, k)
@@ -218,6 +224,7 @@ def export_request_workbook(ws, request_id: int, path: str | os.PathLike) -> Pat
     buf = io.BytesIO()
     wb.save(buf)
     write_atomic(out, buf.getvalue())
+    sent = record_sent(ws, request_id, packet, "workbook")
     audit.record(
         ws,
         "exchange.workbook_export",
@@ -226,6 +233,7 @@ def export_request_workbook(ws, request_id: int, path: str | os.PathLike) -> Pat
         document_id=req.document_id,
         organization=req.organization,
         file=out.name,
+        packet_sha256=sent,
     )
     return out
 
@@ -265,8 +273,8 @@ def _lookup(label: str, table: dict[str, str]) -> str | None:
     return None
 
 
-def read_filled_workbook(data: bytes) -> tuple[dict, str]:
-    """(response body, token) from a filled workbook; WorkbookProblems lists rows to fix."""
+def read_filled_workbook(data: bytes) -> dict:
+    """The response body of a filled workbook; WorkbookProblems lists rows to fix."""
     wb = _open(data)
     names = wb.sheetnames
     if REQUEST_SHEET not in names or COMMENTS_SHEET not in names or RESPONSE_SHEET not in names:
@@ -283,8 +291,8 @@ def read_filled_workbook(data: bytes) -> tuple[dict, str]:
             meta[str(row[0])] = row[1] if len(row) > 1 else None
     if meta.get("format") != WORKBOOK_FORMAT:
         raise ExchangeError("This workbook is not a CRM workbook exported by CNE Workbench.")
-    token = meta.get("token")
-    if not isinstance(token, str) or not all(
+    sent = meta.get("packet_digest")
+    if not isinstance(sent, str) or not all(
         isinstance(meta.get(k), int) for k in ("request_id", "document_id")
     ):
         raise ExchangeError("The CRM workbook's protected Request sheet was damaged.")
@@ -375,8 +383,9 @@ def read_filled_workbook(data: bytes) -> tuple[dict, str]:
         "reviewer_title": title,
         "position": position,
         "comments": comments,
+        "packet_digest": sent,
     }
-    return body, token
+    return body
 
 
 # -- the consolidated CRM ------------------------------------------------------------------

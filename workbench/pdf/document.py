@@ -286,6 +286,8 @@ class StoryBuilder:
                 who = esc(org.get("by_name") or "")
                 if org.get("by_title"):
                     who += f'<br/><font color="#5a6270">{esc(org["by_title"])}</font>'
+                if org.get("authentication"):
+                    who += f"<br/><i>{esc(org['authentication'])}</i>"
                 name = f"<b>{esc(org.get('code') or '')}</b>"
                 if org.get("name"):
                     name += f"<br/>{esc(org['name'])}"

@@ -13,6 +13,16 @@ from workbench.exchange.review import ReviewSession
 from workbench.workspace import Workspace
 
 
+@pytest.fixture(autouse=True)
+def real_reviewer_clock(monkeypatch):
+    """These workspaces run on the real clock (the CLI's), so the reviewer does too."""
+    import datetime as dt
+
+    from workbench.exchange import review
+
+    monkeypatch.setattr(review, "_utc_now", lambda: dt.datetime.now(dt.UTC))
+
+
 @pytest.fixture
 def setup(tmp_path):
     path = tmp_path / "w.cnew"

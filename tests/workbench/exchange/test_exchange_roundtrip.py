@@ -51,7 +51,10 @@ def test_packet_holds_what_the_reviewer_needs(ws, review, packet):
     assert p.instructions == "Review for accuracy."
     assert [s.number for s in p.sections] == ["1.1", "2"]
     assert [s.content_hash for s in p.sections] == [s.content_hash for s in req.sections]
-    assert p.token == ws.db.execute("SELECT token FROM review_requests").fetchone()[0]
+    # No secret travels: the request's token is nowhere in the packet; CNE signed it instead.
+    token = ws.db.execute("SELECT token FROM review_requests").fetchone()[0]
+    assert token not in packet.read_text(encoding="utf-8")
+    assert p.signer.startswith("CNE Workbench workspace") and not p.signature_problem
 
 
 def test_round_trip_merges_comments_and_position(ws, review, packet, tmp_path):
@@ -129,5 +132,6 @@ def test_response_file_is_plain_signed_json(packet, tmp_path):
     _, response = _respond(packet, tmp_path / "r.cneresponse")
     data = json.loads(response.read_text(encoding="utf-8"))
     assert data["format"] == "cne-review-response"
-    assert len(data["mac"]) == 64
+    assert "mac" not in data and "signature" not in data  # this reviewer has no key
+    assert len(data["body"]["packet_digest"]) == 64
     assert "token" not in json.dumps(data["body"])

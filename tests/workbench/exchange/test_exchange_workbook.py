@@ -54,7 +54,10 @@ def test_exported_workbook_is_ready_to_fill(ws, review, workbook):
     request = wb["Request"]
     assert request.sheet_state == "hidden" and request.protection.sheet
     token = ws.db.execute("SELECT token FROM review_requests").fetchone()[0]
-    assert ("token", token) in [(r[0].value, r[1].value) for r in request.iter_rows(max_col=2)]
+    values = [(r[0].value, r[1].value) for r in request.iter_rows(max_col=2)]
+    assert token not in [v for _, v in values]  # no secret in the hidden sheet
+    sent = ws.db.execute("SELECT digest FROM exchange_packets").fetchone()[0]
+    assert ("packet_digest", sent) in values
 
 
 def test_filled_workbook_imports_like_a_response(ws, review, workbook):
@@ -106,13 +109,13 @@ def test_invalid_rows_are_reported_by_row_and_column_and_nothing_imported(ws, re
     assert "nothing was imported" in str(err.value)
 
 
-def test_tampered_token_is_refused(ws, review, workbook):
+def test_a_workbook_for_text_never_sent_is_refused(ws, review, workbook):
     wb = load_workbook(workbook)
     wb["Request"]["B6"] = "0" * 64
     wb.save(workbook)
     _fill(workbook, {3: {"D": "S", "E": "Fine."}})
     before = snapshot(ws)
-    with pytest.raises(Exception, match="does not match review request"):
+    with pytest.raises(Exception, match="answers text CNE never sent for review request"):
         import_response(ws, workbook)
     assert snapshot(ws) == before
 

@@ -41,6 +41,9 @@ class PacketSection:
     heading: str
     body: str
     content_hash: str
+    # The fingerprint of the text as it arrived (before NULs were dropped for display),
+    # recomputed here: the response quotes it so CNE can tell what the reviewer was shown.
+    seen_hash: str = ""
 
     @property
     def title(self) -> str:
@@ -213,23 +216,22 @@ def parse_packet(value: dict) -> Packet:
     sections = []
     for n, raw in enumerate(raw_sections, 1):
         s = Fields(raw, f"section {n}", what)
-        sections.append(
-            PacketSection(
-                s.int("section_id"),
-                s.str("number", max_len=100),
-                s.int("depth"),
-                s.str("kind", max_len=40),
-                s.str("heading", max_len=10_000),
-                s.str("body", max_len=5_000_000),
-                s.str("content_hash", max_len=64),
-            )
+        sec = PacketSection(
+            s.int("section_id"),
+            s.str("number", max_len=100),
+            s.int("depth"),
+            s.str("kind", max_len=40),
+            s.str("heading", max_len=10_000),
+            s.str("body", max_len=5_000_000),
+            s.str("content_hash", max_len=64),
+            content_hash(raw["heading"], raw["body"]),  # both checked as text just above
         )
-    for n, sec in enumerate(sections, 1):
-        if content_hash(sec.heading, sec.body) != sec.content_hash:
+        if sec.seen_hash != sec.content_hash:
             raise ExchangeError(
                 f"Section {sec.number or n} of this packet was changed after CNE sent it (its "
                 "text no longer matches its fingerprint). Ask CNE for a fresh copy."
             )
+        sections.append(sec)
     signer, fingerprint, problem = _check_signature(value)
     return Packet(
         f.str("workspace_id", max_len=100),

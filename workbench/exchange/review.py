@@ -29,7 +29,6 @@ from workbench.exchange.formats import (
     write_atomic,
 )
 from workbench.exchange.packets import Packet, read_packet
-from workbench.sections import content_hash
 
 DRAFT_SUFFIX = ".draft.json"
 DRAFT_FORMAT = "cne-review-draft"
@@ -205,10 +204,9 @@ class ReviewSession:
         return out
 
     def sections_seen(self) -> list[dict]:
-        """Each section's fingerprint, recomputed from the text this window showed."""
+        """Each section's fingerprint, recomputed from the text this window was given to show."""
         return [
-            {"section_id": s.section_id, "content_hash": content_hash(s.heading, s.body)}
-            for s in self.packet.sections
+            {"section_id": s.section_id, "content_hash": s.seen_hash} for s in self.packet.sections
         ]
 
     def response(self, signer=None) -> dict:

@@ -130,6 +130,48 @@ def _result(status: str, message: str, row: dict | None, sigs) -> VerifyResult:
     )
 
 
+def _signature_counts(ws, certificate: bytes) -> bool:
+    """A certificate in the directory, or one issued under the pinned root."""
+    from workbench.authority import keys, trust
+
+    if not certificate:
+        return False
+    try:
+        if trust.person_for_certificate(ws, certificate) is not None:
+            return True
+        anchors = trust.trust_anchors(ws)
+        return bool(anchors) and keys.chains_to(certificate, anchors)
+    except Exception:  # an unreadable certificate in a file from outside
+        return False
+
+
+def _signed_after_publication(ws, data: bytes, sigs, appended: int) -> tuple[str, str]:
+    """('', signer) when the only change after the published bytes is one counting signature.
+
+    Anything else is what makes the file "modified", in words: a second update (text whited
+    out, a stamp), a signature that does not hold, or one by a certificate no one vouches for.
+    """
+    from workbench.pdf_updates import signature_only_update
+
+    if appended > 1:
+        return "more than a signature was added after it was published", ""
+    if len(sigs) != 1:
+        return "an update other than one signature was added after it was published", ""
+    (sig,) = sigs
+    if not sig.ok:
+        return "its signature does not hold", ""
+    change = signature_only_update(data)
+    if change:
+        return f"the signature's update also changes the file ({change})", ""
+    if not _signature_counts(ws, sig.certificate):
+        return (
+            f"it is signed by {sig.signer or 'someone'}, whose certificate is neither in the "
+            "directory nor issued by the pinned root, so the signature does not count",
+            "",
+        )
+    return "", sig.signer
+
+
 def verify_pdf(ws, data: bytes) -> VerifyResult:
     """Which published version `data` is, byte for byte, or why it is not one."""
     sigs = check_signatures(data)
@@ -140,18 +182,21 @@ def verify_pdf(ws, data: bytes) -> VerifyResult:
         return _result(PUBLISHED, f"Exactly the published {_describe(row)}.{sig_note}", row, sigs)
 
     prefixes = _prefixes(data)
-    for prefix in prefixes:
+    for appended, prefix in enumerate(prefixes, 1):
         row = _lookup(ws, sha256(prefix))
         if row is None:
             continue
-        if sigs and all(s.ok for s in sigs):
+        problem, signer = _signed_after_publication(ws, data, sigs, appended)
+        if not problem:
             return _result(
-                PUBLISHED, f"The published {_describe(row)}, signed.{sig_note}", row, sigs
+                PUBLISHED,
+                f"The published {_describe(row)}, signed by {signer}.{sig_note}",
+                row,
+                sigs,
             )
         return _result(
             MODIFIED,
-            f"Modified: starts as the published {_describe(row)}, but was changed "
-            f"afterwards.{sig_note}",
+            f"Modified: starts as the published {_describe(row)}, but {problem}.{sig_note}",
             row,
             sigs,
         )
@@ -189,7 +234,9 @@ def verify_pdf(ws, data: bytes) -> VerifyResult:
         )
     row = dict(pub, variant=variant)
     if _rendered_match(ws, pub, variant, [data]) or (
-        sigs and all(s.ok for s in sigs) and _rendered_match(ws, pub, variant, prefixes)
+        prefixes
+        and not _signed_after_publication(ws, data, sigs, 1)[0]
+        and _rendered_match(ws, pub, variant, prefixes[:1])
     ):
         return _result(PUBLISHED, f"The published {_describe(row)}.{sig_note}", row, sigs)
     return _result(

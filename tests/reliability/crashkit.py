@@ -24,8 +24,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from workbench import audit, documents, sections  # noqa: E402
+from workbench.authority import trust, workspace_key  # noqa: E402, F401  (see below)
 from workbench.coordination import comments, positions, requests  # noqa: E402
 from workbench.errors import WorkbenchError  # noqa: E402
+
+# Imported before the zygote forks: the import action signs packets, and loading the key layer
+# (cryptography's x509) in every child would take longer than most children live.
+from workbench.exchange import packets, responses, review  # noqa: E402, F401
 from workbench.maintenance import backups  # noqa: E402
 from workbench.maintenance.check import check_workspace  # noqa: E402
 from workbench.workspace import Workspace  # noqa: E402
@@ -203,6 +208,10 @@ def run_child(path: Path, seed: int, report: Path, scratch: Path) -> None:
 # -- the zygote ---------------------------------------------------------------------------------
 def zygote() -> None:
     """Read 'PATH SEED REPORT SCRATCH' lines; fork a child for each and print its pid."""
+    # Load the holiday calendars once here (0.2 s each time otherwise): requests count workdays.
+    from workbench.coordination.workdays import federal_holidays
+
+    federal_holidays(2026)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
     # Load what a running app has loaded long before a user acts: the federal calendar's first
     # use costs ~0.1 s, longer than many children live, so no request would ever commit.

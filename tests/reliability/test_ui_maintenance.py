@@ -262,3 +262,34 @@ def test_check_against_a_packet_from_the_file_menu(qtbot, ws, shown, tmp_path):
     kind, _title, text = shown[-1]
     assert kind == "error" and "rolled back to an older copy" in text
     w.close()
+
+
+def test_verify_pdf_from_the_file_menu(qtbot, ws, shown, tmp_path):
+    from workbench import directory, documents, sections
+    from workbench.coordination import requests as rq
+    from workbench.coordination.positions import record_position
+    from workbench.coordination.publication import publish
+    from workbench.exports import export_pdf
+
+    directory.add_person(ws, "Dana Reyes", title="Director", organization="CNE", roles=["director"])
+    doc = documents.create_document(ws, "sop", "SLT Outreach SOP")
+    sections.add_section(ws, doc, heading="Scope", body="Outreach.", equities=["CBP"])
+    rid = rq.create_request(ws, doc, "CBP", send=True)
+    record_position(ws, doc, "CBP", "concur", by_name="Pat Moreno", request_id=rid)
+    publish(ws, doc, by_name="Dana Reyes")
+    pdf = tmp_path / "sop.pdf"
+    pdf.write_bytes(export_pdf(ws, doc).data)
+    w, part, _ = _installed(qtbot, ws)
+    part.choose_pdf = lambda: pdf
+    with qtbot.waitSignal(part.verify_finished, timeout=20000) as blocker:
+        _menu_action(w, "verifyPdf").trigger()
+    assert blocker.args[0].exact
+    assert shown[-1][:2] == ("info", "Verify PDF") and "Exactly the published" in shown[-1][2]
+    edited = tmp_path / "edited.pdf"
+    edited.write_bytes(pdf.read_bytes() + b"\n1 0 obj\n<< >>\nendobj\n%%EOF\n")
+    part.choose_pdf = lambda: edited
+    with qtbot.waitSignal(part.verify_finished, timeout=20000) as blocker:
+        _menu_action(w, "verifyPdf").trigger()
+    assert not blocker.args[0].exact
+    assert shown[-1][0] == "error" and shown[-1][2].startswith("Modified:")
+    w.close()

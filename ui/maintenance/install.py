@@ -114,15 +114,18 @@ class Maintenance(QObject):
     """The maintenance part of one main window."""
 
     check_finished = Signal(object)  # a CheckReport (or the error that stopped the check)
+    verify_finished = Signal(object)  # a VerifyResult (or the error that stopped it)
 
     def __init__(self, window):
         super().__init__(window)
         self.window = window
         self.ws = window.ws
         self.checker = _Checker(self)
+        self.verifier = _Checker(self)  # File > Verify PDF: its own thread and result
         self.last_report: CheckReport | None = None
         self.choose_backup = self._ask_backup  # tests replace the dialog
         self.choose_against = self._ask_against
+        self.choose_pdf = self._ask_pdf
 
     # -- opening -------------------------------------------------------------------------------
     def after_open(self) -> None:
@@ -217,6 +220,45 @@ class Maintenance(QObject):
             lambda r: self._finished(r, quiet_when_ok=False),
         )
 
+    def _ask_pdf(self) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
+        name, _ = QFileDialog.getOpenFileName(
+            self.window, "Verify a PDF", str(self.ws.path.parent), "PDF files (*.pdf)"
+        )
+        return Path(name) if name else None
+
+    def verify_pdf_file(self) -> None:
+        """Is this PDF exactly a published version (and does its signature count)?"""
+        chosen = self.choose_pdf()
+        if chosen is None:
+            return
+        path = self.ws.path
+        self.window.statusBar().showMessage(f"Verifying {chosen.name}…")
+
+        def verify():
+            from workbench.pdf_verify import verify_pdf
+            from workbench.workspace import Workspace
+
+            data = chosen.read_bytes()
+            with Workspace.open(path, read_only=True) as reader:  # this thread's own handle
+                return verify_pdf(reader, data)
+
+        self.verifier.start(verify, self._verified)
+
+    def _verified(self, result) -> None:
+        self.window.statusBar().clearMessage()
+        if isinstance(result, OSError):
+            messages.error(self.window, "Verify PDF", f"The file could not be read: {result}")
+        elif isinstance(result, BaseException):
+            log.error("Verifying a PDF failed", exc_info=result)
+            messages.error(self.window, "Verify PDF", f"The file could not be verified: {result}")
+        elif result.exact:
+            messages.info(self.window, "Verify PDF", result.message)
+        else:
+            messages.error(self.window, "Verify PDF: not a published version", result.message)
+        self.verify_finished.emit(result)
+
     def back_up_now(self) -> None:
         _, keep = backup_settings()
 
@@ -306,6 +348,7 @@ def install(main_window) -> Maintenance:
         entries = [
             ("Check &Workspace", "checkWorkspace", part.check_now),
             ("Check &Against a File…", "checkAgainst", part.check_against),
+            ("&Verify PDF…", "verifyPdf", part.verify_pdf_file),
             ("&Back Up Now", "backUpNow", part.back_up_now),
             ("Restore from &Backup…", "restoreFromBackup", part.restore),
         ]

@@ -85,6 +85,7 @@ class SignatureCheck:
     trusted: bool  # the certificate chains to a trust root on this machine
     covers_whole_file: bool  # nothing was appended after signing
     problem: str = ""
+    certificate: bytes = b""  # the signer's certificate (DER), to judge against the directory
 
     @property
     def ok(self) -> bool:
@@ -140,6 +141,7 @@ def check_signatures(data: bytes) -> list[SignatureCheck]:
                     bool(status.valid),
                     bool(status.trusted),
                     coverage == "ENTIRE_FILE",
+                    certificate=status.signing_cert.dump(),
                 )
             )
         except Exception as exc:

@@ -108,8 +108,19 @@ def test_export_source_picks_published_or_draft(ws, published):
         export_source(ws, "SPSS", version=5)
 
 
+def _in_directory(ws, certificate) -> None:
+    """Dana Reyes's certificate is hers in the directory: only then does her signature count."""
+    from workbench import directory
+    from workbench.authority import keys, trust
+
+    p12, password = certificate
+    dana = next(p.id for p in directory.people(ws) if p.name == "Dana Reyes")
+    trust.set_person_certificate(ws, dana, keys.load_pkcs12(p12, password).certificate)
+
+
 def test_signed_published_pdf_verifies_and_names_the_signer(ws, published, certificate):
     p12, password = certificate
+    _in_directory(ws, certificate)
     data = build_pdf(published_snapshot(ws, published.doc))
     signed = sign_pdf(data, p12, password)
     assert signed.startswith(data)  # an incremental update: the published bytes stay intact
@@ -139,6 +150,7 @@ def test_wrong_certificate_password_is_a_clear_error(certificate):
 
 def test_cli_export_sign_and_verify(ws, ws_path, published, certificate, tmp_path, capsys):
     p12, password = certificate
+    _in_directory(ws, certificate)
     ws.close()
     out = tmp_path / "spss.pdf"
     assert main(["export-pdf", str(ws_path), "--document", "SPSS", "-o", str(out)]) == 0

@@ -266,6 +266,7 @@ def test_check_against_a_packet_from_the_file_menu(qtbot, ws, shown, tmp_path):
 
 def test_verify_pdf_from_the_file_menu(qtbot, ws, shown, tmp_path):
     from workbench import directory, documents, sections
+    from workbench.authority.identity import acting_as
     from workbench.coordination import requests as rq
     from workbench.coordination.positions import record_position
     from workbench.coordination.publication import publish
@@ -276,7 +277,8 @@ def test_verify_pdf_from_the_file_menu(qtbot, ws, shown, tmp_path):
     sections.add_section(ws, doc, heading="Scope", body="Outreach.", equities=["CBP"])
     rid = rq.create_request(ws, doc, "CBP", send=True)
     record_position(ws, doc, "CBP", "concur", by_name="Pat Moreno", request_id=rid)
-    publish(ws, doc, by_name="Dana Reyes")
+    with acting_as(ws, "Dana Reyes"):
+        publish(ws, doc)
     pdf = tmp_path / "sop.pdf"
     pdf.write_bytes(export_pdf(ws, doc).data)
     w, part, _ = _installed(qtbot, ws)

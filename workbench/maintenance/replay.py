@@ -45,8 +45,10 @@ class _Log:
             if entity_id is not None:
                 self.by_entity[(entity, entity_id)].append((action, d))
             items = d.get("item_numbers")
-            if isinstance(items, list) and len(items) == 2 and "document_id" in d:
-                self.ranges[d["document_id"]].append((items[0], items[1], d))
+            # Imports number their comments in one range (a Word file's entry is the document's).
+            doc = d.get("document_id", entity_id if entity == "document" else None)
+            if isinstance(items, list) and len(items) == 2 and doc is not None:
+                self.ranges[doc].append((items[0], items[1], d))
             if action.startswith("nonconcurrence."):
                 kind = action.split(".", 1)[1]
                 self.nonconcurrence[(entity_id, d.get("organization"), kind)] += 1

@@ -163,11 +163,13 @@ def test_a_response_for_an_already_published_version_is_refused(ws, review, pack
     first = _session(packet, position="concur", comment=False)
     import_response(ws, first.export_response(tmp_path / "first.cneresponse"))
     cbp = rq.create_request(ws, review.doc_id, "CBP", send=True)
+    from workbench.authority.identity import acting_as
     from workbench.coordination.positions import record_position
     from workbench.coordination.publication import publish
 
     record_position(ws, review.doc_id, "CBP", "concur", by_name="Pat Moreno", request_id=cbp)
-    publish(ws, review.doc_id, by_name="Dana Reyes")
+    with acting_as(ws, "Dana Reyes"):
+        publish(ws, review.doc_id)
     late = _session(packet, position="non_concur", comment=False)
     _refused(ws, late.export_response(tmp_path / "late.cneresponse"), "already published")
 

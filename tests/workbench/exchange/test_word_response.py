@@ -252,3 +252,12 @@ def test_our_own_word_review_copy_comes_back_to_its_sections(ws, sent, tmp_path)
         "Say which cartels.": (sent.maritime, sent.revisions[sent.maritime], "S"),
         "Capitalize Entry.": (sent.ports, sent.revisions[sent.ports], "A"),
     }
+
+
+def test_a_returned_word_file_replays_from_the_audit_log(ws, sent):
+    from workbench.maintenance.check import check_workspace
+
+    import_word_response(ws, RETURNED)
+    ws.close()
+    report = check_workspace(ws.path)
+    assert not report.problems("audit replay"), report.findings

@@ -36,12 +36,14 @@ def document_html(ws, doc_id: int, shown: dict[int, tuple[str, str]] | None = No
     shown = shown or {}  # text on screen that autosave has not written yet
     marking = f'<p class="marking">{escape(doc.marking)}</p>'
     parts = [marking, f'<h1 class="title">{escape(doc.title)}</h1>']
-    for entry in sections.outline(ws, doc_id):
+    entries = sections.outline(ws, doc_id)
+    numbers = {e.id: e.number for e in entries}
+    for entry in entries:
         heading, body = shown.get(entry.id, (entry.heading, bodies.get(entry.id, "")))
         level = min(entry.depth + 2, 6)
         title = escape(f"{entry.number} {heading}".strip())
         parts.append(f'<h{level}><a name="s{entry.id}"></a>{title}</h{level}>')
-        parts.append(markdown_render.render(body))
+        parts.append(markdown_render.render(body, numbers))
     parts.append(marking)
     css = markdown_render.PREVIEW_CSS + MARKING_CSS
     return f"<html><head><style>{css}</style></head><body>{''.join(parts)}</body></html>"

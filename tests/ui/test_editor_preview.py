@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
 from ui import markdown_render
@@ -89,3 +90,29 @@ def test_highlighter_marks_headings_code_and_list_markers(qtbot, ws, doc_id, win
     assert fmt(2, 8) == (False, True)  # `SPSS`
     assert fmt(2, 3) == (False, False)  # plain text
     assert fmt(5, 5) == (False, True)  # inside the fence, ** is code, not bold
+
+
+def test_preview_uses_the_pdf_markdown_and_never_loads_a_named_file(qtbot, ws, doc_id, window):
+    open_section(ws, doc_id, window, heading="Routes")
+    body = window.editor.body
+    qtbot.keyClicks(
+        body, 'Old ~~text~~ here ![zero](/dev/zero) ![Map](figure:9 "Routes") cited[^1]'
+    )
+    qtbot.keyClick(body, Qt.Key.Key_Return)
+    qtbot.keyClick(body, Qt.Key.Key_Return)
+    qtbot.keyClicks(body, "[^1]: A note.")
+    preview = window.editor.preview
+    qtbot.waitUntil(lambda: "A note." in preview.toPlainText(), timeout=3000)
+    struck = preview.document().find("text")
+    assert struck.charFormat().fontStrikeOut()  # strikethrough, as the PDF prints it
+    text = preview.toPlainText()
+    assert "[image: zero]" in text and "[Figure: Map — Routes]" in text
+    assert "[^1]" not in text
+    html = markdown_render.render("![x](/dev/zero) ![y](https://example.org/a.png)")
+    assert "<img" not in html
+
+
+def test_cross_references_print_the_current_number():
+    html = markdown_render.render("See [§](section:7) and [§](section:8).", {7: "3.2"})
+    assert "See §3.2 and §[section removed]." in html
+    assert "section:7" not in html

@@ -286,7 +286,11 @@ class ReviewWindow(QMainWindow):
         if row < 0:
             return
         s = self.session.packet.sections[row]
-        self.text.setHtml(markdown_render.document(f"{reference(s.number)} {s.heading}", s.body))
+        # Cross-references print the numbers the packet's sections carry.
+        numbers = {x.section_id: x.number for x in self.session.packet.sections}
+        title = f"{reference(s.number)} {s.heading}"
+        other = "§ (a section not in this packet)"
+        self.text.setHtml(markdown_render.document(title, s.body, numbers, other))
         if self._editing is None:
             self.passage.clear()
             # A new section, a new judgement: the last comment's type and ground do not carry.

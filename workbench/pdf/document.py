@@ -97,6 +97,8 @@ class StoryBuilder:
         self.styles = st.paragraph_styles()
         self.draft_date = draft_date
         self.sections = list(snapshot.get("sections") or ())
+        self.numbers = {s.get("section_id"): str(s.get("number") or "") for s in self.sections}
+        self.notes = {"count": 0}  # footnotes are numbered through the document
         self.coordination = snapshot.get("coordination") or {}
         self.crm = list(snapshot.get("crm") or ())
         self._last_level = 0
@@ -231,7 +233,7 @@ class StoryBuilder:
                 label,
                 Heading(head, key, title, level, self.layout),
                 Indenter(TENET_PAD, TENET_PAD),
-                *markdown_flowables(body, inner),
+                *markdown_flowables(body, inner, self.numbers, self.notes),
                 Indenter(-TENET_PAD, -TENET_PAD),
                 Spacer(1, 4),
                 FrameBG(start=False),
@@ -242,7 +244,7 @@ class StoryBuilder:
             flow.append(PageBreak())
         style = s[f"h{min(depth + 1, 3)}"]
         flow.append(Heading(TextBlock(_numbered(section), style), key, title, level, self.layout))
-        flow += markdown_flowables(body, BODY_WIDTH)
+        flow += markdown_flowables(body, BODY_WIDTH, self.numbers, self.notes)
         return flow
 
     # -- coordination record ---------------------------------------------------------------

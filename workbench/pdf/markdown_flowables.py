@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape
 
-from markdown_it import MarkdownIt
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
@@ -20,15 +19,14 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from workbench.markdown_model import MAX_NESTING, figure_ref, parser, section_ref, section_sign
 from workbench.pdf import styles as st
 from workbench.pdf.textblock import BREAK, Run, TextBlock
 
-# html off: raw HTML in the source stays text; links are validated by markdown-it but we never
-# turn them into annotations anyway.
-MAX_NESTING = 40
-_MD = MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_NESTING}).enable(
-    ["table", "strikethrough"]
-)
+# The one Markdown configuration (workbench.markdown_model): html off, so raw HTML in the
+# source stays text; links are never turned into annotations.
+_MD = parser()
+_SOFT_HYPHEN = "\u00ad"  # Word's optional hyphen: a break hint, never a printed character
 
 # Characters reportlab's parser or the PDF text layer cannot carry: C0 controls (bar tab and
 # newline), DEL, and lone surrogates that a JSON snapshot may still hold.
@@ -47,20 +45,34 @@ def para(text: object, style: ParagraphStyle, **kwargs) -> Paragraph:
     return Paragraph(esc(text), style, **kwargs)
 
 
-def inline_runs(children) -> list[Run]:
-    """Text runs for one inline token run: plain text with flags, never markup."""
+def inline_runs(children, numbers=None, notes=None) -> list[Run]:
+    """Text runs for one inline token run: plain text with flags, never markup.
+
+    numbers maps section id -> number (cross-references print it); notes maps a footnote
+    label to its number in the document.
+    """
     runs: list[Run] = []
     bold = italic = strike = 0
     links: list[tuple[str, int]] = []
+    skipping = False
 
     def add(text: str, *, mono: bool = False) -> None:
-        text = _UNSAFE.sub("", text)
+        text = _UNSAFE.sub("", text).replace(_SOFT_HYPHEN, "")
         if text:
             runs.append(Run(text, bold > 0, italic > 0, mono, strike > 0))
 
     for tok in children or ():
         kind = tok.type
-        if kind == "text":
+        if skipping:
+            skipping = kind != "link_close"
+            continue
+        if kind == "link_open" and section_ref(tok.attrs.get("href", "")) is not None:
+            add(section_sign((numbers or {}).get(section_ref(tok.attrs.get("href", "")))))
+            skipping = True
+        elif kind == "footnote_ref":
+            label = str(tok.meta.get("label", ""))
+            add(f"[{(notes or {}).get(label, label)}]")
+        elif kind == "text":
             add(tok.content)
         elif kind == "softbreak":
             add(" ")
@@ -85,15 +97,23 @@ def inline_runs(children) -> list[Run]:
         elif kind == "image":
             alt = tok.content or "".join(c.content for c in tok.children or ())
             src = str(tok.attrs.get("src", ""))
-            add(f"[image: {alt}] ({src})" if alt else f"[image] ({src})")
+            if figure_ref(src) is not None:
+                title = str(tok.attrs.get("title", "") or "")
+                add(f"[Figure: {alt}{' — ' + title if title else ''}]")
+            else:
+                add(f"[image: {alt}] ({src})" if alt else f"[image] ({src})")
         else:  # html_inline and anything newer: show the source text
             add(tok.content)
     return runs
 
 
 class _Walker:
-    def __init__(self, width: float):
+    def __init__(self, width: float, numbers=None, notes=None):
         self.width = width
+        self.numbers = numbers
+        self.notes = notes if notes is not None else {"count": 0}
+        self.labels: dict[str, int] = {}
+        self.note_label: str | None = None
         self.out: list[Flowable] = []
         self.indent = 0.0
         self.quote = 0
@@ -121,11 +141,35 @@ class _Walker:
         return self.out
 
     # -- blocks ----------------------------------------------------------------------------
+    def runs(self, tok) -> list[Run]:
+        return inline_runs(tok.children, self.numbers, self.labels)
+
     def on_inline(self, tok) -> None:
         if self.table is not None:
-            self.table["cell"].extend(inline_runs(tok.children))
+            self.table["cell"].extend(self.runs(tok))
             return
-        self.emit_paragraph(inline_runs(tok.children))
+        runs = self.runs(tok)
+        if self.note_label is not None:
+            # A footnote's text, numbered through the document, set after its section.
+            number = self.labels.get(self.note_label, self.note_label)
+            runs = [Run(f"[{number}] "), *runs]
+            self.note_label = None
+        self.emit_paragraph(runs)
+
+    def on_footnote_block_open(self, tok) -> None:
+        self.out.append(
+            HRFlowable(
+                width="30%",
+                thickness=0.5,
+                color=st.RULE,
+                spaceBefore=2,
+                spaceAfter=4,
+                hAlign="LEFT",
+            )
+        )
+
+    def on_footnote_open(self, tok) -> None:
+        self.note_label = str(tok.meta.get("label", ""))
 
     def on_heading_open(self, tok) -> None:
         self.heading = int(tok.tag[1:]) if tok.tag[1:].isdigit() else 3
@@ -277,12 +321,29 @@ def markdown_table(table: dict, width: float, indent: float) -> list[Flowable]:
     return [t]
 
 
-def markdown_flowables(source: str, width: float) -> list[Flowable]:
-    """The flowables for one section body; width is the frame width available to it."""
+def _number_notes(tokens, walker: _Walker) -> None:
+    # Footnotes are numbered through the whole document in the order they are first cited.
+    for tok in tokens:
+        for child in tok.children or ():
+            if child.type == "footnote_ref":
+                label = str(child.meta.get("label", ""))
+                if label not in walker.labels:
+                    walker.notes["count"] = walker.notes.get("count", 0) + 1
+                    walker.labels[label] = walker.notes["count"]
+
+
+def markdown_flowables(source: str, width: float, numbers=None, notes=None) -> list[Flowable]:
+    """The flowables for one section body; width is the frame width available to it.
+
+    numbers: section id -> current number, for cross-references; notes: the document's
+    footnote counter ({"count": n}), shared by its sections.
+    """
     if not source or not source.strip():
         return []
     tokens = _MD.parse(source)
-    out = _Walker(width).walk(tokens)
+    walker = _Walker(width, numbers, notes)
+    _number_notes(tokens, walker)
+    out = walker.walk(tokens)
     # Past its nesting limit markdown-it stops parsing and drops the rest of the text; what
     # it dropped is printed as typed, because losing words of an approved text is worse.
     if max((t.level for t in tokens), default=0) < MAX_NESTING - 2:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-
 from workbench import audit
 from workbench.errors import WorkbenchError
 from workbench.workspace import use_case
@@ -12,16 +10,12 @@ SUFFIXES = (".pdf", ".docx")
 
 
 def docx_writer():
-    """The Word package's write_redline_docx(redline) -> bytes, or None in a build without it."""
-    for name in ("workbench.word", "workbench.word.redline", "workbench.exchange.word"):
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        writer = getattr(module, "write_redline_docx", None)
-        if writer is not None:
-            return writer
-    return None
+    """The Word package's build_redline_docx(redline) -> bytes, or None in a build without it."""
+    try:
+        from workbench.word.redline_docx import build_redline_docx
+    except ImportError:
+        return None
+    return build_redline_docx
 
 
 def redline_file(red, suffix: str, *, progress=None, cancelled=None) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +21,37 @@ class Clock:
 
     def advance(self, **kwargs) -> None:
         self.now += dt.timedelta(**kwargs)
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _listing(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_size for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tracked_fixtures_stay_untouched():
+    """No test may write into tests/fixtures (the files are tracked; tests use copies)."""
+    before = _listing(FIXTURES)
+    yield
+    after = _listing(FIXTURES)
+    if after != before:
+        changed = sorted(set(before.items()) ^ set(after.items()))
+        pytest.fail(f"The suite changed tests/fixtures: {changed}", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _unexpected_crash_box_fails(request, monkeypatch):
+    """Anywhere in the suite, the app's 'unexpected error' box fails the test that caused it
+    (tests/ui's dialog recorder does the same for its tests; a test about the box says so)."""
+    from ui import messages
+
+    shown: list[BaseException] = []
+    monkeypatch.setattr(messages, "crash", lambda parent, exc: shown.append(exc))
+    yield
+    if shown and not request.node.get_closest_marker("crash_box"):
+        pytest.fail(f"The app showed its 'unexpected error' box: {shown!r}", pytrace=False)
 
 
 @pytest.fixture

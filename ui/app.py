@@ -5,15 +5,13 @@ from __future__ import annotations
 import gc
 import logging
 import logging.handlers
-import sys
-import traceback
 from pathlib import Path
 from types import ModuleType
 
-from PySide6.QtCore import QEvent, QObject, QStandardPaths, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QFileDialog
 
-from ui import messages, theme
+from ui import messages
 from ui import settings as app_settings
 from workbench.errors import DamagedWorkspace, StoreError, WorkspaceInUse
 from workbench.workspace import WORKSPACE_SUFFIX, Workspace
@@ -59,71 +57,16 @@ def parts() -> list[tuple[ModuleType, str]]:
 
 PARTS_FALLBACK_MS = 500  # parts of a window that is never painted (minimized) still load
 
-windows: list = []  # open main windows (kept referenced so they are not collected)
-_log_handler: logging.Handler | None = None
-
-
-def data_dir() -> Path:
-    path = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def setup_logging() -> Path:
-    """A rotating log in the app data folder; returns its path."""
-    global _log_handler
-    path = data_dir() / "workbench.log"
-    root = logging.getLogger()
-    if _log_handler is not None:
-        root.removeHandler(_log_handler)
-        _log_handler.close()
-    _log_handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
-    )
-    _log_handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s")
-    )
-    root.addHandler(_log_handler)
-    root.setLevel(logging.INFO)
-    return path
-
-
-_in_hook = False
-
-
-def excepthook(exc_type, exc, tb) -> None:
-    """Log any uncaught error, show it, and push pending typing to the workspace again."""
-    global _in_hook
-    if issubclass(exc_type, KeyboardInterrupt):
-        sys.__excepthook__(exc_type, exc, tb)
-        return
-    if exc.__traceback__ is None:
-        exc = exc.with_traceback(tb)
-    text = "".join(traceback.format_exception(exc_type, exc, tb))
-    log.error("Uncaught exception\n%s", text)
-    for window in list(windows):
-        try:  # the edit buffer stays dirty; this just asks for another attempt
-            window.autosave.flush_now()
-        except Exception:
-            log.exception("Retrying autosave after a crash failed")
-    if _in_hook or QApplication.instance() is None:
-        return  # an error while showing the dialog: logged, not shown again
-    _in_hook = True
-    try:
-        messages.crash(windows[-1] if windows else None, exc)
-    finally:
-        _in_hook = False
-
-
-def init_app() -> QApplication:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setOrganizationName(app_settings.ORGANIZATION)
-    app.setOrganizationDomain("dhs.gov")
-    app.setApplicationName(app_settings.APPLICATION)
-    app.setApplicationDisplayName(app_settings.APPLICATION)
-    app.setWindowIcon(theme.app_icon())
-    theme.apply(app, app_settings.theme())
-    return app
+# One bootstrap for both windows lives in ui.bootstrap (the review window uses it without
+# importing this module); re-exported here for the main window's callers.
+from ui.bootstrap import (  # noqa: E402,F401
+    bootstrap,
+    data_dir,
+    excepthook,
+    init_app,
+    setup_logging,
+    windows,
+)
 
 
 def open_workspace(path: str | Path, parent=None) -> Workspace | None:
@@ -189,10 +132,16 @@ def create_workspace(path: str | Path, *, demo: bool = False, parent=None) -> Wo
         return None
 
 
+def open_and_show(path: str | Path):
+    """Open a workspace in a window of its own; None (the reason shown) if it cannot be."""
+    ws = open_workspace(path)
+    return None if ws is None else show_window(ws)
+
+
 def show_window(ws: Workspace):
     from ui.main_window import MainWindow
 
-    window = MainWindow(ws, opener=lambda p: _open_from_window(window, p))
+    window = MainWindow(ws, opener=lambda p: _open_from_window(window, p), reopen=open_and_show)
     windows.append(window)
     window.destroyed.connect(lambda *_: windows.remove(window) if window in windows else None)
     app_settings.remember_workspace(ws.path)
@@ -280,14 +229,6 @@ def _open_from_window(window, path: str | None) -> None:
         return
     show_window(ws)
     window.close()
-
-
-def bootstrap() -> QApplication:
-    """What every window needs first: the application, the log and the crash handler."""
-    app = init_app()
-    setup_logging()
-    sys.excepthook = excepthook
-    return app
 
 
 def run(argv: list[str]) -> int:

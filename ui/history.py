@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import logging
+import threading
+
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -20,6 +23,45 @@ from ui.diff_view import DiffView
 from workbench import revisions
 
 ROLE = Qt.ItemDataRole.UserRole
+log = logging.getLogger(__name__)
+
+
+class _DiffWorker(QObject):
+    """Diffs on a thread of its own with its own connection; a long section never freezes
+    the window. Only the newest request's answer is shown."""
+
+    finished = Signal(int, object, str)  # generation, diffs (or the error), title
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.generation = 0
+        self.running: threading.Thread | None = None
+
+    def start(self, ws, doc_id: int, old: int, new: int | None, title: str) -> int:
+        self.generation += 1
+        generation = self.generation
+
+        def run() -> None:
+            reader = None
+            try:
+                reader = ws.for_thread()
+                result: object = revisions.diff_revisions(reader, doc_id, old, new)
+            except Exception as exc:  # shown in the panel; the window carries on
+                log.exception("Diff of revisions %s..%s failed", old, new)
+                result = exc
+            finally:
+                if reader is not None:
+                    reader.close()
+            self.finished.emit(generation, result, title)
+
+        self.running = threading.Thread(target=run, name="history-diff", daemon=True)
+        self.running.start()
+        return generation
+
+    def wait(self, timeout: float = 30.0) -> bool:
+        if self.running is not None:
+            self.running.join(timeout)
+        return self.running is None or not self.running.is_alive()
 
 
 class HistoryPanel(QWidget):
@@ -41,6 +83,8 @@ class HistoryPanel(QWidget):
         self.hint.setWordWrap(True)
         self.hint.setObjectName("hint")
         self.view = DiffView(self)
+        self.worker = _DiffWorker(self)
+        self.worker.finished.connect(self._show_result, Qt.ConnectionType.QueuedConnection)
         top = QWidget(self)
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
@@ -91,13 +135,21 @@ class HistoryPanel(QWidget):
             return
         labels = {i.data(ROLE): i.text().split("\n")[0] for i in self.list.selectedItems()}
         if len(ids) == 1:
-            diffs = revisions.diff_revisions(self.ws, self.document_id, ids[0], None)
-            title = f"{labels[ids[0]]} → current text"
+            old, new = ids[0], None
+            title = f"{labels[old]} → current text"
         else:
             old, new = ids[0], ids[-1]
-            diffs = revisions.diff_revisions(self.ws, self.document_id, old, new)
             title = f"{labels[old]} → {labels[new]}"
-        self.view.show_diffs(diffs, title)
+        self.view.setPlainText(f"Comparing {title}…")
+        self.worker.start(self.ws, self.document_id, old, new, title)
+
+    def _show_result(self, generation: int, result, title: str) -> None:
+        if generation != self.worker.generation:
+            return  # the user has since chosen other revisions
+        if isinstance(result, Exception):
+            self.view.setPlainText(f"These revisions could not be compared: {result}")
+            return
+        self.view.show_diffs(result, title)
 
     def snapshot(self, label: str | None = None) -> None:
         if self.document_id is None:

@@ -52,10 +52,17 @@ class MainWindow(QMainWindow):
     workspace_changed = Signal()
     parts_ready = Signal()  # the parts (ui.app.parts()) are installed
 
-    def __init__(self, ws, *, opener: Callable[[str | None], None] | None = None):
+    def __init__(
+        self,
+        ws,
+        *,
+        opener: Callable[[str | None], None] | None = None,
+        reopen: Callable[[object], object] | None = None,
+    ):
         super().__init__()
         self.ws = ws
         self.opener = opener  # opens another workspace (None path: ask the user)
+        self.reopen = reopen  # opens a workspace path in a new window (after a restore)
         self.ops = Operations(ws, parent_widget=lambda: self)
         self.autosave = Autosave(self.ops, self)
         self.setWindowTitle(f"{ws.path.name} — CNE Workbench")

@@ -10,13 +10,14 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import resources
 from workbench import directory, documents, revisions, sections
 from workbench.coordination import demo_state
 from workbench.errors import WorkbenchError
 from workbench.markdown_sections import nest, split_sections
 from workbench.workspace import Workspace
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "resources" / "demo"
+DEMO_DIR = resources.path("demo")
 DEMO_ACTOR = "demo.setup"
 SAMPLE_NOTICE = "*Sample text for demonstration; not DHS policy.*"
 FRONT_FENCE = "+++"

@@ -6,7 +6,11 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+# A word or a punctuation mark carries the whitespace before it, so an inserted phrase reads
+# " and ashore" and the word before it stays equal. Whitespace as tokens of its own
+# made thousands of identical " " tokens, and SequenceMatcher's work on those grew so fast that
+# a 3,000-word list with ten edits took seconds to diff.
+_TOKEN = re.compile(r"\s*\w+|\s*[^\w\s]|\s+", re.UNICODE)
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 

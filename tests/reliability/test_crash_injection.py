@@ -18,9 +18,10 @@ def _enough(kills: int, actions: dict[str, int]) -> bool:
 
 def test_the_record_survives_being_killed_at_random_moments(tmp_path):
     started = time.monotonic()
-    # Stops as soon as every kind of action has been killed around enough; 25 s at most.
-    verdict = campaign(tmp_path, seconds=25, seed=20261102, enough=_enough)
-    assert time.monotonic() - started < 30
+    # Stops as soon as every kind of action has been killed around enough (about 10 s on an
+    # idle machine); a loaded one gets up to a minute before the counts below judge it.
+    verdict = campaign(tmp_path, seconds=60, seed=20261102, enough=_enough)
+    assert time.monotonic() - started < 70
     assert verdict.failures == []
     assert verdict.kills >= 20, verdict
     # The stream really exercised each kind of action (each count is a committed action).

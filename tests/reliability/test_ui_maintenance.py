@@ -42,9 +42,10 @@ def shown(monkeypatch) -> list[tuple[str, str, str]]:
 
 
 def _window(qtbot, ws):
+    from ui import app as ui_app
     from ui.main_window import MainWindow
 
-    w = MainWindow(ws)
+    w = MainWindow(ws, reopen=ui_app.open_and_show)
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)

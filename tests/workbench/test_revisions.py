@@ -98,8 +98,8 @@ def test_diff_against_current_text(ws, doc, secs):
     (para,) = ports.paragraphs
     assert para.op == "replace"
     assert [(w.op, w.text) for w in para.words if w.op != "equal"] == [
-        ("delete", "vehicles"),
-        ("insert", "every vehicle"),
+        ("delete", " vehicles"),
+        ("insert", " every vehicle"),
     ]
     assert removed.old_heading == "Illicit Finance" and removed.paragraphs[0].op == "delete"
 

@@ -318,12 +318,9 @@ class Maintenance(QObject):
             except (StoreError, WorkbenchError, OSError) as exc:
                 log.error("Restore of %s from %s failed: %s", path, chosen, exc)
                 note = f"Nothing was restored: {exc}"
-            from ui import app as ui_app
-
-            ws = ui_app.open_workspace(path)
-            if ws is None:
+            new = self.window.reopen(path) if self.window.reopen else None
+            if new is None:
                 return None
-            new = ui_app.show_window(ws)
             messages.info(new, "Restore from Backup", note)
             return new
         finally:

@@ -36,7 +36,7 @@ def open_packet(path: str | Path, parent: QWidget | None = None):
 
 def run(argv: list[str]) -> int:
     """`workbench review PACKET`: the review window on its own, no workspace needed."""
-    from ui.app import bootstrap
+    from ui.bootstrap import bootstrap
 
     app = bootstrap()  # the same crash handler and log as the main window
     args = argv[1:] if argv and argv[0] == "review" else argv

@@ -15,7 +15,7 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_BLOCKED = 3
 
-# Each module defines register(subparsers); add a new area here.
+# Each module defines register(subparsers); add a new area here and its import to areas().
 AREAS = (
     "documents",
     "coordination",
@@ -43,8 +43,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    import importlib
-
     parser = _Parser(
         prog="workbench",
         description="CNE Workbench: draft, coordinate and "
@@ -53,9 +51,39 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--as", dest="as_person", default=None, metavar="NAME", help=AS_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.add_parser("open", help="open a workspace in the app").add_argument("path")
-    for area in AREAS:
-        importlib.import_module(f"workbench.cli.{area}").register(sub)
+    for area in areas():
+        area.register(sub)
     return parser
+
+
+def areas() -> list:
+    """The command modules, imported by name so that a frozen build carries every one."""
+    from workbench.cli import (
+        authority,
+        calendar,
+        coordination,
+        documents,
+        exchange,
+        maintenance,
+        pdf,
+        roundtrip,
+        search,
+    )
+
+    found = [
+        documents,
+        coordination,
+        calendar,
+        exchange,
+        pdf,
+        search,
+        maintenance,
+        roundtrip,
+        authority,
+    ]
+    names = [m.__name__.rpartition(".")[2] for m in found]
+    assert names == list(AREAS), f"workbench.cli.areas() imports {names}, AREAS lists {AREAS}"
+    return found
 
 
 def command(sub, name: str, help: str, handler: Callable[[argparse.Namespace], int | None]):

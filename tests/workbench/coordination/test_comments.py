@@ -74,7 +74,7 @@ def test_comment_on_earlier_revision_is_flagged_with_the_changes(ws, strategy):
     assert c.on_earlier_revision
     changed = [d for d in cm.changes_since_comment(ws, cid) if d.op != "equal"]
     assert len(changed) == 1
-    assert ("insert", "twelve") in [(w.op, w.text) for w in changed[0].words]
+    assert ("insert", " twelve") in [(w.op, w.text) for w in changed[0].words]
 
 
 def test_comment_on_current_text_is_not_flagged(ws, strategy):

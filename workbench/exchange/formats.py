@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Any, NoReturn
 
-from workbench.coordination.comments import COMMENT_TYPES, CRITICAL_GROUNDS, MAX_FIELD
+from workbench.coordination.comments import (
+    COMMENT_TYPES,
+    CRITICAL_GROUNDS,
+    MAX_FIELD,
+    comment_problem,
+)
 from workbench.coordination.positions import POSITIONS
 from workbench.errors import WorkbenchError
 from workbench.files import write_atomic  # noqa: F401 (the exchange modules' writer)
@@ -103,10 +110,10 @@ class Fields:
             raise ExchangeError(f"The {what} is malformed: {where} is not an object.")
         self.value, self.where, self.what = value, where, what
 
-    def _fail(self, key: str, problem: str):
+    def _fail(self, key: builtins.str, problem: builtins.str) -> NoReturn:
         raise ExchangeError(f"The {self.what} is malformed: {self.where} {key!r} {problem}.")
 
-    def str(self, key: str, *, required: bool = True, max_len: int = MAX_FIELD) -> str:
+    def str(self, key: builtins.str, *, required: bool = True, max_len: int = MAX_FIELD) -> Any:
         v = self.value.get(key)
         if v is None and not required:
             return ""
@@ -116,7 +123,7 @@ class Fields:
             self._fail(key, f"is longer than {max_len:,} characters")
         return v.replace("\x00", "")
 
-    def int(self, key: str, *, required: bool = True) -> int | None:
+    def int(self, key: builtins.str, *, required: bool = True) -> Any:
         v = self.value.get(key)
         if v is None and not required:
             return None
@@ -124,7 +131,7 @@ class Fields:
             self._fail(key, "is missing or not a whole number")
         return v
 
-    def choice(self, key: str, choices, *, required: bool = True) -> str | None:
+    def choice(self, key: builtins.str, choices, *, required: bool = True) -> Any:
         v = self.value.get(key)
         if v is None and not required:
             return None
@@ -132,7 +139,7 @@ class Fields:
             self._fail(key, f"must be one of {', '.join(choices)}")
         return v
 
-    def list(self, key: str, max_len: int) -> list:
+    def list(self, key: builtins.str, max_len: builtins.int) -> Any:
         v = self.value.get(key)
         if not isinstance(v, list):
             self._fail(key, "is missing or not a list")
@@ -140,14 +147,14 @@ class Fields:
             self._fail(key, f"has more than {max_len:,} entries")
         return v
 
-    def obj(self, key: str) -> Fields:
+    def obj(self, key: builtins.str) -> Fields:
         return Fields(self.value.get(key), f"{self.where} {key!r}", self.what)
 
 
 def check_comment(raw, n: int, what: str) -> dict:
     """One reviewer comment, validated to what add_comment accepts."""
     f = Fields(raw, f"comment {n}", what)
-    c = {
+    c: dict[str, Any] = {
         "client_id": f.str("client_id", max_len=100),
         "section_id": f.int("section_id"),
         "type": f.choice("type", list(COMMENT_TYPES)),
@@ -159,11 +166,10 @@ def check_comment(raw, n: int, what: str) -> dict:
         "proposed_wording": f.str("proposed_wording", required=False),
     }
     for key in ("quoted_passage", "location_detail", "comment", "rationale", "proposed_wording"):
-        c[key] = c[key].strip()
-    if not c["comment"]:
-        raise ExchangeError(f"Comment {n} in the {what} has no text.")
-    if c["type"] == "C" and not c["critical_ground"]:
-        raise ExchangeError(f"Comment {n} in the {what} is Critical but cites no ground.")
+        c[key] = str(c[key]).strip()
+    problem = comment_problem(c["type"], c["comment"], c["critical_ground"])
+    if problem:
+        raise ExchangeError(f"Comment {n} in the {what}: {problem}")
     if c["type"] != "C":
         c["critical_ground"] = None
     return c
@@ -172,7 +178,7 @@ def check_comment(raw, n: int, what: str) -> dict:
 def check_response_body(body, what: str = "review response") -> dict:
     """The response's content, typed; raises ExchangeError on anything out of shape."""
     f = Fields(body, "the body", what)
-    out = {
+    out: dict[str, Any] = {
         "workspace_id": f.str("workspace_id", max_len=100),
         "request_id": f.int("request_id"),
         "document_id": f.int("document_id"),

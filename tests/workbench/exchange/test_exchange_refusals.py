@@ -139,7 +139,7 @@ def test_comment_on_a_section_not_sent_is_refused(ws, review, response):
 
 def test_critical_comment_without_ground_is_refused(ws, review, response):
     _resign(ws, review, response, lambda b: b["comments"][0].update(critical_ground=None))
-    _refused(ws, response, "Critical but cites no ground")
+    _refused(ws, response, "Critical comment must cite its ground")
 
 
 def test_markup_is_kept_as_text_never_interpreted(ws, review, response):

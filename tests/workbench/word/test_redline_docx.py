@@ -106,3 +106,22 @@ def test_export_redline_docx_between_a_version_and_the_draft(ws):
     assert "two" in " ".join(t for _, _, t in _changes(d, "w:del"))
     (entry,) = audit.entries(ws, action_prefix="document.export_redline_docx")
     assert entry.entity_id == doc_id
+
+
+def test_cli_redline_docx_has_tracked_changes(tmp_path, capsys):
+    import main
+    from workbench import demo, revisions, sections
+    from workbench.workspace import Workspace
+
+    path = tmp_path / "demo.cnew"
+    demo.write_demo(path)
+    with Workspace.open(path) as ws:
+        (rev,) = revisions.list_revisions(ws, 2)
+        first = sections.section(ws, sections.outline(ws, 2)[0].id)
+        sections.edit_section(ws, first.id, body=first.body + "\n\nA wholly new sentence here.")
+    out = tmp_path / "red.docx"
+    args = ["redline", str(path), "-d", "Southwest Border", "--from", f"r{rev.id}", "-o", str(out)]
+    assert main.main(args) == 0, capsys.readouterr().err
+    d = docx.Document(out)
+    assert "A wholly new sentence here." in " ".join(t for _, _, t in _changes(d, "w:ins"))
+    assert d.sections[0].header.paragraphs[0].text == "UNCLASSIFIED//FOR OFFICIAL USE ONLY"

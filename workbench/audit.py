@@ -176,8 +176,8 @@ class AuditHead:
     def parse(cls, value) -> AuditHead | None:
         """From as_dict() or token() output read from an untrusted file; None if malformed."""
         if isinstance(value, str):
-            count, _, digest = value.partition(":")
-            value = {"entries": int(count) if count.isdigit() else None, "hash": digest}
+            count, _, tail = value.partition(":")
+            value = {"entries": int(count) if count.isdigit() else None, "hash": tail}
         if not isinstance(value, dict):
             return None
         n, digest = value.get("entries"), value.get("hash")

@@ -137,7 +137,10 @@ class DueItem:
         """Unpublished past its due date, or published after it."""
         due = _date(self.due_date)
         if self.status == "published" and self.published_at:
-            return _date(self.published_at) > due
+            published = _date(self.published_at)
+            # Both are non-empty dates: a DueItem is made only for a document with a due date.
+            assert published is not None and due is not None
+            return published > due
         return self.days_left < 0
 
     @property
@@ -290,6 +293,7 @@ def dashboard(ws) -> Dashboard:
         )
         if d["due_date"]:
             due = _date(d["due_date"])
+            assert due is not None  # d["due_date"] is not empty
             due_items.append(
                 DueItem(
                     doc_id,
@@ -423,7 +427,9 @@ def timeline(ws, document_id: int) -> Timeline:
     )
     events: list[TimelineEvent] = []
     phases: list[Phase] = []
-    stage, version, start = None, 1, None
+    stage: str | None = None
+    version = 1
+    start = ""  # set together with stage, and read only once stage is set
 
     def close(at: str) -> None:
         if stage is not None:

@@ -72,7 +72,7 @@ def comments_chart(board: Dashboard, width: float, height: float, top: int = 10)
     for org, counts in data:
         y -= bar_h + 3
         d.add(String(0, y + bar_h / 2 - 3, org[:9], fontName="Helvetica", fontSize=7))
-        x = label_w
+        x: float = label_w
         for t in ("C", "S", "A"):
             w = counts.get(t, 0) * scale
             if w:
@@ -201,13 +201,13 @@ def write_dashboard_pdf(ws, path, *, board: Dashboard | None = None) -> Path:
     right_w = w - MARGIN - right_x
 
     # Left: as many documents as fit, most urgent first.
-    rows = 40
+    max_rows = 40
     while True:
-        table, hidden = _documents_table(board, left_w, rows)
+        table, hidden = _documents_table(board, left_w, max_rows)
         _, th = table.wrapOn(c, left_w, top - bottom)
-        if th <= top - bottom - 12 or rows <= 1:
+        if th <= top - bottom - 12 or max_rows <= 1:
             break
-        rows -= 1
+        max_rows -= 1
     end = _draw_fitting(c, table, MARGIN, top, left_w, bottom)
     if hidden:
         c.setFont("Helvetica-Oblique", 7)
@@ -218,7 +218,7 @@ def write_dashboard_pdf(ws, path, *, board: Dashboard | None = None) -> Path:
     renderPDF.draw(comments_chart(board, right_w, chart_h), c, right_x, top - chart_h)
     y = top - chart_h - 0.15 * inch
     if board.due:
-        rows = [["Due", "Report / document", "Countdown"]]
+        rows: list[list[object]] = [["Due", "Report / document", "Countdown"]]
         for i in board.due[:8]:
             rows.append([i.due_date, Paragraph(_esc(i.title[:60]), SMALL), i.state])
         t = _small_table(rows, [0.7 * inch, right_w - 1.7 * inch, 1.0 * inch])

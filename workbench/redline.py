@@ -85,7 +85,9 @@ class BlockChange:
 
     @property
     def block(self) -> Block:
-        return self.new or self.old
+        block = self.new or self.old
+        assert block is not None  # a change has a block on at least one side
+        return block
 
 
 @dataclass(frozen=True)
@@ -220,9 +222,9 @@ def _table_rows(old: Block, new: Block) -> tuple[RowChange, ...]:
     out: list[RowChange] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, False).get_opcodes():
         if tag == "equal":
-            for j in range(j1, j2):
-                cells = tuple(_all(EQUAL, c) for c in new.rows[j])
-                out.append(RowChange(EQUAL, cells, j < new.header_rows))
+            for r in range(j1, j2):
+                cells = tuple(_all(EQUAL, c) for c in new.rows[r])
+                out.append(RowChange(EQUAL, cells, r < new.header_rows))
             continue
         olds, news = list(range(i1, i2)), list(range(j1, j2))
         for k in range(max(len(olds), len(news))):
@@ -240,6 +242,7 @@ def _table_rows(old: Block, new: Block) -> tuple[RowChange, ...]:
                 cells = tuple(_all(DELETE, c) for c in old.rows[i])
                 out.append(RowChange(DELETE, cells, i < old.header_rows))
             else:
+                assert j is not None  # k is below len(news) when it is not below len(olds)
                 cells = tuple(_all(INSERT, c) for c in new.rows[j])
                 out.append(RowChange(INSERT, cells, j < new.header_rows))
     return tuple(out)
@@ -447,6 +450,7 @@ def load_side(ws, doc, spec: str) -> Side:
     if what == "revision":
         from workbench.revisions import revision_sections
 
+        assert n is not None  # parse_spec gives a revision its id
         row = next(
             ws.db.query(
                 "SELECT id, document_id, label, document_version, created_at, created_by "

@@ -35,7 +35,7 @@ class AddSection(Command):
     body: str = ""
     equities: tuple = ()
     section_id: int | None = field(default=None, init=False)
-    _placed: tuple | None = field(default=None, init=False)
+    _placed: tuple[int | None, int] | None = field(default=None, init=False)
 
     @property
     def text(self) -> str:
@@ -54,10 +54,13 @@ class AddSection(Command):
         )
 
     def undo(self, ws) -> None:
+        assert self.section_id is not None  # undo follows do
         self._placed = sections.location(ws, self.section_id)
         sections.delete_section(ws, self.section_id)
 
     def redo(self, ws) -> None:
+        # redo follows undo
+        assert self.section_id is not None and self._placed is not None
         parent, index = self._placed
         sections.restore_section(ws, self.section_id, parent, index)
 
@@ -68,8 +71,8 @@ class MoveSection(Command):
     parent_id: int | None
     index: int | None
     label: str = "Move section"
-    _from: tuple | None = field(default=None, init=False)
-    _to: tuple | None = field(default=None, init=False)
+    _from: tuple[int | None, int] | None = field(default=None, init=False)
+    _to: tuple[int | None, int] | None = field(default=None, init=False)
 
     @property
     def text(self) -> str:
@@ -81,9 +84,11 @@ class MoveSection(Command):
         self._to = sections.location(ws, self.section_id)
 
     def undo(self, ws) -> None:
+        assert self._from is not None  # undo follows do
         sections.move_section(ws, self.section_id, *self._from)
 
     def redo(self, ws) -> None:
+        assert self._to is not None  # redo follows do and undo
         sections.move_section(ws, self.section_id, *self._to)
 
 
@@ -91,7 +96,7 @@ class MoveSection(Command):
 class DeleteSection(Command):
     section_id: int
     heading: str = ""
-    _from: tuple | None = field(default=None, init=False)
+    _from: tuple[int | None, int] | None = field(default=None, init=False)
 
     @property
     def text(self) -> str:
@@ -102,6 +107,7 @@ class DeleteSection(Command):
         sections.delete_section(ws, self.section_id)
 
     def undo(self, ws) -> None:
+        assert self._from is not None  # undo follows do
         sections.restore_section(ws, self.section_id, *self._from)
 
     def redo(self, ws) -> None:
@@ -134,9 +140,11 @@ class ReplaceAll(Command):
         )
 
     def undo(self, ws) -> None:
+        assert self.result is not None  # undo follows do
         find_replace.restore_texts(ws, self.document_id, self.result.before)
 
     def redo(self, ws) -> None:
+        assert self.result is not None  # redo follows do and undo
         find_replace.restore_texts(ws, self.document_id, self.result.after)
 
 

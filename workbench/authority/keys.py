@@ -219,12 +219,15 @@ def load_pkcs11(
     if cert_der is None:
         session.close()
         raise WorkbenchError(f"The token holds no certificate for the key {key_label!r}.")
+    # python-pkcs11 types get_key() as the base Key, which lacks sign(); a private key object it
+    # returns has SignMixin at run time, hence the two ignores on key.sign below.
     if key.key_type == KeyType.EC:
 
         def sign(data: bytes) -> bytes:
             from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-            raw = key.sign(hashlib.sha256(data).digest(), mechanism=Mechanism.ECDSA)
+            digest = hashlib.sha256(data).digest()
+            raw = key.sign(digest, mechanism=Mechanism.ECDSA)  # type: ignore[attr-defined]
             half = len(raw) // 2
             r, s = int.from_bytes(raw[:half], "big"), int.from_bytes(raw[half:], "big")
             return encode_dss_signature(r, s)  # DER, as cryptography and CMS expect
@@ -232,7 +235,8 @@ def load_pkcs11(
     else:
 
         def sign(data: bytes) -> bytes:
-            return bytes(key.sign(data, mechanism=Mechanism.SHA256_RSA_PKCS))
+            raw = key.sign(data, mechanism=Mechanism.SHA256_RSA_PKCS)  # type: ignore[attr-defined]
+            return bytes(raw)
 
     return Signer(certificate_der(cert_der), "pkcs11", person_id, sign, session.close)
 

@@ -101,6 +101,7 @@ def _whoami(args) -> int:
     with open_workspace(args.path, read_only=True) as ws:
         if args.set:
             person = identity.act_as(ws, args.set)
+            assert person is not None  # act_as finds a person for any reference (or raises)
             identity.remember(ws, person.id)
             print(f"You act as {person.name} in {ws.path.name} (OS account {ws.os_account}).")
             return 0
@@ -188,6 +189,7 @@ def _approve(args) -> int:
         signer = signer_from_args(ws, args)
         waiting = approvals.pending(ws, doc.id)
         rulings.approve(ws, doc.id, note=args.note, signer=signer)
+        assert waiting is not None  # approve raises when no step is waiting
         print(f"{waiting.step.title} cleared version {doc.version} of {doc.title}.")
     return 0
 

@@ -131,6 +131,8 @@ def publication_blockers(ws, document_id: int) -> GateReport:
             )
         else:
             p = nc.position
+            # Standing with no rejected Critical comment: the objection is the position itself.
+            assert p is not None
             items.append(
                 GateItem(
                     "blocker",

@@ -7,7 +7,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn, overload
 
 from workbench.coordination.comments import (
     COMMENT_TYPES,
@@ -103,7 +103,11 @@ def check_envelope(value: dict, fmt: str, what: str) -> None:
 
 
 class Fields:
-    """Typed access to one JSON object from an untrusted file, with messages that locate faults."""
+    """Typed access to one JSON object from an untrusted file, with messages that locate faults.
+
+    Its methods str, int and list shadow the builtins inside the class, so its annotations name
+    them through builtins.
+    """
 
     def __init__(self, value, where: str, what: str):
         if not isinstance(value, dict):
@@ -113,7 +117,9 @@ class Fields:
     def _fail(self, key: builtins.str, problem: builtins.str) -> NoReturn:
         raise ExchangeError(f"The {self.what} is malformed: {self.where} {key!r} {problem}.")
 
-    def str(self, key: builtins.str, *, required: bool = True, max_len: int = MAX_FIELD) -> Any:
+    def str(
+        self, key: builtins.str, *, required: bool = True, max_len: builtins.int = MAX_FIELD
+    ) -> builtins.str:
         v = self.value.get(key)
         if v is None and not required:
             return ""
@@ -123,7 +129,13 @@ class Fields:
             self._fail(key, f"is longer than {max_len:,} characters")
         return v.replace("\x00", "")
 
-    def int(self, key: builtins.str, *, required: bool = True) -> Any:
+    @overload
+    def int(self, key: builtins.str, *, required: Literal[True] = True) -> builtins.int: ...
+
+    @overload
+    def int(self, key: builtins.str, *, required: bool) -> builtins.int | None: ...
+
+    def int(self, key: builtins.str, *, required: bool = True) -> builtins.int | None:
         v = self.value.get(key)
         if v is None and not required:
             return None
@@ -131,7 +143,7 @@ class Fields:
             self._fail(key, "is missing or not a whole number")
         return v
 
-    def choice(self, key: builtins.str, choices, *, required: bool = True) -> Any:
+    def choice(self, key: builtins.str, choices, *, required: bool = True) -> builtins.str | None:
         v = self.value.get(key)
         if v is None and not required:
             return None
@@ -139,7 +151,7 @@ class Fields:
             self._fail(key, f"must be one of {', '.join(choices)}")
         return v
 
-    def list(self, key: builtins.str, max_len: builtins.int) -> Any:
+    def list(self, key: builtins.str, max_len: builtins.int) -> builtins.list:
         v = self.value.get(key)
         if not isinstance(v, list):
             self._fail(key, "is missing or not a list")
@@ -197,7 +209,7 @@ def check_response_body(body, what: str = "review response") -> dict:
     if len(set(ids)) != len(ids):
         raise ExchangeError(f"The {what} is malformed: two comments share one id.")
     out["packet_digest"] = f.str("packet_digest", required=False, max_len=64)
-    seen = []
+    seen: list[tuple[int, str]] = []
     if body.get("sections_seen") is not None:
         for n, raw_seen in enumerate(f.list("sections_seen", MAX_COMMENTS), 1):
             s = Fields(raw_seen, f"seen section {n}", what)

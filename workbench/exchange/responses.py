@@ -104,8 +104,7 @@ def read_incoming(data: bytes, file_name: str = "") -> Incoming:
     if data[:4] == b"PK\x03\x04":
         from workbench.exchange.workbook import read_filled_workbook
 
-        body = read_filled_workbook(data)
-        return Incoming("workbook", body, None, file_name)
+        return Incoming("workbook", read_filled_workbook(data), None, file_name)
     value = parse_json(data, WHAT)
     check_envelope(value, RESPONSE_FORMAT, WHAT)
     body = value.get("body")

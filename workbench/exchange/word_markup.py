@@ -143,8 +143,8 @@ def _comment_bodies(z: zipfile.ZipFile) -> tuple[dict[str, tuple[str, str, str]]
             "".join(t.text or "" for t in p.iter(f"{W}t")).strip() for p in paras
         ).strip()
         bodies[cid] = (c.get(f"{W}author", "") or "", c.get(f"{W}date", "") or "", text)
-        if paras and paras[-1].get(f"{W14}paraId"):
-            para_of[paras[-1].get(f"{W14}paraId")] = cid
+        if paras and (para_id := paras[-1].get(f"{W14}paraId")):
+            para_of[para_id] = cid
     parents: dict[str, str] = {}
     ext = _part(z, "word/commentsExtended.xml")
     if ext is not None:
@@ -303,7 +303,7 @@ def _changes(segs, place: _Place, before: str, after: str, previous: str, in_cel
     """The tracked changes of one paragraph: runs of changed text, a deletion next to an
     insertion by the same author being one replacement."""
     where = "heading" if heading else ("table cell" if in_cell else "")
-    runs: list[list] = []  # [kinds set, deleted, inserted, author, date]
+    runs: list[list | None] = []  # [kinds set, deleted, inserted, author, date]; None: a break
     for state, text, author, date in segs:
         if state == "plain":
             if text.strip():

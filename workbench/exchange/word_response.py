@@ -347,7 +347,8 @@ def build_preview(
         if sid is None and not ours:
             sid = by_heading.get(_norm_heading(m.heading))
         placed = sid is not None
-        sid = sid if placed else anchor
+        if sid is None:
+            sid = anchor
         rev = m.revision_id if (sid, m.revision_id) in revisions else pinned.get(sid)
         if m.kind == "comment":
             kind, ground_hint, text = _marker(m.text)
@@ -475,7 +476,7 @@ def import_word_response(
     org_id = organization(ws, preview.organization).id
     first = next_item_no(ws, preview.document_id)
     now, today = ws.now(), ws.today()
-    revision = {}
+    revision: dict[int, int] = {}  # section id -> the revision its comments cite
     rows = []
     for n, (i, kind, ground) in enumerate(items):
         rev = i.section_revision_id

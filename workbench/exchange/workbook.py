@@ -331,7 +331,7 @@ def read_filled_workbook(data: bytes) -> dict:
     def at(r: int, head: str) -> str:
         return f"Comments sheet, row {r}, column {get_column_letter(cols[head] + 1)} ({head})"
 
-    comments = []
+    comments: list[dict[str, object]] = []
     filled_heads = [h for h, _, reviewer in COMMENT_COLUMNS if reviewer and h != "Section"]
     for r, row in enumerate(
         sheet.iter_rows(min_row=header_row + 1, max_row=50_000, values_only=True), header_row + 1
@@ -424,8 +424,8 @@ def export_consolidated_crm(ws, document_id: int, path: str | os.PathLike) -> Pa
         ("Disposition", 18),
         ("Disposition rationale", 35),
     ]
-    for c, (_head, width) in enumerate(heads, 1):
-        sheet.column_dimensions[get_column_letter(c)].width = width
+    for col, (_head, width) in enumerate(heads, 1):
+        sheet.column_dimensions[get_column_letter(col)].width = width
     sheet.freeze_panes = "A4"
     end = 4 + len(comments) + 1
     sheet.auto_filter.ref = f"A3:{get_column_letter(len(heads))}{max(3, end - 2)}"

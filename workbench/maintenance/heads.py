@@ -36,6 +36,8 @@ def _from_pdf(data: bytes, name: str) -> RecordedHead:
             "heads were recorded)."
         )
     head = AuditHead.parse(f"{int(m.group(4))}:{m.group(5).decode()}")
+    if head is None:  # an entry count too large to be real
+        raise WorkbenchError(f"{name} records a damaged audit head.")
     doc, version, when = int(m.group(1)), int(m.group(2)), m.group(3).decode()
     return RecordedHead(head, f"version {version} of document {doc} was published ({when})", name)
 

@@ -250,29 +250,38 @@ class _Walker:
     def on_table_open(self, tok) -> None:
         self.table = {"rows": [], "aligns": [], "head_rows": 0, "cell": []}
 
+    def _open_table(self) -> dict:
+        """The table being read: every token between table_open and table_close is in one."""
+        assert self.table is not None
+        return self.table
+
     def on_thead_close(self, tok) -> None:
-        self.table["head_rows"] = len(self.table["rows"])
+        table = self._open_table()
+        table["head_rows"] = len(table["rows"])
 
     def on_tr_open(self, tok) -> None:
-        self.table["rows"].append([])
-        self.table["aligns"].append([])
+        table = self._open_table()
+        table["rows"].append([])
+        table["aligns"].append([])
 
     def _cell_open(self, tok) -> None:
-        self.table["cell"] = []
+        table = self._open_table()
+        table["cell"] = []
         style = str(tok.attrs.get("style", ""))
-        self.table["aligns"][-1].append(style.removeprefix("text-align:"))
+        table["aligns"][-1].append(style.removeprefix("text-align:"))
 
     on_th_open = _cell_open
     on_td_open = _cell_open
 
     def _cell_close(self, tok) -> None:
-        self.table["rows"][-1].append(self.table["cell"])
+        table = self._open_table()
+        table["rows"][-1].append(table["cell"])
 
     on_th_close = _cell_close
     on_td_close = _cell_close
 
     def on_table_close(self, tok) -> None:
-        table, self.table = self.table, None
+        table, self.table = self._open_table(), None
         self.out.extend(markdown_table(table, self.width - self.indent, self.indent))
 
 

@@ -158,6 +158,7 @@ class TextBlock(Flowable):
                 x += space_w
             for k in range(i, j):
                 piece, pfont, pstrike = items[k]
+                assert pstrike is not None  # the word ends before the first space (strike None)
                 pw = widths[k - i]
                 _append(line, x, piece, pfont, pstrike, pw)
                 x += pw

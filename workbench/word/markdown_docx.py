@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from markdown_it import MarkdownIt
@@ -22,7 +23,7 @@ class Inline:
     def __init__(self, paragraph: Paragraph):
         self.p = paragraph
         self.bold = self.italic = self.strike = 0
-        self.link = None
+        self.link: BaseOxmlElement | None = None
 
     def text(self, text: str, *, mono: bool = False) -> None:
         text = clean(text)
@@ -83,7 +84,8 @@ class BodyWriter:
         self.numbering = numbering
         self._ordered = numbering.ordered_list()
         self._bullets = numbering.bullet_list()
-        self.last = None  # the last block element written (a bookmark ends after it)
+        # The last block element written (a bookmark ends after it).
+        self.last: BaseOxmlElement | None = None
 
     def write(self, markdown: str) -> None:
         tokens = _MD.parse(clean(markdown))

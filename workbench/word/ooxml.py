@@ -11,6 +11,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 
 # XML 1.0 cannot carry C0 controls (bar tab, newline, CR), lone surrogates or U+FFFE/U+FFFF;
 # user text holding them must still export, so they are dropped.
@@ -203,7 +204,7 @@ def set_custom_properties(document, values: dict[str, str]) -> None:
     package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
-def add_hyperlink(paragraph, url: str) -> object:
+def add_hyperlink(paragraph, url: str) -> BaseOxmlElement:
     """A w:hyperlink to an external target; runs go inside the returned element."""
     rid = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
     link = parse_xml(f'<w:hyperlink {nsdecls("w", "r")} r:id="{rid}" w:history="1"/>')

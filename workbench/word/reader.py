@@ -87,7 +87,8 @@ class _ToMarkdown(HTMLParser):
 
     def __init__(self, labels: list[Label]):
         super().__init__(convert_charrefs=True)
-        self.blocks: list[str] = []
+        # A block is a line of Markdown, or ("notes", keys) for the footnotes due after it.
+        self.blocks: list[str | tuple[str, list[str]]] = []
         self.line: list = []  # strings and emphasis markers (tuples) of the open block
         self.prefix = ""
         self.heading: int | None = None

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -21,16 +20,15 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressDialog,
     QPushButton,
     QVBoxLayout,
 )
 
 from ui import messages
 from ui import settings as app_settings
+from ui.export_job import ExportJob, run_with_progress
 from workbench import audit, documents
-from workbench.errors import NotFound, StoreError, WorkbenchError
-from workbench.files import refuse_workspace_target, write_atomic
+from workbench.errors import NotFound
 from workbench.workspace import use_case
 
 log = logging.getLogger(__name__)
@@ -108,60 +106,27 @@ def _record_export(ws, document_id, version, published, include_crm, digest) -> 
     )
 
 
-class PdfExport(QObject):
-    """One export running on its own thread; signals arrive on the UI thread."""
+class PdfExport(ExportJob):
+    """One PDF export on its own thread (see ui.export_job)."""
 
-    progress = Signal(float)
-    done = Signal(object)  # the ExportSource written
-    failed = Signal(object)  # the exception
-    cancelled = Signal()
+    thread_name = "pdf-export"
 
     def __init__(self, ws, document_id: int, path: Path, include_crm: bool):
-        super().__init__()
-        self.ws, self.document_id, self.path, self.include_crm = ws, document_id, path, include_crm
-        self.digest = ""
-        self._cancel = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="pdf-export", daemon=True)
+        super().__init__(ws, path)
+        self.document_id, self.include_crm = document_id, include_crm
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
-
-    def _run(self) -> None:
-        from workbench.coordination.publication_pdfs import sha256
+    def produce(self, ws):
         from workbench.exports import export_source
-        from workbench.pdf import Cancelled, build_pdf
+        from workbench.pdf import build_pdf
 
-        ws = None
-        try:
-            ws = self.ws.for_thread()  # created here: a connection belongs to its thread
-            refuse_workspace_target(self.path)
-            source = export_source(ws, self.document_id)
-            data = build_pdf(
-                source.snapshot,
-                include_crm=self.include_crm,
-                progress=self.progress.emit,
-                cancelled=self._cancel.is_set,
-            )
-            if self._cancel.is_set():
-                raise Cancelled("cancelled")
-            write_atomic(self.path, data)
-            self.digest = sha256(data)
-        except Cancelled:
-            self.cancelled.emit()
-        except BaseException as exc:
-            self.failed.emit(exc)
-        else:
-            self.done.emit(source)
-        finally:
-            if ws is not None:
-                ws.close()
+        source = export_source(ws, self.document_id)
+        data = build_pdf(
+            source.snapshot,
+            include_crm=self.include_crm,
+            progress=self.progress.emit,
+            cancelled=self.is_cancelled,
+        )
+        return data, source
 
 
 def export_current_document(window) -> PdfExport | None:
@@ -189,25 +154,8 @@ def start_export(window, document_id: int, path: Path, include_crm: bool) -> Pdf
     app_settings.settings().setValue(LAST_FOLDER, str(path.parent))
     window.autosave.flush_sync(timeout=5.0)  # the PDF shows what was typed, not what was stored
     job = PdfExport(window.ws, document_id, path, include_crm)
-    progress = QProgressDialog(f"Exporting {path.name}…", "Cancel", 0, 100, window)
-    progress.setObjectName("pdfProgress")
-    progress.setWindowTitle("Export PDF")
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(300)
-    progress.setAutoClose(False)
-    progress.setAutoReset(False)
-    progress.canceled.connect(job.cancel)
-    queued = Qt.ConnectionType.QueuedConnection  # emitted on the export thread
-    job.progress.connect(lambda f: progress.setValue(round(max(0.0, min(1.0, f)) * 100)), queued)
-
-    def finish() -> None:
-        progress.canceled.disconnect(job.cancel)
-        progress.close()
-        progress.deleteLater()
-        window.pdf_exports.remove(job)
 
     def done(source) -> None:
-        finish()
         window.statusBar().showMessage(f"Exported {path} ({source.describe()})", 15000)
         window.ops.run(
             _record_export,
@@ -219,22 +167,13 @@ def start_export(window, document_id: int, path: Path, include_crm: bool) -> Pdf
             on_error=lambda exc: log.warning("Recording the export of %s failed: %s", path, exc),
         )
 
-    def failed(exc: BaseException) -> None:
-        finish()
-        log.warning("PDF export to %s failed: %s", path, exc, exc_info=exc)
-        if isinstance(exc, WorkbenchError | StoreError | OSError):
-            messages.error(window, "Export PDF", f"{path.name} was not written: {exc}")
-        else:
-            messages.crash(window, exc)
-
-    def cancelled() -> None:
-        finish()
-        window.statusBar().showMessage(f"Export cancelled; {path.name} was not written", 10000)
-
-    job.done.connect(done, queued)
-    job.failed.connect(failed, queued)
-    job.cancelled.connect(cancelled, queued)
-    window.pdf_exports.append(job)  # kept referenced while it runs
-    window.pdf_progress = progress
-    job.start()
+    window.pdf_progress = run_with_progress(
+        window,
+        job,
+        title="Export PDF",
+        label=f"Exporting {path.name}…",
+        object_name="pdfProgress",
+        on_done=done,
+        cancelled_text=f"Export cancelled; {path.name} was not written",
+    )
     return job

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -18,16 +17,15 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressDialog,
     QPushButton,
     QVBoxLayout,
 )
 
 from ui import messages
 from ui import settings as app_settings
+from ui.export_job import ExportJob, run_with_progress
 from workbench import documents
-from workbench.errors import NotFound, StoreError, WorkbenchError
-from workbench.files import refuse_workspace_target, write_atomic
+from workbench.errors import NotFound
 from workbench.redline_files import choices, docx_writer, record_redline_export
 
 log = logging.getLogger(__name__)
@@ -149,60 +147,25 @@ def _html(text: str) -> str:
     return escape(text)
 
 
-class RedlineExport(QObject):
-    """One redline being built on its own thread; signals arrive on the UI thread."""
+class RedlineExport(ExportJob):
+    """One redline being built on its own thread (see ui.export_job)."""
 
-    progress = Signal(float)
-    done = Signal(object)  # the Redline written
-    failed = Signal(object)
-    cancelled = Signal()
+    thread_name = "redline-export"
 
     def __init__(self, ws, document_id: int, old: str, new: str, path: Path):
-        super().__init__()
-        self.ws, self.document_id, self.old, self.new, self.path = ws, document_id, old, new, path
-        self.digest = ""
-        self._cancel = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="redline-export", daemon=True)
+        super().__init__(ws, path)
+        self.document_id, self.old, self.new = document_id, old, new
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
-
-    def _run(self) -> None:
-        import hashlib
-
-        from workbench.pdf import Cancelled
+    def produce(self, ws):
         from workbench.redline import redline
         from workbench.redline_files import redline_file
 
-        ws = None
-        try:
-            ws = self.ws.for_thread()  # created here: a connection belongs to its thread
-            refuse_workspace_target(self.path)
-            red = redline(ws, self.document_id, self.old, self.new)
-            self.progress.emit(0.1)
-            data = redline_file(
-                red, self.path.suffix, progress=self.progress.emit, cancelled=self._cancel.is_set
-            )
-            if self._cancel.is_set():
-                raise Cancelled("cancelled")
-            write_atomic(self.path, data)
-            self.digest = hashlib.sha256(data).hexdigest()
-        except Cancelled:
-            self.cancelled.emit()
-        except BaseException as exc:
-            self.failed.emit(exc)
-        else:
-            self.done.emit(red)
-        finally:
-            if ws is not None:
-                ws.close()
+        red = redline(ws, self.document_id, self.old, self.new)
+        self.progress.emit(0.1)
+        data = redline_file(
+            red, self.path.suffix, progress=self.progress.emit, cancelled=self.is_cancelled
+        )
+        return data, red
 
 
 def export_redline(window) -> RedlineDialog | None:
@@ -242,25 +205,8 @@ def start_export(window, document_id: int, old: str, new: str, path: Path) -> Re
     app_settings.settings().setValue(LAST_FOLDER, str(path.parent))
     window.autosave.flush_sync(timeout=5.0)  # the draft side shows what was typed
     job = RedlineExport(window.ws, document_id, old, new, path)
-    progress = QProgressDialog(f"Writing {path.name}…", "Cancel", 0, 100, window)
-    progress.setObjectName("redlineProgress")
-    progress.setWindowTitle(TITLE)
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(300)
-    progress.setAutoClose(False)
-    progress.setAutoReset(False)
-    progress.canceled.connect(job.cancel)
-    queued = Qt.ConnectionType.QueuedConnection  # emitted on the export thread
-    job.progress.connect(lambda f: progress.setValue(round(max(0.0, min(1.0, f)) * 100)), queued)
-
-    def finish() -> None:
-        progress.canceled.disconnect(job.cancel)
-        progress.close()
-        progress.deleteLater()
-        window.pdf_exports.remove(job)
 
     def done(red) -> None:
-        finish()
         counts = red.counts()
         window.statusBar().showMessage(
             f"Redline written to {path}: {counts['changed']} changed, {counts['added']} added, "
@@ -277,22 +223,13 @@ def start_export(window, document_id: int, old: str, new: str, path: Path) -> Re
             on_error=lambda exc: log.warning("Recording the redline %s failed: %s", path, exc),
         )
 
-    def failed(exc: BaseException) -> None:
-        finish()
-        log.warning("Redline to %s failed: %s", path, exc, exc_info=exc)
-        if isinstance(exc, WorkbenchError | StoreError | OSError):
-            messages.error(window, TITLE, f"{path.name} was not written: {exc}")
-        else:
-            messages.crash(window, exc)
-
-    def cancelled() -> None:
-        finish()
-        window.statusBar().showMessage(f"Redline cancelled; {path.name} was not written", 10000)
-
-    job.done.connect(done, queued)
-    job.failed.connect(failed, queued)
-    job.cancelled.connect(cancelled, queued)
-    window.pdf_exports.append(job)  # kept referenced while it runs; closing waits for it
-    window.redline_progress = progress
-    job.start()
+    window.redline_progress = run_with_progress(
+        window,
+        job,
+        title=TITLE,
+        label=f"Writing {path.name}…",
+        object_name="redlineProgress",
+        on_done=done,
+        cancelled_text=f"Redline cancelled; {path.name} was not written",
+    )
     return job

@@ -4,10 +4,9 @@ thread (a thread of its own with its own connection, as the PDF export does)."""
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -16,17 +15,16 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressDialog,
     QPushButton,
     QVBoxLayout,
 )
 
 from ui import messages
 from ui import settings as app_settings
+from ui.export_job import ExportJob, run_with_progress
 from ui.pdf_export import default_name
 from workbench import documents
-from workbench.errors import NotFound, StoreError, WorkbenchError
-from workbench.files import refuse_workspace_target, write_atomic
+from workbench.errors import NotFound
 
 log = logging.getLogger(__name__)
 DOCX_FILTER = "Word documents (*.docx);;All files (*)"
@@ -85,63 +83,28 @@ def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-class WordExport(QObject):
-    """One export running on its own thread; signals arrive on the UI thread."""
+class WordExport(ExportJob):
+    """One Word export on its own thread (see ui.export_job)."""
 
-    progress = Signal(float)
-    done = Signal(object)  # the ExportSource written
-    failed = Signal(object)
-    cancelled = Signal()
+    thread_name = "docx-export"
 
     def __init__(self, ws, document_id: int, path: Path, include_crm: bool):
-        super().__init__()
-        self.ws, self.document_id, self.path, self.include_crm = ws, document_id, path, include_crm
-        self.digest = ""
-        self._cancel = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="docx-export", daemon=True)
+        super().__init__(ws, path)
+        self.document_id, self.include_crm = document_id, include_crm
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
-
-    def _run(self) -> None:
-        import hashlib
-
+    def produce(self, ws):
         from workbench.exports import export_source
-        from workbench.pdf import Cancelled
         from workbench.word.export import docx_bytes
 
-        ws = None
-        try:
-            ws = self.ws.for_thread()  # created here: a connection belongs to its thread
-            refuse_workspace_target(self.path)
-            source = export_source(ws, self.document_id)
-            data = docx_bytes(
-                ws,
-                source,
-                include_crm=self.include_crm,
-                progress=self.progress.emit,
-                cancelled=self._cancel.is_set,
-            )
-            if self._cancel.is_set():
-                raise Cancelled("cancelled")
-            write_atomic(self.path, data)
-            self.digest = hashlib.sha256(data).hexdigest()
-        except Cancelled:
-            self.cancelled.emit()
-        except BaseException as exc:
-            self.failed.emit(exc)
-        else:
-            self.done.emit(source)
-        finally:
-            if ws is not None:
-                ws.close()
+        source = export_source(ws, self.document_id)
+        data = docx_bytes(
+            ws,
+            source,
+            include_crm=self.include_crm,
+            progress=self.progress.emit,
+            cancelled=self.is_cancelled,
+        )
+        return data, source
 
 
 def export_current_document(window) -> None:
@@ -170,26 +133,8 @@ def start_export(window, document_id: int, path: Path, include_crm: bool) -> Wor
     app_settings.settings().setValue(LAST_FOLDER, str(path.parent))
     window.autosave.flush_sync(timeout=5.0)  # the file shows what was typed, not what was stored
     job = WordExport(window.ws, document_id, path, include_crm)
-    progress = QProgressDialog(f"Exporting {path.name}…", "Cancel", 0, 100, window)
-    progress.setObjectName("docxProgress")
-    progress.setWindowTitle(TITLE)
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(300)
-    progress.setAutoClose(False)
-    progress.setAutoReset(False)
-    progress.canceled.connect(job.cancel)
-    queued = Qt.ConnectionType.QueuedConnection  # emitted on the export thread
-    job.progress.connect(lambda f: progress.setValue(round(max(0.0, min(1.0, f)) * 100)), queued)
-    exports = window.pdf_exports  # closing the window waits for every running export
-
-    def finish() -> None:
-        progress.canceled.disconnect(job.cancel)
-        progress.close()
-        progress.deleteLater()
-        exports.remove(job)
 
     def done(source) -> None:
-        finish()
         window.statusBar().showMessage(f"Exported {path} ({source.describe()})", 15000)
         window.ops.run(
             record_docx_export,
@@ -201,22 +146,13 @@ def start_export(window, document_id: int, path: Path, include_crm: bool) -> Wor
             on_error=lambda exc: log.warning("Recording the export of %s failed: %s", path, exc),
         )
 
-    def failed(exc: BaseException) -> None:
-        finish()
-        log.warning("Word export to %s failed: %s", path, exc, exc_info=exc)
-        if isinstance(exc, WorkbenchError | StoreError | OSError):
-            messages.error(window, TITLE, f"{path.name} was not written: {exc}")
-        else:
-            messages.crash(window, exc)
-
-    def cancelled() -> None:
-        finish()
-        window.statusBar().showMessage(f"Export cancelled; {path.name} was not written", 10000)
-
-    job.done.connect(done, queued)
-    job.failed.connect(failed, queued)
-    job.cancelled.connect(cancelled, queued)
-    exports.append(job)  # kept referenced while it runs
-    window.docx_progress = progress
-    job.start()
+    window.docx_progress = run_with_progress(
+        window,
+        job,
+        title=TITLE,
+        label=f"Exporting {path.name}…",
+        object_name="docxProgress",
+        on_done=done,
+        cancelled_text=f"Export cancelled; {path.name} was not written",
+    )
     return job

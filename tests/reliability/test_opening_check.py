@@ -88,13 +88,15 @@ def test_a_file_that_is_not_a_workspace_is_named(tmp_path):
 
 
 QUIT_MID_CHECK = """
-import sys, threading, time
+import os, sys, threading, time
 sys.path.insert(0, {root!r})
 from workbench.maintenance import check
 check.IN_MEMORY_LIMIT = 0  # check from a temporary file, as for a large workspace
 slow = check._integrity
 def stalled(conn, quick):
-    print("checking", flush=True)
+    # Straight to the pipe: print() would hold stdout's lock while the parent already answers,
+    # and a daemon thread holding it at shutdown aborts the interpreter (a test artefact).
+    os.write(1, b"checking\\n")
     time.sleep(30)
     return slow(conn, quick)
 check._integrity = stalled

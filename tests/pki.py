@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 NOW = dt.datetime.now(dt.UTC)
+VALID_FROM = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass
@@ -79,7 +80,8 @@ def make(
         .issuer_name(issuer.cert.subject if issuer else _name(cn))
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before or NOW - dt.timedelta(days=30))
+        # Valid from well before the tests' fixed clock (2026-11-02), whatever today's date is.
+        .not_valid_before(not_before or VALID_FROM)
         .not_valid_after(not_after or NOW + dt.timedelta(days=365))
         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
     )

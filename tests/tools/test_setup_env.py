@@ -17,11 +17,13 @@ SYSTEM_TOOLS = ["bash", "env", "dirname", "grep", "tr", "cut", "cat", "sha256sum
 # Stand-ins for the system tools; each logs its arguments to $FAKE_LOG.
 FAKES = {
     "dpkg-query": """
+# like the real one: exit 1 when any name asked for is not a known package
+rc=0
 for name in "$@"; do
   case "$name" in -*|'${Status}\\n') continue ;; esac
-  grep -qx "$name" "$FAKE_INSTALLED" && echo "install ok installed"
+  if grep -qx "$name" "$FAKE_INSTALLED"; then echo "install ok installed"; else rc=1; fi
 done
-exit 0
+exit $rc
 """,
     "apt-cache": 'grep -qx "$3" "$FAKE_AVAILABLE" && echo "Package: $3"; exit 0',
     "apt-get": 'echo "apt-get $*" >>"$FAKE_LOG"',

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from db import migrations
+from db import migrations, schema
 from db.errors import (  # noqa: F401  (WorkspaceInUse, ReadOnlyWorkspace, DiskFull re-exported)
+    AlteredWorkspace,
     DamagedWorkspace,
     DiskFull,
     MigrationFailed,
@@ -300,8 +301,13 @@ def _has_wal(path: Path) -> bool:
         return False
 
 
-def _probe(path: Path) -> tuple[int, list[str]]:
-    """Read identity and applied migrations without writing a byte. Returns (app id, names)."""
+def _probe(path: Path, *, schema_exact: bool = False) -> tuple[int, list[str]]:
+    """Read identity and applied migrations without writing a byte. Returns (app id, names).
+
+    schema_exact: also refuse (AlteredWorkspace) a file whose schema differs from the exact
+    schema of its recorded version, naming the first fault. Opening asks for it; `check`
+    does not, because it lists every fault itself.
+    """
     try:
         with open(path, "rb") as fh:
             header = fh.read(100)
@@ -332,6 +338,8 @@ def _probe(path: Path) -> tuple[int, list[str]]:
     except sqlite3.Error as exc:
         raise NotAWorkspace(f"{path} cannot be opened: {exc}.") from None
     try:
+        # Nothing the file's schema asks for runs here beyond SQLite's innocuous functions.
+        conn.execute("PRAGMA trusted_schema=OFF")
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         if app_id != APPLICATION_ID:
             raise NotAWorkspace(f"{path} is a database, but not a CNE Workbench workspace.")
@@ -346,6 +354,18 @@ def _probe(path: Path) -> tuple[int, list[str]]:
                 [migrations.SET_NAME],
             )
         ]
+        if schema_exact and names == migrations.names()[: len(names)]:
+            # Before anything runs against the file: an extra trigger could rewrite what the
+            # app writes, a view in a table's place show what it likes. (A newer file's schema
+            # cannot be known here; the caller refuses it as newer.)
+            faults = schema.schema_faults(conn)
+            if faults:
+                more = f" (and {len(faults) - 1} more; workbench check lists them)" * bool(
+                    faults[1:]
+                )
+                raise AlteredWorkspace(
+                    f"{path} was altered outside CNE Workbench and is not opened: {faults[0]}{more}"
+                )
         # Touch every table's first page so a damaged file fails here rather than mid-edit.
         for table in sorted(tables):
             conn.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchall()
@@ -373,7 +393,7 @@ def open_workspace_db(
     path = Path(path)
     if not path.exists():
         raise WorkspaceMissing(f"{path} does not exist.")
-    _, applied = _probe(path)
+    _, applied = _probe(path, schema_exact=True)
     known = migrations.names()
     unknown = [n for n in applied if n not in known]
     if unknown:

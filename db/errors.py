@@ -13,6 +13,11 @@ class DamagedWorkspace(StoreError):
     pass
 
 
+class AlteredWorkspace(DamagedWorkspace):
+    """The file's schema differs from the exact schema of its recorded version (a trigger, view
+    or table the app never made, or one of its own missing or changed)."""
+
+
 class NewerWorkspace(StoreError):
     pass
 

@@ -64,23 +64,24 @@ def schema_faults(conn: sqlite3.Connection) -> list[str]:
     except (sqlite3.Error, ValueError):
         return ["The schema record is missing or out of order, so the schema cannot be trusted."]
     actual = _objects(conn)
-    faults = []
+    # The gravest first: the first fault is the one a refusal names.
+    replaced, changed, missing, unknown = [], [], [], []
     for key in sorted(actual.keys() - expected.keys()):
         kind, name = key
         if kind == "view" and ("table", name) in expected:
-            faults.append(f"The table {name} was replaced by a view.")
+            replaced.append(f"The table {name} was replaced by a view.")
         elif kind == "table" and ("view", name) in expected:
-            faults.append(f"The view {name} was replaced by a table.")
+            replaced.append(f"The view {name} was replaced by a table.")
         else:
-            faults.append(f"Unknown {_KINDS.get(kind, kind)} {name} (not part of the schema).")
+            unknown.append(f"Unknown {_KINDS.get(kind, kind)} {name} (not part of the schema).")
     for key in sorted(expected.keys() - actual.keys()):
         kind, name = key
         other = "view" if kind == "table" else "table"
         if (other, name) in actual:
             continue  # already named as replaced
-        faults.append(f"The {_KINDS.get(kind, kind)} {name} is missing.")
+        missing.append(f"The {_KINDS.get(kind, kind)} {name} is missing.")
     for key in sorted(expected.keys() & actual.keys()):
         if expected[key] != actual[key]:
             kind, name = key
-            faults.append(f"The {_KINDS.get(kind, kind)} {name} was changed from its definition.")
-    return faults
+            changed.append(f"The {_KINDS.get(kind, kind)} {name} was changed from its definition.")
+    return replaced + changed + missing + unknown

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from ui import messages
 from ui import settings as app_settings
-from workbench.errors import DamagedWorkspace, StoreError, WorkspaceInUse
+from workbench.errors import AlteredWorkspace, DamagedWorkspace, StoreError, WorkspaceInUse
 from workbench.workspace import WORKSPACE_SUFFIX, Workspace
 
 log = logging.getLogger("ui")
@@ -86,7 +86,7 @@ def open_workspace(path: str | Path, parent=None) -> Workspace | None:
         log.warning("Could not open %s: %s", path, exc)
         from ui.maintenance.recovery import offer_restore
 
-        return offer_restore(path, str(exc), parent)
+        return offer_restore(path, str(exc), parent, altered=isinstance(exc, AlteredWorkspace))
     except StoreError as exc:
         log.warning("Could not open %s: %s", path, exc)
         messages.error(parent, "Cannot open workspace", str(exc))

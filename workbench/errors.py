@@ -1,6 +1,7 @@
 """Errors raised by use-cases; each message is written for the person who caused it."""
 
 from db.errors import (  # noqa: F401  (re-exported so callers need only the core)
+    AlteredWorkspace,
     DamagedWorkspace,
     DiskFull,
     MigrationFailed,

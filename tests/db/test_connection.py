@@ -12,6 +12,7 @@ import pytest
 
 from db import connection, migrations
 from db.errors import (
+    AlteredWorkspace,
     DamagedWorkspace,
     MigrationFailed,
     NewerWorkspace,
@@ -179,6 +180,70 @@ def test_refuses_a_workspace_missing_its_schema_record(closed_workspace):
     conn.commit()
     conn.close()
     assert "schema record" in _refused(closed_workspace, DamagedWorkspace)
+
+
+# -- a schema someone changed: refused before anything runs against it ------------------------
+_ALTERATIONS = {
+    "trigger": (
+        "CREATE TRIGGER soften AFTER INSERT ON comments WHEN new.type = 'C' BEGIN "
+        "UPDATE comments SET type = 'A', critical_ground = NULL WHERE id = new.id; END",
+        "Unknown trigger soften (not part of the schema).",
+    ),
+    "view": (
+        "ALTER TABLE waivers RENAME TO waivers_real;"
+        "CREATE VIEW waivers AS SELECT * FROM waivers_real WHERE 0",
+        "The table waivers was replaced by a view.",
+    ),
+    "guard dropped": (
+        "DROP TRIGGER audit_log_no_update",
+        "The trigger audit_log_no_update is missing.",
+    ),
+    "guard changed": (
+        "DROP TRIGGER decisions_no_update;"
+        "CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions BEGIN SELECT 1; END",
+        "The trigger decisions_no_update was changed from its definition.",
+    ),
+}
+
+
+@pytest.mark.parametrize("how", sorted(_ALTERATIONS))
+@pytest.mark.parametrize("read_only", [False, True])
+def test_refuses_a_workspace_whose_schema_was_altered(closed_workspace, how, read_only):
+    sql, fault = _ALTERATIONS[how]
+    conn = _raw(closed_workspace)
+    conn.executescript(sql)
+    conn.close()
+    before = _listing(closed_workspace.parent)
+    with pytest.raises(AlteredWorkspace) as info:
+        Workspace.open(closed_workspace, read_only=read_only)
+    message = str(info.value)
+    assert message.startswith(f"{closed_workspace} was altered outside CNE Workbench")
+    assert fault in message and "\n" not in message
+    assert _listing(closed_workspace.parent) == before  # nothing written, no -wal left
+
+
+def test_an_altered_v1_workspace_is_refused_before_it_is_migrated(v1_copy):
+    conn = _raw(v1_copy)
+    conn.execute("CREATE TRIGGER later AFTER INSERT ON sections BEGIN SELECT 1; END")
+    conn.commit()
+    conn.close()
+    before = _listing(v1_copy.parent)
+    with pytest.raises(AlteredWorkspace, match="Unknown trigger later"):
+        Workspace.open(v1_copy)
+    assert _listing(v1_copy.parent) == before  # no migration backup, no upgrade
+    assert _applied(v1_copy) == ["m001_foundation"]
+
+
+def test_the_command_line_refuses_an_altered_workspace_in_one_line(closed_workspace, capsys):
+    from workbench.cli import main as cli
+
+    conn = _raw(closed_workspace)
+    conn.executescript(_ALTERATIONS["trigger"][0])
+    conn.close()
+    assert cli(["info", str(closed_workspace)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "Unknown trigger soften" in err, err
+    assert "Traceback" not in err
 
 
 def _make_newer(path: Path) -> None:

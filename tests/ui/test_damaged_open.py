@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from ui import app as ui_app
 from workbench import documents
 from workbench.maintenance import backups
@@ -52,3 +54,48 @@ def test_without_a_sound_backup_the_damage_is_explained(qapp, tmp_path, dialogs)
     assert ui_app.open_workspace(path) is None
     kind, _, text = dialogs.shown[0]
     assert kind == "error" and "No backup of it passes the check" in text
+
+
+def _altered_with_backup(tmp_path, *, backup: bool):
+    path = tmp_path / "office.cnew"
+    with Workspace.create(path) as ws:
+        documents.create_document(ws, "strategy", "Northern Border Strategy")
+        if backup:
+            backups.take_backup(ws, "manual")
+    conn = sqlite3.connect(str(path))
+    conn.execute(
+        "CREATE TRIGGER soften AFTER INSERT ON comments WHEN new.type = 'C' BEGIN "
+        "UPDATE comments SET type = 'A', critical_ground = NULL WHERE id = new.id; END"
+    )
+    conn.commit()
+    conn.close()
+    return path
+
+
+def test_an_altered_workspace_is_refused_and_names_the_fault(qapp, tmp_path, dialogs):
+    path = _altered_with_backup(tmp_path, backup=False)
+    before = path.read_bytes()
+    assert ui_app.open_workspace(path) is None
+    kind, title, text = dialogs.shown[0]
+    assert (kind, title) == ("error", "Cannot open workspace")
+    assert "was altered outside CNE Workbench" in text and "Unknown trigger soften" in text
+    assert "workbench check" in text
+    assert path.read_bytes() == before
+
+
+def test_an_altered_workspace_offers_its_sound_backup(qapp, tmp_path, dialogs):
+    path = _altered_with_backup(tmp_path, backup=True)
+    dialogs.confirm_answer = True
+    ws = ui_app.open_workspace(path)
+    try:
+        assert ws is not None
+        names = {r["name"] for r in ws.db.query("SELECT name FROM sqlite_master")}
+        assert "soften" not in names
+    finally:
+        ws.close()
+    kind, title, text = dialogs.shown[0]
+    assert (kind, title) == ("confirm", "Workspace was altered")
+    assert "Unknown trigger soften" in text and "The altered file is kept" in text
+    # The altered file is kept as evidence.
+    kept = [b for b in backups.list_backups(path) if b.reason == "before-restore"]
+    assert kept and b"soften" in kept[0].path.read_bytes()

@@ -44,23 +44,34 @@ def _find_sound_backup(path: Path, parent) -> backups.Backup | None:
     return found.get("backup")
 
 
-def offer_restore(path: str | Path, damage: str, parent=None) -> Workspace | None:
-    """Explain the damage; where a sound backup exists, offer to restore it and open that."""
+def offer_restore(
+    path: str | Path, damage: str, parent=None, *, altered: bool = False
+) -> Workspace | None:
+    """Explain the damage; where a sound backup exists, offer to restore it and open that.
+
+    altered: the file reads, but its schema is not the app's (a trigger or view someone added);
+    the same offer stands, worded for a file that was tampered with rather than broken.
+    """
     path = Path(path)
     good = _find_sound_backup(path, parent)
     if good is None:
+        keep = (
+            "Keep the file as evidence: workbench check lists everything that was changed."
+            if altered
+            else "Keep the file: someone may still recover it with SQLite's own tools."
+        )
         messages.error(
             parent,
             "Cannot open workspace",
-            f"{damage}\n\nNo backup of it passes the check. Keep the file: someone may still "
-            "recover it with SQLite's own tools.",
+            f"{damage}\n\nNo backup of it passes the check. {keep}",
         )
         return None
+    kind = "altered" if altered else "damaged"
     if not messages.confirm(
         parent,
-        "Workspace is damaged",
+        f"Workspace was {kind}" if altered else "Workspace is damaged",
         f"{damage}\n\nThe newest backup that passes the check was taken {good.label}. "
-        "Restore it? The damaged file is kept among the backups, so nothing is thrown away.",
+        f"Restore it? The {kind} file is kept among the backups, so nothing is thrown away.",
         ok="Restore backup",
     ):
         return None

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from db import migrations, schema
+from db import migrations, schema, search_index
 from db.errors import (  # noqa: F401  (WorkspaceInUse, ReadOnlyWorkspace, DiskFull re-exported)
     AlteredWorkspace,
     DamagedWorkspace,
@@ -39,8 +39,10 @@ LOCK_SUFFIX = ".lock"
 
 
 def _configure(conn: sqlite3.Connection) -> None:
-    # No trusted_schema=OFF here: the schema's own FTS5 triggers are not "innocuous" to SQLite,
-    # so writes need it on; db.schema.schema_faults compares the whole schema instead.
+    # Nothing the file's schema asks for runs beyond SQLite's innocuous functions: a trigger
+    # someone added cannot call into a virtual table. (The search index is written from the
+    # top level for that reason: db.search_index.)
+    conn.execute("PRAGMA trusted_schema=OFF")
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA synchronous=FULL")
@@ -50,8 +52,7 @@ def connect(path: str | os.PathLike) -> sqlite_utils.Database:
     """A read-write connection to an already validated workspace, for the calling thread only."""
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
     _configure(conn)
-    db = sqlite_utils.Database(conn, execute_plugins=False)
-    return db
+    return search_index.WorkspaceDatabase(conn, execute_plugins=False)
 
 
 def connect_read_only(path: str | os.PathLike) -> sqlite_utils.Database:
@@ -442,10 +443,19 @@ def create_workspace_db(path: str | os.PathLike) -> sqlite_utils.Database:
 
 
 def migrate(db: sqlite_utils.Database, *, stop_before: str | None = None) -> None:
-    """Apply every pending migration in one transaction; all or nothing."""
-    with db.atomic():
-        migrations.MIGRATIONS.apply(db, stop_before=stop_before)
-        db.execute(f"PRAGMA user_version={len(migrations.MIGRATIONS.applied(db))}")
+    """Apply every pending migration in one transaction; all or nothing.
+
+    An older file's own triggers (m005's, which wrote FTS5 directly) fire while it is upgraded,
+    so trusted_schema is on for the migration only. Its schema was compared with the exact
+    schema of its recorded version just before (`_probe`), so those triggers are the app's.
+    """
+    db.execute("PRAGMA trusted_schema=ON")
+    try:
+        with db.atomic():
+            migrations.MIGRATIONS.apply(db, stop_before=stop_before)
+            db.execute(f"PRAGMA user_version={len(migrations.MIGRATIONS.applied(db))}")
+    finally:
+        db.execute("PRAGMA trusted_schema=OFF")
 
 
 def backup_to(db: sqlite_utils.Database, dest: str | os.PathLike) -> None:

@@ -747,3 +747,161 @@ CREATE TABLE exchange_packets (
 ALTER TABLE exchange_imports ADD COLUMN authentication TEXT NOT NULL DEFAULT ''
 """,
     )
+
+
+# The search index's triggers queue what changed instead of writing FTS5 themselves: SQLite
+# refuses FTS5 writes from any trigger once PRAGMA trusted_schema=OFF (which every connection
+# sets, so nothing a file's schema asks for runs beyond innocuous functions). db.search_index
+# applies the queue at the top level before each commit. Which rows are indexed (live sections
+# and documents, comments not superseded) is unchanged from m005; c1..c4 hold the indexed
+# columns in the FTS table's order. A publication's searchable sections (read from its
+# snapshot with json_extract, which SQLite 3.40 does not count as innocuous) are queued too.
+@MIGRATIONS(name="m011_search_queue")
+def m011_search_queue(db: sqlite_utils.Database) -> None:
+    _script(
+        db,
+        """
+DROP TRIGGER documents_fts_ai
+;;
+DROP TRIGGER documents_fts_au
+;;
+DROP TRIGGER documents_fts_ad
+;;
+DROP TRIGGER sections_fts_ai
+;;
+DROP TRIGGER sections_fts_au
+;;
+DROP TRIGGER sections_fts_ad
+;;
+DROP TRIGGER comments_fts_ai
+;;
+DROP TRIGGER comments_fts_au
+;;
+DROP TRIGGER comments_fts_ad
+;;
+DROP TRIGGER studies_fts_ai
+;;
+DROP TRIGGER studies_fts_au
+;;
+DROP TRIGGER studies_fts_ad
+;;
+DROP TRIGGER published_sections_fts_ai
+;;
+DROP TRIGGER published_sections_fts_ad
+;;
+DROP TRIGGER publications_search_ai
+;;
+CREATE TABLE search_queue (
+    id INTEGER PRIMARY KEY,
+    target TEXT NOT NULL,
+    op TEXT NOT NULL CHECK (op IN ('insert', 'delete')),
+    row_id INTEGER NOT NULL,
+    c1 TEXT,
+    c2 TEXT,
+    c3 TEXT,
+    c4 TEXT
+)
+;;
+CREATE TRIGGER documents_search_ai AFTER INSERT ON documents
+BEGIN
+    INSERT INTO search_queue (target, op, row_id, c1)
+        SELECT 'documents_fts', 'insert', new.id, new.title WHERE new.deleted_at IS NULL;
+END
+;;
+CREATE TRIGGER documents_search_au AFTER UPDATE OF title, deleted_at ON documents
+BEGIN
+    INSERT INTO search_queue (target, op, row_id, c1)
+        SELECT 'documents_fts', 'delete', old.id, old.title WHERE old.deleted_at IS NULL;
+    INSERT INTO search_queue (target, op, row_id, c1)
+        SELECT 'documents_fts', 'insert', new.id, new.title WHERE new.deleted_at IS NULL;
+END
+;;
+CREATE TRIGGER documents_search_ad AFTER DELETE ON documents
+BEGIN
+    INSERT INTO search_queue (target, op, row_id, c1)
+        SELECT 'documents_fts', 'delete', old.id, old.title WHERE old.deleted_at IS NULL;
+END
+;;
+CREATE TRIGGER sections_search_ai AFTER INSERT ON sections
+BEGIN
+    INSERT INTO search_queue (target, op, row_id, c1, c2)
+        SELECT 'sections_fts', 'insert', new.id, new.heading, new.body WHERE new.deleted_at IS NULL;
+END
+;;
+CREATE TRIGGER sections_search_au AFTER UPDATE OF heading, body, deleted_at ON sections
+BEGIN
+    INSERT INTO search_queue (target, op, row_id, c1, c2)
+        SELECT 'sections_fts', 'delete', old.id, old.heading, old.body WHERE old.deleted_at IS NULL;
+    INSERT INTO search_queue (target, op, row_id, c1, c2)
+        SELECT 'sections_fts', 'insert', new.id, new.heading, new.body WHERE new.deleted_at IS NULL;
+END
+;;
+CREATE TRIGGER sections_search_ad AFTER DELETE ON sections
+BEGIN
+    INSERT INTO search_queue (target, op, row_id, c1, c2)
+        SELECT 'sections_fts', 'delete', old.id, old.heading, old.body WHERE old.deleted_at IS NULL;
+END
+;;
+CREATE TRIGGER comments_search_ai AFTER INSERT ON comments
+BEGIN
+    INSERT INTO search_queue (target, op, row_id, c1, c2, c3, c4)
+        SELECT 'comments_fts', 'insert', new.id, new.comment, new.rationale,
+            new.proposed_wording, new.quoted_passage WHERE new.superseded_by_id IS NULL;
+END
+;;
+CREATE TRIGGER comments_search_au AFTER UPDATE OF
+    comment, rationale, proposed_wording, quoted_passage, superseded_by_id ON comments
+BEGIN
+    INSERT INTO search_queue (target, op, row_id, c1, c2, c3, c4)
+        SELECT 'comments_fts', 'delete', old.id, old.comment, old.rationale,
+            old.proposed_wording, old.quoted_passage WHERE old.superseded_by_id IS NULL;
+    INSERT INTO search_queue (target, op, row_id, c1, c2, c3, c4)
+        SELECT 'comments_fts', 'insert', new.id, new.comment, new.rationale,
+            new.proposed_wording, new.quoted_passage WHERE new.superseded_by_id IS NULL;
+END
+;;
+CREATE TRIGGER comments_search_ad AFTER DELETE ON comments
+BEGIN
+    INSERT INTO search_queue (target, op, row_id, c1, c2, c3, c4)
+        SELECT 'comments_fts', 'delete', old.id, old.comment, old.rationale,
+            old.proposed_wording, old.quoted_passage WHERE old.superseded_by_id IS NULL;
+END
+;;
+CREATE TRIGGER studies_search_ai AFTER INSERT ON studies
+BEGIN
+    INSERT INTO search_queue (target, op, row_id, c1, c2, c3, c4)
+        SELECT 'studies_fts', 'insert', new.id, new.title, new.abstract, new.office, new.contact;
+END
+;;
+CREATE TRIGGER studies_search_au AFTER UPDATE OF title, abstract, office, contact ON studies
+BEGIN
+    INSERT INTO search_queue (target, op, row_id, c1, c2, c3, c4)
+        SELECT 'studies_fts', 'delete', old.id, old.title, old.abstract, old.office, old.contact;
+    INSERT INTO search_queue (target, op, row_id, c1, c2, c3, c4)
+        SELECT 'studies_fts', 'insert', new.id, new.title, new.abstract, new.office, new.contact;
+END
+;;
+CREATE TRIGGER studies_search_ad AFTER DELETE ON studies
+BEGIN
+    INSERT INTO search_queue (target, op, row_id, c1, c2, c3, c4)
+        SELECT 'studies_fts', 'delete', old.id, old.title, old.abstract, old.office, old.contact;
+END
+;;
+CREATE TRIGGER published_sections_search_ai AFTER INSERT ON published_sections
+BEGIN
+    INSERT INTO search_queue (target, op, row_id, c1, c2)
+        SELECT 'published_fts', 'insert', new.id, new.heading, new.body;
+END
+;;
+CREATE TRIGGER published_sections_search_ad AFTER DELETE ON published_sections
+BEGIN
+    INSERT INTO search_queue (target, op, row_id, c1, c2)
+        SELECT 'published_fts', 'delete', old.id, old.heading, old.body;
+END
+;;
+CREATE TRIGGER publications_search_ai AFTER INSERT ON publications
+BEGIN
+    INSERT INTO search_queue (target, op, row_id) VALUES ('published_sections', 'insert', new.id);
+END
+""",
+    )

@@ -33,6 +33,7 @@ def expected_schema(applied: tuple[str, ...]) -> dict[tuple[str, str], str]:
         raise ValueError("migrations out of order")
     conn = sqlite3.connect(":memory:")
     try:
+        conn.execute("PRAGMA trusted_schema=ON")  # its own schema, as migrate() runs it
         db = sqlite_utils.Database(conn, execute_plugins=False)
         stop = known[len(applied)] if len(applied) < len(known) else None
         with db.atomic():

@@ -67,7 +67,7 @@ def test_deleting_an_audit_entry_by_hand_is_detected(closed, which):
 def test_a_search_index_out_of_step_with_the_text_is_detected(closed):
     path, ids = closed
     conn = raw(path)
-    conn.execute("DROP TRIGGER sections_fts_au")
+    conn.execute("DROP TRIGGER sections_search_au")
     conn.execute(
         "UPDATE sections SET body = 'Rewritten behind the index' WHERE id = ?", [ids["s1"]]
     )

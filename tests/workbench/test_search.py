@@ -258,14 +258,15 @@ def test_a_common_word_is_ranked_over_all_its_matches_as_fts5_ranks_them(ws):
     # More matches than any window: the best match is the oldest row, and must still win.
     doc = _doc(ws, title="Annex")
     best = sections.add_section(ws, doc, heading="Interdiction interdiction", body="Interdiction.")
-    ws.db.conn.executemany(
-        "INSERT INTO sections (document_id, position, kind, heading, body, content_hash, "
-        "created_at, updated_at, changed_at) VALUES (?, ?, 'narrative', ?, ?, '', '', '', '')",
-        [
-            (doc, 10 + i, f"Part {i}", f"Patrol report {i} mentions interdiction once " * 3)
-            for i in range(900)
-        ],
-    )
+    with ws.db.atomic():  # the store applies the search index's queue as it commits
+        ws.db.conn.executemany(
+            "INSERT INTO sections (document_id, position, kind, heading, body, content_hash, "
+            "created_at, updated_at, changed_at) VALUES (?, ?, 'narrative', ?, ?, '', '', '', '')",
+            [
+                (doc, 10 + i, f"Part {i}", f"Patrol report {i} mentions interdiction once " * 3)
+                for i in range(900)
+            ],
+        )
     own = [
         r[0]
         for r in ws.db.conn.execute(

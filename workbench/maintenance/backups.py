@@ -304,6 +304,7 @@ def _retire_wal(path: Path) -> None:
         try:
             conn = sqlite3.connect(str(path))
             try:
+                conn.execute("PRAGMA trusted_schema=OFF")
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 conn.close()

@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from db import connection, schema
+from db import connection, schema, search_index
 from db.errors import StoreError
 from workbench import audit
 from workbench.errors import WorkbenchError
@@ -129,6 +129,12 @@ def fts_tables(conn: sqlite3.Connection) -> list[str]:
 
 def _search_index(conn: sqlite3.Connection) -> list[str]:
     out = []
+    # Changes queued by a writer that bypassed the store (another program) are applied first,
+    # on this private copy: the index is judged together with what it is still to apply.
+    try:
+        search_index.apply_queue(conn)
+    except sqlite3.DatabaseError as exc:
+        out.append(f"The search index's queue of changes cannot be applied ({exc}).")
     for table in fts_tables(conn):
         try:
             # rank = 1 also compares the index with its content table (the live rows).

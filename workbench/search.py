@@ -173,14 +173,14 @@ class SearchResults:
 
 
 # Each kind: the FTS table, the SQL producing (id, document_id, section_id, org, status,
-# title, context, version) for its matches, and how an organization filter applies.
+# title, context, version, snippet) for its matches, and how an organization filter applies.
 _ORG_FILTER_DOC = "(d.lead_org_id = :org OR d.co_lead_org_id = :org)"
 _KIND_SQL = {
     "document": (
         "documents_fts",
         """SELECT 'document' AS kind, f.rowid AS id, d.id AS document_id, NULL AS section_id,
            f.rank AS score, coalesce(l.code, '') AS organization, d.status AS status,
-           d.title AS title, '' AS context, NULL AS version
+           d.title AS title, '' AS context, NULL AS version, {snippet} AS snippet
            FROM {src} f JOIN documents d ON d.id = f.rowid
            LEFT JOIN organizations l ON l.id = d.lead_org_id
            WHERE {match} d.deleted_at IS NULL {org} {status}""",
@@ -191,7 +191,8 @@ _KIND_SQL = {
         "sections_fts",
         """SELECT 'section' AS kind, f.rowid AS id, s.document_id AS document_id,
            s.id AS section_id, f.rank AS score, coalesce(l.code, '') AS organization,
-           d.status AS status, s.heading AS title, d.title AS context, NULL AS version
+           d.status AS status, s.heading AS title, d.title AS context, NULL AS version,
+           {snippet} AS snippet
            FROM {src} f JOIN sections s ON s.id = f.rowid
            JOIN documents d ON d.id = s.document_id
            LEFT JOIN organizations l ON l.id = d.lead_org_id
@@ -204,7 +205,8 @@ _KIND_SQL = {
         "published_fts",
         """SELECT 'published' AS kind, f.rowid AS id, p.document_id AS document_id,
            p.section_id AS section_id, f.rank AS score, coalesce(l.code, '') AS organization,
-           'published' AS status, p.heading AS title, d.title AS context, p.version AS version
+           'published' AS status, p.heading AS title, d.title AS context,
+           p.version AS version, {snippet} AS snippet
            FROM {src} f JOIN published_sections p ON p.id = f.rowid
            JOIN documents d ON d.id = p.document_id
            LEFT JOIN organizations l ON l.id = d.lead_org_id
@@ -218,7 +220,7 @@ _KIND_SQL = {
            c.section_id AS section_id, f.rank AS score, o.code AS organization,
            CASE WHEN c.disposition IS NULL THEN 'open' ELSE 'adjudicated' END AS status,
            'Comment ' || c.item_no || ' (' || c.type || ')' AS title, d.title AS context,
-           NULL AS version
+           NULL AS version, {snippet} AS snippet
            FROM {src} f JOIN comments c ON c.id = f.rowid
            JOIN documents d ON d.id = c.document_id
            JOIN organizations o ON o.id = c.organization_id
@@ -230,7 +232,8 @@ _KIND_SQL = {
         "studies_fts",
         """SELECT 'study' AS kind, f.rowid AS id, t.document_id AS document_id,
            NULL AS section_id, f.rank AS score, o.code AS organization, t.status AS status,
-           t.title AS title, trim(o.code || ' ' || t.office) AS context, t.year AS version
+           t.title AS title, trim(o.code || ' ' || t.office) AS context, t.year AS version,
+           {snippet} AS snippet
            FROM {src} f JOIN studies t ON t.id = f.rowid
            JOIN organizations o ON o.id = t.organization_id
            WHERE {match} 1 = 1 {org} {status}""",
@@ -275,10 +278,10 @@ def search(
         return SearchResults(query, (), False, filters)
     org = _org_id(ws, organization)
     limit = max(1, int(limit))
-    params = {"q": query.fts, "org": org, "status": status, "n": limit + 1, "m": 2 * limit + 10}
+    params = {"q": query.fts, "org": org, "status": status, "n": limit + 1}
     rows = list(ws.db.query(_ranked_sql(kinds, org is not None, bool(status)), params))
     more = len(rows) > limit
-    rows = rows[:limit]
+    rows = sorted(rows, key=lambda r: (r["score"], r["kind"], r["id"]))[:limit]
     hits = tuple(
         Hit(
             r["kind"],
@@ -299,43 +302,33 @@ def search(
 
 
 def _ranked_sql(kinds: list[str], by_org: bool, by_status: bool) -> str:
-    """One statement: every kind ranked over ALL its matches, the best n kept, their snippets.
+    """One statement: every kind ranked over ALL its matches, merged, the best n with snippets.
 
-    FTS5 ranks its own matches fastest, so without filters each kind's inner query is FTS5's
-    own `ORDER BY rank LIMIT` (over-fetching a little for hits in deleted documents); the
-    joins then apply to those rows only. Snippets are made for the n rows returned alone: each
-    is a seek by rowid into the query's matches (a CROSS JOIN keeps the hits as the outer loop,
-    where "rowid IN (…)" would walk every match).
+    Each arm is FTS5's own `ORDER BY rank` (its xBestIndex takes the order, so nothing is
+    sorted again) joined by rowid to its rows; SQLite merges the sorted arms as co-routines and
+    stops after n rows, so a snippet is made only for a row pulled into the result (at most n
+    plus one per kind), by the same cursor that matched it. A second pass of snippets, one
+    seek per hit, re-ran the whole match (every term a prefix covers) for each hit.
+    The merge orders by score alone: more keys would make SQLite sort each arm itself,
+    making a snippet for every match; `search` breaks ties by kind and id.
     """
     parts = []
     for kind in kinds:
         table, sql, org_sql, status_sql = _KIND_SQL[kind]
-        if not by_org and not by_status:
-            src = f"(SELECT rowid, rank FROM {table} WHERE {table} MATCH :q ORDER BY rank LIMIT :m)"
-            match = ""
-        else:
-            src = table
-            match = f"{table} MATCH :q AND"
+        snippet = (
+            f"snippet({table}, -1, {_sql_text(MARK_START)}, {_sql_text(MARK_END)}, "
+            f"{_sql_text(ELLIPSIS)}, {SNIPPET_TOKENS})"
+        )
         parts.append(
-            "SELECT * FROM ("
-            + sql.format(
-                src=src,
-                match=match,
+            sql.format(
+                src=table,
+                match=f"{table} MATCH :q AND",
                 org=f"AND {org_sql}" if by_org else "",
                 status=f"AND {status_sql} = :status" if by_status else "",
+                snippet=snippet,
             )
-            + " ORDER BY f.rank LIMIT :n)"
         )
-    ranked = " UNION ALL ".join(parts) + " ORDER BY score, kind, id LIMIT :n"
-    snippets = " UNION ALL ".join(
-        f"SELECT top.*, snippet({table}, -1, {_sql_text(MARK_START)}, {_sql_text(MARK_END)}, "
-        f"{_sql_text(ELLIPSIS)}, {SNIPPET_TOKENS}) AS snippet "
-        f"FROM top CROSS JOIN {table} ON {table}.rowid = top.id "
-        f"WHERE top.kind = '{kind}' AND {table} MATCH :q"
-        for kind in kinds
-        for table in (_KIND_SQL[kind][0],)
-    )
-    return f"WITH top AS MATERIALIZED ({ranked}) {snippets} ORDER BY score, kind, id"
+    return " UNION ALL ".join(parts) + " ORDER BY score LIMIT :n"
 
 
 def _sql_text(text: str) -> str:

@@ -279,3 +279,50 @@ def test_a_common_word_is_ranked_over_all_its_matches_as_fts5_ranks_them(ws):
     assert found.hits[0].section_id == best and found.more
     assert all("[interdiction]" in h.snippet_text().lower() for h in found.hits)
     assert "newest" not in found.hint
+
+
+def test_every_kind_merged_in_fts5_order_with_each_hits_own_snippet(ws):
+    # Documents, sections and comments all match; one document is deleted. The hits are
+    # FTS5's own rankings merged by score, deleted rows left out, each with its own snippet.
+    gone = _doc(ws, title="Prefix patrols patrolling patrolled")
+    sections.add_section(ws, gone, heading="Patrols", body="Patrol patrols patrolling.")
+    documents.delete_document(ws, gone)
+    kept = []
+    for i in range(12):
+        doc = _doc(ws, title=f"Patrol plan {i}" + " annex" * i)
+        sid = sections.add_section(ws, doc, heading=f"Patrol area {i}", body="Patrols " * (i + 1))
+        comments.add_comment(
+            ws, doc, organization_code="USCG", type="A", section_id=sid,
+            comment_text=f"Patrolling note {i}" + " more" * i,
+        )  # fmt: skip
+        kept.append(doc)
+    found = search.search(ws, "patrol", limit=20)
+
+    expected = []
+    for kind, table, live in [
+        ("document", "documents_fts", "SELECT id FROM documents WHERE deleted_at IS NULL"),
+        ("section", "sections_fts",
+         "SELECT s.id FROM sections s JOIN documents d ON d.id = s.document_id "
+         "WHERE d.deleted_at IS NULL"),
+        ("comment", "comments_fts", "SELECT id FROM comments"),
+    ]:  # fmt: skip
+        ids = {r[0] for r in ws.db.conn.execute(live)}
+        expected += [
+            (rank, kind, rowid)
+            for rowid, rank in ws.db.conn.execute(
+                f"SELECT rowid, rank FROM {table} WHERE {table} MATCH 'patrol*'"
+            )
+            if rowid in ids
+        ]
+    expected.sort()
+    assert _kinds_ids(found) == [(kind, rowid) for _, kind, rowid in expected[:20]]
+    assert found.more and len(expected) > 20
+    assert all(h.document_id != gone for h in found.hits)
+    for h in found.hits:
+        table = {"document": "documents_fts", "section": "sections_fts"}.get(h.kind, "comments_fts")
+        own = ws.db.conn.execute(
+            f"SELECT snippet({table}, -1, '[', ']', '…', 16) FROM {table} "
+            f"WHERE {table} MATCH 'patrol*' AND rowid = ?",
+            [h.id],
+        ).fetchone()[0]
+        assert h.snippet_text() == " ".join(own.split())

@@ -57,15 +57,25 @@ class LazyReload(QObject):
     """
 
     def __init__(
-        self, widget: QWidget, reload, delay_ms: int = 0, *, reader=None, prepare=None, show=None
+        self,
+        widget: QWidget,
+        reload,
+        delay_ms: int = 0,
+        *,
+        reader=None,
+        prepare=None,
+        show=None,
+        pending=None,
     ):
         """With `reader`, `prepare()` (UI thread) returns `job(ws)`, run on the reader thread,
         and `show(result)` puts it on screen: the re-read after a change never blocks typing.
-        A result overtaken by a synchronous reload (see `supersede`) is dropped."""
+        A result overtaken by a synchronous reload (see `supersede`) is dropped. `pending()`,
+        if given, clears what `now` made out of date while the new read runs."""
         super().__init__(widget)
         self._widget = widget
         self._reload = reload
         self._reader, self._prepare, self._show = reader, prepare, show
+        self._pending = pending
         self._generation = 0
         self._stale = False
         self._timer = QTimer(self)
@@ -82,15 +92,25 @@ class LazyReload(QObject):
             self._stale = True
 
     def now(self, *_args) -> None:
-        """Re-read at once (the user asked for another document): nothing to coalesce."""
+        """Re-read at once (the user asked for another document): nothing to coalesce.
+
+        With a reader the read still runs off the UI thread (a document with thousands of
+        comments takes a while to read); `pending` shows that the old contents are gone."""
         if self._widget.isVisible():
             self._timer.stop()
             _shared_turns().discard(self)
             self._stale = False
             self.supersede()
-            self._reload()
+            if self._reader is None:
+                self._reload()
+                return
+            if self._pending is not None:
+                self._pending()
+            self._read()
         else:
             self._stale = True
+            if self._pending is not None:
+                self._pending()
 
     def supersede(self) -> None:
         """The panel re-read itself: a background read still running is out of date."""
@@ -104,6 +124,9 @@ class LazyReload(QObject):
         if self._reader is None:
             self._reload()
             return
+        self._read()
+
+    def _read(self) -> None:
         generation = self._generation
         job = self._prepare()
 

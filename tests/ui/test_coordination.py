@@ -90,13 +90,14 @@ def activate_gate_item(qtbot, coordination, predicate) -> None:
     glist = coordination.gate.list
     row = coordination.gate.item_row(predicate)
     assert row >= 0, gate_messages(coordination)
-    glist.setCurrentRow(row)
+    coordination.gate.select_row(row)
     glist.setFocus()
     qtbot.keyClick(glist, Qt.Key.Key_Return)
 
 
 def open_spss(window) -> None:
     assert window.navigator.select(DOC, spss(window.ws))
+    lazy.drain()  # the panels read the document off the UI thread
 
 
 def test_gate_shows_the_uscg_blocker_and_activating_it_selects_the_section(qtbot, app, dws):
@@ -132,6 +133,7 @@ def test_accept_and_apply_wording_changes_the_text_and_undo_restores_it(qtbot, a
     window, coordination = app
     interdiction = section_id(dws, INTERDICTION)
     window.navigator.select(SECTION, interdiction)
+    lazy.drain()
     before = window.editor.body.toPlainText()
     critical = cm.list_comments(dws, spss(dws), section_id=interdiction)[0]
     assert coordination.comments.select_comment(critical.id)
@@ -160,6 +162,7 @@ def test_add_comment_quotes_the_editor_selection_and_critical_needs_a_ground(
     window, coordination = app
     detection = section_id(dws, "Detection")
     window.navigator.select(SECTION, detection)
+    lazy.drain()
     body = window.editor.body
     phrase = "maritime patrol aircraft"
     start = body.toPlainText().index(phrase)
@@ -208,16 +211,16 @@ def test_crm_table_sorts_filters_goes_to_the_section_and_exports(
     window.workspace_changed.emit()
     open_spss(window)
     crm = coordination.crm
-    assert crm.proxy.rowCount() == 2
+    assert crm.model.rowCount() == 2
     crm.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)  # type: A after C
-    assert [crm.proxy.index(r, 5).data() for r in range(2)] == ["A", "C"]
+    assert [crm.model.index(r, 5).data() for r in range(2)] == ["A", "C"]
     crm.type_filter.setCurrentIndex(crm.type_filter.findData("C"))
-    assert crm.proxy.rowCount() == 1
+    assert crm.model.rowCount() == 1
     crm.type_filter.setCurrentIndex(0)
     crm.org_filter.setCurrentIndex(crm.org_filter.findData("CBP"))
-    assert crm.proxy.rowCount() == 1 and crm.proxy.index(0, 1).data() == "CBP"
+    assert crm.model.rowCount() == 1 and crm.model.index(0, 1).data() == "CBP"
 
-    rect = crm.table.visualRect(crm.proxy.index(0, 8))
+    rect = crm.table.visualRect(crm.model.index(0, 8))
     # QTest's double-click carries no press of its own; a view only acts on the row pressed.
     qtbot.mousePress(crm.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(crm.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -330,7 +333,7 @@ def test_the_directors_walk_to_publication(qtbot, app, dws, monkeypatch, dialogs
     assert coordination.gate.status.text() == "1 reason this cannot be published yet"
 
     # An analyst cannot waive it: the Director's authority is the directory's, not a name.
-    coordination.gate.list.setCurrentRow(0)
+    coordination.gate.select_row(0)
     qtbot.mouseClick(coordination.gate.waive_button, Qt.MouseButton.LeftButton)
     kind, title, text = dialogs_recorded.shown[-1]
     assert (kind, title) == ("error", "Waive review")
@@ -346,7 +349,7 @@ def test_the_directors_walk_to_publication(qtbot, app, dws, monkeypatch, dialogs
         qtbot.keyClicks(dialog.reason, "CBP's equity is peripheral; its liaison agreed by phone.")
 
     answer(monkeypatch, qtbot, dialogs.WaiveDialog, waive)
-    coordination.gate.list.setCurrentRow(0)
+    coordination.gate.select_row(0)
     qtbot.mouseClick(coordination.gate.waive_button, Qt.MouseButton.LeftButton)
     settle(window)
     assert [w.organization for w in reviews.waivers(dws, doc)] == ["CBP"]
@@ -379,6 +382,7 @@ def test_rejected_critical_comment_stands_until_the_director_overrides(
     doc = spss(dws)
     activate_after = section_id(dws, INTERDICTION)
     window.navigator.select(SECTION, activate_after)
+    lazy.drain()
     critical = cm.list_comments(dws, doc, types=["C"])[0]
     coordination.comments.select_comment(critical.id)
 
@@ -416,6 +420,7 @@ def test_reply_appears_under_the_comment_and_a_request_can_be_withdrawn(
     window, coordination = app
     doc = spss(dws)
     window.navigator.select(SECTION, section_id(dws, INTERDICTION))
+    lazy.drain()
     critical = cm.list_comments(dws, doc, types=["C"])[0]
     coordination.comments.select_comment(critical.id)
     answer(
@@ -427,8 +432,10 @@ def test_reply_appears_under_the_comment_and_a_request_can_be_withdrawn(
     qtbot.mouseClick(coordination.comments.buttons["reply"], Qt.MouseButton.LeftButton)
     settle(window)
     item = coordination.comments.item_for(critical.id)
-    assert item.childCount() == 1
-    assert item.child(0).text(0).endswith("Can USCG propose the safety wording?")
+    shown = coordination.comments.model
+    assert shown.rowCount(item) == 1
+    assert shown.index(0, 0, item).data().endswith("Can USCG propose the safety wording?")
+    assert coordination.comments.tree.isExpanded(item)  # the reply is in view
     assert "Can USCG propose the safety wording?" in coordination.comments.detail.toPlainText()
 
     # Open comments only: once accepted, the comment leaves the open view but not "All".
@@ -436,9 +443,10 @@ def test_reply_appears_under_the_comment_and_a_request_can_be_withdrawn(
     cm.adjudicate_comment(dws, critical.id, "accepted")
     window.workspace_changed.emit()
     settle(window)
-    assert coordination.comments.tree.topLevelItemCount() == 0
+    assert coordination.comments.model.rowCount() == 0
     coordination.comments.scope.setCurrentIndex(coordination.comments.scope.findData(False))
-    assert coordination.comments.tree.topLevelItemCount() == 1
+    lazy.drain()  # a filter re-reads off the UI thread
+    assert coordination.comments.model.rowCount() == 1
 
     cbp = coordination.view.items[("org", "CBP")].child(0)
     coordination.view.tree.setCurrentItem(cbp)
@@ -464,6 +472,7 @@ def test_typing_re_reads_only_what_the_text_changes_and_never_on_the_ui_thread(
     window, coordination = app
     interdiction = section_id(dws, INTERDICTION)
     window.navigator.select(SECTION, interdiction)
+    lazy.drain()
     settle(window)
     calls: list[tuple[str, str]] = []
 
@@ -520,3 +529,52 @@ def test_a_comment_added_elsewhere_re_reads_the_whole_matrix(qtbot, app, dws):
     )
     settle(window)
     assert coordination.crm.model.rowCount() == before + 1
+
+
+def test_choosing_a_document_or_section_reads_its_comments_off_the_ui_thread(
+    qtbot, app, dws, monkeypatch
+):
+    import threading
+
+    from ui.coordination import comments_panel, coordination_view, crm_table, gate_panel
+
+    window, coordination = app
+    calls: list[tuple[str, str]] = []
+
+    def spy(module, name, label):
+        real = getattr(module, name)
+
+        def wrapper(*args, **kwargs):
+            calls.append((label, threading.current_thread().name))
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, wrapper)
+
+    for module in (crm_table, comments_panel):
+        spy(module.cm, "list_comments", "comments")
+    spy(comments_panel.facts, "commenting_organizations", "organizations")
+    spy(gate_panel.gate, "publication_blockers", "gate")
+    spy(coordination_view.reviews, "review_states", "reviews")
+
+    doc = spss(dws)
+    other = next(d.id for d in documents.list_documents(dws) if d.id != doc)
+    assert window.navigator.select(DOC, other)
+    lazy.drain()
+    assert window.navigator.select(DOC, doc)
+    # What the other document showed is gone at once, not left for a click on a stale row.
+    assert coordination.crm.model.rowCount() == 0
+    assert coordination.crm.count.text() == "Reading the comments…"
+    lazy.drain()
+    interdiction = section_id(dws, INTERDICTION)
+    window.navigator.select(SECTION, interdiction)
+    coordination.comments.scope.setCurrentIndex(coordination.comments.scope.findData(False))
+    lazy.drain()
+
+    assert {label for label, _ in calls} == {"comments", "organizations", "gate", "reviews"}
+    assert {thread for _, thread in calls} == {"workbench-reader"}  # none on the UI thread
+    everything = cm.list_comments(dws, doc)
+    assert sorted(c.id for c in coordination.crm.model.rows) == sorted(c.id for c in everything)
+    assert coordination.crm.count.text().startswith(f"{len(everything)} comments")
+    on_section = [c.id for c in cm.list_comments(dws, doc, section_id=interdiction)]
+    assert [c.id for c in coordination.comments.comments] == on_section
+    assert coordination.gate.status.text() == "2 reasons this cannot be published yet"

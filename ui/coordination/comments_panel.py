@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QTextCursor
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QTextCursor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -15,13 +16,13 @@ from PySide6.QtWidgets import (
     QTextBrowser,
     QTextEdit,
     QToolButton,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from ui import theme
+from ui.coordination.comments_model import EARLIER_TEXT, ROLE, CommentsModel
 from ui.coordination.dialogs import TYPE_COLORS
 from ui.coordination.filters import comment_filter_boxes
 from ui.flow_layout import FlowLayout
@@ -31,11 +32,8 @@ from workbench.coordination import comments as cm
 from workbench.coordination import facts
 from workbench.errors import NotFound
 
-ROLE = Qt.ItemDataRole.UserRole
 EARLIER_ICON = QStyle.StandardPixmap.SP_MessageBoxWarning
-EARLIER_TEXT = "Made on an earlier revision: the section has changed since"
 HIGHLIGHT = QColor(255, 214, 10, 110)
-COLUMNS = ["#", "Type", "Org", "Reviewer", "Comment", "Disposition"]
 
 
 def type_brush(kind: str) -> QBrush:
@@ -53,8 +51,6 @@ class CommentsPanel(QWidget):
         self.comments: list = []
 
         self.scope, self.type_filter, self.org_filter = comment_filter_boxes(self, open_first=True)
-        for box in (self.scope, self.type_filter, self.org_filter):
-            box.currentIndexChanged.connect(lambda _i: self.reload())
         filters = QHBoxLayout()
         for combo in (self.scope, self.type_filter, self.org_filter):
             # Narrow enough for a side panel at 1280 wide; the open list shows whole names.
@@ -70,17 +66,18 @@ class CommentsPanel(QWidget):
         self.heading.setObjectName("hint")
         self.heading.setWordWrap(True)
 
-        self.tree = QTreeWidget(self)
+        self.model = CommentsModel(self)
+        self.tree = QTreeView(self)
         self.tree.setAccessibleName("Comments on this section")
-        self.tree.setColumnCount(len(COLUMNS))
-        self.tree.setHeaderLabels(COLUMNS)
+        self.tree.setModel(self.model)
         self.tree.setRootIsDecorated(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         for col, width in enumerate((48, 40, 50, 100, 150)):
             self.tree.setColumnWidth(col, width)
-        self.tree.currentItemChanged.connect(self._current_changed)
-        self.tree.itemActivated.connect(lambda *_: self.ctrl.actions["adjudicate"].trigger())
+        self.tree.selectionModel().currentChanged.connect(self._current_changed)
+        self.tree.activated.connect(lambda *_: self.ctrl.actions["adjudicate"].trigger())
 
         self.detail = QTextBrowser(self)
         self.detail.setAccessibleName("Comment details")
@@ -104,11 +101,19 @@ class CommentsPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(split, 1)
 
-        controller.section_changed.connect(lambda _s: self.reload())
-        controller.document_changed.connect(lambda _d: self._fill_organizations())
         self._lazy = LazyReload(
-            self, self.reload, reader=controller.reader, prepare=self._job, show=self._show
+            self,
+            self.reload,
+            reader=controller.reader,
+            prepare=self._job,
+            show=self._show,
+            pending=self._pending,
         )
+        # Read off the UI thread: a document can hold thousands of comments. The read brings
+        # the organizations for the filter too.
+        controller.section_changed.connect(self._lazy.now)
+        for box in (self.scope, self.type_filter, self.org_filter):
+            box.currentIndexChanged.connect(self._lazy.now)
         controller.changed.connect(self._lazy.request)
         controller.text_saved.connect(self._text_saved)
         controller.comment_focus.connect(self.select_comment)
@@ -166,6 +171,26 @@ class CommentsPanel(QWidget):
 
         return read
 
+    def _fill(self, comments: list) -> None:
+        self.tree.selectionModel().blockSignals(True)
+        self.model.set_comments(
+            comments, font=self.tree.font(), earlier_icon=self.style().standardIcon(EARLIER_ICON)
+        )
+        for i, c in enumerate(comments):  # replies show under their comment, full width
+            if c.replies:
+                parent = self.model.index(i, 0)
+                for r in range(len(c.replies)):
+                    self.tree.setFirstColumnSpanned(r, parent, True)
+                self.tree.expand(parent)
+        self.tree.selectionModel().blockSignals(False)
+
+    def _pending(self) -> None:
+        self.comments = []
+        self._fill([])
+        self._show_detail(None)
+        if self.ctrl.document_id is not None:
+            self.heading.setText("Reading the comments…")
+
     def reload(self) -> None:
         self._lazy.supersede()
         self._show(self._job()(self.ws))
@@ -179,39 +204,7 @@ class CommentsPanel(QWidget):
         if doc_id is not None:
             self._fill_organizations(read["codes"])
         self._show_heading(doc_id, read["where"])
-        self.tree.blockSignals(True)
-        self.tree.clear()
-        bold = QFont(self.tree.font())
-        bold.setBold(True)
-        for c in self.comments:
-            item = QTreeWidgetItem(
-                self.tree,
-                [
-                    str(c.item_no),
-                    c.type,
-                    c.organization,
-                    c.reviewer_name,
-                    c.comment,
-                    c.disposition_label or "Open",
-                ],
-            )
-            item.setData(0, ROLE, c.id)
-            item.setForeground(1, type_brush(c.type))
-            item.setFont(1, bold)
-            item.setToolTip(1, c.type_label)
-            if c.on_earlier_revision:
-                item.setIcon(0, self.style().standardIcon(EARLIER_ICON))
-                item.setToolTip(0, EARLIER_TEXT)
-            item.setToolTip(4, c.comment)
-            if c.is_open:
-                item.setFont(5, bold)
-            for r in c.replies:
-                child = QTreeWidgetItem(item, [f"↳ {r.author}, {r.at[:10]}: {r.text}"])
-                child.setData(0, ROLE, c.id)
-                child.setFirstColumnSpanned(True)
-                child.setToolTip(0, r.text)
-            item.setExpanded(True)
-        self.tree.blockSignals(False)
+        self._fill(self.comments)
         if keep is not None and not self.select_comment(keep, emit_focus=False):
             self.ctrl.set_comment(None)
             self._show_detail(None)
@@ -228,18 +221,20 @@ class CommentsPanel(QWidget):
 
     # -- selection ---------------------------------------------------------------------------
     def current_comment_id(self) -> int | None:
-        item = self.tree.currentItem()
-        return item.data(0, ROLE) if item is not None else None
+        index = self.tree.currentIndex()
+        return index.data(ROLE) if index.isValid() else None
 
-    def item_for(self, comment_id: int) -> QTreeWidgetItem | None:
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
-            if item.data(0, ROLE) == comment_id:
-                return item
-        return None
+    def item_for(self, comment_id: int) -> QModelIndex | None:
+        """The comment's row in the tree, None when it is not shown."""
+        index = self.model.row_of(comment_id)
+        return index if index.isValid() else None
 
     def select_comment(self, comment_id: int, emit_focus: bool = True) -> bool:
         item = self.item_for(comment_id)
+        if item is None and emit_focus:
+            # Still being read (the section was chosen a moment ago): read it now.
+            self.reload()
+            item = self.item_for(comment_id)
         if item is None and emit_focus:
             # Hidden by a filter: show everything on the section so the comment can be seen.
             for box in (self.scope, self.type_filter, self.org_filter):
@@ -253,15 +248,15 @@ class CommentsPanel(QWidget):
             item = self.item_for(comment_id)
         if item is None:
             return False
-        if self.tree.currentItem() is item:
+        if self.tree.currentIndex() == item:
             self._current_changed(item, None)
         else:
-            self.tree.setCurrentItem(item)
-        self.tree.scrollToItem(item)
+            self.tree.setCurrentIndex(item)
+        self.tree.scrollTo(item)
         return True
 
-    def _current_changed(self, item, _previous) -> None:
-        cid = item.data(0, ROLE) if item is not None else None
+    def _current_changed(self, index, _previous) -> None:
+        cid = index.data(ROLE) if index is not None and index.isValid() else None
         self.ctrl.set_comment(cid)
         c = self.ctrl.current_comment()
         self._show_detail(c)

@@ -76,7 +76,12 @@ class CoordinationView(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.tree, 1)
         self._lazy = LazyReload(
-            self, self.reload, reader=controller.reader, prepare=self._job, show=self._show
+            self,
+            self.reload,
+            reader=controller.reader,
+            prepare=self._job,
+            show=self._show,
+            pending=self._pending,
         )
         controller.document_changed.connect(self._lazy.now)
         controller.changed.connect(self._lazy.request)
@@ -110,6 +115,14 @@ class CoordinationView(QWidget):
             return doc_id, facts
 
         return read
+
+    def _pending(self) -> None:
+        # Another document was chosen; its coordination is being read.
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        self.tree.blockSignals(False)
+        self.items = {}
+        self.summary.setText("Reading…" if self.ctrl.document_id else "")
 
     def reload(self) -> None:
         self._lazy.supersede()

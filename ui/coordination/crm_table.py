@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,7 +29,6 @@ COLUMNS = [
     for key, header in CRM_COLUMNS
 ]
 KEYS = [k for k, _ in COLUMNS]
-SORT_ROLE = Qt.ItemDataRole.UserRole
 COMMENT_ROLE = Qt.ItemDataRole.UserRole + 1
 NO_PARENT = QModelIndex()
 TYPE_ORDER = {"C": 0, "S": 1, "A": 2}
@@ -40,18 +39,69 @@ def _natural(text: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text or ""))
 
 
+def _sort_key(c, key: str):
+    if key == "item_no":
+        return c.item_no
+    if key == "type":
+        return TYPE_ORDER[c.type]
+    if key == "section_number":
+        return _natural(c.section_number)
+    value = getattr(c, key)
+    return "" if value is None else str(value).casefold()
+
+
 class CrmModel(QAbstractTableModel):
+    """The matrix's rows, filtered and sorted here in Python: a proxy model asking `data` for
+    every comparison took seconds on a document with thousands of comments."""
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.comments: list = []
+        self.comments: list = []  # every comment of the document
+        self.rows: list = []  # those shown, in the order shown
+        self.open_only = False
+        self.type: str | None = None
+        self.organization: str | None = None
+        self._order: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
 
     def set_comments(self, comments) -> None:
         self.beginResetModel()
         self.comments = list(comments)
+        self.rows = self._arranged()
         self.endResetModel()
 
+    def set_filters(self, *, open_only=None, type=..., organization=...) -> None:
+        """Open only, by type, by organization."""
+        if open_only is not None:
+            self.open_only = open_only
+        if type is not ...:
+            self.type = type
+        if organization is not ...:
+            self.organization = organization
+        self.set_comments(self.comments)
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:  # Qt override
+        self._order = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        self.rows = self._arranged()
+        self.layoutChanged.emit()
+
+    def _arranged(self) -> list:
+        rows = [
+            c
+            for c in self.comments
+            if not (self.open_only and not c.is_open)
+            and not (self.type and c.type != self.type)
+            and not (self.organization and c.organization != self.organization)
+        ]
+        column, order = self._order
+        key = KEYS[column]
+        # Stable, with item number second: equal cells keep the matrix's own order.
+        rows.sort(key=lambda c: c.item_no)
+        rows.sort(key=lambda c: _sort_key(c, key), reverse=order == Qt.SortOrder.DescendingOrder)
+        return rows
+
     def rowCount(self, parent=NO_PARENT) -> int:  # noqa: N802 (Qt override)
-        return 0 if parent.isValid() else len(self.comments)
+        return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent=NO_PARENT) -> int:  # noqa: N802 (Qt override)
         return 0 if parent.isValid() else len(COLUMNS)
@@ -64,7 +114,7 @@ class CrmModel(QAbstractTableModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        c = self.comments[index.row()]
+        c = self.rows[index.row()]
         key = KEYS[index.column()]
         value = getattr(c, key)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -85,48 +135,9 @@ class CrmModel(QAbstractTableModel):
             font = QFont()
             font.setBold(True)
             return font
-        if role == SORT_ROLE:
-            if key == "item_no":
-                return c.item_no
-            if key == "type":
-                return TYPE_ORDER[c.type]
-            if key == "section_number":
-                return str(_natural(c.section_number))
-            return "" if value is None else str(value).casefold()
         if role == COMMENT_ROLE:
             return c.id
         return None
-
-    def comment_at(self, row: int):
-        return self.comments[row]
-
-
-class CrmFilter(QSortFilterProxyModel):
-    """Open only, by type, by organization."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.open_only = False
-        self.type: str | None = None
-        self.organization: str | None = None
-        self.setSortRole(SORT_ROLE)
-
-    def set_filters(self, *, open_only=None, type=..., organization=...) -> None:
-        if open_only is not None:
-            self.open_only = open_only
-        if type is not ...:
-            self.type = type
-        if organization is not ...:
-            self.organization = organization
-        self.invalidate()
-
-    def filterAcceptsRow(self, row, parent) -> bool:  # noqa: N802 (Qt override)
-        c = self.sourceModel().comment_at(row)
-        if self.open_only and not c.is_open:
-            return False
-        if self.type and c.type != self.type:
-            return False
-        return not (self.organization and c.organization != self.organization)
 
 
 class CrmPanel(QWidget):
@@ -138,18 +149,16 @@ class CrmPanel(QWidget):
         self.ws = controller.ws
         self.setAccessibleName("Comment resolution matrix")
         self.model = CrmModel(self)
-        self.proxy = CrmFilter(self)
-        self.proxy.setSourceModel(self.model)
 
         self.scope, self.type_filter, self.org_filter = comment_filter_boxes(self, open_first=False)
         self.scope.currentIndexChanged.connect(
-            lambda _i: self.proxy.set_filters(open_only=self.scope.currentData())
+            lambda _i: self.model.set_filters(open_only=self.scope.currentData())
         )
         self.type_filter.currentIndexChanged.connect(
-            lambda _i: self.proxy.set_filters(type=self.type_filter.currentData())
+            lambda _i: self.model.set_filters(type=self.type_filter.currentData())
         )
         self.org_filter.currentIndexChanged.connect(
-            lambda _i: self.proxy.set_filters(organization=self.org_filter.currentData())
+            lambda _i: self.model.set_filters(organization=self.org_filter.currentData())
         )
         self.count = QLabel(self)
         self.count.setObjectName("hint")
@@ -163,7 +172,7 @@ class CrmPanel(QWidget):
 
         self.table = QTableView(self)
         self.table.setAccessibleName("CRM table")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -186,7 +195,12 @@ class CrmPanel(QWidget):
         layout.addWidget(self.table, 1)
 
         self._lazy = LazyReload(
-            self, self.reload, reader=controller.reader, prepare=self._job, show=self._show
+            self,
+            self.reload,
+            reader=controller.reader,
+            prepare=self._job,
+            show=self._show,
+            pending=self._pending,
         )
         controller.document_changed.connect(self._lazy.now)
         # Not text_saved: no column of the matrix depends on a section's text.
@@ -196,6 +210,11 @@ class CrmPanel(QWidget):
     def _job(self):
         doc_id = self.ctrl.document_id
         return lambda ws: (doc_id, cm.list_comments(ws, doc_id) if doc_id is not None else [])
+
+    def _pending(self) -> None:
+        # Another document was chosen: its matrix is being read; this one's rows are gone.
+        self.model.set_comments([])
+        self.count.setText("Reading the comments…" if self.ctrl.document_id else "")
 
     def reload(self) -> None:
         self._lazy.supersede()
@@ -216,12 +235,12 @@ class CrmPanel(QWidget):
         self.org_filter.setCurrentIndex(max(0, index))
         self.org_filter.blockSignals(False)
         if index < 0:
-            self.proxy.set_filters(organization=None)
+            self.model.set_filters(organization=None)
         open_n = sum(c.is_open for c in found)
         self.count.setText(f"{len(found)} comments, {open_n} open" if doc_id else "")
 
-    def comment_id_at(self, proxy_row: int) -> int:
-        return self.proxy.index(proxy_row, 0).data(COMMENT_ROLE)
+    def comment_id_at(self, row: int) -> int:
+        return self.model.index(row, 0).data(COMMENT_ROLE)
 
     def go_to(self, index) -> None:
         if not index.isValid():

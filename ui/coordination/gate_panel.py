@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
+    QListView,
     QStyle,
     QToolButton,
     QVBoxLayout,
@@ -52,6 +51,72 @@ def group_title(org: str | None, blocking: int, warnings: int) -> str:
     return f"{org or 'The document'} — {', '.join(parts)}"
 
 
+NO_PARENT = QModelIndex()
+TIP = {
+    "blocker": "Blocks publication — double-click or press Enter to go there",
+    "warning": "A warning; does not block — double-click or press Enter to go there",
+}
+
+
+class GateModel(QAbstractListModel):
+    """The reasons, grouped under a heading per organization. Rows are asked for as they are
+    drawn: a document with thousands of comments can have thousands of reasons."""
+
+    def __init__(self, view: QWidget):
+        super().__init__(view)
+        self.rows: list[tuple[str | None, object]] = []  # (heading org, None) or (None, item)
+        self._titles: list[str] = []
+        self._view = view
+
+    def set_report(self, report: gate.GateReport | None) -> None:
+        self.beginResetModel()
+        self.rows, self._titles = [], []
+        for org, group in grouped(report.blockers + report.warnings) if report else []:
+            blocking = sum(1 for gi in group if gi.severity == "blocker")
+            self.rows.append((org, None))
+            self._titles.append(group_title(org, blocking, len(group) - blocking))
+            for gi in group:
+                self.rows.append((None, gi))
+                self._titles.append(gi.message)
+        style = self._view.style()
+        self._icons = {
+            "blocker": style.standardIcon(ICON_BLOCKER),
+            "warning": style.standardIcon(ICON_WARNING),
+        }
+        self._bold = QFont(self._view.font())
+        self._bold.setBold(True)
+        self._warn = QBrush(theme.status_color("warn"))
+        self.endResetModel()
+
+    def rowCount(self, parent=NO_PARENT) -> int:  # noqa: N802 (Qt override)
+        return 0 if parent.isValid() else len(self.rows)
+
+    def flags(self, index):
+        if self.rows[index.row()][1] is None:  # a heading: not selectable, no action
+            return Qt.ItemFlag.ItemIsEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        org, gi = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._titles[index.row()]
+        if gi is None:
+            if role == Qt.ItemDataRole.FontRole:
+                return self._bold
+            if role == ORG_ROLE:
+                return org
+            return None
+        if role == ROLE:
+            return gi
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._icons[gi.severity]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return TIP[gi.severity]
+        if role == Qt.ItemDataRole.ForegroundRole and gi.severity == "warning":
+            return self._warn
+        return None
+
+
 class GatePanel(QWidget):
     """Activate an item (double-click or Enter) to go where it names."""
 
@@ -67,12 +132,18 @@ class GatePanel(QWidget):
         self.status.setObjectName("gateStatus")
         self.status.setAccessibleName("Publication status")
         self.status.setWordWrap(True)
-        self.list = QListWidget(self)
+        self.list = QListView(self)
         self.list.setAccessibleName("Reasons the document cannot be published yet")
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(True)
-        self.list.itemActivated.connect(self._activated)
-        self.list.currentItemChanged.connect(lambda *_: self._update_waive_hint())
+        self.list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        # Wrapped rows are measured a batch per event-loop turn, not all at once.
+        self.list.setLayoutMode(QListView.LayoutMode.Batched)
+        self.list.setBatchSize(100)
+        self.model = GateModel(self.list)
+        self.list.setModel(self.model)
+        self.list.activated.connect(self._activated)
+        self.list.selectionModel().currentChanged.connect(lambda *_: self._update_waive_hint())
         self.publish_button = self.ctrl.button("publish", self)
         self.waive_button = QToolButton(self)
         self.waive_button.setText("Waive review…")
@@ -90,7 +161,12 @@ class GatePanel(QWidget):
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
         self._lazy = LazyReload(
-            self, self.reload, reader=controller.reader, prepare=self._job, show=self._show
+            self,
+            self.reload,
+            reader=controller.reader,
+            prepare=self._job,
+            show=self._show,
+            pending=self._pending,
         )
         controller.document_changed.connect(self._lazy.now)
         controller.changed.connect(self._lazy.request)
@@ -110,6 +186,14 @@ class GatePanel(QWidget):
 
         return read
 
+    def _pending(self) -> None:
+        # Another document was chosen; its gate is being read.
+        self.model.set_report(None)
+        self.report = None
+        self.waive_button.setEnabled(False)
+        self.status.setStyleSheet("")
+        self.status.setText("Reading…" if self.ctrl.document_id else "No document selected.")
+
     def reload(self) -> None:
         self._lazy.supersede()
         self._show(self._job()(self.ws))
@@ -118,10 +202,10 @@ class GatePanel(QWidget):
         doc_id, report = read
         if doc_id != self.ctrl.document_id:
             return  # read for a document no longer shown
-        if report is not None and report == self.report and self.list.count():
+        if report is not None and report == self.report and self.model.rowCount():
             return  # most autosaves change no reason: refilling thousands of rows is for nothing
-        self.list.clear()
         self.report = report
+        self.model.set_report(report)
         if self.report is None:
             self.status.setText("No document selected.")
             self.status.setStyleSheet("")
@@ -129,55 +213,29 @@ class GatePanel(QWidget):
             return
         self.status.setText(self.report.summary())
         self.status.setStyleSheet(_status_style("good" if self.report.publishable else "bad"))
-        # Looked up once: a 500-section document can list hundreds of review blockers.
-        icons = {
-            "blocker": self.style().standardIcon(ICON_BLOCKER),
-            "warning": self.style().standardIcon(ICON_WARNING),
-        }
-        self.list.setUpdatesEnabled(False)
-        bold = QFont(self.list.font())
-        bold.setBold(True)
-        for org, group in grouped(self.report.blockers + self.report.warnings):
-            blocking = sum(1 for gi in group if gi.severity == "blocker")
-            head = QListWidgetItem(group_title(org, blocking, len(group) - blocking), self.list)
-            head.setFont(bold)
-            head.setFlags(Qt.ItemFlag.ItemIsEnabled)  # a heading: not selectable, no action
-            head.setData(ORG_ROLE, org)
-            for gi in group:
-                self._add_item(gi, icons)
-        self.list.setUpdatesEnabled(True)
         self._update_waive_hint()
-
-    def _add_item(self, gi, icons) -> None:
-        item = QListWidgetItem(icons[gi.severity], gi.message, self.list)
-        item.setData(ROLE, gi)
-        item.setToolTip(
-            ("Blocks publication" if gi.severity == "blocker" else "A warning; does not block")
-            + " — double-click or press Enter to go there"
-        )
-        if gi.severity == "warning":
-            item.setForeground(QBrush(theme.status_color("warn")))
 
     def items(self) -> list:
         """The reasons shown (organization headings left out)."""
-        rows = (self.list.item(i).data(ROLE) for i in range(self.list.count()))
-        return [gi for gi in rows if gi is not None]
+        return [gi for _, gi in self.model.rows if gi is not None]
 
     def item_row(self, predicate) -> int:
         """The list row of the first reason that matches, or -1."""
-        for i in range(self.list.count()):
-            gi = self.list.item(i).data(ROLE)
+        for i, (_, gi) in enumerate(self.model.rows):
             if gi is not None and predicate(gi):
                 return i
         return -1
 
-    def _activated(self, item: QListWidgetItem) -> None:
-        if item.data(ROLE) is not None:
-            self.item_activated.emit(item.data(ROLE))
+    def select_row(self, row: int) -> None:
+        self.list.setCurrentIndex(self.model.index(row))
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.data(ROLE) is not None:
+            self.item_activated.emit(index.data(ROLE))
 
     def _selected(self):
-        item = self.list.currentItem()
-        return item.data(ROLE) if item is not None else None
+        index = self.list.currentIndex()
+        return index.data(ROLE) if index.isValid() else None
 
     def _update_waive_hint(self) -> None:
         has_reviews = self.report is not None and any(
@@ -187,10 +245,10 @@ class GatePanel(QWidget):
 
     def waive_selected(self) -> None:
         gi = self._selected()
-        item = self.list.currentItem()
-        if gi is None and item is not None and item.data(ORG_ROLE):
+        index = self.list.currentIndex()
+        if gi is None and index.isValid() and index.data(ORG_ROLE):
             # An organization's heading: its one missing review, or all its sections.
-            org = item.data(ORG_ROLE)
+            org = index.data(ORG_ROLE)
             reviews = [b for b in self.items() if b.organization == org and b.rule == "review"]
             section = reviews[0].section_id if len(reviews) == 1 else None
             self.ctrl.waive(organization=org, section_id=section)

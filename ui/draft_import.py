@@ -81,6 +81,16 @@ class DraftPreviewDialog(QDialog):
             )
         self.summary = QLabel(", ".join(facts) + ".", self)
         self.summary.setWordWrap(True)
+        self.warning = QLabel(self)
+        self.warning.setObjectName("draftUnplaced")
+        self.warning.setWordWrap(True)
+        if preview.unplaced:
+            self.warning.setText(
+                f"<b>{_count(preview.unplaced, 'paragraph')} of the file could not be placed "
+                f"where {'it' if preview.unplaced == 1 else 'they'} stood</b>; kept in a last "
+                "section, “Text the import could not place”, for you to move."
+            )
+        self.warning.setVisible(bool(preview.unplaced))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -94,6 +104,7 @@ class DraftPreviewDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.summary)
+        layout.addWidget(self.warning)
         layout.addWidget(self.buttons)
         self.resize(720, 560)
 

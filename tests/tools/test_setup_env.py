@@ -36,6 +36,7 @@ case "$1" in
   -V) echo "Python 3.11.2" ;;
   -m) echo "pip ${*:3}" >>"$FAKE_LOG"
       [ -z "$FAKE_OFFLINE" ] || { echo "no network" >&2; exit 1; } ;;
+  *fetch-word-corpus) echo "word corpus" >>"$FAKE_LOG" ;;  # silent and offline once cached
 esac
 exit 0
 """
@@ -136,10 +137,19 @@ def test_second_run_skips_pip_and_is_silent_and_works_offline(machine):
     assert [c for c in calls if c.startswith("pip")] == [
         "pip install --disable-pip-version-check -e .[test] -q"
     ]
+    assert "word corpus" in calls  # the tests' Word files, after the packages
     assert "400 MB" in first.stdout  # the long first download is announced
     again, calls = machine.run("test", FAKE_OFFLINE="1")
     assert again.returncode == 0, again.stderr
-    assert calls == [] and again.stdout == "" and again.stderr == ""
+    # The corpus is asked for on every test set-up (it does nothing once in place).
+    assert calls == ["word corpus"] and again.stdout == "" and again.stderr == ""
+
+
+def test_the_app_set_up_fetches_no_test_corpus(machine):
+    machine.have(machine.packages())
+    result, calls = machine.run()
+    assert result.returncode == 0, result.stderr
+    assert "word corpus" not in calls
 
 
 def test_a_changed_pyproject_installs_again_and_offline_fails_in_few_lines(machine):

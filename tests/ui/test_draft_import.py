@@ -60,3 +60,33 @@ def test_cancelling_the_preview_writes_nothing(qtbot, window, ws, monkeypatch):
     )
     assert window.ops.flush()
     assert documents.list_documents(ws) == []
+
+
+def test_paragraphs_the_import_could_not_place_are_announced(
+    qtbot, window, ws, monkeypatch, tmp_path
+):
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = docx.Document()
+    d.add_heading("Findings", 1)
+    d.element.body.append(
+        parse_xml(
+            f"<w:p {nsdecls('w')}><w:r><w:ruby><w:rubyPr/><w:rt><w:r><w:t>Tokyo</w:t></w:r>"
+            "</w:rt><w:rubyBase><w:r><w:t>Kanji</w:t></w:r></w:rubyBase></w:ruby></w:r></w:p>"
+        )
+    )
+    path = tmp_path / "ruby.docx"
+    d.save(path)
+    dialog = _open(qtbot, window, monkeypatch, path)
+    assert dialog.warning.isVisibleTo(dialog)
+    assert "1 paragraph of the file could not be placed" in dialog.warning.text()
+    assert dialog.tree.topLevelItem(1).text(0) == "Text the import could not place"
+    dialog.reject()
+
+
+def test_a_clean_file_shows_no_warning(qtbot, window, ws, monkeypatch):
+    dialog = _open(qtbot, window, monkeypatch, FIXTURE)
+    assert not dialog.warning.isVisibleTo(dialog)
+    dialog.reject()

@@ -21,11 +21,13 @@ MAX_DRAFT_BYTES = 50 * 1024 * 1024
 MAX_UNZIPPED = 300 * 1024 * 1024
 MAX_XML_PART = 5 * 1024 * 1024
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-# A US handling marking: a classification, then optional //caveats (e.g. FOR OFFICIAL USE ONLY).
+# A US handling marking: a classification (or its portion letter before //), then optional
+# //caveats (e.g. FOR OFFICIAL USE ONLY, SP-LEI); or a caveat alone (FOUO, LES).
 _MARKING = re.compile(
-    r"\b(?:(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|TOP SECRET|CUI|CONTROLLED)"
-    r"(?:\s*//\s*[A-Z][A-Z0-9 ,/\-]*[A-Z0-9])?"
-    r"|FOR OFFICIAL USE ONLY|FOUO|LAW ENFORCEMENT SENSITIVE)\b"
+    r"(?<![A-Z0-9/])(?:(?:UNCLASSIFIED|CONFIDENTIAL|SECRET|TOP SECRET|CUI|CONTROLLED"
+    r"|(?:U|C|S|TS)(?=//))"
+    r"(?://[A-Z][A-Z0-9 ,\-]*[A-Z0-9])*"
+    r"|FOR OFFICIAL USE ONLY|FOUO|LAW ENFORCEMENT SENSITIVE)(?![A-Z0-9])"
 )
 
 
@@ -71,7 +73,8 @@ def docx_marking(data: bytes) -> str | None:
             continue
         for para in root.iter(f"{_W}p"):
             text = "".join(t.text or "" for t in para.iter(f"{_W}t"))
-            for m in _MARKING.finditer(" ".join(text.split()).upper()):
+            text = re.sub(r"\s*//\s*", "//", " ".join(text.split()).upper())
+            for m in _MARKING.finditer(text):
                 found.append(m.group(0).strip())
     if not found:
         return None
@@ -119,6 +122,7 @@ class DraftPreview:
     figures: int = 0
     notes: int = 0
     tables: int = 0
+    unplaced: int = 0  # Word paragraphs kept at the end (the conversion lost them in place)
 
     def parsed(self):
         return [s for s in self.sections if s.level > 0]
@@ -130,13 +134,14 @@ def read_draft(path: str | os.PathLike) -> DraftPreview:
     suffix = p.suffix.lower()
     found_marking = None
     found_title = None
-    figures = notes = tables = 0
+    figures = notes = tables = unplaced = 0
     if suffix == ".docx":
         data = read_limited(p, MAX_DRAFT_BYTES, "Word draft")
         found_marking = docx_marking(data)
         draft = read_word_draft(data)
         text, found_title = draft.markdown, draft.title
         figures, notes, tables = draft.figures, draft.notes, draft.tables
+        unplaced = draft.unplaced
     elif suffix in (".md", ".markdown", ".txt"):
         data = read_limited(p, MAX_DRAFT_BYTES, "Markdown draft")
         try:
@@ -157,7 +162,7 @@ def read_draft(path: str | os.PathLike) -> DraftPreview:
         kind = kind if kind in SECTION_KINDS else "narrative"
         out.append(DraftSection(sec.level, sec.heading, kind, sec.body))
     title = (found_title or _title_from(p))[:200].strip() or "Imported draft"
-    return DraftPreview(p.name, title, found_marking, tuple(out), figures, notes, tables)
+    return DraftPreview(p.name, title, found_marking, tuple(out), figures, notes, tables, unplaced)
 
 
 @use_case

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from workbench.word.hooks import PROPERTY_KIND, read_custom_properties
+from workbench.word.inventory import inventory, missing_words, unplaced_paragraphs
 from workbench.word.numbering_labels import Label, numbered_paragraphs
 
 # Word's own styles mapped to what the reader needs; "!" drops a paragraph (the contents).
@@ -34,6 +36,11 @@ STYLE_MAP = "\n".join(
     + [f"p[style-name='TOC {n}'] => !" for n in range(1, 10)]
     + [f"p[style-name='Contents {n}'] => !" for n in range(1, 11)]
 )
+UNPLACED_HEADING = "Text the import could not place"
+UNPLACED_NOTE = (
+    "These paragraphs of the Word file did not come through in their place; they are kept here "
+    "so that nothing is lost. Move them where they belong."
+)
 MAX_HEADING_WORDS = 12
 LONG_HEADING = 200  # a heading longer than this is a paragraph styled as a heading
 _CONTENTS_HEADINGS = {"contents", "table of contents", "toc"}
@@ -46,6 +53,15 @@ _TYPED_NUMBER = re.compile(
 _KIND_LABEL = re.compile(r"^(tenet|action item|appendix)\s+([A-Z0-9]+)[.:)]?\s*", re.IGNORECASE)
 _NOTE_HREF = re.compile(r"^#((?:foot|end)note)-(-?\d+)$")
 _NOTE_ID = re.compile(r"^((?:foot|end)note)-(-?\d+)$")
+# A <w:style ...> start tag that names no w:type.
+_UNTYPED_STYLE = re.compile(rb"<w:style((?:\s+(?!w:type=)[\w:]+=\"[^\"]*\")*\s*/?>)")
+_PARA_STYLE = re.compile(rb'<w:pStyle w:val="([^"]+)"')
+_STYLE_ID = re.compile(rb'w:styleId="([^"]+)"')
+_SAFE_ID = re.compile(rb"[A-Za-z][A-Za-z0-9 _-]{0,60}")
+_WRAPPERS = re.compile(
+    rb"<w:(?:dir|bdo|fldSimple)(?:\s[^>]*)?/>|</?w:(?:dir|bdo|fldSimple)(?:\s[^>]*)?>"
+)
+_HEADING_ID = re.compile(rb"^(Heading)(\d)$", re.IGNORECASE)
 
 
 @dataclass
@@ -58,6 +74,7 @@ class WordDraft:
     notes: int = 0
     tables: int = 0
     flattened: list[str] = field(default_factory=list)
+    unplaced: int = 0  # paragraphs kept at the end because the import lost words of them
 
 
 class _Cell:
@@ -72,6 +89,8 @@ class _Table:
         self.rows: list[list[_Cell]] = []
         self.head_rows = 0
         self.merged = False
+        self.nested = False  # holds a table in one of its cells
+        self.cell: _Cell | None = None  # the cell being read
 
 
 def _norm(text: str) -> str:
@@ -94,8 +113,7 @@ class _ToMarkdown(HTMLParser):
         self.heading: int | None = None
         self.lists: list[dict] = []  # {"ordered": bool, "n": int, "started": bool}
         self.quote = 0
-        self.tables: list[_Table] = []
-        self.cell: _Cell | None = None
+        self.tables: list[_Table] = []  # the open tables, innermost last
         self.links: list[str | None] = []
         self.note_refs: list[str] = []  # note keys cited since the last top-level block
         self.note_numbers: dict[str, int] = {}
@@ -112,6 +130,15 @@ class _ToMarkdown(HTMLParser):
         self.head_cursor = 0
         self.item_cursor = 0
         self.skip = 0  # inside a note's back-link
+
+    @property
+    def cell(self) -> _Cell | None:
+        return self.tables[-1].cell if self.tables else None
+
+    @cell.setter
+    def cell(self, value: _Cell | None) -> None:
+        if self.tables:
+            self.tables[-1].cell = value
 
     # -- labels ----------------------------------------------------------------------------
     def _match(self, pool: list[Label], cursor: int, text: str) -> tuple[Label | None, int]:
@@ -283,6 +310,10 @@ class _ToMarkdown(HTMLParser):
         elif tag == "table":
             if self.line and not self.tables:
                 self._paragraph_end()
+            elif self.cell is not None:
+                if self.line:
+                    self.cell.parts.append(self._flush_line())
+                self.tables[-1].nested = True
             self.tables.append(_Table())
         elif tag == "tr" and self.tables:
             self.tables[-1].rows.append([])
@@ -377,7 +408,6 @@ class _ToMarkdown(HTMLParser):
         self.blocks.append(indent + "> " * self.quote + marker + text)
 
     def _table_end(self, t: _Table) -> None:
-        self.table_count += 1
         grid: list[list[str]] = []
         pending: dict[int, int] = {}  # column -> rows still covered by a rowspan above
         for row in t.rows:
@@ -411,17 +441,25 @@ class _ToMarkdown(HTMLParser):
         lines = ["| " + " | ".join(c or " " for c in grid[0]) + " |"]
         lines.append("|" + "|".join(["---"] * cols) + "|")
         lines += ["| " + " | ".join(c or " " for c in r) + " |" for r in grid[1:]]
-        if self.tables:  # a table inside a table: its text goes into the outer cell
+        if self.tables:  # a table inside a table: its rows become lines of the outer cell
             if self.cell is not None:
-                self.cell.parts.append(" ".join(" ".join(r) for r in grid))
+                for r in grid:
+                    self.cell.parts.append("; ".join(c for c in r if c))
             return
+        self.table_count += 1
         for line in lines:
             self.blocks.append(line)
         self.blocks.append("")
+        notes = []
         if t.merged:
-            note = "*Merged cells in the Word table above were split; their text is in the first.*"
+            notes.append(
+                "Merged cells in the Word table above were split; their text is in the first."
+            )
+        if t.nested:
+            notes.append("A table inside one of its cells was flattened into that cell's lines.")
+        if notes:
             self.flattened.append(f"table {self.table_count}")
-            self.blocks.append(note)
+            self.blocks.append("*" + " ".join(notes) + "*")
             self.blocks.append("")
         if self.note_refs:
             self._end_block()
@@ -497,6 +535,49 @@ def _own_copy_text(markdown: str) -> str:
     return "\n".join(lines[first:end]).strip() + "\n"
 
 
+def _repaired(data: bytes) -> bytes:
+    """The file with what mammoth cannot read mended.
+
+    - a style without w:type: a paragraph style, by the standard's default;
+    - paragraphs naming a style id that styles.xml lacks (some programs write "Title" or
+      "Heading1" without defining it): the id becomes the style's name;
+    - text inside w:dir / w:bdo (right-to-left runs) and simple fields (w:fldSimple, a DATE or
+      REF result), which mammoth drops: the wrapper goes, the runs stay.
+    """
+    fixes: dict[str, bytes] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = set(z.namelist())
+        try:
+            styles = z.read("word/styles.xml") if "word/styles.xml" in names else b""
+            body = z.read("word/document.xml")
+        except KeyError:
+            return data
+        used = set(_PARA_STYLE.findall(body))
+        defined = set(_STYLE_ID.findall(styles))
+        missing = sorted(u for u in used - defined if _SAFE_ID.fullmatch(u))
+        if styles and (missing or _UNTYPED_STYLE.search(styles)):
+            fixed = _UNTYPED_STYLE.sub(rb'<w:style w:type="paragraph"\1', styles)
+            added = b"".join(
+                b'<w:style w:type="paragraph" w:styleId="%s"><w:name w:val="%s"/></w:style>'
+                % (sid, _HEADING_ID.sub(rb"\1 \2", sid))
+                for sid in missing
+            )
+            fixes["word/styles.xml"] = fixed.replace(b"</w:styles>", added + b"</w:styles>", 1)
+        for part in ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml"):
+            if part not in names:
+                continue
+            xml = body if part == "word/document.xml" else z.read(part)
+            if _WRAPPERS.search(xml):
+                fixes[part] = _WRAPPERS.sub(b"", xml)
+        if not fixes:
+            return data
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in z.infolist():
+                dst.writestr(info, fixes.get(info.filename) or z.read(info))
+    return out.getvalue()
+
+
 def read_docx(data: bytes) -> WordDraft:
     """A .docx (already checked as a safe zip) as Markdown with its title, figures and notes."""
     import docx
@@ -515,7 +596,7 @@ def read_docx(data: bytes) -> WordDraft:
         return {"alt": img.alt_text or ""}
 
     result = mammoth.convert_to_html(
-        io.BytesIO(data),
+        io.BytesIO(_repaired(data)),
         style_map=STYLE_MAP,
         convert_image=mammoth.images.img_element(image),
     )
@@ -523,8 +604,19 @@ def read_docx(data: bytes) -> WordDraft:
     parser.feed(result.value)
     parser.close()
     markdown = _drop_contents_sections(parser.markdown())
+    unplaced: list[str] = []
     if read_custom_properties(data).get(PROPERTY_KIND) in ("export", "review"):
         markdown = _own_copy_text(markdown)
+    else:
+        # Whatever the conversion lost is kept, and said: never a user's words dropped silently.
+        counted = inventory(data)
+        title = parser.title or core_title or ""
+        unplaced = unplaced_paragraphs(counted, missing_words(counted, markdown, title))
+        if unplaced:
+            markdown += "\n".join(
+                ["", f"# {UNPLACED_HEADING}", "", f"*{UNPLACED_NOTE}*", ""]
+                + [_esc(p) + "\n" for p in unplaced]
+            )
     return WordDraft(
         markdown=markdown,
         title=parser.title or core_title,
@@ -532,4 +624,5 @@ def read_docx(data: bytes) -> WordDraft:
         notes=len(parser.note_numbers),
         tables=parser.table_count,
         flattened=parser.flattened,
+        unplaced=len(unplaced),
     )

@@ -15,7 +15,7 @@ from word_helpers import MARKING, make_strategy
 
 from workbench import sections
 from workbench.documents import document
-from workbench.exchange.drafts import import_draft
+from workbench.exchange.drafts import import_draft, read_draft
 from workbench.sections import outline, section
 from workbench.word.export import export_docx
 from workbench.word.reader import read_docx
@@ -160,3 +160,41 @@ def test_export_then_import_loses_nothing(ws, tmp_path):
 def test_read_docx_counts_what_it_kept(draft):
     result = read_docx(draft.read_bytes())
     assert result.tables == 1 and result.figures == 1 and result.flattened == ["table 1"]
+
+
+def _with_body_xml(tmp_path, xml: str):
+    d = docx.Document()
+    d.add_heading("Findings", 1)
+    d.add_paragraph("Before.")
+    d.element.body.insert(2, parse_xml(xml.format(nsdecls("w"))))
+    d.add_paragraph("After.")
+    path = tmp_path / "odd.docx"
+    d.save(path)
+    return path
+
+
+def test_right_to_left_runs_and_simple_fields_stay_in_place(tmp_path):
+    path = _with_body_xml(
+        tmp_path,
+        '<w:p {}><w:dir w:val="rtl"><w:r><w:t>Mirrored words.</w:t></w:r></w:dir>'
+        '<w:fldSimple w:instr="REF _Ref1"><w:r><w:t> Table 4</w:t></w:r></w:fldSimple></w:p>',
+    )
+    draft = read_docx(path.read_bytes())
+    assert "Before.\n\nMirrored words. Table 4\n\nAfter." in draft.markdown
+    assert draft.unplaced == 0
+
+
+def test_text_the_conversion_loses_is_kept_at_the_end_and_said(ws, tmp_path):
+    """Ruby text (phonetic guides) is dropped by the converter: the paragraph is rescued."""
+    path = _with_body_xml(
+        tmp_path,
+        "<w:p {}><w:r><w:ruby><w:rubyPr/><w:rt><w:r><w:t>Tokyo</w:t></w:r></w:rt>"
+        "<w:rubyBase><w:r><w:t>Kanji</w:t></w:r></w:rubyBase></w:ruby></w:r></w:p>",
+    )
+    preview = read_draft(path)
+    assert preview.unplaced == 1
+    last = preview.sections[-1]
+    assert last.heading == "Text the import could not place"
+    assert "TokyoKanji" in last.body and "nothing is lost" in last.body
+    doc_id = import_draft(ws, path)
+    assert outline(ws, doc_id)[-1].heading == "Text the import could not place"

@@ -905,3 +905,36 @@ BEGIN
 END
 """,
     )
+
+
+@MIGRATIONS(name="m012_figures")
+def m012_figures(db: sqlite_utils.Database) -> None:
+    # Figures live inside the workspace file, so a document never depends on a path that can
+    # move or change. A stored figure is never changed: published snapshots name it by id and
+    # hash, and re-rendering a published version must draw the same picture.
+    _script(
+        db,
+        """
+CREATE TABLE figures (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    media_type TEXT NOT NULL CHECK (media_type IN ('image/png', 'image/jpeg', 'image/svg+xml')),
+    data BLOB NOT NULL,
+    size INTEGER NOT NULL CHECK (size = length(data)),
+    sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+    width INTEGER NOT NULL CHECK (width > 0),
+    height INTEGER NOT NULL CHECK (height > 0),
+    alt TEXT NOT NULL CHECK (trim(alt) != ''),
+    caption TEXT NOT NULL DEFAULT '',
+    source_name TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+)
+;;
+CREATE INDEX figures_document ON figures (document_id)
+;;
+CREATE TRIGGER figures_no_update BEFORE UPDATE ON figures
+BEGIN
+    SELECT RAISE(ABORT, 'a stored figure is never changed');
+END
+""",
+    )

@@ -36,7 +36,7 @@ def parts() -> list[tuple[ModuleType, str]]:
     an ImportError rather than a menu that silently is not there. Imported on first call (after
     the window's first paint): they cost a few hundred milliseconds.
     """
-    from ui import solicitation
+    from ui import insert_menu, solicitation
     from ui.authority import install as authority
     from ui.coordination import install as coordination
     from ui.dashboard import install as dashboard
@@ -52,6 +52,7 @@ def parts() -> list[tuple[ModuleType, str]]:
         (solicitation, "solicitation"),
         (roundtrip, "roundtrip"),
         (authority, "authority"),
+        (insert_menu, "insert_actions"),
     ]
 
 

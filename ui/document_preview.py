@@ -10,12 +10,12 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QPushButton,
-    QTextBrowser,
     QVBoxLayout,
 )
 
 from ui import markdown_render
-from workbench import documents, sections
+from ui.figure_view import FigureBrowser
+from workbench import documents, figures, sections
 
 MARKING_CSS = (
     "p.marking { text-align: center; font-weight: bold; font-size: 9pt; margin: 4px 0; }"
@@ -23,7 +23,15 @@ MARKING_CSS = (
 )
 
 
-def document_html(ws, doc_id: int, shown: dict[int, tuple[str, str]] | None = None) -> str:
+def document_figures(ws, doc_id: int, shown: dict[int, tuple[str, str]] | None = None) -> dict:
+    """The stored figures the document's text (as shown) places, for the browser to draw."""
+    texts = figures.document_bodies(ws, doc_id, {k: v[1] for k, v in (shown or {}).items()})
+    return figures.images(ws, figures.referenced_ids(texts))
+
+
+def document_html(
+    ws, doc_id: int, shown: dict[int, tuple[str, str]] | None = None, max_width: int | None = None
+) -> str:
     """The document as it will read: marking at top and bottom, title, numbered sections."""
     doc = documents.document(ws, doc_id)
     bodies = {
@@ -38,12 +46,15 @@ def document_html(ws, doc_id: int, shown: dict[int, tuple[str, str]] | None = No
     parts = [marking, f'<h1 class="title">{escape(doc.title)}</h1>']
     entries = sections.outline(ws, doc_id)
     numbers = {e.id: e.number for e in entries}
-    for entry in entries:
-        heading, body = shown.get(entry.id, (entry.heading, bodies.get(entry.id, "")))
+    texts = [shown.get(e.id, (e.heading, bodies.get(e.id, "")))[1] for e in entries]
+    placed = figures.figure_numbers(texts)
+    images = figures.images(ws, placed) if placed else {}
+    for entry, body in zip(entries, texts, strict=True):
+        heading = shown.get(entry.id, (entry.heading, ""))[0]
         level = min(entry.depth + 2, 6)
         title = escape(f"{entry.number} {heading}".strip())
         parts.append(f'<h{level}><a name="s{entry.id}"></a>{title}</h{level}>')
-        parts.append(markdown_render.render(body, numbers))
+        parts.append(markdown_render.render(body, numbers, "", images, placed, max_width))
     parts.append(marking)
     css = markdown_render.PREVIEW_CSS + MARKING_CSS
     return f"<html><head><style>{css}</style></head><body>{''.join(parts)}</body></html>"
@@ -57,9 +68,8 @@ class DocumentPreview(QDialog):
         self.window_, self.doc_id = window, doc_id
         self.setWindowTitle("Document Preview")
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint)
-        self.browser = QTextBrowser(self)
+        self.browser = FigureBrowser(self)
         self.browser.setAccessibleName("Document preview")
-        self.browser.setOpenLinks(False)
         self.hint = QLabel(self)
         self.hint.setObjectName("hint")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -81,7 +91,9 @@ class DocumentPreview(QDialog):
         shown = {}
         if section is not None:
             shown[section] = (editor.heading.text(), editor.body.toPlainText())
-        self.browser.setHtml(document_html(ws, self.doc_id, shown))
+        self.browser.set_figures(document_figures(ws, self.doc_id, shown))
+        width = self.browser.figure_width()
+        self.browser.setHtml(document_html(ws, self.doc_id, shown, width))
         if section is not None:
             self.browser.scrollToAnchor(f"s{section}")
         count = len(sections.outline(ws, self.doc_id))

@@ -11,8 +11,35 @@ pre { font-family: monospace; }
 """
 
 
-def _safe_inline(children, numbers, missing) -> list:
-    """Cross-references become their number; images become text, never a fetched resource."""
+SCREEN_WIDTH = 420  # pixels a figure is shown at, at most, in a preview
+
+
+def _figure_html(fid: int, alt: str, title: str, figures, figure_numbers, max_width) -> str:
+    """A stored figure as an <img> the FigureBrowser answers, with its numbered caption."""
+    from html import escape
+
+    number = (figure_numbers or {}).get(fid)
+    label = f"Figure {number}" if number else "Figure"
+    image = figures.get(fid)
+    if image is None:
+        return f"<i>[{escape(label)}: {escape(alt)} — its image is not in this workspace]</i>"
+    caption = " ".join((title or image.caption or "").split())
+    width = max(1, min(max_width or SCREEN_WIDTH, int(image.width)))
+    text = f"{label}. {caption}" if caption else f"{label}."
+    return (
+        f'<img src="figure:{fid}" width="{width}" alt="{escape(alt or image.alt)}">'
+        f"<br/><i>{escape(text)}</i>"
+    )
+
+
+def _safe_inline(
+    children, numbers, missing, figures=None, figure_numbers=None, max_width=None
+) -> list:
+    """Cross-references become their number; images become text, never a fetched resource.
+
+    With `figures` (figure id -> FigureImage), a stored figure becomes an <img> naming
+    figure:ID, which only ui.figure_view.FigureBrowser answers, from those bytes.
+    """
     from markdown_it.token import Token
 
     from workbench.markdown_model import figure_ref, section_ref, section_sign
@@ -38,7 +65,13 @@ def _safe_inline(children, numbers, missing) -> list:
             src = str(tok.attrs.get("src", ""))
             alt = tok.content or "".join(c.content for c in tok.children or ())
             title = str(tok.attrs.get("title", "") or "")
-            label = "Figure" if figure_ref(src) is not None else "image"
+            fid = figure_ref(src)
+            if fid is not None and figures is not None:
+                html = Token("html_inline", "", 0)
+                html.content = _figure_html(fid, alt, title, figures, figure_numbers, max_width)
+                out.append(html)
+                continue
+            label = "Figure" if fid is not None else "image"
             text = Token("text", "", 0)
             text.content = f"[{label}: {alt}{' — ' + title if title else ''}]"
             out.append(text)
@@ -47,28 +80,55 @@ def _safe_inline(children, numbers, missing) -> list:
     return out
 
 
-def render(source: str, numbers: dict[int, str] | None = None, missing: str = "") -> str:
+def render(
+    source: str,
+    numbers: dict[int, str] | None = None,
+    missing: str = "",
+    figures=None,
+    figure_numbers: dict[int, int] | None = None,
+    max_width: int | None = None,
+) -> str:
     """HTML for a section body, by the one Markdown configuration (workbench.markdown_model).
 
     Anything that looks like a tag is escaped, never interpreted; no image or file named in the
     text is ever loaded (an image prints as its alt text). numbers maps section id -> number for
     cross-references (None: unknown here, printed "§?"; a section not in it prints `missing`,
-    by default as removed).
+    by default as removed). figures / figure_numbers: see _safe_inline; a paragraph holding
+    only a figure is centred; max_width (pixels) fits figures to the view showing them.
     """
     from workbench.markdown_model import parser
 
     md = parser()
     env: dict = {}
     tokens = md.parse(source or "", env)
-    for tok in tokens:
+    for n, tok in enumerate(tokens):
         if tok.type == "inline":
-            tok.children = _safe_inline(tok.children, numbers, missing)
+            tok.children = _safe_inline(
+                tok.children, numbers, missing, figures, figure_numbers, max_width
+            )
+            if (
+                figures is not None
+                and n
+                and tokens[n - 1].type == "paragraph_open"
+                and len(tok.children) == 1
+                and tok.children[0].type == "html_inline"
+            ):
+                tokens[n - 1].attrSet("align", "center")
     return md.renderer.render(tokens, md.options, env)
 
 
-def document(heading: str, body: str, numbers: dict[int, str] | None = None, missing="") -> str:
+def document(
+    heading: str,
+    body: str,
+    numbers: dict[int, str] | None = None,
+    missing="",
+    figures=None,
+    figure_numbers: dict[int, int] | None = None,
+    max_width: int | None = None,
+) -> str:
     from html import escape
 
     title = f"<h2>{escape(heading)}</h2>" if heading.strip() else ""
     head = f"<head><style>{PREVIEW_CSS}</style></head>"
-    return f"<html>{head}<body>{title}{render(body, numbers, missing)}</body></html>"
+    text = render(body, numbers, missing, figures, figure_numbers, max_width)
+    return f"<html>{head}<body>{title}{text}</body></html>"

@@ -117,6 +117,7 @@ class PdfExport(ExportJob):
 
     def produce(self, ws):
         from workbench.exports import export_source
+        from workbench.figures import for_snapshot
         from workbench.pdf import build_pdf
 
         source = export_source(ws, self.document_id)
@@ -125,6 +126,7 @@ class PdfExport(ExportJob):
             include_crm=self.include_crm,
             progress=self.progress.emit,
             cancelled=self.is_cancelled,
+            figures=for_snapshot(ws, source.snapshot),
         )
         return data, source
 

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTextBrowser,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -23,11 +22,13 @@ from PySide6.QtWidgets import (
 
 from ui import markdown_render, messages
 from ui import spell as spell_ui
+from ui.figure_view import FigureBrowser
 from ui.markdown_edit import MarkdownEdit
 from ui.markdown_highlighter import MarkdownHighlighter
 from ui.spell import SpellCheck
-from workbench import directory, documents, sections
+from workbench import directory, documents, figures, sections
 from workbench.errors import NotFound
+from workbench.markdown_model import FIGURE_SCHEME
 
 
 class SectionEditor(QWidget):
@@ -151,9 +152,9 @@ class SectionEditor(QWidget):
         self.heading.textChanged.connect(self._underline_heading)
         self.spell.changed.connect(self._spelling_changed)
 
-        self.preview = QTextBrowser(page)
+        self.preview = FigureBrowser(page)
         self.preview.setAccessibleName("Preview")
-        self.preview.setOpenLinks(False)
+        self.preview.width_changed.connect(lambda: self._preview_timer.start())
         self.preview.setObjectName("preview")
 
         self.text_split = QSplitter(Qt.Orientation.Horizontal, page)
@@ -371,7 +372,20 @@ class SectionEditor(QWidget):
         self._preview_timer.start()
 
     def update_preview(self) -> None:
-        self.preview.setHtml(markdown_render.document("", self.body.toPlainText()))
+        body = self.body.toPlainText()
+        doc_id, section_id = self._document_id, self.section_id
+        numbers = shown = placed = None
+        if doc_id is not None and not self.ws.closed:
+            numbers = sections.section_numbers(self.ws, doc_id)
+            if FIGURE_SCHEME in body:
+                # Figures are numbered through the document, with this section as typed.
+                bodies = figures.document_bodies(self.ws, doc_id, {section_id: body})
+                placed = figures.figure_numbers(bodies)
+                shown = figures.images(self.ws, figures.referenced_ids([body]))
+        self.preview.set_figures(shown)
+        width = self.preview.figure_width()
+        html = markdown_render.document("", body, numbers, "", shown or {}, placed, width)
+        self.preview.setHtml(html)
 
     def _kind_chosen(self, _index: int) -> None:
         if self.section_id is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from workbench import audit
+from workbench import audit, figures
 from workbench.coordination.publication import document_snapshot
 from workbench.coordination.publication_pdfs import sha256
 from workbench.documents import Document, find_document
@@ -92,7 +92,11 @@ def export_pdf(
     source = export_source(ws, ref, version)
     signer = load_signer(sign_with, password) if sign_with else None
     data = build_pdf(
-        source.snapshot, include_crm=include_crm, progress=progress, cancelled=cancelled
+        source.snapshot,
+        include_crm=include_crm,
+        progress=progress,
+        cancelled=cancelled,
+        figures=figures.for_snapshot(ws, source.snapshot),
     )
     signed_by = None
     if signer is not None:

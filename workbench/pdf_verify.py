@@ -102,7 +102,11 @@ def _rendered_match(ws, pub: dict, variant: str, candidates: list[bytes]) -> boo
     )
     if stored is not None:
         return False
-    digest = sha256(build_pdf(json.loads(pub["snapshot"]), include_crm=VARIANTS[variant]))
+    from workbench.figures import for_snapshot
+
+    snapshot = json.loads(pub["snapshot"])
+    data = build_pdf(snapshot, include_crm=VARIANTS[variant], figures=for_snapshot(ws, snapshot))
+    digest = sha256(data)
     return any(sha256(c) == digest for c in candidates)
 
 

@@ -11,6 +11,7 @@ from workbench.directory import organization_ids
 from workbench.documents import prepare_for_edit
 from workbench.errors import NotFound, RuleViolation, WorkbenchError
 from workbench.numbering import number_tree
+from workbench.text_input import checked_text
 from workbench.workspace import use_case
 
 SECTION_KINDS = {
@@ -196,6 +197,8 @@ def _check_parent(ws, doc_id: int, parent_id: int | None) -> None:
 
 
 def _check_text(heading: str, body: str) -> None:
+    checked_text(heading, "heading")
+    checked_text(body, "section text")
     if len(heading) > MAX_HEADING:
         raise WorkbenchError(f"A heading may be at most {MAX_HEADING} characters.")
     if len(body) > MAX_BODY:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from db import connection
+from workbench.text_input import UnstorableText, describe
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -35,6 +36,11 @@ def use_case(fn: Callable[P, R]) -> Callable[P, R]:
         except BaseException as exc:
             if outermost and pending:
                 pending.clear()  # nothing committed, so nothing follows
+            if isinstance(exc, UnicodeEncodeError):
+                # Text no file can store (a lone surrogate from a paste, a JSON escape or a
+                # mis-decoded argument) reaches the store or the audit log's hash; the
+                # transaction is rolled back and the caller keeps the text to correct.
+                raise UnstorableText(describe(exc)) from None
             if not isinstance(exc, sqlite3.Error):
                 raise
             # Storage failures (full disk, damage, read-only media) become one clear message;

@@ -184,6 +184,11 @@ class Workspace:
             except Exception:  # a follow-up (e.g. a backup) must not undo a committed action
                 log.exception("After-commit task %r failed", fn)
 
+    @property
+    def closed(self) -> bool:
+        """True once close() has begun (a view's late timer must not read any more)."""
+        return self._closed
+
     def close(self) -> None:
         """Run the close hooks (e.g. the closing backup), close the file, release the claim."""
         if self._closed:

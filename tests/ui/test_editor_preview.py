@@ -106,7 +106,8 @@ def test_preview_uses_the_pdf_markdown_and_never_loads_a_named_file(qtbot, ws, d
     struck = preview.document().find("text")
     assert struck.charFormat().fontStrikeOut()  # strikethrough, as the PDF prints it
     text = preview.toPlainText()
-    assert "[image: zero]" in text and "[Figure: Map — Routes]" in text
+    assert "[image: zero]" in text
+    assert "[Figure 1: Map — its image is not in this workspace]" in text  # no figure 9 stored
     assert "[^1]" not in text
     html = markdown_render.render("![x](/dev/zero) ![y](https://example.org/a.png)")
     assert "<img" not in html

@@ -20,18 +20,19 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from ui import markdown_render, messages, theme
+from ui.figure_view import FigureBrowser
 from workbench.coordination.comments import COMMENT_TYPES, CRITICAL_GROUNDS
 from workbench.coordination.positions import POSITIONS
 from workbench.coordination.workdays import workdays_between
 from workbench.errors import WorkbenchError
 from workbench.exchange.formats import RESPONSE_SUFFIX
 from workbench.exchange.review import ReviewSession
+from workbench.figures import figure_numbers
 from workbench.numbering import reference
 
 log = logging.getLogger(__name__)
@@ -126,9 +127,9 @@ class ReviewWindow(QMainWindow):
             item.setToolTip(title)
             item.setData(Qt.ItemDataRole.UserRole, s.section_id)
             self.sections.addItem(item)
-        self.text = QTextBrowser(split)
-        self.text.setOpenLinks(False)  # nothing in a packet is followed or fetched
-        self.text.setOpenExternalLinks(False)
+        # Nothing in a packet is followed or fetched; its figures travel inside it.
+        self.text = FigureBrowser(split)
+        self.text.set_figures(p.figures)
         split.addWidget(self.sections)
         split.addWidget(self.text)
         split.addWidget(self._comment_pane(split))
@@ -290,7 +291,13 @@ class ReviewWindow(QMainWindow):
         numbers = {x.section_id: x.number for x in self.session.packet.sections}
         title = f"{reference(s.number)} {s.heading}"
         other = "§ (a section not in this packet)"
-        self.text.setHtml(markdown_render.document(title, s.body, numbers, other))
+        packet = self.session.packet
+        placed = figure_numbers(x.body for x in packet.sections)
+        width = self.text.figure_width()
+        html = markdown_render.document(
+            title, s.body, numbers, other, packet.figures, placed, width
+        )
+        self.text.setHtml(html)
         if self._editing is None:
             self.passage.clear()
             # A new section, a new judgement: the last comment's type and ground do not carry.

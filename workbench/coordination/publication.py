@@ -155,8 +155,15 @@ def _org_name(ws, code: str | None) -> str | None:
 
 
 def document_snapshot(ws, document_id: int) -> dict:
-    """The document as it stands: what publication freezes and what a PDF is built from."""
+    """The document as it stands: what publication freezes and what a PDF is built from.
+
+    "figures" records each figure the text places by id, kind, size and SHA-256 (the bytes stay
+    in the store; `figures.for_snapshot` fetches them and checks each against its hash).
+    """
+    from workbench.figures import snapshot_entries
+
     doc = document(ws, document_id)
+    current = current_sections(ws, document_id)
     return {
         "document": {
             "id": doc.id,
@@ -185,8 +192,9 @@ def document_snapshot(ws, document_id: int) -> dict:
                 "content_hash": s.content_hash,
                 "equities": list(s.equities),
             }
-            for s in current_sections(ws, document_id)
+            for s in current
         ],
+        "figures": snapshot_entries(ws, [s.body for s in current]),
         "coordination": coordination_record(ws, document_id),
         "crm": crm_rows(ws, document_id),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from workbench import audit
+from workbench import audit, figures
 from workbench.errors import NotFound
 from workbench.pdf.build import VARIANTS, build_pdf
 from workbench.workspace import use_case
@@ -34,10 +34,11 @@ def record_publication_pdfs(ws, publication_id: int) -> dict[str, str]:
     """Render the published snapshot in each variant and store each PDF's SHA-256."""
     row = _publication_row(ws, publication_id)
     snapshot = json.loads(row["snapshot"])
+    images = figures.for_snapshot(ws, snapshot)
     digests: dict[str, str] = {}
     now = ws.now()
     for variant, include_crm in VARIANTS.items():
-        data = build_pdf(snapshot, include_crm=include_crm)
+        data = build_pdf(snapshot, include_crm=include_crm, figures=images)
         digests[variant] = sha256(data)
         ws.db.execute(
             "INSERT INTO publication_pdfs (publication_id, variant, sha256, size, created_at) "

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import binascii
+import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench import audit
@@ -71,6 +73,9 @@ class Packet:
     signer_fingerprint: str = ""
     # Why the packet cannot be confirmed as CNE's (shown loudly), or "" when it is signed.
     signature_problem: str = ""
+    # figure id -> workbench.figures.FigureImage: the pictures the sections place, carried
+    # inside the packet (and so under its signature), each checked by content and hash.
+    figures: dict = field(default_factory=dict)
 
     def section(self, section_id: int) -> PacketSection | None:
         return next((s for s in self.sections if s.section_id == section_id), None)
@@ -122,10 +127,71 @@ def build_packet(ws, request_id: int) -> dict:
         "instructions": req.instructions,
         "exported_at": ws.now(),
         "sections": sections,
+        "figures": packet_figures(ws, [s["body"] for s in sections]),
         # Where the log stood when this left: `workbench check --against` compares it.
         "audit_head": audit.head(ws).as_dict(),
     }
     return sign_packet(ws, packet)
+
+
+def packet_figures(ws, bodies: list[str]) -> list[dict]:
+    """The stored figures the sections place, bytes and all: a reviewer must see them."""
+    from workbench.figures import images, referenced_ids
+
+    order = referenced_ids(bodies)
+    found = images(ws, order)
+    return [
+        {
+            "id": f.id,
+            "media_type": f.media_type,
+            "sha256": f.sha256,
+            "alt": f.alt,
+            "caption": f.caption,
+            "data": base64.b64encode(f.data).decode("ascii"),
+        }
+        for f in (found[i] for i in order if i in found)
+    ]
+
+
+def _parse_figures(value: dict, what: str) -> dict:
+    """The packet's figures, each decoded and checked like a figure being added to a store."""
+    from workbench.images import MAX_BYTES, FigureImage, inspect
+
+    raw = value.get("figures")
+    if raw is None:
+        return {}  # a packet from before figures travelled
+    if not isinstance(raw, list) or len(raw) > MAX_SECTIONS:
+        raise ExchangeError(f"The {what} is malformed: its figures are not a list.")
+    out = {}
+    for n, entry in enumerate(raw, 1):
+        f = Fields(entry, f"figure {n}", what)
+        fid = f.int("id")
+        text = f.str("data", max_len=MAX_BYTES * 4 // 3 + 8)
+        try:
+            data = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise ExchangeError(f"Figure {n} of this {what} is damaged.") from None
+        if hashlib.sha256(data).hexdigest() != f.str("sha256", max_len=64):
+            raise ExchangeError(
+                f"Figure {n} of this {what} was changed after CNE sent it. Ask CNE for a "
+                "fresh copy."
+            )
+        try:
+            info = inspect(data, f"Figure {n} of this {what}")
+        except ExchangeError:
+            raise
+        except Exception as exc:  # WorkbenchError from the checks: one line, said as such
+            raise ExchangeError(str(exc)) from None
+        out[fid] = FigureImage(
+            fid,
+            info.media_type,
+            data,
+            info.width,
+            info.height,
+            f.str("alt", required=False, max_len=2000),
+            f.str("caption", required=False, max_len=4000),
+        )
+    return out
 
 
 def sign_packet(ws, packet: dict) -> dict:
@@ -148,6 +214,18 @@ def sign_packet(ws, packet: dict) -> dict:
             "signer": key.name,
         },
     )
+
+
+def packet_bytes(packet: dict) -> bytes:
+    """The packet file's bytes; refused when a reviewer's copy could not open it (too large)."""
+    data = dump(packet)
+    if len(data) > MAX_PACKET_BYTES:
+        raise ExchangeError(
+            f"The packet would be {len(data) / 1e6:.0f} MB, more than the "
+            f"{MAX_PACKET_BYTES // 1_000_000} MB a review packet may be; its figures are too "
+            "large. Store them at screen size (PNG or JPEG) and send again."
+        )
+    return data
 
 
 def content_digest(packet: dict) -> str:
@@ -189,7 +267,7 @@ def export_packet(ws, request_id: int, path: str | os.PathLike) -> Path:
         raise ExchangeError(f"{out} is a folder; name the packet file to write.")
     data = build_packet(ws, request_id)
     sent = record_sent(ws, request_id, data)
-    write_atomic(out, dump(data))
+    write_atomic(out, packet_bytes(data))
     audit.record(
         ws,
         "exchange.packet_export",
@@ -233,6 +311,7 @@ def parse_packet(value: dict) -> Packet:
             )
         sections.append(sec)
     signer, fingerprint, problem = _check_signature(value)
+    figures = _parse_figures(value, what)
     return Packet(
         f.str("workspace_id", max_len=100),
         f.int("request_id"),
@@ -252,6 +331,7 @@ def parse_packet(value: dict) -> Packet:
         signer,
         fingerprint,
         problem,
+        figures,
     )
 
 

@@ -15,8 +15,8 @@ from workbench import audit
 from workbench.coordination import requests as rq
 from workbench.directory import add_organization, add_person
 from workbench.documents import document
-from workbench.exchange.formats import PACKET_SUFFIX, ExchangeError, dump, read_limited
-from workbench.exchange.packets import build_packet, record_sent
+from workbench.exchange.formats import PACKET_SUFFIX, ExchangeError, read_limited
+from workbench.exchange.packets import build_packet, packet_bytes, record_sent
 from workbench.sections import outline
 from workbench.workspace import use_case
 
@@ -256,7 +256,7 @@ def solicit(
             + ["Word file"] * word
         )
         for n, (r, rid, name, packet) in enumerate(planned, 1):
-            (staging / name).write_bytes(dump(packet))
+            (staging / name).write_bytes(packet_bytes(packet))
             extra = _companions(ws, rid, staging, name, workbook, word)
             writer.writerow(
                 [n, r.name, r.title, r.agency, r.email, rid, packet["suspense_date"], name] + extra

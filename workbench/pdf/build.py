@@ -66,12 +66,15 @@ def build_pdf(
     cancelled=None,
     now: dt.datetime | None = None,
     include_contents: bool = True,
+    figures=None,
 ) -> bytes:
     """The PDF of a snapshot; progress(fraction) is called as it goes, cancelled() polled.
 
     A published snapshot (published_at set) renders without the DRAFT watermark and with its
     publication time as the PDF's dates, so re-exporting it gives the same bytes. `now` dates a
     draft (default: the current time). include_contents=False exists for the benchmark.
+    figures maps figure id -> workbench.figures.FigureImage (`figures.for_snapshot(ws, snap)`);
+    a figure the text places but the mapping lacks prints as a framed "cannot be shown" note.
     """
     layout = Layout(progress, cancelled)
     layout.check()
@@ -80,7 +83,7 @@ def build_pdf(
     published = is_published(snapshot)
     when = parse_time(snapshot.get("published_at")) if published else None
     when = when or now or dt.datetime.now(dt.UTC)
-    builder = StoryBuilder(snapshot, layout, draft_date=when.date())
+    builder = StoryBuilder(snapshot, layout, draft_date=when.date(), figures=figures)
     flow = builder.story(include_crm=include_crm, include_contents=include_contents)
     for seq, flowable in enumerate(flow, 1):
         flowable._seq = seq

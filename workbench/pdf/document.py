@@ -18,6 +18,7 @@ from reportlab.platypus import (
 )
 
 from workbench.pdf import styles as st
+from workbench.pdf.figures import FigureNumbers
 from workbench.pdf.markdown_flowables import esc, markdown_flowables, para
 from workbench.pdf.templates import Bookmark, ContentsEntry, Heading, Layout
 from workbench.pdf.textblock import Run, TextBlock
@@ -90,7 +91,7 @@ def section_title(section: dict) -> str:
 class StoryBuilder:
     """Builds the flowables; `layout` collects pages for the deferred contents numbers."""
 
-    def __init__(self, snapshot: dict, layout: Layout, *, draft_date: dt.date):
+    def __init__(self, snapshot: dict, layout: Layout, *, draft_date: dt.date, figures=None):
         self.snap = snapshot
         self.doc = snapshot.get("document") or {}
         self.layout = layout
@@ -99,6 +100,8 @@ class StoryBuilder:
         self.sections = list(snapshot.get("sections") or ())
         self.numbers = {s.get("section_id"): str(s.get("number") or "") for s in self.sections}
         self.notes = {"count": 0}  # footnotes are numbered through the document
+        self.figures = dict(figures or {})  # figure id -> workbench.figures.FigureImage
+        self.figure_numbers = FigureNumbers()  # so are figures
         self.coordination = snapshot.get("coordination") or {}
         self.crm = list(snapshot.get("crm") or ())
         self._last_level = 0
@@ -233,7 +236,7 @@ class StoryBuilder:
                 label,
                 Heading(head, key, title, level, self.layout),
                 Indenter(TENET_PAD, TENET_PAD),
-                *markdown_flowables(body, inner, self.numbers, self.notes),
+                *self.body(body, inner),
                 Indenter(-TENET_PAD, -TENET_PAD),
                 Spacer(1, 4),
                 FrameBG(start=False),
@@ -244,8 +247,13 @@ class StoryBuilder:
             flow.append(PageBreak())
         style = s[f"h{min(depth + 1, 3)}"]
         flow.append(Heading(TextBlock(_numbered(section), style), key, title, level, self.layout))
-        flow += markdown_flowables(body, BODY_WIDTH, self.numbers, self.notes)
+        flow += self.body(body, BODY_WIDTH)
         return flow
+
+    def body(self, source: str, width: float) -> list[Flowable]:
+        return markdown_flowables(
+            source, width, self.numbers, self.notes, self.figures, self.figure_numbers
+        )
 
     # -- coordination record ---------------------------------------------------------------
     def coordination_record(self) -> list[Flowable]:

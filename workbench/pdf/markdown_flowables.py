@@ -21,7 +21,10 @@ from reportlab.platypus import (
 
 from workbench.markdown_model import MAX_NESTING, figure_ref, parser, section_ref, section_sign
 from workbench.pdf import styles as st
+from workbench.pdf.figures import FigureNumbers, figure_flowables
 from workbench.pdf.textblock import BREAK, Run, TextBlock
+
+FRAME_HEIGHT = st.PAGE_SIZE[1] - st.MARGIN_TOP - st.MARGIN_BOTTOM
 
 # The one Markdown configuration (workbench.markdown_model): html off, so raw HTML in the
 # source stays text; links are never turned into annotations.
@@ -45,11 +48,12 @@ def para(text: object, style: ParagraphStyle, **kwargs) -> Paragraph:
     return Paragraph(esc(text), style, **kwargs)
 
 
-def inline_runs(children, numbers=None, notes=None) -> list[Run]:
+def inline_runs(children, numbers=None, notes=None, figure_numbers=None) -> list[Run]:
     """Text runs for one inline token run: plain text with flags, never markup.
 
     numbers maps section id -> number (cross-references print it); notes maps a footnote
-    label to its number in the document.
+    label to its number in the document; figure_numbers numbers a figure named in a place
+    that cannot hold a picture (a table cell, a heading, a note), which prints as text.
     """
     runs: list[Run] = []
     bold = italic = strike = 0
@@ -97,9 +101,10 @@ def inline_runs(children, numbers=None, notes=None) -> list[Run]:
         elif kind == "image":
             alt = tok.content or "".join(c.content for c in tok.children or ())
             src = str(tok.attrs.get("src", ""))
-            if figure_ref(src) is not None:
-                title = str(tok.attrs.get("title", "") or "")
-                add(f"[Figure: {alt}{' — ' + title if title else ''}]")
+            fid = figure_ref(src)
+            if fid is not None:
+                number = f" {figure_numbers.number(fid)}" if figure_numbers is not None else ""
+                add(f"[Figure{number}: {alt}]")
             else:
                 add(f"[image: {alt}] ({src})" if alt else f"[image] ({src})")
         else:  # html_inline and anything newer: show the source text
@@ -108,9 +113,11 @@ def inline_runs(children, numbers=None, notes=None) -> list[Run]:
 
 
 class _Walker:
-    def __init__(self, width: float, numbers=None, notes=None):
+    def __init__(self, width: float, numbers=None, notes=None, figures=None, figure_numbers=None):
         self.width = width
         self.numbers = numbers
+        self.figures = figures or {}
+        self.figure_numbers = figure_numbers if figure_numbers is not None else FigureNumbers()
         self.notes = notes if notes is not None else {"count": 0}
         self.labels: dict[str, int] = {}
         self.note_label: str | None = None
@@ -142,11 +149,17 @@ class _Walker:
 
     # -- blocks ----------------------------------------------------------------------------
     def runs(self, tok) -> list[Run]:
-        return inline_runs(tok.children, self.numbers, self.labels)
+        return self.inline(tok.children)
+
+    def inline(self, children) -> list[Run]:
+        return inline_runs(children, self.numbers, self.labels, self.figure_numbers)
 
     def on_inline(self, tok) -> None:
         if self.table is not None:
             self.table["cell"].extend(self.runs(tok))
+            return
+        if self.note_label is None and self.heading is None and _places_figure(tok.children):
+            self._inline_with_figures(tok.children)
             return
         runs = self.runs(tok)
         if self.note_label is not None:
@@ -155,6 +168,39 @@ class _Walker:
             runs = [Run(f"[{number}] "), *runs]
             self.note_label = None
         self.emit_paragraph(runs)
+
+    def _inline_with_figures(self, children) -> None:
+        """A paragraph placing figures: its text before, each figure, its text after."""
+        segment: list = []
+        for child in children:
+            if child.type == "image" and figure_ref(child.attrs.get("src", "")) is not None:
+                runs = self.inline(segment)
+                if any(r.text.strip() for r in runs):
+                    self.emit_paragraph(runs)
+                segment = []
+                self._figure(child)
+            else:
+                segment.append(child)
+        runs = self.inline(segment)
+        if any(r.text.strip() for r in runs):
+            self.emit_paragraph(runs)
+
+    def _figure(self, tok) -> None:
+        fid = figure_ref(tok.attrs.get("src", ""))
+        assert fid is not None
+        image = self.figures.get(fid)
+        alt = tok.content or "".join(c.content for c in tok.children or ())
+        caption = str(tok.attrs.get("title", "") or "")
+        if image is not None:
+            alt, caption = alt or image.alt, caption or image.caption
+        number = self.figure_numbers.number(fid)
+        width = self.width - self.indent
+        flow = figure_flowables(
+            image, number, _UNSAFE.sub("", alt), _UNSAFE.sub("", caption), width, FRAME_HEIGHT
+        )
+        if self.indent:
+            flow = [Indenter(left=self.indent), *flow, Indenter(left=-self.indent)]
+        self.out.extend(flow)
 
     def on_footnote_block_open(self, tok) -> None:
         self.out.append(
@@ -341,16 +387,25 @@ def _number_notes(tokens, walker: _Walker) -> None:
                     walker.labels[label] = walker.notes["count"]
 
 
-def markdown_flowables(source: str, width: float, numbers=None, notes=None) -> list[Flowable]:
+def _places_figure(children) -> bool:
+    return any(
+        c.type == "image" and figure_ref(c.attrs.get("src", "")) is not None for c in children or ()
+    )
+
+
+def markdown_flowables(
+    source: str, width: float, numbers=None, notes=None, figures=None, figure_numbers=None
+) -> list[Flowable]:
     """The flowables for one section body; width is the frame width available to it.
 
     numbers: section id -> current number, for cross-references; notes: the document's
-    footnote counter ({"count": n}), shared by its sections.
+    footnote counter ({"count": n}), shared by its sections; figures: figure id -> stored
+    image (workbench.figures.FigureImage); figure_numbers: the document's FigureNumbers.
     """
     if not source or not source.strip():
         return []
     tokens = _MD.parse(source)
-    walker = _Walker(width, numbers, notes)
+    walker = _Walker(width, numbers, notes, figures, figure_numbers)
     _number_notes(tokens, walker)
     out = walker.walk(tokens)
     # Past its nesting limit markdown-it stops parsing and drops the rest of the text; what

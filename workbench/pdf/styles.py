@@ -156,6 +156,11 @@ PARAGRAPH_STYLES: dict[str, tuple[str | None, dict]] = {
     "toc2": ("body", dict(fontSize=9, leading=12, leftIndent=32, spaceAfter=1)),
     "toc3": ("body", dict(fontSize=9, leading=12, leftIndent=48, spaceAfter=1)),
     "record_note": ("body", dict(fontSize=9, leading=12, textColor=MUTED)),
+    "figure_caption": (
+        "body",
+        dict(fontName=SANS_ITALIC, fontSize=9, leading=12, alignment=TA_CENTER, spaceAfter=10),
+    ),
+    "figure_missing": ("body", dict(fontSize=9, leading=12, textColor=MUTED, alignment=TA_CENTER)),
 }
 
 

@@ -34,7 +34,6 @@ def test_every_exported_file_goes_through_the_one_atomic_writer():
         "workbench/maintenance/backups.py",
         "workbench/demo.py",
         "workbench/exchange/review.py",  # sets a superseded draft aside, no new content
-        "workbench/exchange/solicit.py",  # moves a finished staging folder's files into place
     }
     assert set(_hits(r"os\.replace\(|\.replace\(out\)|\.rename\(")) <= allowed
 

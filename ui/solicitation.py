@@ -27,8 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from ui import messages, theme
+from ui.batch_progress import BatchProgress
 from workbench.errors import WorkbenchError
 from workbench.exchange import solicit as core
+from workbench.exchange.request_files import Cancelled
 from workbench.files import write_atomic
 
 LATE = QColor("#b42318")
@@ -258,6 +260,7 @@ class Solicitation:
 
     def __init__(self, window):
         self.window = window
+        self.progress: BatchProgress | None = None
         self.solicit_action = QAction("&Solicit External Comments…", window)
         self.solicit_action.setObjectName("solicitComments")
         self.solicit_action.triggered.connect(lambda _=False: self.solicit())
@@ -284,17 +287,37 @@ class Solicitation:
             return
         reviewers = values.pop("reviewers")
         folder = values.pop("folder")
+        progress = BatchProgress(
+            self.window,
+            title="Solicit External Comments",
+            label=f"Writing the files for {len(reviewers)} reviewers…",
+            total=len(reviewers),
+        )
+        self.progress = progress
 
         def done(result) -> None:
+            self._finished()
             self.window.statusBar().showMessage(
                 f"Wrote {len(result.packets)} packets and the cover list to {folder}", 10000
             )
             self.window.workspace_changed.emit()
 
+        def failed(exc: BaseException) -> None:
+            self._finished()
+            if isinstance(exc, Cancelled):
+                self.window.statusBar().showMessage(str(exc), 10000)
+            else:
+                self.window.ops.report_error(exc)
+
         self.window.ops.run(
-            core.solicit, doc.id, reviewers, folder, on_done=done,
-            busy=f"Writing {len(reviewers)} packets…", **values,
+            core.solicit, doc.id, reviewers, folder, progress=progress, on_done=done,
+            on_error=failed, busy=f"Writing {len(reviewers)} packets…", **values,
         )  # fmt: skip
+
+    def _finished(self) -> None:
+        if self.progress is not None:
+            self.progress.close()
+            self.progress = None
 
     def show_status(self) -> SolicitationStatusDialog | None:
         doc = self._document()

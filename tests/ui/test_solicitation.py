@@ -102,3 +102,58 @@ def test_the_dialog_offers_a_workbook_and_a_word_copy_for_each_reviewer(
     rows = list(csv.reader((folder / core.COVER_LIST).open(encoding="utf-8")))
     assert rows[0][-2:] == ["Workbook file", "Word file"]
     assert rows[1][-2].endswith("-CRM.xlsx") and (folder / rows[1][-1]).exists()
+
+
+def test_progress_names_each_reviewer_and_cancel_leaves_nothing(
+    qtbot, window, ws, tmp_path, reviewers_csv, dialogs
+):
+    import threading
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    from workbench.coordination import requests as rq
+
+    folder = tmp_path / "slt"
+    values = {
+        "reviewers": core.read_reviewers(reviewers_csv),
+        "folder": str(folder),
+        "suspense_workdays": 20,
+        "instructions": "",
+        "workbook": True,
+        "word": True,
+    }
+    gate = threading.Event()  # holds the writer so the test acts while the job waits
+    window.ops.run(lambda _ws: gate.wait(10))
+    window.solicitation.solicit(dict(values))
+    box = window.solicitation.progress.box
+    assert box.isVisible() and box.windowTitle() == "Solicit External Comments"
+    qtbot.mouseClick(box.findChild(QPushButton), Qt.MouseButton.LeftButton)  # Cancel
+    gate.set()
+    assert window.ops.flush(30)
+    assert dialogs.shown == []
+    assert "Cancelled: nothing was sent" in window.statusBar().currentMessage()
+    assert core.solicitations(ws) == [] and rq.list_requests(ws) == []
+    assert not any(folder.iterdir())  # not even a hidden partial file
+
+    seen = []
+    gate.clear()
+    window.ops.run(lambda _ws: gate.wait(10))
+    window.solicitation.solicit(dict(values))
+    progress = window.solicitation.progress
+    box = progress.box
+    shown = threading.Event()
+
+    def step(done, total, name):  # on the writer thread: wait at the first step until seen
+        seen.append((done, total, name))
+        if done == 0:
+            shown.wait(10)
+
+    progress.moved.connect(step, Qt.ConnectionType.DirectConnection)
+    gate.set()
+    qtbot.waitUntil(lambda: "Official" in box.labelText(), timeout=10000)
+    assert box.labelText() == "Writing the files for Official 0… (1 of 6)"
+    shown.set()
+    assert window.ops.flush(30)
+    assert [name for _, _, name in seen] == [f"Official {i}" for i in range(6)] + [""]
+    assert len(list(folder.glob("*.docx"))) == 6

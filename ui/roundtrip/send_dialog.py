@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QObject, Qt, Signal
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QProgressDialog,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -28,26 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from ui import messages
+from ui.batch_progress import BatchProgress
 from workbench.errors import WorkbenchError
 from workbench.exchange import send_review as core
 from workbench.numbering import reference
 from workbench.sections import outline
 
 ON_A_DATE = 0  # the preset list's last entry: a date the analyst picks
-
-
-class _Progress(QObject):
-    """Carries the writer thread's progress to the UI thread (queued signal)."""
-
-    moved = Signal(int, int, str)
-
-    def __init__(self):
-        super().__init__()
-        self.cancelled = threading.Event()
-
-    def __call__(self, done: int, total: int, label: str) -> bool:
-        self.moved.emit(done, total, label)
-        return not self.cancelled.is_set()
 
 
 class SendForReviewDialog(QDialog):
@@ -57,7 +42,7 @@ class SendForReviewDialog(QDialog):
         self.ws = window.ws
         self.document_id = document_id
         self.result = None
-        self.progress_dialog: QProgressDialog | None = None
+        self.progress: BatchProgress | None = None
         self.setWindowTitle("Send for Review")
         self.resize(760, 620)
         numbers = {e.id: e for e in outline(self.ws, document_id)}
@@ -209,14 +194,9 @@ class SendForReviewDialog(QDialog):
             return
         recipients = self.chosen()
         days, date = self.suspense()
-        progress = _Progress()
-        box = QProgressDialog("Writing the review files…", "Cancel", 0, len(recipients), self)
-        box.setWindowTitle("Send for Review")
-        box.setMinimumDuration(0)
-        box.canceled.connect(progress.cancelled.set)
-        progress.moved.connect(lambda done, _total, label: self._moved(box, done, label))
-        self.progress_dialog = box
-        self.progress = progress
+        self.progress = progress = BatchProgress(
+            self, title="Send for Review", label="Writing the review files…", total=len(recipients)
+        )
         self.send_button.setEnabled(False)
         self.window.ops.run(
             core.send_for_review,
@@ -233,17 +213,10 @@ class SendForReviewDialog(QDialog):
             busy="Sending for review…",
         )
 
-    @staticmethod
-    def _moved(box: QProgressDialog, done: int, label: str) -> None:
-        box.setValue(done)
-        if label:
-            box.setLabelText(f"Writing the files for {label}…")
-
     def _close_progress(self) -> None:
-        if self.progress_dialog is not None:
-            self.progress_dialog.reset()
-            self.progress_dialog.close()
-            self.progress_dialog = None
+        if self.progress is not None:
+            self.progress.close()
+            self.progress = None
 
     def _sent(self, result: core.SendResult) -> None:
         self._close_progress()

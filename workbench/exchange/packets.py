@@ -266,20 +266,25 @@ def export_packet(ws, request_id: int, path: str | os.PathLike) -> Path:
     if out.is_dir():
         raise ExchangeError(f"{out} is a folder; name the packet file to write.")
     data = build_packet(ws, request_id)
-    sent = record_sent(ws, request_id, data)
     write_atomic(out, packet_bytes(data))
+    record_packet_sent(ws, req, data, out.name)
+    return out
+
+
+def record_packet_sent(ws, req: rq.ReviewRequest, packet: dict, file_name: str) -> None:
+    """Within a use-case: `packet` went out as `file_name` (remembered and on the log)."""
+    sent = record_sent(ws, req.id, packet)
     audit.record(
         ws,
         "exchange.packet_export",
         "review_request",
-        request_id,
+        req.id,
         document_id=req.document_id,
         organization=req.organization,
-        file=out.name,
+        file=file_name,
         packet_sha256=sent,
-        signed=bool(data.get("signature")),
+        signed=bool(packet.get("signature")),
     )
-    return out
 
 
 def parse_packet(value: dict) -> Packet:

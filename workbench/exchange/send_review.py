@@ -24,8 +24,8 @@ from workbench.coordination.workdays import add_workdays
 from workbench.directory import liaison_for, organization, organizations
 from workbench.documents import document
 from workbench.errors import WorkbenchError
-from workbench.exchange.formats import ExchangeError
-from workbench.files import write_atomic
+from workbench.exchange.formats import PACKET_SUFFIX, ExchangeError
+from workbench.exchange.request_files import Cancelled, RequestFiles
 from workbench.numbering import reference
 from workbench.sections import outline
 from workbench.workspace import use_case
@@ -36,10 +36,6 @@ SUSPENSE_PRESETS = {
     45: "Formal (45 workdays)",
 }
 EMAIL_SUFFIX = ".eml"
-
-
-class Cancelled(WorkbenchError):
-    """The analyst cancelled; nothing was sent and no file was left behind."""
 
 
 @dataclass(frozen=True)
@@ -189,7 +185,7 @@ def send_for_review(
         )
     if produce.word and not word_copy_available():
         raise WorkbenchError("The Word review copy is not available in this build.")
-    written: list[Path] = []
+    files = RequestFiles(ws)
     made_dirs: list[Path] = []
     sent: list[SentTo] = []
     stem = _slug(doc.title)
@@ -223,19 +219,25 @@ def send_for_review(
             if not sub.exists():
                 sub.mkdir()
                 made_dirs.append(sub)
-            files = _write_files(ws, rid, sub, f"{stem}-{code}", produce, written)
+            name = f"{stem}-{code}"
+            attachments = files.write(
+                rid,
+                packet=sub / f"{name}{PACKET_SUFFIX}" if produce.packet else None,
+                workbook=sub / f"{name}-CRM.xlsx" if produce.workbook else None,
+                word=sub / f"{name}-review-copy.docx" if produce.word else None,
+            ).files
             req = rq.request(ws, rid)
             email = None
             if produce.email:
-                email = sub / f"{stem}-{code}-review-request{EMAIL_SUFFIX}"
-                write_atomic(email, review_email(ws, req, files))
-                written.append(email)
-            sent.append(SentTo(code, rid, sub, tuple(files), email, req.suspense_date))
+                email = sub / f"{name}-review-request{EMAIL_SUFFIX}"
+                files.put(email, review_email(ws, req, attachments))
+            paths = tuple(p for p, _ in attachments)
+            sent.append(SentTo(code, rid, sub, paths, email, req.suspense_date))
         if progress is not None:
             progress(len(recipients), len(recipients), "")
+        files.commit()
     except BaseException:
-        for p in reversed(written):
-            p.unlink(missing_ok=True)
+        files.discard()
         for d in reversed(made_dirs):
             try:
                 d.rmdir()
@@ -258,33 +260,14 @@ def send_for_review(
     return SendResult(out, tuple(sent))
 
 
-def _write_files(ws, rid: int, sub: Path, stem: str, produce: Produce, written: list) -> list:
-    from workbench.exchange.formats import PACKET_SUFFIX
-    from workbench.exchange.packets import export_packet
-    from workbench.exchange.workbook import export_request_workbook
-
-    files = []
-    if produce.packet:
-        files.append(export_packet(ws, rid, sub / f"{stem}{PACKET_SUFFIX}"))
-        written.append(files[-1])
-    if produce.workbook:
-        files.append(export_request_workbook(ws, rid, sub / f"{stem}-CRM.xlsx"))
-        written.append(files[-1])
-    if produce.word:
-        from workbench.word.review_copy import write_review_copy
-
-        files.append(write_review_copy(ws, rid, sub / f"{stem}-review-copy.docx"))
-        written.append(files[-1])
-    return [Path(f) for f in files]
-
-
 def _long_date(iso: str) -> str:
     d = dt.date.fromisoformat(iso)
     return f"{d:%A} {d.day} {d:%B %Y}"
 
 
-def review_email(ws, req: rq.ReviewRequest, attachments: list[Path]) -> bytes:
-    """An unsent e-mail draft (RFC 5322 .eml) to the request's reviewer, files attached."""
+def review_email(ws, req: rq.ReviewRequest, attachments: list[tuple[Path, bytes]]) -> bytes:
+    """An unsent e-mail draft (RFC 5322 .eml) to the request's reviewer, files attached
+    (each a path, for its name, and its content)."""
     doc = document(ws, req.document_id)
     org = organization(ws, req.organization)
     numbers = {e.id: e for e in outline(ws, req.document_id)}
@@ -311,7 +294,7 @@ def review_email(ws, req: rq.ReviewRequest, attachments: list[Path]) -> bytes:
     if req.instructions.strip():
         lines += ["", "Instructions:", req.instructions.strip()]
     lines += ["", "Attached:"]
-    for p in attachments:
+    for p, _ in attachments:
         lines.append(f"  {p.name} — {_what(p)}")
     lines += [
         "",
@@ -321,10 +304,10 @@ def review_email(ws, req: rq.ReviewRequest, attachments: list[Path]) -> bytes:
         f"Review request {req.id}. Handling: {doc.marking}.",
     ]
     msg.set_content("\n".join(lines))
-    for p in attachments:
+    for p, data in attachments:
         ctype = _content_type(p)
         maintype, subtype = ctype.split("/", 1)
-        msg.add_attachment(p.read_bytes(), maintype=maintype, subtype=subtype, filename=p.name)
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=p.name)
     return bytes(msg)
 
 

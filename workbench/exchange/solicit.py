@@ -6,8 +6,7 @@ import csv
 import io
 import os
 import re
-import shutil
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from workbench.coordination import requests as rq
 from workbench.directory import add_organization, add_person
 from workbench.documents import document
 from workbench.exchange.formats import PACKET_SUFFIX, ExchangeError, read_limited
-from workbench.exchange.packets import build_packet, packet_bytes, record_sent
+from workbench.exchange.request_files import Cancelled, RequestFiles
 from workbench.sections import outline
 from workbench.workspace import use_case
 
@@ -165,11 +164,13 @@ def solicit(
     instructions: str = "",
     workbook: bool = False,
     word: bool = False,
+    progress: Callable[[int, int, str], bool] | None = None,
 ) -> SolicitationResult:
     """One review request and one packet per reviewer, written to folder with a cover list.
 
     `workbook` and `word` add a CRM workbook and a Word review copy beside each packet, so a
-    reviewer with nothing installed can answer in Excel or Word.
+    reviewer with nothing installed can answer in Excel or Word. `progress(done, total, name)`
+    is called before each reviewer's files; returning False cancels (nothing is kept).
     """
     doc = document(ws, document_id)
     if not reviewers:
@@ -200,7 +201,7 @@ def solicit(
         [document_id, ws.now(), ws.actor, str(out), instructions],
     )
     sol_id = cur.lastrowid
-    planned: list[tuple[ExternalReviewer, int, str, dict]] = []
+    planned: list[tuple[ExternalReviewer, int, str]] = []
     used_names: set[str] = set()
     for n, r in enumerate(reviewers, 1):
         code = orgs.get(r.agency.casefold()) or codes.get(r.agency.casefold())
@@ -237,16 +238,14 @@ def solicit(
         while name in used_names:
             name = f"{n:03d}-{_slug(r.name)}-{len(used_names)}{PACKET_SUFFIX}"
         used_names.add(name)
-        packet = build_packet(ws, rid)
-        record_sent(ws, rid, packet)
-        planned.append((r, rid, name, packet))
+        planned.append((r, rid, name))
     ws.db.conn.executemany(
         "INSERT INTO solicitation_requests (solicitation_id, request_id, packet_file) "
         "VALUES (?, ?, ?)",
-        [(sol_id, rid, name) for _, rid, name, _ in planned],
+        [(sol_id, rid, name) for _, rid, name in planned],
     )
-    # Stage every file first so a failure leaves no half-written solicitation behind.
-    staging = Path(tempfile.mkdtemp(prefix=".solicit-", dir=out))
+    # Staged until the last is written, so a failure or a cancel leaves no file behind.
+    files = RequestFiles(ws)
     try:
         cover = io.StringIO()
         writer = csv.writer(cover)
@@ -255,17 +254,28 @@ def solicit(
             + ["Workbook file"] * workbook
             + ["Word file"] * word
         )
-        for n, (r, rid, name, packet) in enumerate(planned, 1):
-            (staging / name).write_bytes(packet_bytes(packet))
-            extra = _companions(ws, rid, staging, name, workbook, word)
-            writer.writerow(
-                [n, r.name, r.title, r.agency, r.email, rid, packet["suspense_date"], name] + extra
+        for n, (r, rid, name) in enumerate(planned, 1):
+            if progress is not None and progress(n - 1, len(planned), r.name) is False:
+                raise Cancelled("Cancelled: nothing was sent and no file was left behind.")
+            stem = name[: -len(PACKET_SUFFIX)]
+            done = files.write(
+                rid,
+                packet=out / name,
+                workbook=out / f"{stem}-CRM.xlsx" if workbook else None,
+                word=out / f"{stem}.docx" if word else None,
             )
-        (staging / COVER_LIST).write_text(cover.getvalue(), encoding="utf-8", newline="")
-        for p in staging.iterdir():
-            os.replace(p, out / p.name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            extra = [p.name for p, _ in done.files[1:]]
+            writer.writerow(
+                [n, r.name, r.title, r.agency, r.email, rid, done.packet["suspense_date"], name]
+                + extra
+            )
+        files.put(out / COVER_LIST, cover.getvalue())
+        if progress is not None:
+            progress(len(planned), len(planned), "")
+        files.commit()
+    except BaseException:
+        files.discard()
+        raise
     audit.record(
         ws,
         "exchange.solicit",
@@ -277,27 +287,10 @@ def solicit(
     )
     return SolicitationResult(
         sol_id,
-        tuple(rid for _, rid, _, _ in planned),
-        tuple(out / name for _, _, name, _ in planned),
+        tuple(rid for _, rid, _ in planned),
+        tuple(out / name for _, _, name in planned),
         out / COVER_LIST,
     )
-
-
-def _companions(ws, rid: int, staging: Path, name: str, workbook: bool, word: bool) -> list:
-    """The workbook and Word copy beside a packet (named like it); their file names."""
-    stem = name[: -len(PACKET_SUFFIX)]
-    names = []
-    if workbook:
-        from workbench.exchange.workbook import export_request_workbook
-
-        export_request_workbook(ws, rid, staging / f"{stem}-CRM.xlsx")
-        names.append(f"{stem}-CRM.xlsx")
-    if word:
-        from workbench.word.review_copy import write_review_copy
-
-        write_review_copy(ws, rid, staging / f"{stem}.docx")
-        names.append(f"{stem}.docx")
-    return names
 
 
 def solicitations(ws, document_id: int | None = None) -> list[SolicitationStatus]:

@@ -33,6 +33,7 @@ from workbench.exchange.packets import (
     prepare_request_for_export,
     record_sent,
 )
+from workbench.exchange.zip_template import Slots, ZipTemplate, template_key
 from workbench.sections import outline
 from workbench.workspace import use_case
 
@@ -97,6 +98,11 @@ def _marking(sheet, marking: str) -> None:
 
 
 # -- the request workbook ------------------------------------------------------------------
+# What differs between two requests' workbooks of the same sections; everything else in a
+# packet (the sections, marking, suspense, instructions) is rendered once per template.
+_PER_REQUEST = ("request_id", "organization", "reviewer", "exported_at", "audit_head", "signature")
+
+
 @use_case
 def export_request_workbook(ws, request_id: int, path: str | os.PathLike) -> Path:
     """A CRM workbook for one request: sections prefilled, lists validated, packet digest kept."""
@@ -105,6 +111,58 @@ def export_request_workbook(ws, request_id: int, path: str | os.PathLike) -> Pat
     out = Path(path)
     if out.is_dir():
         raise ExchangeError(f"{out} is a folder; name the workbook file to write.")
+    write_atomic(out, request_workbook_bytes(packet))
+    record_workbook_sent(ws, req, packet, out.name)
+    return out
+
+
+def record_workbook_sent(ws, req, packet: dict, file_name: str) -> None:
+    """Within a use-case: the workbook of `packet` went out as `file_name`."""
+    sent = record_sent(ws, req.id, packet, "workbook")
+    audit.record(
+        ws,
+        "exchange.workbook_export",
+        "review_request",
+        req.id,
+        document_id=req.document_id,
+        organization=req.organization,
+        file=file_name,
+        packet_sha256=sent,
+    )
+
+
+def request_workbook_bytes(packet: dict, templates: dict | None = None) -> bytes:
+    """The .xlsx of a request's packet. `templates` (a dict kept across calls) renders each
+    distinct set of sections once and fills in each request's own values."""
+    shared = {k: v for k, v in packet.items() if k not in _PER_REQUEST}
+    key = template_key("workbook", shared)
+    template = None if templates is None else templates.get(key)
+    if template is None:
+        slots = Slots()
+        data = _render_workbook(
+            shared,
+            request_id=slots.number("request"),
+            organization=slots.text("organization"),
+            reviewer=slots.text("reviewer"),
+            packet_digest=slots.text("digest"),
+        )
+        template = ZipTemplate(data, slots)
+        if templates is not None:
+            templates[key] = template
+    org = packet["organization"]
+    return template.fill(
+        {
+            "request": packet["request_id"],
+            "organization": f"{org['code']} — {org['name']}",
+            "reviewer": packet["reviewer"]["name"],
+            "digest": content_digest(packet),
+        }
+    )
+
+
+def _render_workbook(
+    packet: dict, *, request_id: int, organization: str, reviewer: str, packet_digest: str
+) -> bytes:
     marking = packet["marking"]
     wb = Workbook()
     resp = wb.active
@@ -113,13 +171,13 @@ def export_request_workbook(ws, request_id: int, path: str | os.PathLike) -> Pat
     rows = [
         (marking, None),
         (packet["document_title"], None),
-        ("Review request", packet["request_id"]),
-        ("Organization", f"{packet['organization']['code']} — {packet['organization']['name']}"),
+        ("Review request", request_id),
+        ("Organization", organization),
         ("Suspense date", packet["suspense_date"]),
         ("Instructions", packet["instructions"]),
         (None, None),
         ("Fill in the three yellow cells and the Comments sheet, then return this file.", None),
-        ("Reviewer name", packet["reviewer"]["name"]),
+        ("Reviewer name", reviewer),
         ("Reviewer title", ""),
         ("Position", ""),
         (None, None),
@@ -172,10 +230,10 @@ def export_request_workbook(ws, request_id: int, path: str | os.PathLike) -> Pat
     for r, s in enumerate(packet["sections"], 3):
         _put(com.cell(r, 2), s["number"])
     for r in range(3, last + 1):
-        for c, (_, _, reviewer) in enumerate(COMMENT_COLUMNS, 1):
+        for c, (_, _, theirs) in enumerate(COMMENT_COLUMNS, 1):
             cell = com.cell(r, c)
             cell.alignment = _WRAP
-            if not reviewer:
+            if not theirs:
                 cell.fill = _CNE_FILL
     col = {h: get_column_letter(i) for i, (h, _, _) in enumerate(COMMENT_COLUMNS, 1)}
     checks = [
@@ -205,10 +263,10 @@ def export_request_workbook(ws, request_id: int, path: str | os.PathLike) -> Pat
         ("format", WORKBOOK_FORMAT),
         ("version", 1),
         ("workspace_id", packet["workspace_id"]),
-        ("request_id", packet["request_id"]),
+        ("request_id", request_id),
         ("document_id", packet["document_id"]),
         # Not a secret: which packet content it answers (a response to other text is refused).
-        ("packet_digest", content_digest(packet)),
+        ("packet_digest", packet_digest),
     ]
     for r, (k, v) in enumerate(values, 1):
         meta.cell(r, 1, k)
@@ -223,19 +281,7 @@ def export_request_workbook(ws, request_id: int, path: str | os.PathLike) -> Pat
     wb.active = 0
     buf = io.BytesIO()
     wb.save(buf)
-    write_atomic(out, buf.getvalue())
-    sent = record_sent(ws, request_id, packet, "workbook")
-    audit.record(
-        ws,
-        "exchange.workbook_export",
-        "review_request",
-        request_id,
-        document_id=req.document_id,
-        organization=req.organization,
-        file=out.name,
-        packet_sha256=sent,
-    )
-    return out
+    return buf.getvalue()
 
 
 # -- reading a filled workbook -------------------------------------------------------------

@@ -10,20 +10,28 @@ from workbench.coordination import requests as rq
 from workbench.documents import document
 from workbench.exchange.formats import ExchangeError
 from workbench.exchange.packets import build_packet, prepare_request_for_export
+from workbench.exchange.zip_template import Slots, ZipTemplate, template_key
 from workbench.files import write_atomic
 from workbench.word import hooks
 from workbench.word.writer import ReviewBlock, build_docx
 from workbench.workspace import use_case
 
 
-def review_copy_bytes(ws, request_id: int) -> bytes:
-    """The .docx of a request's sections (a read; `write_review_copy` is the user action)."""
+def review_copy_bytes(
+    ws, request_id: int, packet: dict | None = None, templates: dict | None = None
+) -> bytes:
+    """The .docx of a request's sections (a read; `write_review_copy` is the user action).
+
+    `packet` is the request's packet when the caller has built it already; `templates` (a dict
+    kept across calls) renders each distinct set of sections once and fills in each request's
+    number, organization and reviewer (see `exchange.zip_template`).
+    """
     req = rq.request(ws, request_id)
     doc = document(ws, req.document_id)
-    packet = build_packet(ws, request_id)
+    if packet is None:
+        packet = build_packet(ws, request_id)
     revisions = {s.section_id: s.section_revision_id for s in req.sections}
     sections = [dict(s, revision_id=revisions.get(s["section_id"])) for s in packet["sections"]]
-    org = packet["organization"]
     snapshot = {
         "document": {
             "id": doc.id,
@@ -36,10 +44,31 @@ def review_copy_bytes(ws, request_id: int) -> bytes:
         },
         "sections": sections,
     }
+    shared = (ws.workspace_id, snapshot, req.suspense_date, req.instructions)
+    key = template_key("review-copy", *shared)
+    template = None if templates is None else templates.get(key)
+    if template is None:
+        template = _template(ws, snapshot, req)
+        if templates is not None:
+            templates[key] = template
+    org = packet["organization"]
+    return template.fill(
+        {
+            "request": req.id,
+            "organization": f"{org['code']} — {org['name']}" if org.get("name") else org["code"],
+            "code": org["code"],
+            "reviewer": req.reviewer_name or "—",
+        }
+    )
+
+
+def _template(ws, snapshot: dict, req: rq.ReviewRequest) -> ZipTemplate:
+    """The review copy rendered with stand-ins for what differs between requests."""
+    slots = Slots()
     review = ReviewBlock(
-        request_id=req.id,
-        organization=f"{org['code']} — {org['name']}" if org.get("name") else org["code"],
-        reviewer=req.reviewer_name or "",
+        request_id=slots.number("request"),
+        organization=slots.text("organization"),
+        reviewer=slots.text("reviewer"),
         suspense_date=req.suspense_date or "",
         instructions=req.instructions or "",
         document_version=req.document_version,
@@ -47,12 +76,12 @@ def review_copy_bytes(ws, request_id: int) -> bytes:
     properties = {
         hooks.PROPERTY_KIND: "review",
         hooks.PROPERTY_WORKSPACE: ws.workspace_id,
-        hooks.PROPERTY_REQUEST: str(req.id),
-        hooks.PROPERTY_DOCUMENT: str(doc.id),
+        hooks.PROPERTY_REQUEST: str(slots.number("request")),
+        hooks.PROPERTY_DOCUMENT: str(snapshot["document"]["id"]),
         hooks.PROPERTY_VERSION: str(req.document_version),
-        hooks.PROPERTY_ORGANIZATION: org["code"],
+        hooks.PROPERTY_ORGANIZATION: slots.text("code"),
     }
-    return build_docx(
+    data = build_docx(
         snapshot,
         include_contents=False,
         include_record=False,
@@ -60,6 +89,7 @@ def review_copy_bytes(ws, request_id: int) -> bytes:
         properties=properties,
         now=_parse_now(ws.now()),
     )
+    return ZipTemplate(data, slots)
 
 
 def _parse_now(value: str):
@@ -77,13 +107,18 @@ def write_review_copy(ws, request_id: int, path: str | os.PathLike) -> Path:
         raise ExchangeError(f"{out} is a folder; name the Word file to write.")
     data = review_copy_bytes(ws, request_id)
     write_atomic(out, data)
+    record_review_copy_sent(ws, req, out.name)
+    return out
+
+
+def record_review_copy_sent(ws, req: rq.ReviewRequest, file_name: str) -> None:
+    """Within a use-case: the request's Word review copy went out as `file_name`."""
     audit.record(
         ws,
         "exchange.review_copy_export",
         "review_request",
-        request_id,
+        req.id,
         document_id=req.document_id,
         organization=req.organization,
-        file=out.name,
+        file=file_name,
     )
-    return out

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import email
+import threading
 from email import policy
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QPushButton
 
 from ui import lazy
 from ui.navigator import DOC as DOCUMENT
@@ -149,3 +150,59 @@ def test_an_extension_shows_on_the_request_row(ready, qtbot, ws, strategy):
     row = view.items[("request", rid)]
     assert row.text(2) == "2027-01-29 (extended)"
     assert "Holiday leave" in row.toolTip(2)
+
+
+def _hold_the_writer(window):
+    """Queue a job that blocks the writer thread until the returned event is set, so what the
+    test does next happens while the send is still waiting to run."""
+    gate = threading.Event()
+    window.ops.run(lambda _ws: gate.wait(10))
+    return gate
+
+
+def test_progress_shows_each_organization_and_cancel_sends_nothing(
+    ready, qtbot, ws, strategy, tmp_path, dialogs
+):
+    window = ready
+    doc = strategy[0]
+    dialog = window.roundtrip.send()
+    qtbot.mouseClick(dialog.workbook, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.instructions, "Look at the figures.")
+    out = tmp_path / "outbox"
+    qtbot.keyClicks(dialog.folder, str(out))
+    gate = _hold_the_writer(window)
+    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    box = dialog.progress.box
+    assert box.isVisible() and box.windowTitle() == "Send for Review"
+    qtbot.mouseClick(box.findChild(QPushButton), Qt.MouseButton.LeftButton)  # Cancel
+    gate.set()
+    assert window.ops.flush(20)
+    assert dialogs.shown == []
+    assert "Cancelled: nothing was sent" in window.statusBar().currentMessage()
+    assert rq.list_requests(ws, doc) == []
+    assert not out.exists() or not any(out.rglob("*"))
+    # The dialog stays open with what the analyst chose and typed, ready to send again.
+    assert dialog.isVisible() and dialog.progress is None
+    assert dialog.instructions.toPlainText() == "Look at the figures."
+    assert dialog.send_button.isEnabled()
+    seen = []
+    gate = _hold_the_writer(window)
+    dialog.send()
+    box = dialog.progress.box
+    shown = threading.Event()
+
+    def step(done, total, label):  # on the writer thread: wait at the first step until seen
+        seen.append((done, total, label))
+        if done == 0:
+            shown.wait(10)
+
+    dialog.progress.moved.connect(step, Qt.ConnectionType.DirectConnection)
+    gate.set()
+    qtbot.waitUntil(lambda: "USCG" in box.labelText(), timeout=10000)
+    assert box.labelText() == "Writing the files for USCG… (1 of 2)"
+    box.grab().save("/tmp/roundtrip-send-progress.png")
+    shown.set()
+    assert window.ops.flush(20)
+    assert seen == [(0, 2, "USCG"), (1, 2, "CBP"), (2, 2, "")]
+    assert dialogs.kinds() == ["info"]
+    assert sorted(p.name for p in out.iterdir()) == ["CBP", "USCG"]

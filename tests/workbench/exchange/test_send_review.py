@@ -113,3 +113,59 @@ def test_cancel_or_failure_sends_nothing_and_leaves_no_file(ws, strategy, tmp_pa
             produce=sr.Produce(packet=False, workbook=False, word=False),
         )  # fmt: skip
     assert rq.list_requests(ws, strategy.doc) == []
+
+
+def test_each_reviewer_of_the_same_sections_gets_files_of_their_own(ws, strategy, tmp_path):
+    # The workbook and Word copy are rendered once for the sections and filled in per request:
+    # each must still name its own request, organization and reviewer, and answer for it.
+    import io
+    import json
+
+    import docx
+    from openpyxl import load_workbook
+
+    from workbench.coordination.comments import list_comments
+    from workbench.exchange.packets import content_digest
+    from workbench.exchange.responses import import_response
+    from workbench.word import hooks
+
+    ws.db.execute("UPDATE people SET name = 'Kim & <Sons> \"Jr\"' WHERE name = 'Capt. Lee Odiña'")
+    both = (strategy.intro, strategy.maritime)
+    result = sr.send_for_review(
+        ws,
+        strategy.doc,
+        [sr.Recipient("USCG", both), sr.Recipient("CBP", both)],
+        tmp_path / "out",
+        produce=sr.Produce(packet=True, workbook=True, word=True, email=False),
+    )
+    for sent in result.sent:
+        req = rq.request(ws, sent.request_id)
+        packet, workbook, word = sent.files
+        wb = load_workbook(workbook)
+        response = {r[0].value: r[1].value for r in wb["Response"].iter_rows(max_col=2) if r[0]}
+        assert response["Review request"] == req.id
+        assert response["Organization"].startswith(f"{sent.organization} — ")
+        assert response["Reviewer name"] == req.reviewer_name
+        meta = {r[0].value: r[1].value for r in wb["Request"].iter_rows(max_col=2) if r[0]}
+        assert meta["request_id"] == req.id
+        assert meta["packet_digest"] == content_digest(json.loads(packet.read_bytes()))
+        props = hooks.read_custom_properties(word.read_bytes())
+        assert props[hooks.PROPERTY_REQUEST] == str(req.id)
+        assert props[hooks.PROPERTY_ORGANIZATION] == sent.organization
+        first_page = [p.text for p in docx.Document(io.BytesIO(word.read_bytes())).paragraphs]
+        assert any(t.startswith(f"Review copy for {sent.organization} — ") for t in first_page)
+        table = docx.Document(io.BytesIO(word.read_bytes())).tables[0]
+        facts = {r.cells[0].text: r.cells[1].text for r in table.rows}
+        assert facts["Review request"] == str(req.id)
+        assert facts["Reviewer"] == (req.reviewer_name or "—")
+    uscg = next(s for s in result.sent if s.organization == "USCG")
+    assert rq.request(ws, uscg.request_id).reviewer_name == 'Kim & <Sons> "Jr"'
+
+    cbp = next(s for s in result.sent if s.organization == "CBP")
+    wb = load_workbook(cbp.files[1])
+    wb["Response"]["B9"], wb["Response"]["B11"] = "Dana Cruz", "Concur with comment"
+    wb["Comments"]["D3"], wb["Comments"]["E3"] = "A", "Typo in the purpose."
+    wb.save(cbp.files[1])
+    assert import_response(ws, cbp.files[1]).added == 1
+    [comment] = list_comments(ws, strategy.doc)
+    assert (comment.organization, comment.request_id) == ("CBP", cbp.request_id)

@@ -9,9 +9,11 @@ import secrets
 import zipfile
 from copy import copy
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -311,6 +313,21 @@ def _text(value) -> str:
     return str(value).replace("\x00", "").strip()
 
 
+class _Formulas:
+    """What a reviewer typed in a cell that Excel or Calc turned into a formula and shows as an
+    error ("=add the go-fast boats" gives #NAME?): the words, read on demand."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.sheet: Any = None
+
+    def typed(self, row: int, column: int) -> str:
+        if self.sheet is None:
+            self.sheet = load_workbook(io.BytesIO(self.data))[COMMENTS_SHEET]
+        value = self.sheet.cell(row, column).value
+        return _text(value) if isinstance(value, str) else ""
+
+
 def _lookup(label: str, table: dict[str, str]) -> str | None:
     key = label.strip().casefold()
     for k, v in table.items():
@@ -377,12 +394,16 @@ def read_filled_workbook(data: bytes) -> dict:
     def at(r: int, head: str) -> str:
         return f"Comments sheet, row {r}, column {get_column_letter(cols[head] + 1)} ({head})"
 
+    formulas = _Formulas(data)
     comments: list[dict[str, object]] = []
     filled_heads = [h for h, _, reviewer in COMMENT_COLUMNS if reviewer and h != "Section"]
     for r, row in enumerate(
         sheet.iter_rows(min_row=header_row + 1, max_row=50_000, values_only=True), header_row + 1
     ):
         get = {h: _text(row[i]) if i < len(row) else "" for h, i in cols.items()}
+        for h, i in cols.items():
+            if get[h] in ERROR_CODES:  # text the spreadsheet took for a formula it cannot compute
+                get[h] = formulas.typed(r, i + 1) or get[h]
         if not any(get.get(h) for h in filled_heads):
             continue  # a prefilled section with nothing said about it
         if len(comments) >= 10_000:

@@ -174,3 +174,56 @@ def test_consolidated_crm_layout_styles_and_print_settings(ws, review, tmp_path)
     ]
     assert all(c.alignment.wrap_text and c.alignment.vertical == "top" for r in data for c in r)
     assert sheet["A7"].value is None and sheet["A8"].value == MARKING
+
+
+def test_a_workbook_filled_then_saved_by_libreoffice_calc_imports(ws, review, tmp_path):
+    # A reviewer without Excel answers in Calc, which rewrites the whole file in its own dialect
+    # (shared strings, styles, the hidden protected Request sheet). Made at test time: the
+    # packet digest in the workbook binds it to this workspace, so it cannot be committed.
+    import subprocess
+
+    sent = export_request_workbook(ws, review.request_id, tmp_path / "uscg.xlsx")
+    _fill(
+        sent,
+        {
+            3: {
+                "C": "carry most cocaine",
+                "D": "C",
+                "E": "Go-fast vessels are omitted.",
+                "G": "Contradiction of Executive Branch or Department policy",
+                "H": "=carry most cocaine and go-fast boats",
+            },
+            4: {"D": "A", "E": "Typo: Pacific."},
+            7: {"B": "2", "D": "S", "E": "Name the cutters."},
+        },
+        position="Concur with comment",
+    )
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
+         "--convert-to", "xlsx:Calc Office Open XML", "--outdir", str(tmp_path / "calc"),
+         str(sent)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    returned = tmp_path / "calc" / "uscg.xlsx"
+    assert b"LibreOffice" in _app_name(returned)  # the file really is Calc's now
+    result = import_response(ws, returned)
+    assert (result.source, result.added) == ("workbook", 3)
+    crm = {c.comment: c for c in list_comments(ws, review.doc_id)}
+    crit = crm["Go-fast vessels are omitted."]
+    assert (crit.type, crit.critical_ground, crit.section_number) == ("C", "policy", "1.1")
+    assert crit.quoted_passage == "carry most cocaine"
+    assert crit.proposed_wording == "=carry most cocaine and go-fast boats"  # text, not formula
+    assert crm["Typo: Pacific."].section_number == "2"
+    assert crm["Name the cutters."].section_number == "2"
+    assert all(c.reviewer_name == "CAPT Ann Ruiz" for c in crm.values())
+    assert latest_positions(ws, review.doc_id)["USCG"].position == "concur_with_comment"
+    before = snapshot(ws)
+    assert import_response(ws, returned).already_imported
+    assert snapshot(ws) == before
+
+
+def _app_name(path) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return z.read("docProps/app.xml")

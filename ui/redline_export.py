@@ -26,7 +26,7 @@ from ui import settings as app_settings
 from ui.export_job import ExportJob, run_with_progress
 from workbench import documents
 from workbench.errors import NotFound
-from workbench.redline_files import choices, docx_writer, record_redline_export
+from workbench.redline_files import choices, record_redline_export
 
 log = logging.getLogger(__name__)
 LAST_FOLDER = "export/redlineFolder"
@@ -59,8 +59,7 @@ class RedlineDialog(QDialog):
         self.format = QComboBox(self)
         self.format.setObjectName("redlineFormat")
         self.format.addItem("PDF (insertions underlined, deletions struck)", ".pdf")
-        if docx_writer() is not None:
-            self.format.addItem("Word .docx (tracked changes)", ".docx")
+        self.format.addItem("Word .docx (tracked changes)", ".docx")
         folder = app_settings.settings().value(LAST_FOLDER) or str(Path.home())
         self.folder = Path(folder)
         self.path = QLineEdit(self)

@@ -8,7 +8,11 @@ Section bodies are GFM-flavoured Markdown with four additions every reader and w
 - figures: ``![alt text](figure:ID "Caption")`` names an image stored in the workspace
   (table ``figures``), never a path or URL;
 - cross-references: ``[§](section:ID)`` names a section by id and is printed as that section's
-  current number ("§3"), so it follows the section when the outline changes.
+  current number ("§3"), so it follows the section when the outline changes;
+- list styles: a paragraph ``{type=a}`` (or ``{type="1 a i"}``, one style per nesting level:
+  ``1`` ``a`` ``A`` ``i`` ``I``, ``-`` for as usual) right before a list numbers it a, b, c or
+  i, ii, iii; the paragraph itself is not printed and each ordered list gets the attribute
+  ``type`` (as HTML's ``<ol type="a">``). Anything else in braces stays text.
 """
 
 from __future__ import annotations
@@ -24,14 +28,85 @@ CELL_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _ID = re.compile(r"[1-9][0-9]{0,17}")
 
 
+LIST_TYPES = ("1", "a", "A", "i", "I")
+_LIST_STYLE = re.compile(r'\{type=(?:"([-1aAiI](?: [-1aAiI])*)"|([-1aAiI]))\}')
+_ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc")]
+_ROMAN += [(50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+
+
+def list_label(n: int, style: str = "1") -> str:
+    """An ordered item's number in a list style: 3 -> "3", "c", "C", "iii", "III"."""
+    if style in ("a", "A") and n > 0:
+        out = ""
+        while n > 0:
+            n, rem = divmod(n - 1, 26)
+            out = chr(97 + rem) + out
+        return out.upper() if style == "A" else out
+    if style in ("i", "I") and 0 < n < 4000:
+        out = ""
+        for value, letters in _ROMAN:
+            while n >= value:
+                out += letters
+                n -= value
+        return out.upper() if style == "I" else out
+    return str(n)
+
+
+def list_style_line(styles: list[str]) -> str:
+    """The paragraph that gives a list its styles (by nesting level), or "" for plain numbers."""
+    styles = [s if s in LIST_TYPES else "-" for s in styles]
+    while styles and styles[-1] in ("-", "1"):
+        styles.pop()
+    if not styles:
+        return ""
+    return "{type=" + (styles[0] if len(styles) == 1 else '"' + " ".join(styles) + '"') + "}"
+
+
+def _list_styles(state) -> None:
+    """Core rule: a {type=...} paragraph right before a list styles it and is not printed."""
+    tokens = state.tokens
+    i = 0
+    while i + 3 < len(tokens):
+        t = tokens[i]
+        if not (
+            t.type == "paragraph_open"
+            and tokens[i + 1].type == "inline"
+            and tokens[i + 2].type == "paragraph_close"
+            and tokens[i + 3].type in ("ordered_list_open", "bullet_list_open")
+            and tokens[i + 3].level == t.level
+        ):
+            i += 1
+            continue
+        m = _LIST_STYLE.fullmatch(tokens[i + 1].content.strip())
+        if m is None:
+            i += 1
+            continue
+        styles = (m.group(1) or m.group(2)).split()
+        depth = 0
+        for tok in tokens[i + 3 :]:
+            if tok.type in ("ordered_list_open", "bullet_list_open"):
+                if tok.type == "ordered_list_open" and depth < len(styles):
+                    if styles[depth] in LIST_TYPES[1:]:
+                        tok.attrSet("type", styles[depth])
+                depth += 1
+            elif tok.type in ("ordered_list_close", "bullet_list_close"):
+                depth -= 1
+                if depth == 0:
+                    break
+        del tokens[i : i + 3]
+
+
 @cache
 def parser():
-    """The shared markdown-it parser: CommonMark + tables + strikethrough + footnotes, no HTML."""
+    """The shared markdown-it parser: CommonMark + tables + strikethrough + footnotes, no HTML,
+    and list styles (see the module's docstring)."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
 
     md = MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_NESTING, "typographer": False})
-    return md.enable(["table", "strikethrough"]).use(footnote_plugin)
+    md = md.enable(["table", "strikethrough"]).use(footnote_plugin)
+    md.core.ruler.push("list_styles", _list_styles)
+    return md
 
 
 def parse(source: str):
@@ -219,11 +294,12 @@ def blocks(source: str, numbers: dict[int, str] | None = None) -> list[Block]:
         t = tok.type
         if t in ("bullet_list_open", "ordered_list_open"):
             start = tok.attrs.get("start", 1)
-            lists.append([t == "ordered_list_open", int(start) if str(start).isdigit() else 1])
+            number = int(start) if str(start).isdigit() else 1
+            lists.append([t == "ordered_list_open", number, str(tok.attrs.get("type", "1"))])
         elif t in ("bullet_list_close", "ordered_list_close"):
             lists.pop()
         elif t == "list_item_open" and lists:
-            marker = str(lists[-1][1]) if lists[-1][0] else ""
+            marker = list_label(lists[-1][1], lists[-1][2]) if lists[-1][0] else ""
             lists[-1][1] += 1
         elif t == "blockquote_open":
             quote += 1

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from workbench import audit
 from workbench.errors import WorkbenchError
+from workbench.word.redline_docx import build_redline_docx
 from workbench.workspace import use_case
 
 SUFFIXES = (".pdf", ".docx")
-
-
-def docx_writer():
-    """The Word package's build_redline_docx(redline) -> bytes, or None in a build without it."""
-    try:
-        from workbench.word.redline_docx import build_redline_docx
-    except ImportError:
-        return None
-    return build_redline_docx
 
 
 def redline_file(red, suffix: str, *, progress=None, cancelled=None) -> bytes:
@@ -26,10 +18,7 @@ def redline_file(red, suffix: str, *, progress=None, cancelled=None) -> bytes:
 
         return build_redline_pdf(red, progress=progress, cancelled=cancelled)
     if suffix == ".docx":
-        writer = docx_writer()
-        if writer is None:
-            raise WorkbenchError("A .docx redline is not available in this build; choose .pdf.")
-        return writer(red)
+        return build_redline_docx(red)
     raise WorkbenchError("A redline is written as .pdf or .docx.")
 
 

@@ -19,7 +19,14 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from workbench.markdown_model import MAX_NESTING, figure_ref, parser, section_ref, section_sign
+from workbench.markdown_model import (
+    MAX_NESTING,
+    figure_ref,
+    list_label,
+    parser,
+    section_ref,
+    section_sign,
+)
 from workbench.pdf import styles as st
 from workbench.pdf.figures import FigureNumbers, figure_flowables
 from workbench.pdf.textblock import BREAK, Run, TextBlock
@@ -223,8 +230,8 @@ class _Walker:
     def on_heading_close(self, tok) -> None:
         self.heading = None
 
-    def _list_open(self, ordered: bool, start: int = 1) -> None:
-        self.lists.append({"ordered": ordered, "n": start})
+    def _list_open(self, ordered: bool, start: int = 1, style: str = "1") -> None:
+        self.lists.append({"ordered": ordered, "n": start, "type": style})
         self.indent += st.LIST_INDENT
 
     def on_bullet_list_open(self, tok) -> None:
@@ -232,7 +239,8 @@ class _Walker:
 
     def on_ordered_list_open(self, tok) -> None:
         start = tok.attrs.get("start", 1)
-        self._list_open(True, int(start) if str(start).isdigit() else 1)
+        style = str(tok.attrs.get("type", "1"))
+        self._list_open(True, int(start) if str(start).isdigit() else 1, style)
 
     def _list_close(self, tok) -> None:
         self.lists.pop()
@@ -246,7 +254,7 @@ class _Walker:
     def on_list_item_open(self, tok) -> None:
         current = self.lists[-1]
         if current["ordered"]:
-            self.bullet = f"{current['n']}."
+            self.bullet = f"{list_label(current['n'], current['type'])}."
             current["n"] += 1
         else:
             depth = sum(1 for x in self.lists if not x["ordered"]) - 1

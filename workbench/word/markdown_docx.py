@@ -1,29 +1,69 @@
-"""A section's Markdown body written as Word paragraphs, lists, tables and quotes (text only)."""
+"""A section's Markdown body written as Word blocks: paragraphs, lists in their styles, tables,
+quotes, real footnotes, figures with numbered captions and cross-reference fields.
+
+It reads the one shared Markdown configuration (`workbench.markdown_model`), so what prints in
+the PDF is what Word shows.
+"""
 
 from __future__ import annotations
+
+import io
+from dataclasses import dataclass
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.shared import Pt, RGBColor
+from docx.shared import Emu, Pt, RGBColor
 from docx.text.paragraph import Paragraph
-from markdown_it import MarkdownIt
 
-from workbench.word.ooxml import Numbering, add_hyperlink, clean, header_row, set_numbering
+from workbench.markdown_model import figure_ref, parser, section_ref, section_sign
+from workbench.word.ooxml import (
+    Footnotes,
+    Numbering,
+    add_field,
+    add_hyperlink,
+    add_internal_link,
+    clean,
+    header_row,
+    lvl_xml,
+    set_numbering,
+)
 
-# The same Markdown the PDF reads: CommonMark with tables and strikethrough, raw HTML as text.
-_MD = MarkdownIt("commonmark", {"html": False, "maxNesting": 40}).enable(["table", "strikethrough"])
 MONO = "Courier New"
 LINK_BLUE = RGBColor(0x05, 0x63, 0xC1)
+# Word's number format for each list type of the shared Markdown ({type=a}).
+WORD_FORMATS = {
+    "1": "decimal",
+    "a": "lowerLetter",
+    "A": "upperLetter",
+    "i": "lowerRoman",
+    "I": "upperRoman",
+}
+MAX_FIGURE_WIDTH = Emu(6 * 914400)  # 6 in: the text width of a Letter page with 1.25 in margins
+MAX_FIGURE_HEIGHT = Emu(int(4.5 * 914400))
+EMU_PER_PX = 9525  # 914400 EMU per inch, 96 px per inch
+RASTER = ("image/png", "image/jpeg")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a cross-reference goes: the section's bookmark and number, and whether Word's
+    numbering prints that number (then a REF field shows it; else the number is typed)."""
+
+    bookmark: str
+    number: str
+    word_numbered: bool
 
 
 class Inline:
     """Writes one inline token run into a paragraph, keeping emphasis, code and link targets."""
 
-    def __init__(self, paragraph: Paragraph):
+    def __init__(self, paragraph: Paragraph, body: BodyWriter | None = None):
         self.p = paragraph
+        self.body = body
         self.bold = self.italic = self.strike = 0
         self.link: BaseOxmlElement | None = None
+        self.skip_link_text = False
 
     def text(self, text: str, *, mono: bool = False) -> None:
         text = clean(text)
@@ -44,6 +84,8 @@ class Inline:
     def write(self, children) -> None:
         for tok in children or ():
             kind = tok.type
+            if self.skip_link_text and kind != "link_close":
+                continue
             if kind == "text":
                 self.text(tok.content)
             elif kind == "softbreak":
@@ -63,33 +105,103 @@ class Inline:
                 self.text(tok.content, mono=True)
             elif kind == "link_open":
                 href = clean(tok.attrs.get("href", ""))
-                self.link = add_hyperlink(self.p, href) if href else None
+                target = section_ref(href)
+                if target is not None:
+                    self._cross_reference(target)
+                    self.skip_link_text = True
+                else:
+                    self.link = add_hyperlink(self.p, href) if href else None
             elif kind == "link_close":
                 self.link = None
+                self.skip_link_text = False
+            elif kind == "footnote_ref":
+                if self.body is not None:
+                    self.body.cite(self.p, str(tok.meta.get("label", "")))
             elif kind == "image":
-                # Until figures are stored in the workspace, an image is named, never dropped.
-                alt = tok.content or "".join(c.content for c in tok.children or ())
-                self.italic += 1
-                self.text(f"[Figure: {alt}]" if alt else "[Figure]")
-                self.italic -= 1
+                self._inline_image(tok)
             else:  # html_inline and anything newer: the source text
                 self.text(tok.content)
 
+    def _cross_reference(self, section_id: int) -> None:
+        """§ and the section's current number: a REF field Word keeps current, or a link."""
+        target = self.body.targets.get(section_id) if self.body is not None else None
+        if target is None:
+            self.text(section_sign(None))
+            return
+        if target.word_numbered:
+            self.text("§")
+            add_field(self.p, f"REF {target.bookmark} \\r \\h", target.number)
+            return
+        self.link = add_internal_link(self.p, target.bookmark)
+        self.text(section_sign(target.number))
+        self.link = None
+
+    def _inline_image(self, tok) -> None:
+        """An image inside running text: named, never fetched (a figure gets its own block)."""
+        alt = tok.content or "".join(c.content for c in tok.children or ())
+        fid = figure_ref(str(tok.attrs.get("src", "")))
+        number = self.body.figure_number(fid) if self.body is not None and fid else None
+        label = f"Figure {number}" if number else "Figure"
+        self.italic += 1
+        self.text(f"[{label}: {alt}]" if alt else f"[{label}]")
+        self.italic -= 1
+
 
 class BodyWriter:
-    """Appends the blocks of Markdown bodies to a python-docx document."""
+    """Appends the blocks of Markdown bodies to a python-docx document.
 
-    def __init__(self, document, numbering: Numbering):
+    One writer serves a whole document: footnotes and figures are numbered through it, in the
+    order they are cited. targets: section id -> Target (cross-references); figures: figure id
+    -> an object with media_type, data, width, height, alt and caption (the figure store's
+    FigureImage).
+    """
+
+    def __init__(self, document, numbering: Numbering, *, targets=None, figures=None):
         self.doc = document
         self.numbering = numbering
-        self._ordered = numbering.ordered_list()
+        self.notes = Footnotes(document)
+        self.targets: dict[int, Target] = dict(targets or {})
+        self.figures = dict(figures or {})
+        self._abstracts: dict[str, int] = {}
         self._bullets = numbering.bullet_list()
+        self._figure_numbers: dict[int, int] = {}
+        self._definitions: dict[str, list] = {}  # footnote label -> its paragraphs' inline tokens
+        self._cited: dict[str, int] = {}  # footnote label -> Word footnote id (this section)
         # The last block element written (a bookmark ends after it).
         self.last: BaseOxmlElement | None = None
 
     def write(self, markdown: str) -> None:
-        tokens = _MD.parse(clean(markdown))
+        tokens = parser().parse(clean(markdown))
+        self._definitions = _footnote_definitions(tokens)
+        self._cited = {}
         self._blocks(tokens, 0, len(tokens), lists=[], quote=0)
+
+    # -- numbering through the document ----------------------------------------------------
+    def figure_number(self, figure_id: int) -> int:
+        if figure_id not in self._figure_numbers:
+            self._figure_numbers[figure_id] = len(self._figure_numbers) + 1
+        return self._figure_numbers[figure_id]
+
+    def cite(self, paragraph: Paragraph, label: str) -> None:
+        """A footnote reference; the note's text is its definition in the same body."""
+        if label in self._cited:  # cited again: the same number, as the PDF prints it
+            self.notes.reference(paragraph, self._cited[label])
+            return
+        nid, note = self.notes.add()
+        self._cited[label] = nid
+        for k, inline in enumerate(self._definitions.get(label) or [None]):
+            target = note if k == 0 else self.notes.more(nid)
+            if inline is not None:
+                Inline(target, self).write(inline.children)
+        self.notes.reference(paragraph, nid)
+
+    def _ordered(self, style: str) -> int:
+        """The abstract list whose every level counts in this style (1, a, A, i, I)."""
+        if style not in self._abstracts:
+            fmt = WORD_FORMATS.get(style, "decimal")
+            levels = [lvl_xml(i, fmt, f"%{i + 1}.", 720 * (i + 1), 360) for i in range(9)]
+            self._abstracts[style] = self.numbering.abstract(levels)
+        return self._abstracts[style]
 
     # -- blocks ----------------------------------------------------------------------------
     def _paragraph(self, style: str | None = None) -> Paragraph:
@@ -101,24 +213,32 @@ class BodyWriter:
         while i < end:
             tok = tokens[i]
             kind = tok.type
+            if kind == "footnote_block_open":  # definitions went into the notes
+                i = _matching(tokens, i) + 1
+                continue
             if kind == "paragraph_open":
                 inline = tokens[i + 1]
+                if not lists and self._figure(inline):
+                    i += 3
+                    continue
                 self._para(inline, lists, quote)
                 i += 3
                 continue
             if kind == "heading_open":
                 # A heading inside a body is emphasis in the body: it is not a new section.
                 p = self._paragraph("Quote" if quote else None)
-                writer = Inline(p)
+                writer = Inline(p, self)
                 writer.bold += 1
                 writer.write(tokens[i + 1].children)
                 i += 3
                 continue
             if kind in ("bullet_list_open", "ordered_list_open"):
                 close = _matching(tokens, i)
+                level = min(len(lists), 8)
                 if kind == "ordered_list_open":
                     start = int(tok.attrs.get("start", 1) or 1)
-                    num = self.numbering.instance(self._ordered, start)
+                    style = str(tok.attrs.get("type", "1"))
+                    num = self.numbering.instance(self._ordered(style), start, level=level)
                 else:
                     num = self.numbering.instance(self._bullets)
                 self._list(tokens, i + 1, close, lists + [num], quote)
@@ -159,10 +279,46 @@ class BodyWriter:
         p = self._paragraph(style)
         if item is not None:
             set_numbering(p, *item)
-        Inline(p).write(inline.children)
+        Inline(p, self).write(inline.children)
+
+    def _figure(self, inline) -> bool:
+        """A paragraph that is one stored figure: the picture, then its numbered caption."""
+        children = [c for c in inline.children or () if c.type != "softbreak"]
+        if len(children) != 1 or children[0].type != "image":
+            return False
+        tok = children[0]
+        fid = figure_ref(str(tok.attrs.get("src", "")))
+        if fid is None:
+            return False
+        number = self.figure_number(fid)
+        image = self.figures.get(fid)
+        alt = tok.content or "".join(c.content for c in tok.children or ())
+        caption = str(tok.attrs.get("title", "") or "") or (image.caption if image else "")
+        p = self._paragraph()
+        p.alignment = 1
+        p.paragraph_format.keep_with_next = True
+        if image is not None and image.media_type in RASTER:
+            width, height = _fit(image.width, image.height)
+            run = p.add_run()
+            run.add_picture(io.BytesIO(image.data), width=width, height=height)
+            shape = run._r.xpath(".//wp:docPr")
+            if shape:
+                shape[0].set("descr", clean(alt or image.alt))
+                shape[0].set("title", clean(caption)[:255])
+        else:
+            # Not in the store (or an SVG, which Word files carry only beside a PNG): named.
+            missing = "not in this workspace" if image is None else "SVG, not embedded"
+            run = p.add_run(clean(f"[Figure {number}: {alt or 'figure'} — {missing}]"))
+            run.italic = True
+        cap = self._paragraph("Caption")
+        cap.alignment = 1
+        cap.add_run("Figure ")
+        add_field(cap, "SEQ Figure \\* ARABIC", str(number))
+        cap.add_run(clean(f". {' '.join(caption.split())}" if caption.strip() else "."))
+        return True
 
     def _list(self, tokens, i: int, end: int, lists: list, quote: int) -> None:
-        level = len(lists) - 1
+        level = min(len(lists) - 1, 8)
         while i < end:
             if tokens[i].type != "list_item_open":
                 i += 1
@@ -173,7 +329,7 @@ class BodyWriter:
             while j < close:
                 tok = tokens[j]
                 if tok.type == "paragraph_open" and first:
-                    self._para(tokens[j + 1], lists, quote, item=(lists[-1], min(level, 8)))
+                    self._para(tokens[j + 1], lists, quote, item=(lists[-1], level))
                     first = False
                     j += 3
                     continue
@@ -211,9 +367,7 @@ class BodyWriter:
             for c in range(cols):
                 p = table.cell(r, c).paragraphs[0]
                 if c < len(row):
-                    writer = Inline(p)
-                    writer.bold += r < header_rows
-                    writer.write(row[c].children)
+                    _cell(p, row[c], self, bold=r < header_rows)
                 align = aligns[c] if c < len(aligns) else None
                 if align in ("center", "right"):
                     p.alignment = 1 if align == "center" else 2
@@ -222,6 +376,45 @@ class BodyWriter:
         self.last = table._tbl
         # Word needs a paragraph between two adjacent tables, or it merges them.
         self.last = self.doc.add_paragraph()._p
+
+
+def _cell(p: Paragraph, inline, body: BodyWriter, *, bold: bool) -> None:
+    """A table cell's text; a literal <br> (the GFM convention) is a line break there."""
+    writer = Inline(p, body)
+    writer.bold += bold
+    for tok in inline.children or ():
+        if tok.type == "text" and "<" in tok.content:
+            from workbench.markdown_model import CELL_BREAK
+
+            for k, part in enumerate(CELL_BREAK.split(tok.content)):
+                if k:
+                    p.add_run().add_break()
+                writer.text(part)
+            continue
+        writer.write([tok])
+
+
+def _fit(width_px: int, height_px: int) -> tuple[Emu, Emu]:
+    """The picture's size at 96 dpi, shrunk to fit the text width and a share of the page."""
+    width = Emu(max(1, int(width_px or 1)) * EMU_PER_PX)
+    height = Emu(max(1, int(height_px or 1)) * EMU_PER_PX)
+    scale = min(1.0, MAX_FIGURE_WIDTH / width, MAX_FIGURE_HEIGHT / height)
+    return Emu(int(width * scale)), Emu(int(height * scale))
+
+
+def _footnote_definitions(tokens) -> dict[str, list]:
+    """Footnote label -> the inline tokens of each paragraph of its definition."""
+    out: dict[str, list] = {}
+    label = None
+    for tok in tokens:
+        if tok.type == "footnote_open":
+            label = str(tok.meta.get("label", ""))
+            out[label] = []
+        elif tok.type == "footnote_close":
+            label = None
+        elif tok.type == "inline" and label is not None:
+            out[label].append(tok)
+    return out
 
 
 def _matching(tokens, i: int) -> int:

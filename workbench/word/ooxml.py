@@ -75,10 +75,7 @@ def update_fields_on_open(document) -> None:
 
 
 # -- numbering ----------------------------------------------------------------------------
-_LEVEL_FMT = ("decimal", "lowerLetter", "lowerRoman")
-
-
-def _lvl(ilvl: int, fmt: str, text: str, indent: int, hanging: int, start: int = 1) -> str:
+def lvl_xml(ilvl: int, fmt: str, text: str, indent: int, hanging: int, start: int = 1) -> str:
     return (
         f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>'
         f'<w:lvlText w:val="{escape(text, {chr(34): "&quot;"})}"/><w:lvlJc w:val="left"/>'
@@ -112,11 +109,12 @@ class Numbering:
             self.root.append(el)
         return aid
 
-    def instance(self, abstract_id: int, start: int | None = None) -> int:
+    def instance(self, abstract_id: int, start: int | None = None, *, level: int = 0) -> int:
+        """A list of that definition; start restarts its counting at `level` (0-8)."""
         nid = self.next_num
         self.next_num += 1
         override = (
-            f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride>'
+            f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="{start}"/></w:lvlOverride>'
             if start is not None
             else ""
         )
@@ -130,19 +128,15 @@ class Numbering:
 
     def heading_list(self, first: str, fmt0: str = "decimal") -> int:
         """Section numbers 1, 1.1, 1.1.1 (or Appendix A, A.1) on heading levels 0-8."""
-        levels = [_lvl(0, fmt0, first, 0, 0)]
+        levels = [lvl_xml(0, fmt0, first, 0, 0)]
         for i in range(1, 9):
             text = ".".join(f"%{n}" for n in range(1, i + 2))
-            levels.append(_lvl(i, "decimal", text, 0, 0))
+            levels.append(lvl_xml(i, "decimal", text, 0, 0))
         return self.instance(self.abstract(levels))
-
-    def ordered_list(self) -> int:
-        levels = [_lvl(i, _LEVEL_FMT[i % 3], f"%{i + 1}.", 720 * (i + 1), 360) for i in range(9)]
-        return self.abstract(levels)
 
     def bullet_list(self) -> int:
         marks = ("•", "◦", "▪")
-        levels = [_lvl(i, "bullet", marks[i % 3], 720 * (i + 1), 360) for i in range(9)]
+        levels = [lvl_xml(i, "bullet", marks[i % 3], 720 * (i + 1), 360) for i in range(9)]
         return self.abstract(levels)
 
 
@@ -208,5 +202,100 @@ def add_hyperlink(paragraph, url: str) -> BaseOxmlElement:
     """A w:hyperlink to an external target; runs go inside the returned element."""
     rid = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
     link = parse_xml(f'<w:hyperlink {nsdecls("w", "r")} r:id="{rid}" w:history="1"/>')
+    paragraph._p.append(link)
+    return link
+
+
+# -- footnotes ----------------------------------------------------------------------------
+_FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_SEPARATORS = (
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" '
+    'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" '
+    'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p>'
+    "</w:footnote>"
+)
+
+
+class _NoteParent:
+    """What python-docx's Paragraph needs of its parent: the part its relationships go to."""
+
+    def __init__(self, part):
+        self.part = part
+
+
+class Footnotes:
+    """Real Word footnotes (word/footnotes.xml): Word numbers them and sets them at the foot of
+    the page that cites them. The part is made on the first note."""
+
+    def __init__(self, document):
+        self.doc = document
+        self.part = None
+        self.next_id = 1
+
+    def _ensure(self) -> None:
+        if self.part is not None:
+            return
+        from docx.enum.style import WD_STYLE_TYPE
+        from docx.opc.part import XmlPart
+        from docx.shared import Pt
+
+        root = parse_xml(f"<w:footnotes {nsdecls('w', 'r')}>{_SEPARATORS}</w:footnotes>")
+        package = self.doc.part.package
+        self.part = XmlPart(PackURI("/word/footnotes.xml"), _FOOTNOTES_CT, root, package)
+        self.doc.part.relate_to(self.part, RT.FOOTNOTES)
+        styles = self.doc.styles
+        names = {s.name for s in styles}
+        if "footnote text" not in names:
+            text = styles.add_style("footnote text", WD_STYLE_TYPE.PARAGRAPH)
+            text.base_style = styles["Normal"]
+            text.font.size = Pt(9)
+            text.paragraph_format.space_after = Pt(0)
+        if "footnote reference" not in names:
+            ref = styles.add_style("footnote reference", WD_STYLE_TYPE.CHARACTER)
+            ref.font.superscript = True
+
+    def add(self):
+        """A new footnote; returns (its id, its first paragraph as a python-docx Paragraph)."""
+        from docx.text.paragraph import Paragraph
+
+        self._ensure()
+        assert self.part is not None
+        nid = self.next_id
+        self.next_id += 1
+        style = self.doc.styles["footnote text"].style_id
+        ref_style = self.doc.styles["footnote reference"].style_id
+        note = parse_xml(
+            f'<w:footnote {nsdecls("w")} w:id="{nid}"><w:p><w:pPr><w:pStyle w:val="{style}"/>'
+            f'</w:pPr><w:r><w:rPr><w:rStyle w:val="{ref_style}"/></w:rPr><w:footnoteRef/></w:r>'
+            '<w:r><w:t xml:space="preserve"> </w:t></w:r></w:p></w:footnote>'
+        )
+        self.part.element.append(note)
+        return nid, Paragraph(note[0], _NoteParent(self.part))
+
+    def more(self, nid: int):
+        """A further paragraph of footnote nid."""
+        from docx.text.paragraph import Paragraph
+
+        assert self.part is not None
+        note = next(n for n in self.part.element if n.get(qn("w:id")) == str(nid))
+        style = self.doc.styles["footnote text"].style_id
+        p = parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{style}"/></w:pPr></w:p>')
+        note.append(p)
+        return Paragraph(p, _NoteParent(self.part))
+
+    def reference(self, paragraph, nid: int):
+        """The superscript mark in the text that cites footnote nid (returns the run)."""
+        ref_style = self.doc.styles["footnote reference"].style_id
+        run = run_xml(
+            f'<w:rPr><w:rStyle w:val="{ref_style}"/></w:rPr><w:footnoteReference w:id="{nid}"/>'
+        )
+        paragraph._p.append(run)
+        return run
+
+
+def add_internal_link(paragraph, bookmark: str) -> BaseOxmlElement:
+    """A w:hyperlink to a bookmark in this document; runs go inside the returned element."""
+    link = parse_xml(f'<w:hyperlink {nsdecls("w")} w:anchor="{escape(bookmark)}" w:history="1"/>')
     paragraph._p.append(link)
     return link

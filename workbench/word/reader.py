@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from workbench.markdown_model import list_style_line
 from workbench.word.hooks import PROPERTY_KIND, read_custom_properties
 from workbench.word.inventory import inventory, missing_words, unplaced_paragraphs
 from workbench.word.numbering_labels import Label, numbered_paragraphs
@@ -51,6 +52,14 @@ _TYPED_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _KIND_LABEL = re.compile(r"^(tenet|action item|appendix)\s+([A-Z0-9]+)[.:)]?\s*", re.IGNORECASE)
+# Word's number formats as the shared Markdown's list types.
+_LIST_TYPE = {
+    "decimal": "1",
+    "lowerLetter": "a",
+    "upperLetter": "A",
+    "lowerRoman": "i",
+    "upperRoman": "I",
+}
 _NOTE_HREF = re.compile(r"^#((?:foot|end)note)-(-?\d+)$")
 _NOTE_ID = re.compile(r"^((?:foot|end)note)-(-?\d+)$")
 # A <w:style ...> start tag that names no w:type.
@@ -130,6 +139,8 @@ class _ToMarkdown(HTMLParser):
         self.head_cursor = 0
         self.item_cursor = 0
         self.skip = 0  # inside a note's back-link
+        self.list_start = 0  # the block where the open top-level list began
+        self.list_styles: dict[int, str] = {}  # its ordered levels' styles (a, i, ...)
 
     @property
     def cell(self) -> _Cell | None:
@@ -259,6 +270,8 @@ class _ToMarkdown(HTMLParser):
                     self._list_item_end()  # the item that holds this nested list
                 else:
                     self._paragraph_end()
+            if not self.lists and self.in_note is None and self.cell is None:
+                self.list_start, self.list_styles = len(self.blocks), {}
             self.lists.append({"ordered": tag == "ol", "n": 0, "started": False})
         elif tag == "li":
             note = _NOTE_ID.match(a.get("id") or "")
@@ -352,6 +365,7 @@ class _ToMarkdown(HTMLParser):
             if self.lists:
                 self.lists.pop()
             if not self.lists and self.cell is None and self.in_note is None:
+                self._style_list()
                 self._end_block()
         elif tag == "li":
             if self.in_note is not None and len(self.lists) == self.note_depth:
@@ -402,10 +416,22 @@ class _ToMarkdown(HTMLParser):
                 current["started"] = True
             current["n"] += 1
             marker = f"{current['n']}. "
+            if label is not None:
+                self.list_styles.setdefault(depth, _LIST_TYPE.get(label.fmt, "1"))
         else:
             label, self.item_cursor = self._match(self.items, self.item_cursor, text)
             marker = "- "
         self.blocks.append(indent + "> " * self.quote + marker + text)
+
+    def _style_list(self) -> None:
+        """Lettered or roman levels: the {type=...} line the shared Markdown reads, before it."""
+        if not self.list_styles:
+            return
+        depth = max(self.list_styles) + 1
+        line = list_style_line([self.list_styles.get(d, "-") for d in range(depth)])
+        if line:
+            quote = "> " * self.quote
+            self.blocks[self.list_start : self.list_start] = [quote + line, quote.rstrip()]
 
     def _table_end(self, t: _Table) -> None:
         grid: list[list[str]] = []

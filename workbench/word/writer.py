@@ -40,7 +40,7 @@ from workbench.pdf.document import (
 )
 from workbench.pdf.templates import Cancelled
 from workbench.word.hooks import section_bookmark
-from workbench.word.markdown_docx import BodyWriter
+from workbench.word.markdown_docx import BodyWriter, Target
 from workbench.word.ooxml import (
     Bookmarks,
     Numbering,
@@ -155,14 +155,25 @@ def _letters(n: int) -> str:
 class DocxBuilder:
     """Builds one .docx from a snapshot; see the module docstring for what goes in."""
 
-    def __init__(self, snapshot: dict, *, now: dt.datetime | None = None):
+    def __init__(self, snapshot: dict, *, now: dt.datetime | None = None, figures=None):
         self.snap = snapshot
         self.info = snapshot.get("document") or {}
         self.sections = list(snapshot.get("sections") or ())
         self.doc = docx.Document()
         self.numbering = Numbering(self.doc)
         self.bookmarks = Bookmarks()
-        self.body = BodyWriter(self.doc, self.numbering)
+        # Which Word list numbers each heading (None: the number is typed), decided up front so
+        # a cross-reference to a later section knows how its number prints.
+        numbers = _HeadingNumbers(self.numbering)
+        self.choices = [numbers.assign(s) for s in self.sections]
+        targets = {}
+        for section, choice in zip(self.sections, self.choices, strict=True):
+            sid = _int(section.get("section_id"))
+            if sid is not None:
+                bookmark = section_bookmark(sid, _int(section.get("revision_id")))
+                number = clean(section.get("number"))
+                targets[sid] = Target(bookmark, number, choice is not None and bool(number))
+        self.body = BodyWriter(self.doc, self.numbering, targets=targets, figures=figures)
         published = is_published(snapshot)
         when = parse_time(snapshot.get("published_at")) if published else None
         self.when = when or now or dt.datetime.now(dt.UTC)
@@ -302,7 +313,6 @@ class DocxBuilder:
 
     # -- sections --------------------------------------------------------------------------
     def write_sections(self, progress=None, cancelled=None) -> None:
-        numbers = _HeadingNumbers(self.numbering)
         total = max(1, len(self.sections))
         for index, section in enumerate(self.sections):
             if index % 25 == 0:
@@ -314,7 +324,7 @@ class DocxBuilder:
             heading = clean(section.get("heading"))
             number = clean(section.get("number"))
             p = self.doc.add_paragraph(style=f"Heading {min(depth + 1, 9)}")
-            choice = numbers.assign(section)
+            choice = self.choices[index]
             if choice is not None:
                 set_numbering(p, *choice)
                 p.add_run(heading)
@@ -482,11 +492,14 @@ def build_docx(
     now: dt.datetime | None = None,
     progress=None,
     cancelled=None,
+    figures=None,
 ) -> bytes:
     """The .docx bytes of a snapshot. A review block replaces the cover with the request's
     first page; `now` dates a draft (a published snapshot is dated by its publication).
+    figures: figure id -> stored image (media_type, data, width, height, alt, caption), as
+    `workbench.figures.for_snapshot` gives them; a figure not given is named, not drawn.
     progress(fraction) is called as it goes; cancelled() is polled (raises `Cancelled`)."""
-    b = DocxBuilder(snapshot, now=now)
+    b = DocxBuilder(snapshot, now=now, figures=figures)
     b.frame()
     if review is not None:
         b.review_page(review)

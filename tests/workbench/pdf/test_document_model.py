@@ -41,3 +41,14 @@ def test_soft_hyphens_are_not_printed_and_figures_print_their_caption():
     # A figure this snapshot's store does not have prints framed, numbered, with its caption.
     assert "Figure 1 cannot be shown" in text and "(Map of routes)" in text
     assert "Figure 1. Transit zone" in text
+
+
+def test_lettered_and_roman_lists_print_their_letters_and_numerals():
+    text = _pdf('{type="a i"}\n\n1. Screen cargo.\n2. Share.\n   1. Within DHS.\n   2. Beyond.')
+    assert "a. Screen cargo. b. Share. i. Within DHS. ii. Beyond." in text
+    assert "{type" not in text
+
+
+def test_braces_that_are_not_a_list_style_stay_text():
+    text = _pdf("{TBD}\n\n{type=x}\n\n1. One.")
+    assert "{TBD}" in text and "{type=x}" in text and "1. One." in text

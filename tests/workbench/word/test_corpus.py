@@ -14,6 +14,7 @@ import pytest
 from workbench.documents import document
 from workbench.exchange.drafts import docx_marking, import_draft, read_draft, read_word_draft
 from workbench.exchange.formats import ExchangeError
+from workbench.markdown_model import blocks as model_blocks
 from workbench.sections import outline, section
 from workbench.word.inventory import inventory, missing_words
 from workbench.word.reader import read_docx
@@ -162,6 +163,14 @@ Fentanyl crosses at ports of entry[^1]. See [the plan](https://www.dhs.gov/plan)
 
 > Speak with one voice.
 
+a. Screen cargo.
+b. Share intelligence.
+
+Between the lists.
+
+i. First phase.
+ii. Second phase.
+
 # Seizures
 
 | Port | Seizures |
@@ -203,6 +212,8 @@ def test_pandoc_file_keeps_title_notes_table_figure_quote_and_link(ws, pandoc_do
     assert "[^1]: CBP seizure statistics, fiscal year 2026." in body
     assert "[the plan](https://www.dhs.gov/plan)" in body
     assert "> Speak with one voice." in body
+    assert "{type=a}\n\n1. Screen cargo.\n2. Share intelligence." in body
+    assert "{type=i}\n\n1. First phase.\n2. Second phase." in body
     table = section(ws, seizures.id).body
     assert "| Port | Seizures |\n|---|---|\n| Nogales | 120 |\n| San Ysidro | 95 |" in table
     assert "![Map of the ports of entry](figure:" in table
@@ -232,3 +243,11 @@ def test_markings_in_headers_are_recognised(tmp_path, header, marking):
     path = tmp_path / "marked.docx"
     d.save(path)
     assert docx_marking(path.read_bytes()) == marking
+
+
+def test_lettered_and_roman_word_lists_keep_their_styles():
+    """lists_with_styles.docx: 1., then i., A), a) on the levels below (hand-written XML)."""
+    md = read_docx(corpus.find("lists_with_styles.docx").read_bytes()).markdown
+    assert md.startswith('{type="1 i A a"}\n\n1. AAA\n2. BBB\n   1. CCC')
+    blocks = [b.marker for b in model_blocks(md) if b.kind == "ordered"]
+    assert blocks == ["1", "2", "i", "ii", "A", "a"]

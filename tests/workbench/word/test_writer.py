@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import subprocess
+import zipfile
+from dataclasses import dataclass
 
 import docx
 import pytest
@@ -12,6 +14,8 @@ from word_helpers import MARKING
 
 from workbench import sections
 from workbench.coordination.publication import document_snapshot
+from workbench.markdown_model import cross_reference
+from workbench.word.hooks import section_bookmark
 from workbench.word.writer import build_docx
 
 
@@ -84,10 +88,10 @@ def test_marking_in_every_section_header_and_core_properties(full):
     assert d.core_properties.author == "DHS Office of Counternarcotics Enforcement"
 
 
-def test_libreoffice_opens_the_export(full, tmp_path):
-    """LibreOffice (tools/apt-packages-test) renders it: marking on every page, numbers kept."""
+def _libreoffice_text(data: bytes, tmp_path) -> list[str]:
+    """The export converted to PDF by LibreOffice (tools/apt-packages-test), as page texts."""
     src = tmp_path / "export.docx"
-    src.write_bytes(build_docx(full, include_crm=True))
+    src.write_bytes(data)
     subprocess.run(
         [
             "soffice",
@@ -107,6 +111,133 @@ def test_libreoffice_opens_the_export(full, tmp_path):
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout
-    assert text.count(MARKING) >= 2 * text.count("\f")
+    return text.split("\f")
+
+
+def test_libreoffice_opens_the_export(full, tmp_path):
+    """LibreOffice renders it: marking on every page, numbers kept."""
+    pages = [p for p in _libreoffice_text(build_docx(full, include_crm=True), tmp_path) if p]
+    text = "\f".join(pages)
+    assert all(p.count(MARKING) == 2 for p in pages)
     for expected in ("1.1 Threat", "Tenet 1", "Appendix A", "A.1", "Eastern Pacific"):
         assert expected in text
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    """What the figure store hands the writer (workbench.figures.FigureImage's fields)."""
+
+    id: int
+    media_type: str
+    data: bytes
+    width: int
+    height: int
+    alt: str = ""
+    caption: str = ""
+
+
+@pytest.fixture
+def rich(ws, strategy):
+    """Footnotes, a cross-reference, lettered and roman lists and a figure."""
+    body = (
+        "Cutters patrol the zone[^1] as §-referenced in "
+        + cross_reference(strategy.operations)
+        + ".\n\n{type=\"a i\"}\n\n1. Screen cargo.\n2. Share intelligence.\n"
+        "   1. Within DHS.\n   2. With partners.\n\n"
+        '![Map of the transit zone](figure:7 "The eastern Pacific corridor")\n\n'
+        "[^1]: Coast Guard cutter reports, 2026.\n"
+    )
+    sections.edit_section(ws, strategy.threat, body=body)
+    return document_snapshot(ws, strategy.doc_id)
+
+
+def _figures(png_bytes):
+    return {7: StoredImage(7, "image/png", png_bytes, 200, 100, "Map", "Stored caption")}
+
+
+def test_footnotes_are_real_word_footnotes(rich, png_bytes):
+    data = build_docx(rich, figures=_figures(png_bytes))
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        notes = z.read("word/footnotes.xml").decode()
+        body = z.read("word/document.xml").decode()
+    assert "Coast Guard cutter reports, 2026." in notes
+    assert body.count("<w:footnoteReference ") == 1
+    assert "[^1]" not in body and "Coast Guard cutter reports" not in body
+
+
+def test_cross_reference_is_a_field_printing_the_current_number(ws, strategy, rich, png_bytes):
+    d = docx.Document(io.BytesIO(build_docx(rich, figures=_figures(png_bytes))))
+    instr = " ".join(t.text for t in d.element.body.iter(qn("w:instrText")))
+    mark = section_bookmark(strategy.operations, None)
+    assert f"REF {mark}" in instr
+    threat = next(p for p in d.paragraphs if p.text.startswith("Cutters patrol"))
+    assert "§2." in threat.text  # the cached result Word and LibreOffice show
+    # A section inserted before it: the export prints the new number.
+    sections.add_section(ws, strategy.doc_id, heading="Scope", index=0)
+    d = docx.Document(io.BytesIO(build_docx(document_snapshot(ws, strategy.doc_id))))
+    threat = next(p for p in d.paragraphs if p.text.startswith("Cutters patrol"))
+    assert "§3." in threat.text
+
+
+def test_lettered_and_roman_lists_use_word_number_formats(rich, png_bytes):
+    d = docx.Document(io.BytesIO(build_docx(rich, figures=_figures(png_bytes))))
+    fmts = {}
+    for p in d.paragraphs:
+        if p.text in ("Screen cargo.", "Within DHS."):
+            fmts[p.text] = _num_format(d, p)
+    assert fmts == {"Screen cargo.": "lowerLetter", "Within DHS.": "lowerRoman"}
+
+
+def test_figures_are_pictures_with_alt_text_and_a_numbered_caption(rich, png_bytes):
+    data = build_docx(rich, figures=_figures(png_bytes))
+    d = docx.Document(io.BytesIO(data))
+    (shape,) = d.inline_shapes
+    assert shape._inline.docPr.get("descr") == "Map of the transit zone"
+    caption = next(p for p in d.paragraphs if p.style.name == "Caption")
+    assert caption.text == "Figure 1. The eastern Pacific corridor"
+    assert "SEQ Figure" in "".join(t.text for t in caption._p.iter(qn("w:instrText")))
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert any(n.startswith("word/media/") for n in z.namelist())
+
+
+def test_a_figure_not_in_the_store_is_named_not_dropped(rich):
+    d = docx.Document(io.BytesIO(build_docx(rich)))
+    assert any("[Figure 1: Map of the transit zone" in p.text for p in d.paragraphs)
+
+
+def test_export_then_import_keeps_notes_and_list_styles(ws, rich, png_bytes, tmp_path):
+    from workbench.word.reader import read_docx
+
+    md = read_docx(build_docx(rich, figures=_figures(png_bytes))).markdown
+    assert "Cutters patrol the zone[^1]" in md
+    assert "[^1]: Coast Guard cutter reports, 2026." in md
+    assert '{type="a i"}\n\n1. Screen cargo.\n2. Share intelligence.\n   1. Within DHS.' in md
+    assert "![Map of the transit zone](figure:" in md
+
+
+def _num_format(d, paragraph) -> str | None:
+    ppr = paragraph._p.pPr
+    num_id, ilvl = str(ppr.numPr.numId.val), str(ppr.numPr.ilvl.val)
+    root = d.part.numbering_part.element
+    abstract = next(
+        n.find(qn("w:abstractNumId")).get(qn("w:val"))
+        for n in root.iter(qn("w:num"))
+        if n.get(qn("w:numId")) == num_id
+    )
+    for a in root.iter(qn("w:abstractNum")):
+        if a.get(qn("w:abstractNumId")) == abstract:
+            for lvl in a.iter(qn("w:lvl")):
+                if lvl.get(qn("w:ilvl")) == ilvl:
+                    return lvl.find(qn("w:numFmt")).get(qn("w:val"))
+    return None
+
+
+def test_libreoffice_shows_footnotes_at_the_foot_and_fields_with_numbers(rich, png_bytes, tmp_path):
+    pages = _libreoffice_text(build_docx(rich, figures=_figures(png_bytes)), tmp_path)
+    page = next(p for p in pages if "Cutters patrol" in p)
+    body, foot = page.split("Coast Guard cutter reports, 2026.")
+    assert "the zone1 as §-referenced in §2." in " ".join(body.split())
+    assert MARKING in foot  # the note sits at the foot of its page, above the footer
+    flat = " ".join(page.split())
+    assert "a. Screen cargo. b. Share intelligence. i. Within DHS. ii. With partners." in flat
+    assert "Figure 1. The eastern Pacific corridor" in flat

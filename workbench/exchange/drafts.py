@@ -13,8 +13,9 @@ from xml.etree import ElementTree
 from workbench import audit
 from workbench.documents import DEFAULT_MARKING, DOCUMENT_KINDS, create_document
 from workbench.exchange.formats import ExchangeError, read_limited
+from workbench.markdown_model import cross_reference
 from workbench.markdown_sections import split_sections
-from workbench.sections import SECTION_KINDS, add_section
+from workbench.sections import SECTION_KINDS, add_section, edit_section
 from workbench.workspace import use_case
 
 MAX_DRAFT_BYTES = 50 * 1024 * 1024
@@ -109,6 +110,30 @@ class DraftSection:
     heading: str
     kind: str
     body: str
+    anchors: tuple[str, ...] = ()  # Word bookmarks in the heading that the text links to
+
+
+# A link to a place inside the Word file, as the reader writes it: [text](#bookmark).
+_INTERNAL_LINK = re.compile(r"\[((?:[^\]\\]|\\.)*)\]\(#([A-Za-z_][\w.\-]*)\)")
+# Link text that names a section by its number: "§2", "§ A.1", "2.1", "Section 3".
+_NUMBER_TEXT = re.compile(
+    r"^(?:§\s*\S.*|(?:section\s+)?[A-Z]?\d+(?:\.\d+)*|(?:section|appendix)\s+[A-Z0-9]+)$",
+    re.IGNORECASE,
+)
+
+
+def cross_references(body: str, anchors: dict[str, int]) -> str:
+    """Links to a heading's bookmark that print its number become cross-references to the
+    section made from that heading; any other internal link keeps only its words."""
+
+    def replace(m: re.Match) -> str:
+        text, name = m[1], m[2]
+        sid = anchors.get(name)
+        if sid is not None and _NUMBER_TEXT.match(text.replace("\\", "").strip()):
+            return cross_reference(sid)
+        return text
+
+    return _INTERNAL_LINK.sub(replace, body)
 
 
 @dataclass(frozen=True)
@@ -160,7 +185,8 @@ def read_draft(path: str | os.PathLike) -> DraftPreview:
     for sec in parsed:
         kind = sec.attrs.get("kind", "narrative")
         kind = kind if kind in SECTION_KINDS else "narrative"
-        out.append(DraftSection(sec.level, sec.heading, kind, sec.body))
+        names = tuple(x for x in sec.attrs.get("anchor", "").split(",") if x)
+        out.append(DraftSection(sec.level, sec.heading, kind, sec.body, names))
     title = (found_title or _title_from(p))[:200].strip() or "Imported draft"
     return DraftPreview(p.name, title, found_marking, tuple(out), figures, notes, tables, unplaced)
 
@@ -192,9 +218,13 @@ def import_draft(
     count = 0
     ids: list[int] = []
     levels: list[tuple[int, int]] = []  # (heading level, section id) of the open ancestors
+    anchors: dict[str, int] = {}  # a Word bookmark in a heading -> the section made from it
+    linking: list[tuple[int, str]] = []  # sections whose text links to such a bookmark
     for sec in draft.sections:
         if sec.level == 0:
-            add_section(ws, doc_id, heading="", body=sec.body)
+            sid = add_section(ws, doc_id, heading="", body=sec.body)
+            if _INTERNAL_LINK.search(sec.body):
+                linking.append((sid, sec.body))
             count += 1
             continue
         while levels and levels[-1][0] >= sec.level:
@@ -209,7 +239,13 @@ def import_draft(
         )
         ids.append(sid)
         levels.append((sec.level, sid))
+        for name in sec.anchors:
+            anchors.setdefault(name, sid)
+        if _INTERNAL_LINK.search(sec.body):
+            linking.append((sid, sec.body))
         count += 1
+    for sid, body in linking:
+        edit_section(ws, sid, body=cross_references(body, anchors))
     audit.record(
         ws,
         "exchange.draft_import",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -64,6 +65,7 @@ class Inline:
         self.bold = self.italic = self.strike = 0
         self.link: BaseOxmlElement | None = None
         self.skip_link_text = False
+        self.in_xref = False
 
     def text(self, text: str, *, mono: bool = False) -> None:
         text = clean(text)
@@ -77,8 +79,9 @@ class Inline:
         if mono:
             run.font.name = MONO
         if self.link is not None:
-            run.font.underline = True
-            run.font.color.rgb = LINK_BLUE
+            if not self.in_xref:  # a cross-reference reads as text, as the PDF prints it
+                run.font.underline = True
+                run.font.color.rgb = LINK_BLUE
             self.link.append(run._r)
 
     def write(self, children) -> None:
@@ -123,18 +126,21 @@ class Inline:
                 self.text(tok.content)
 
     def _cross_reference(self, section_id: int) -> None:
-        """§ and the section's current number: a REF field Word keeps current, or a link."""
+        """§ and the section's current number, linked to the section's bookmark: a REF field
+        Word keeps current where Word's numbering prints the number, else the number typed."""
         target = self.body.targets.get(section_id) if self.body is not None else None
         if target is None:
             self.text(section_sign(None))
             return
+        self.link = add_internal_link(self.p, target.bookmark)
+        self.in_xref = True
         if target.word_numbered:
             self.text("§")
-            add_field(self.p, f"REF {target.bookmark} \\r \\h", target.number)
-            return
-        self.link = add_internal_link(self.p, target.bookmark)
-        self.text(section_sign(target.number))
+            add_field(self.p, f"REF {target.bookmark} \\r", target.number, into=self.link)
+        else:
+            self.text(section_sign(target.number))
         self.link = None
+        self.in_xref = False
 
     def _inline_image(self, tok) -> None:
         """An image inside running text: named, never fetched (a figure gets its own block)."""
@@ -295,7 +301,7 @@ class BodyWriter:
         alt = tok.content or "".join(c.content for c in tok.children or ())
         caption = str(tok.attrs.get("title", "") or "") or (image.caption if image else "")
         p = self._paragraph()
-        p.alignment = 1
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.keep_with_next = True
         if image is not None and image.media_type in RASTER:
             width, height = _fit(image.width, image.height)
@@ -311,7 +317,7 @@ class BodyWriter:
             run = p.add_run(clean(f"[Figure {number}: {alt or 'figure'} — {missing}]"))
             run.italic = True
         cap = self._paragraph("Caption")
-        cap.alignment = 1
+        cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
         cap.add_run("Figure ")
         add_field(cap, "SEQ Figure \\* ARABIC", str(number))
         cap.add_run(clean(f". {' '.join(caption.split())}" if caption.strip() else "."))
@@ -370,7 +376,9 @@ class BodyWriter:
                     _cell(p, row[c], self, bold=r < header_rows)
                 align = aligns[c] if c < len(aligns) else None
                 if align in ("center", "right"):
-                    p.alignment = 1 if align == "center" else 2
+                    p.alignment = (
+                        WD_ALIGN_PARAGRAPH.CENTER if align == "center" else WD_ALIGN_PARAGRAPH.RIGHT
+                    )
         for r in range(header_rows):
             header_row(table.rows[r])
         self.last = table._tbl

@@ -49,9 +49,12 @@ def run_xml(inner: str) -> object:
     return parse_xml(f"<w:r {nsdecls('w')}>{inner}</w:r>")
 
 
-def add_field(paragraph, instruction: str, placeholder: str = "", *, half_points: int = 0) -> None:
-    """A complex field (PAGE, NUMPAGES ...) with a cached result Word updates."""
-    p = paragraph._p
+def add_field(
+    paragraph, instruction: str, placeholder: str = "", *, half_points: int = 0, into=None
+) -> None:
+    """A complex field (PAGE, NUMPAGES, REF ...) with a cached result Word updates; `into` is
+    the element its runs go in (a hyperlink), else the paragraph."""
+    p = paragraph._p if into is None else into
     rpr = f'<w:rPr><w:sz w:val="{half_points}"/></w:rPr>' if half_points else ""
     p.append(run_xml(f'{rpr}<w:fldChar w:fldCharType="begin" w:dirty="true"/>'))
     instr = escape(f" {instruction} ")

@@ -26,6 +26,8 @@ STYLE_MAP = "\n".join(
     [
         "p[style-name='Title'] => p.doc-title:fresh",
         "p[style-name='Subtitle'] => p.doc-subtitle:fresh",
+        "p[style-name='Caption'] => p.caption:fresh",
+        "p[style-name='Image Caption'] => p.caption:fresh",
         "p[style-name='Quote'] => blockquote > p:fresh",
         "p[style-name='Intense Quote'] => blockquote > p:fresh",
         "p[style-name='Quotations'] => blockquote > p:fresh",
@@ -60,6 +62,16 @@ _LIST_TYPE = {
     "lowerRoman": "i",
     "upperRoman": "I",
 }
+# A link to a place inside the file, marked until the end (private-use characters, stripped
+# from the text read): start, the bookmark, middle, the link's text, end.
+_LINK_START, _LINK_MID, _LINK_END = "\ue000", "\ue001", "\ue002"
+_SENTINELS = re.compile("[\ue000-\ue002]")
+_INTERNAL = re.compile("\ue000([^\ue001]*)\ue001([^\ue002]*)\ue002")
+_INTERNAL_LINK = re.compile("\ue000([^\ue001]*)\ue001")
+_SAFE_ANCHOR = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]{0,80}")
+# A paragraph that is one figure (as this reader writes it), and a caption's own number.
+_FIGURE_LINE = re.compile(r"((?:> )*!\[(?:[^\]\\]|\\.)*\])\((figure:[\w-]+)\)")
+_CAPTION_NUMBER = re.compile(r"^\*{0,2}(?:figure|fig\.)\s*\d+\s*[.:\-–—]?\*{0,2}\s*", re.IGNORECASE)
 _NOTE_HREF = re.compile(r"^#((?:foot|end)note)-(-?\d+)$")
 _NOTE_ID = re.compile(r"^((?:foot|end)note)-(-?\d+)$")
 # A <w:style ...> start tag that names no w:type.
@@ -115,8 +127,9 @@ class _ToMarkdown(HTMLParser):
 
     def __init__(self, labels: list[Label]):
         super().__init__(convert_charrefs=True)
-        # A block is a line of Markdown, or ("notes", keys) for the footnotes due after it.
-        self.blocks: list[str | tuple[str, list[str]]] = []
+        # A block is a Markdown line, ("notes", keys) for the notes due after it, or
+        # ("heading", line, attributes, bookmarks).
+        self.blocks: list[str | tuple] = []
         self.line: list = []  # strings and emphasis markers (tuples) of the open block
         self.prefix = ""
         self.heading: int | None = None
@@ -139,6 +152,7 @@ class _ToMarkdown(HTMLParser):
         self.head_cursor = 0
         self.item_cursor = 0
         self.skip = 0  # inside a note's back-link
+        self.anchors: list[str] = []  # bookmarks inside the heading being read
         self.list_start = 0  # the block where the open top-level list began
         self.list_styles: dict[int, str] = {}  # its ordered levels' styles (a, i, ...)
 
@@ -211,6 +225,8 @@ class _ToMarkdown(HTMLParser):
                 return
             if kind == "title":
                 kind = "subtitle"
+            if kind == "caption" and text and self._caption(text):
+                return
         if not text:
             self.prefix = ""
             return
@@ -218,6 +234,22 @@ class _ToMarkdown(HTMLParser):
             self._heading(text)
             return
         self._emit(text)
+
+    def _caption(self, text: str) -> bool:
+        """A caption right under a figure becomes the figure's caption ("Figure 2." dropped:
+        the app numbers figures)."""
+        if self.in_note is not None or self.cell is not None or self.lists:
+            return False
+        last = next((i for i in range(len(self.blocks) - 1, -1, -1) if self.blocks[i] != ""), None)
+        block = self.blocks[last] if last is not None else None
+        m = _FIGURE_LINE.fullmatch(block) if isinstance(block, str) else None
+        if m is None or last is None:
+            return False
+        caption = _CAPTION_NUMBER.sub("", text).strip().replace('"', "”")
+        if caption:
+            self.blocks[last] = f'{m[1]}({m[2]} "{caption}")'
+
+        return True
 
     def _heading(self, text: str) -> None:
         """Headings are plain text: typed numbers go (the app numbers), a kind label stays."""
@@ -229,7 +261,7 @@ class _ToMarkdown(HTMLParser):
         kind = _KIND_LABEL.match(number) if number else typed
         attrs = ""
         if kind:
-            attrs = " {kind=" + kind.group(1).lower().replace(" ", "_") + "}"
+            attrs = "kind=" + kind.group(1).lower().replace(" ", "_")
             if typed:
                 text = text[typed.end() :]
         else:
@@ -241,7 +273,8 @@ class _ToMarkdown(HTMLParser):
         if len(text) > LONG_HEADING:
             # A paragraph styled as a heading: named by its first words, its text kept whole.
             body, text = text, " ".join(text.split()[:MAX_HEADING_WORDS]) + "…"
-        self.blocks.append("#" * min(level, 6) + " " + text + attrs)
+        anchors, self.anchors = self.anchors, []
+        self.blocks.append(("heading", "#" * min(level, 6) + " " + text, attrs, anchors))
         self.blocks.append("")
         if body:
             self._emit(_esc(body))
@@ -260,6 +293,8 @@ class _ToMarkdown(HTMLParser):
                 self.capture = "title"
             elif cls == "doc-subtitle":
                 self.capture = "subtitle"
+            elif cls == "caption":
+                self.capture = "caption"
             if self.cell is not None and self.line:
                 self.cell.parts.append(self._flush_line())
         elif tag == "blockquote":
@@ -311,7 +346,11 @@ class _ToMarkdown(HTMLParser):
                 self.note_refs.append(key)
                 self.skip = 1
                 return
-            target = href if href and not href.startswith("#") else None
+            if not href and a.get("id") and self.heading is not None:
+                self.anchors.append(a["id"])  # a bookmark in a heading: a link may point here
+            target = href or None
+            if target == "#":
+                target = None
             self.links.append(target)
             if target:
                 self.line.append(("open", "link"))
@@ -390,6 +429,11 @@ class _ToMarkdown(HTMLParser):
                     if self.line[i] == ("open", "link"):
                         inner = self._text_of(self.line[i + 1 :]).strip()
                         del self.line[i:]
+                        if target.startswith("#"):  # inside the file: resolved in markdown()
+                            self.line.append(
+                                f"{_LINK_START}{target[1:]}{_LINK_MID}{inner}{_LINK_END}"
+                            )
+                            break
                         url = f"<{target}>" if re.search(r"[\s()<>]", target) else target
                         self.line.append(f"[{inner or url}]({url})" if inner else url)
                         break
@@ -493,6 +537,7 @@ class _ToMarkdown(HTMLParser):
     def handle_data(self, data):
         if self.skip:
             return
+        data = _SENTINELS.sub("", data)
         text = " ".join(data.split("\n"))
         if self.heading is not None:
             self.line.append(text)
@@ -508,7 +553,21 @@ class _ToMarkdown(HTMLParser):
         if self.note_refs:
             self.blocks.append(("notes", list(self.note_refs)))
         out: list[str] = []
+        linked = set(
+            _INTERNAL_LINK.findall("\n".join(b for b in self.blocks if isinstance(b, str)))
+        )
+        linked |= set(_INTERNAL_LINK.findall(str(self.note_text)))
+        headed: set[str] = set()
         for block in self.blocks:
+            if isinstance(block, tuple) and block[0] == "heading":
+                _, line, kind, anchors = block
+                named = [x for x in anchors if x in linked and _SAFE_ANCHOR.fullmatch(x)]
+                headed.update(named)
+                attrs = " ".join(
+                    x for x in (kind, "anchor=" + ",".join(named) if named else "") if x
+                )
+                out.append(line + (" {" + attrs + "}" if attrs else ""))
+                continue
             if isinstance(block, tuple):
                 for key in block[1]:
                     n = self.note_numbers[key]
@@ -517,7 +576,14 @@ class _ToMarkdown(HTMLParser):
                     out.append(f"[^{n}]: {text}")
                 continue
             out.append(block)
-        return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip() + "\n"
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip() + "\n"
+
+        def internal(m: re.Match) -> str:
+            # A link to a heading's bookmark stays a link (the import makes it a
+            # cross-reference); any other place in the file is plain text.
+            return f"[{m[2]}](#{m[1]})" if m[1] in headed and m[2] else m[2]
+
+        return _INTERNAL.sub(internal, text)
 
 
 def _int(value, default: int) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zlib
 
@@ -15,6 +16,7 @@ from word_helpers import MARKING, make_strategy
 
 from workbench import sections
 from workbench.documents import document
+from workbench.markdown_model import cross_reference
 from workbench.exchange.drafts import import_draft, read_draft
 from workbench.sections import outline, section
 from workbench.word.export import export_docx
@@ -142,19 +144,58 @@ def test_export_then_import_loses_nothing(ws, tmp_path):
         ws, s.doc_id, heading="Authorities", kind="appendix", body="- 6 U.S.C. 112\n   - nested"
     )
     sections.add_section(ws, s.doc_id, parent_id=annex, heading="Statutes", body="3. third")
+    sections.edit_section(
+        ws,
+        s.threat,
+        body="Cutters patrol[^1] as "
+        + cross_reference(s.operations)
+        + " and "
+        + cross_reference(annex)
+        + " say.\n\n[^1]: Coast Guard reports, 2026.\n\n"
+        + '{type="a I"}\n\n1. Screen.\n2. Share.\n   1. Within.',
+    )
     path = tmp_path / "export.docx"
     path.write_bytes(export_docx(ws, s.doc_id, include_crm=True).data)
     new = import_draft(ws, path)
     assert document(ws, new).title == document(ws, s.doc_id).title
     assert document(ws, new).marking == MARKING
+    old_ids = [e.id for e in outline(ws, s.doc_id)]
+    new_ids = [e.id for e in outline(ws, new)]
 
-    def shape(doc_id):
-        return [
-            (e.number, e.kind, e.heading, e.depth, section(ws, e.id).body)
-            for e in outline(ws, doc_id)
-        ]
+    def shape(doc_id, ids):
+        # Cross-references name the imported sections: compared by position in the outline.
+        def body(e):
+            return re.sub(
+                r"section:(\d+)",
+                lambda m: f"section:#{ids.index(int(m[1]))}",
+                section(ws, e.id).body,
+            )
 
-    assert shape(new) == shape(s.doc_id)
+        return [(e.number, e.kind, e.heading, e.depth, body(e)) for e in outline(ws, doc_id)]
+
+    assert shape(new, new_ids) == shape(s.doc_id, old_ids)
+    assert "[§](section:" in section(ws, new_ids[1]).body
+
+
+def test_internal_links_that_are_not_numbers_keep_their_words(ws, tmp_path):
+    d = docx.Document()
+    heading = d.add_heading("Background", 1)
+    heading._p.insert(1, parse_xml(f'<w:bookmarkStart {nsdecls("w")} w:id="1" w:name="_Ref_bg"/>'))
+    heading._p.append(parse_xml(f'<w:bookmarkEnd {nsdecls("w")} w:id="1"/>'))
+    p = d.add_paragraph("See ")
+    for text in ("the background", "§1"):
+        p._p.append(
+            parse_xml(
+                f'<w:hyperlink {nsdecls("w")} w:anchor="_Ref_bg"><w:r><w:t>{text}</w:t></w:r>'
+                "</w:hyperlink>"
+            )
+        )
+        p.add_run(" and ")
+    d.save(tmp_path / "links.docx")
+    doc_id = import_draft(ws, tmp_path / "links.docx")
+    first = outline(ws, doc_id)[0]
+    assert first.heading == "Background"
+    assert section(ws, first.id).body == f"See the background and [§](section:{first.id}) and"
 
 
 def test_read_docx_counts_what_it_kept(draft):

@@ -142,7 +142,7 @@ def rich(ws, strategy):
     body = (
         "Cutters patrol the zone[^1] as §-referenced in "
         + cross_reference(strategy.operations)
-        + ".\n\n{type=\"a i\"}\n\n1. Screen cargo.\n2. Share intelligence.\n"
+        + '.\n\n{type="a i"}\n\n1. Screen cargo.\n2. Share intelligence.\n'
         "   1. Within DHS.\n   2. With partners.\n\n"
         '![Map of the transit zone](figure:7 "The eastern Pacific corridor")\n\n'
         "[^1]: Coast Guard cutter reports, 2026.\n"
@@ -212,7 +212,8 @@ def test_export_then_import_keeps_notes_and_list_styles(ws, rich, png_bytes, tmp
     assert "Cutters patrol the zone[^1]" in md
     assert "[^1]: Coast Guard cutter reports, 2026." in md
     assert '{type="a i"}\n\n1. Screen cargo.\n2. Share intelligence.\n   1. Within DHS.' in md
-    assert "![Map of the transit zone](figure:" in md
+    # The caption comes back as the figure's caption (Word's "Figure 1." is the app's to give).
+    assert '![Map of the transit zone](figure:word-image-1 "The eastern Pacific corridor")' in md
 
 
 def _num_format(d, paragraph) -> str | None:

@@ -74,11 +74,9 @@ class DraftPreviewDialog(QDialog):
             facts.append(_count(preview.tables, "table"))
         if preview.notes:
             facts.append(_count(preview.notes, "footnote"))
-        if preview.figures:
-            facts.append(
-                _count(preview.figures, "figure")
-                + " (kept with their alt text; the pictures themselves are not stored yet)"
-            )
+        storable = preview.figures - len(preview.unstorable)
+        if storable > 0:
+            facts.append(_count(storable, "figure") + " (stored with their alt text)")
         self.summary = QLabel(", ".join(facts) + ".", self)
         self.summary.setWordWrap(True)
         self.warning = QLabel(self)
@@ -90,7 +88,17 @@ class DraftPreviewDialog(QDialog):
                 f"where {'it' if preview.unplaced == 1 else 'they'} stood</b>; kept in a last "
                 "section, “Text the import could not place”, for you to move."
             )
-        self.warning.setVisible(bool(preview.unplaced))
+        unstorable = preview.unstorable
+        if unstorable:
+            # The reasons, once each: "EMF pictures cannot be stored as figures (...)".
+            reasons = "; ".join(dict.fromkeys(unstorable))
+            text = self.warning.text() + "<br>" if preview.unplaced else ""
+            self.warning.setText(
+                f"{text}<b>{_count(len(unstorable), 'picture')} cannot become "
+                f"{'a figure' if len(unstorable) == 1 else 'figures'}</b>: {_html(reasons)}. "
+                "The text names each one where it stood."
+            )
+        self.warning.setVisible(bool(preview.unplaced or unstorable))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -113,7 +121,9 @@ class DraftPreviewDialog(QDialog):
         for sec in self.preview.sections:
             words = len(sec.body.split())
             heading = sec.heading or "(text before the first heading)"
-            item = QTreeWidgetItem([heading, KIND_LABELS.get(sec.kind, sec.kind), f"{words} words"])
+            item = QTreeWidgetItem(
+                [heading, KIND_LABELS.get(sec.kind, sec.kind), _count(words, "word")]
+            )
             while parents and parents[-1][0] >= max(sec.level, 1):
                 parents.pop()
             if parents and sec.level > 0:

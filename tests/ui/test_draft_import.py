@@ -90,3 +90,13 @@ def test_a_clean_file_shows_no_warning(qtbot, window, ws, monkeypatch):
     dialog = _open(qtbot, window, monkeypatch, FIXTURE)
     assert not dialog.warning.isVisibleTo(dialog)
     dialog.reject()
+
+
+def test_pictures_that_cannot_become_figures_are_announced(qtbot, window, ws, monkeypatch):
+    from tests.workbench.word import corpus
+
+    dialog = _open(qtbot, window, monkeypatch, corpus.find("image_data_inside_object_tag.docx"))
+    assert dialog.warning.isVisibleTo(dialog)
+    assert "1 picture cannot become a figure" in dialog.warning.text()
+    assert "EMF pictures cannot be stored" in dialog.warning.text()
+    dialog.reject()

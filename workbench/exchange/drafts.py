@@ -6,12 +6,13 @@ import io
 import os
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.etree import ElementTree
 
 from workbench import audit
 from workbench.documents import DEFAULT_MARKING, DOCUMENT_KINDS, create_document
+from workbench.errors import WorkbenchError
 from workbench.exchange.formats import ExchangeError, read_limited
 from workbench.markdown_model import cross_reference
 from workbench.markdown_sections import split_sections
@@ -148,6 +149,12 @@ class DraftPreview:
     notes: int = 0
     tables: int = 0
     unplaced: int = 0  # Word paragraphs kept at the end (the conversion lost them in place)
+    pictures: tuple = ()  # reader.WordImage of each figure:word-image-N the text names
+
+    @property
+    def unstorable(self) -> list[str]:
+        """Why each picture that cannot become a stored figure cannot (its alt text is kept)."""
+        return [why for image in self.pictures if (why := figure_data(image)[1])]
 
     def parsed(self):
         return [s for s in self.sections if s.level > 0]
@@ -160,6 +167,7 @@ def read_draft(path: str | os.PathLike) -> DraftPreview:
     found_marking = None
     found_title = None
     figures = notes = tables = unplaced = 0
+    pictures: tuple = ()
     if suffix == ".docx":
         data = read_limited(p, MAX_DRAFT_BYTES, "Word draft")
         found_marking = docx_marking(data)
@@ -167,6 +175,7 @@ def read_draft(path: str | os.PathLike) -> DraftPreview:
         text, found_title = draft.markdown, draft.title
         figures, notes, tables = draft.figures, draft.notes, draft.tables
         unplaced = draft.unplaced
+        pictures = tuple(draft.images)
     elif suffix in (".md", ".markdown", ".txt"):
         data = read_limited(p, MAX_DRAFT_BYTES, "Markdown draft")
         try:
@@ -188,7 +197,9 @@ def read_draft(path: str | os.PathLike) -> DraftPreview:
         names = tuple(x for x in sec.attrs.get("anchor", "").split(",") if x)
         out.append(DraftSection(sec.level, sec.heading, kind, sec.body, names))
     title = (found_title or _title_from(p))[:200].strip() or "Imported draft"
-    return DraftPreview(p.name, title, found_marking, tuple(out), figures, notes, tables, unplaced)
+    return DraftPreview(
+        p.name, title, found_marking, tuple(out), figures, notes, tables, unplaced, pictures
+    )
 
 
 @use_case
@@ -215,12 +226,14 @@ def import_draft(
     found_marking, figures, notes = draft.marking, draft.figures, draft.notes
     chosen = marking or found_marking or DEFAULT_MARKING
     doc_id = create_document(ws, kind, title or draft.title, marking=chosen)
+    placed = _store_pictures(ws, doc_id, draft, p.name)
     count = 0
     ids: list[int] = []
     levels: list[tuple[int, int]] = []  # (heading level, section id) of the open ancestors
     anchors: dict[str, int] = {}  # a Word bookmark in a heading -> the section made from it
     linking: list[tuple[int, str]] = []  # sections whose text links to such a bookmark
     for sec in draft.sections:
+        sec = replace(sec, body=_PICTURE.sub(placed, sec.body))
         if sec.level == 0:
             sid = add_section(ws, doc_id, heading="", body=sec.body)
             if _INTERNAL_LINK.search(sec.body):
@@ -256,6 +269,88 @@ def import_draft(
         marking=chosen,
         marking_from_file=found_marking is not None and marking is None,
         figures=figures,
+        figures_stored=len(placed.stored),
         notes=notes,
     )
     return doc_id
+
+
+# A picture the Word reader named: ![alt](figure:word-image-N) or with "caption".
+_PICTURE = re.compile(
+    r'!\[((?:[^\]\\]|\\.)*)\]\(figure:(word-image-\d+)(?:\s+"((?:[^"\\]|\\.)*)")?\)'
+)
+
+
+def figure_data(image) -> tuple[bytes | None, str]:
+    """(bytes a figure can hold, "") or (None, why not): PNG, JPEG and SVG as they are; GIF,
+    BMP and TIFF converted to PNG; linked, vector (EMF/WMF) or damaged pictures not."""
+    from workbench import images
+
+    if not image.data:
+        return None, "the picture is not inside the file (linked or missing)"
+    try:
+        images.inspect(image.data)
+        return image.data, ""
+    except WorkbenchError as exc:
+        first = str(exc)
+    try:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(image.data)) as im:
+            im.load()
+            out = io.BytesIO()
+            im.save(out, "PNG")
+        images.inspect(out.getvalue())
+        return out.getvalue(), ""
+    except WorkbenchError as exc:
+        return None, str(exc)
+    except Exception:  # Pillow cannot read it (EMF, WMF, damaged)
+        kind = (image.content_type or "").split("/")[-1].upper().removeprefix("X-")
+        if not kind or kind in ("PNG", "JPEG", "SVG+XML"):
+            return None, first  # damaged: the store's own words
+        return None, f"{kind} pictures cannot be stored as figures (PNG, JPEG or SVG can)"
+
+
+class _Placed:
+    """Stores the draft's pictures as figures; called on each picture in the text."""
+
+    def __init__(self):
+        self.stored: dict[str, tuple[int, str]] = {}  # name -> (figure id, alt text stored)
+        self.refused: dict[str, str] = {}
+
+    def __call__(self, m: re.Match) -> str:
+        alt, name, caption = m[1], m[2], m[3]
+        if name in self.stored:
+            fid, stored_alt = self.stored[name]
+            title = f' "{caption}"' if caption else ""
+            alt = alt or re.sub(r"([\\\[\]])", r"\\\1", stored_alt)
+            return f"![{alt}](figure:{fid}{title})"
+        why = self.refused.get(name, "the picture is not in the file")
+        return f"*[Picture not imported: {alt or 'no alt text'} — {why}]*"
+
+
+def _store_pictures(ws, doc_id: int, draft: DraftPreview, file_name: str) -> _Placed:
+    from workbench.figures import add_figure
+
+    placed = _Placed()
+    captions: dict[str, tuple[str, str]] = {}
+    for sec in draft.sections:
+        for m in _PICTURE.finditer(sec.body):
+            captions.setdefault(m[2], (m[1], (m[3] or "").replace('\\"', '"')))
+    for n, image in enumerate(draft.pictures, 1):
+        if image.name not in captions:
+            continue  # not in the text (a picture in a header or a dropped part)
+        data, why = figure_data(image)
+        if data is None:
+            placed.refused[image.name] = why
+            continue
+        alt, caption = captions[image.name]
+        alt = re.sub(r"\\(.)", r"\1", alt).strip() or image.alt or f"Picture {n} of {file_name}"
+        try:
+            fid = add_figure(
+                ws, doc_id, data, alt=alt, caption=caption, source_name=f"{file_name} picture {n}"
+            )
+            placed.stored[image.name] = (fid, alt)
+        except WorkbenchError as exc:
+            placed.refused[image.name] = str(exc)
+    return placed

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from workbench import audit
+from workbench import audit, figures
 from workbench.exports import ExportSource, export_source
 from workbench.pdf.document import parse_time
 from workbench.word import hooks
@@ -32,6 +32,7 @@ def docx_bytes(
     }
     return build_docx(
         source.snapshot,
+        figures=figures.for_snapshot(ws, source.snapshot),
         include_crm=include_crm,
         properties=properties,
         now=parse_time(ws.now()),

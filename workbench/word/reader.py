@@ -44,6 +44,8 @@ UNPLACED_NOTE = (
     "These paragraphs of the Word file did not come through in their place; they are kept here "
     "so that nothing is lost. Move them where they belong."
 )
+MAX_IMAGE_BYTES = 50 * 1024 * 1024  # read no further; the store refuses over 10 MB anyway
+_IMAGE_NAME = re.compile(r"word-image-\d{1,6}")
 MAX_HEADING_WORDS = 12
 LONG_HEADING = 200  # a heading longer than this is a paragraph styled as a heading
 _CONTENTS_HEADINGS = {"contents", "table of contents", "toc"}
@@ -96,6 +98,17 @@ class WordDraft:
     tables: int = 0
     flattened: list[str] = field(default_factory=list)
     unplaced: int = 0  # paragraphs kept at the end because the import lost words of them
+    images: list[WordImage] = field(default_factory=list)  # named figure:word-image-N in the text
+
+
+@dataclass(frozen=True)
+class WordImage:
+    """A picture of the Word file: what the import stores as a figure."""
+
+    name: str  # word-image-N, as the Markdown names it until it is stored
+    content_type: str  # as the file declares it (the store judges the bytes)
+    data: bytes  # empty when the picture is linked, not embedded
+    alt: str
 
 
 class _Cell:
@@ -357,8 +370,11 @@ class _ToMarkdown(HTMLParser):
         elif tag == "img":
             self.figures += 1
             alt = " ".join((a.get("alt") or "").split())
-            # Not "figure:N": that names a stored figure; until the picture is stored it is pending.
-            self.line.append(f"![{_esc(alt)}](figure:word-image-{self.figures})")
+            name = a.get("src") or ""
+            if not _IMAGE_NAME.fullmatch(name):
+                name = f"word-image-{self.figures}"
+            # Not "figure:N" yet: the import stores the picture, then names its figure id.
+            self.line.append(f"![{_esc(alt)}](figure:{name})")
         elif tag == "table":
             if self.line and not self.tables:
                 self._paragraph_end()
@@ -684,8 +700,18 @@ def read_docx(data: bytes) -> WordDraft:
     except Exception:  # python-docx refuses some files mammoth reads; numbers are a bonus
         labels = []
 
+    images: list[WordImage] = []
+
     def image(img):
-        return {"alt": img.alt_text or ""}
+        n = len(images) + 1
+        try:
+            with img.open() as fh:
+                content = fh.read(MAX_IMAGE_BYTES + 1)
+        except Exception:  # a linked (not embedded) or missing picture: nothing to store
+            content = b""
+        alt = " ".join((img.alt_text or "").split())
+        images.append(WordImage(f"word-image-{n}", img.content_type or "", content, alt))
+        return {"alt": img.alt_text or "", "src": f"word-image-{n}"}
 
     result = mammoth.convert_to_html(
         io.BytesIO(_repaired(data)),
@@ -717,4 +743,5 @@ def read_docx(data: bytes) -> WordDraft:
         tables=parser.table_count,
         flattened=parser.flattened,
         unplaced=len(unplaced),
+        images=images,
     )

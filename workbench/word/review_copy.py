@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from workbench import audit
+from workbench import audit, figures
 from workbench.coordination import requests as rq
 from workbench.documents import document
 from workbench.exchange.formats import ExchangeError
@@ -83,6 +83,7 @@ def _template(ws, snapshot: dict, req: rq.ReviewRequest) -> ZipTemplate:
     }
     data = build_docx(
         snapshot,
+        figures=figures.for_snapshot(ws, snapshot),
         include_contents=False,
         include_record=False,
         review=review,

@@ -11,6 +11,7 @@ from collections import Counter
 import corpus
 import pytest
 
+from workbench import figures
 from workbench.documents import document
 from workbench.exchange.drafts import docx_marking, import_draft, read_draft, read_word_draft
 from workbench.exchange.formats import ExchangeError
@@ -69,9 +70,25 @@ def test_word_tables_keep_their_cells():
     assert "| foo to you | and a hearty foo to you too sir! |" in md
 
 
-def test_word_pictures_become_figures():
-    draft = read_docx(corpus.find("having-images.docx").read_bytes())
-    assert draft.figures == 5 and draft.markdown.count("](figure:") == 5
+def test_word_pictures_become_stored_figures(ws):
+    doc_id = import_draft(ws, corpus.find("having-images.docx"))
+    stored = figures.list_figures(ws, doc_id)
+    assert len(stored) == 5
+    (entry,) = outline(ws, doc_id)
+    body = section(ws, entry.id).body
+    assert [f"](figure:{f.id})" in body for f in stored] == [True] * 5
+
+
+def test_tiff_becomes_a_png_figure_and_unstorable_pictures_are_named(ws):
+    tiff = import_draft(ws, corpus.find("attachment_is_tiff.docx"))
+    (fig,) = figures.list_figures(ws, tiff)
+    assert (fig.media_type, fig.alt) == ("image/png", "A description...")
+    linked = import_draft(ws, corpus.find("external_image.docx"))
+    assert figures.list_figures(ws, linked) == []
+    body = section(ws, outline(ws, linked)[0].id).body
+    assert "*[Picture not imported: A description... — the picture is not inside" in body
+    emf = read_draft(corpus.find("image_data_inside_object_tag.docx"))
+    assert emf.unstorable == ["EMF pictures cannot be stored as figures (PNG, JPEG or SVG can)"]
 
 
 def test_word_core_properties_give_the_title():
@@ -216,7 +233,9 @@ def test_pandoc_file_keeps_title_notes_table_figure_quote_and_link(ws, pandoc_do
     assert "{type=i}\n\n1. First phase.\n2. Second phase." in body
     table = section(ws, seizures.id).body
     assert "| Port | Seizures |\n|---|---|\n| Nogales | 120 |\n| San Ysidro | 95 |" in table
-    assert "![Map of the ports of entry](figure:" in table
+    (fig,) = figures.list_figures(ws, doc_id)
+    assert fig.alt == "Map of the ports of entry"
+    assert f"![Map of the ports of entry](figure:{fig.id} " in table
 
 
 # -- handling markings ---------------------------------------------------------------------

@@ -14,10 +14,10 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from word_helpers import MARKING, make_strategy
 
-from workbench import sections
+from workbench import figures, sections
 from workbench.documents import document
-from workbench.markdown_model import cross_reference
 from workbench.exchange.drafts import import_draft, read_draft
+from workbench.markdown_model import cross_reference
 from workbench.sections import outline, section
 from workbench.word.export import export_docx
 from workbench.word.reader import read_docx
@@ -114,7 +114,11 @@ def test_word_draft_keeps_its_structure(ws, draft):
     assert "| Blaine | 12 | In each<br>Cell. |" in questions
     assert "| Total |   | n/a |" in questions
     assert "Merged cells" in questions  # flattened with a note
-    assert "![Map of the northern ports](figure:word-image-1)" in questions
+    # The picture is stored in the workspace as a figure with its alt text.
+    (fig,) = figures.list_figures(ws, doc_id)
+    assert (fig.media_type, fig.alt) == ("image/png", "Map of the northern ports")
+    assert figures.figure_bytes(ws, fig.id) == _png()
+    assert f"![Map of the northern ports](figure:{fig.id})" in questions
 
 
 def test_image_only_file_is_imported(ws, tmp_path):
@@ -122,7 +126,26 @@ def test_image_only_file_is_imported(ws, tmp_path):
     d.add_paragraph().add_run().add_picture(io.BytesIO(_png()))
     d.save(tmp_path / "figure.docx")
     doc_id = import_draft(ws, tmp_path / "figure.docx")
-    assert "](figure:word-image-1)" in section(ws, outline(ws, doc_id)[0].id).body
+    (fig,) = figures.list_figures(ws, doc_id)
+    assert fig.alt == "Picture 1 of figure.docx"  # Word gave none; the store needs one
+    body = section(ws, outline(ws, doc_id)[0].id).body
+    assert body == f"![Picture 1 of figure.docx](figure:{fig.id})"
+
+
+def test_exported_figure_comes_back_as_a_stored_figure_with_its_caption(ws, tmp_path):
+    s = make_strategy(ws)
+    fid = figures.add_figure(
+        ws, s.doc_id, _png(), alt="Map of the zone", caption="The eastern Pacific corridor"
+    )
+    sections.edit_section(ws, s.threat, body=f'![Map of the zone](figure:{fid} "Transit zone")')
+    path = tmp_path / "export.docx"
+    path.write_bytes(export_docx(ws, s.doc_id).data)
+    new = import_draft(ws, path)
+    (back,) = figures.list_figures(ws, new)
+    assert figures.figure_bytes(ws, back.id) == _png()
+    assert (back.alt, back.caption) == ("Map of the zone", "Transit zone")
+    threat = section(ws, outline(ws, new)[1].id).body
+    assert threat == f'![Map of the zone](figure:{back.id} "Transit zone")'
 
 
 def test_over_long_heading_is_named_by_its_first_words(ws, tmp_path):

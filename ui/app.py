@@ -140,12 +140,15 @@ def open_and_show(path: str | Path):
 
 
 def show_window(ws: Workspace):
+    from ui import window_layout
     from ui.main_window import MainWindow
 
     window = MainWindow(ws, opener=lambda p: _open_from_window(window, p), reopen=open_and_show)
     windows.append(window)
     window.destroyed.connect(lambda *_: windows.remove(window) if window in windows else None)
     app_settings.remember_workspace(ws.path)
+    if not app_settings.settings().contains("window/geometry"):
+        window_layout.first_size(window)  # the first time; later the size the user left
     window.show()
     # The parts cost a few hundred milliseconds of imports and reads: paint the window first.
     _AfterFirstPaint(window, lambda: install_parts(window))

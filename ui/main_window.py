@@ -197,7 +197,9 @@ class MainWindow(QMainWindow):
         self.busy_bar.hide()
         self.path_label = QLabel(str(self.ws.path), self)
         self.path_label.setAccessibleName("Workspace file")
-        bar.addWidget(self.save_state)
+        # Permanent: a passing message ("Workspace checked…") must never hide whether the
+        # typing is saved, nor be drawn over it.
+        bar.addPermanentWidget(self.save_state)
         bar.addPermanentWidget(self.busy_label)
         bar.addPermanentWidget(self.busy_bar)
         bar.addPermanentWidget(self.path_label)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -30,6 +31,8 @@ from workbench import directory, documents, figures, sections
 from workbench.errors import NotFound
 from workbench.markdown_model import FIGURE_SCHEME
 
+OTHER_ORGANIZATIONS = "Other…"
+
 
 class SectionEditor(QWidget):
     """Edits one section at a time; text goes through Autosave, the rest through ops."""
@@ -43,6 +46,7 @@ class SectionEditor(QWidget):
         self.section_id: int | None = None
         self._loading = False
         self._equities_shown: tuple | None = None
+        self._other_organizations: list = []  # not listed among the equities (see _show_meta)
         self._document_id: int | None = None
 
         self.stack = QStackedWidget(self)
@@ -62,6 +66,8 @@ class SectionEditor(QWidget):
         self.body.textChanged.connect(self._text_changed)
         self.kind.activated.connect(self._kind_chosen)
         self.equities.itemChanged.connect(self._equity_toggled)
+        self.equities.itemClicked.connect(self._other_clicked)
+        self.equities.itemActivated.connect(self._other_clicked)
 
     # -- layout ------------------------------------------------------------------------------
     def _build_editor(self) -> QWidget:
@@ -235,9 +241,10 @@ class SectionEditor(QWidget):
         self.equities.setEnabled(not published)
         self.toolbar.setEnabled(not published)
 
-    def start_next_version(self) -> None:
-        """Say what starting the next version does, then start it (never undone: no unpublish)."""
-        doc_id = self._document_id
+    def start_next_version(self, doc_id: int | None = None) -> None:
+        """Say what starting the next version does, then start it (never undone: no unpublish).
+        Of the given document (the one selected in the outline), else the one shown here."""
+        doc_id = doc_id or self._document_id
         if doc_id is None:
             return
         doc = documents.document(self.ws, doc_id)
@@ -304,13 +311,21 @@ class SectionEditor(QWidget):
         self._equities_shown = signature
         self.equities.blockSignals(True)
         self.equities.clear()
-        for org in orgs:
-            item = QListWidgetItem(org.code, self.equities)
+        # State, local and tribal agencies (a solicitation adds them by the dozen, with made-up
+        # codes) are listed by name, and only once they hold an equity here; "Other…" adds one.
+        shown = [o for o in orgs if o.kind != "slt" or o.code in sec.equities]
+        self._other_organizations = [o for o in orgs if o not in shown]
+        for org in shown:
+            item = QListWidgetItem(org.name if org.kind == "slt" else org.code, self.equities)
             item.setToolTip(org.name)
             item.setData(Qt.ItemDataRole.UserRole, org.code)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             checked = org.code in sec.equities
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        if self._other_organizations:
+            more = QListWidgetItem(OTHER_ORGANIZATIONS, self.equities)
+            more.setToolTip("State, local, tribal and other agencies in the directory")
+            more.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
         self.equities.blockSignals(False)
         QTimer.singleShot(0, self._fit_equities)
 
@@ -396,7 +411,30 @@ class SectionEditor(QWidget):
             self.equities.item(i).data(Qt.ItemDataRole.UserRole)
             for i in range(self.equities.count())
             if self.equities.item(i).checkState() == Qt.CheckState.Checked
+            and self.equities.item(i).data(Qt.ItemDataRole.UserRole)
         ]
+
+    def _other_clicked(self, item) -> None:
+        if item.text() == OTHER_ORGANIZATIONS and self._other_organizations:
+            rect = self.equities.visualItemRect(item)
+            self.other_menu(self.equities.viewport().mapToGlobal(rect.bottomLeft()))
+
+    def other_menu(self, at=None) -> QMenu:
+        """The organizations not listed, by name: choosing one gives this section its equity."""
+        menu = QMenu(self)
+        menu.setObjectName("otherOrganizations")
+        for org in self._other_organizations:
+            action = menu.addAction(org.name)
+            action.setToolTip(org.kind_label)
+            action.triggered.connect(lambda _=False, code=org.code: self._add_equity(code))
+        self.other_organizations_menu = menu  # tests reach the open menu here
+        menu.popup(at or self.equities.mapToGlobal(self.equities.rect().bottomLeft()))
+        return menu
+
+    def _add_equity(self, code: str) -> None:
+        if self.section_id is not None:
+            self._equities_shown = None
+            self.ops.run(sections.set_equities, self.section_id, [*self.checked_equities(), code])
 
     def _equity_toggled(self, _item) -> None:
         if self.section_id is not None:

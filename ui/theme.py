@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOptionHeader
 
 import resources
 
@@ -127,8 +127,39 @@ def effective(name: str) -> str:
     return "dark" if scheme == Qt.ColorScheme.Dark else "light"
 
 
+_FLIPPED = {
+    QStyleOptionHeader.SortIndicator.SortUp: QStyleOptionHeader.SortIndicator.SortDown,
+    QStyleOptionHeader.SortIndicator.SortDown: QStyleOptionHeader.SortIndicator.SortUp,
+}
+
+
+class WorkbenchStyle(QProxyStyle):
+    """Fusion, with a column sorted A to Z (or smallest first) under an arrow pointing up.
+
+    QHeaderView hands an ascending sort to the style as `SortDown`, which Fusion draws as a
+    downward arrow: users read that as "Z at the top", the opposite of the order shown."""
+
+    def __init__(self):
+        super().__init__("Fusion")
+
+    def drawPrimitive(self, element, option, painter, widget=None) -> None:  # noqa: N802
+        if element == QStyle.PrimitiveElement.PE_IndicatorHeaderArrow and isinstance(
+            option, QStyleOptionHeader
+        ):
+            flipped = QStyleOptionHeader(option)
+            flipped.sortIndicator = _FLIPPED.get(option.sortIndicator, option.sortIndicator)
+            option = flipped
+        super().drawPrimitive(element, option, painter, widget)
+
+
+_style: WorkbenchStyle | None = None  # kept alive for the application's lifetime
+
+
 def apply(app: QApplication, name: str) -> None:
-    app.setStyle("Fusion")  # the same look everywhere; palettes are designed for it
+    global _style
+    if _style is None or app.style() is not _style:
+        _style = WorkbenchStyle()  # the same look everywhere; the palettes are made for it
+        app.setStyle(_style)
     app.setPalette(palette(effective(name)))
     qss = RESOURCES / "styles" / "workbench.qss"
     text = qss.read_text(encoding="utf-8") if qss.exists() else ""

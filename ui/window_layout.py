@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QTabWidget, QWidget
 
 from ui import settings as app_settings
@@ -40,8 +41,24 @@ def set_bottom_shown(window, shown: bool) -> None:
 def default_bottom_height(window) -> None:
     docks = [d for d in bottom_docks(window) if d.isVisible()]
     if docks and not window.closing:
-        height = max(150, window.height() // 4)
+        # Room for a few wrapped rows of the CRM under its filters; the editor keeps the rest.
+        height = max(170, window.height() * 3 // 10)
         window.resizeDocks(docks, [height] * len(docks), Qt.Orientation.Vertical)
+
+
+def first_size(window) -> None:
+    """The first time: the whole of a small screen (a laptop's 1366x768), most of a large one,
+    centred; reopening restores what the user made of it."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    room = screen.availableGeometry()
+    if room.width() <= 1440 or room.height() <= 900:
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+        return
+    size = QSize(room.width() * 85 // 100, room.height() * 85 // 100)
+    window.resize(size)
+    window.move(room.center() - window.rect().center())
 
 
 def bottom_shown(window) -> bool:

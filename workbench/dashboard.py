@@ -101,6 +101,7 @@ class SolicitationRate:
     solicitation_id: int | None  # None: the document's requests to state, local and tribal
     asked: int
     answered: int
+    sent_at: str = ""  # when its first request went out
 
     @property
     def rate(self) -> float:
@@ -108,7 +109,11 @@ class SolicitationRate:
 
     @property
     def label(self) -> str:
-        return f"Solicitation {self.solicitation_id}" if self.solicitation_id else "SLT reviewers"
+        """What a reader knows it by: when it was sent (its number means nothing to them)."""
+        if self.solicitation_id:
+            sent = f" sent {self.sent_at[:10]}" if self.sent_at else ""
+            return f"solicitation{sent}, {self.asked} reviewers"
+        return "SLT reviewers"
 
     def as_dict(self) -> dict:
         return {
@@ -117,6 +122,7 @@ class SolicitationRate:
             "solicitation_id": self.solicitation_id,
             "asked": self.asked,
             "answered": self.answered,
+            "sent_at": self.sent_at,
             "response_rate": round(self.rate, 4),
         }
 
@@ -336,6 +342,7 @@ def solicitation_rates(ws) -> list[SolicitationRate]:
     rows = ws.db.query(
         f"""
         SELECT q.document_id, d.title, {group} AS solicitation_id, count(*) AS asked,
+               min(q.sent_at) AS sent_at,
                sum(q.status = 'returned'
                    OR EXISTS (SELECT 1 FROM comments c WHERE c.document_id = q.document_id
                        AND c.organization_id = q.organization_id
@@ -355,7 +362,12 @@ def solicitation_rates(ws) -> list[SolicitationRate]:
     )
     return [
         SolicitationRate(
-            r["document_id"], r["title"], r["solicitation_id"], r["asked"], r["answered"] or 0
+            r["document_id"],
+            r["title"],
+            r["solicitation_id"],
+            r["asked"],
+            r["answered"] or 0,
+            r["sent_at"] or "",
         )
         for r in rows
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 from reportlab.graphics import renderPDF
@@ -11,10 +12,12 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import landscape, letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, Table, TableStyle
 
 from workbench.dashboard import Dashboard, dashboard
+from workbench.directory import shown_names
 from workbench.documents import DEFAULT_MARKING
 from workbench.files import refuse_workspace_target, write_atomic
 
@@ -46,8 +49,16 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def comments_chart(board: Dashboard, width: float, height: float, top: int = 10) -> Drawing:
-    """Open comments by organization: one stacked horizontal bar each, Critical first."""
+def comments_chart(
+    board: Dashboard,
+    width: float,
+    height: float,
+    top: int = 10,
+    names: dict[str, str] | None = None,
+) -> Drawing:
+    """Open comments by organization: one stacked horizontal bar each, Critical first.
+    `names`: what to print for a code (a local agency's name rather than its code)."""
+    names = names or {}
     d = Drawing(width, height)
     data = list(board.open_comments_by_org.items())[:top]
     d.add(
@@ -63,15 +74,16 @@ def comments_chart(board: Dashboard, width: float, height: float, top: int = 10)
     if not data:
         d.add(String(0, height - 42, "No open comments.", fontName="Helvetica", fontSize=8))
         return d
-    label_w = 48
+    labels = [_fit(names.get(org, org), width / 3) for org, _ in data]
+    label_w = max(48.0, max(stringWidth(t, "Helvetica", 7) for t in labels) + 6)
     chart_top = height - 34
     bar_h = min(14.0, (chart_top - 4) / len(data) - 3)
     biggest = max(sum(n.values()) for _, n in data) or 1
     scale = (width - label_w - 30) / biggest
     y = chart_top
-    for org, counts in data:
+    for label, (_org, counts) in zip(labels, data, strict=True):
         y -= bar_h + 3
-        d.add(String(0, y + bar_h / 2 - 3, org[:9], fontName="Helvetica", fontSize=7))
+        d.add(String(0, y + bar_h / 2 - 3, label, fontName="Helvetica", fontSize=7))
         x: float = label_w
         for t in ("C", "S", "A"):
             w = counts.get(t, 0) * scale
@@ -91,33 +103,71 @@ def comments_chart(board: Dashboard, width: float, height: float, top: int = 10)
     return d
 
 
-def header_fit(widths: list[float], head: list[str], padding: float = 6 * 2) -> list[float]:
-    """Widen any column whose header has a word wider than the column (reportlab would break
-    it mid-word: "Day s", "Open C"), taking the room from the first (widest) column."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+def _fit(text: str, width: float) -> str:
+    """The text cut with an ellipsis to fit `width` points at 7 pt Helvetica."""
+    if stringWidth(text, "Helvetica", 7) <= width:
+        return text
+    while text and stringWidth(text + "…", "Helvetica", 7) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
+
+def header_fit(
+    widths: list[float],
+    head: list[str],
+    padding: float = 6 * 2,
+    body: Sequence[Sequence[str]] = (),
+) -> list[float]:
+    """Widen any column with a word wider than the column, in its header (bold) or its cells
+    (reportlab would break it mid-word: "Day s", "Open C", "Coordinatio n"), taking the room
+    from the first (widest) column, which wraps between words."""
     out = list(widths)
     for i, text in enumerate(head):
-        need = max(stringWidth(w, SMALL_BOLD.fontName, SMALL_BOLD.fontSize) for w in text.split())
-        need += padding
+        words = [(w, SMALL_BOLD.fontName) for w in text.split()]
+        words += [(w, SMALL.fontName) for row in body for w in str(row[i]).split()]
+        need = max(stringWidth(w, font, SMALL.fontSize) for w, font in words)
+        need += padding + 1.5  # reportlab breaks a word that fits to the last hundredth
         if i and out[i] < need:
             out[0] -= need - out[i]
             out[i] = need
     return out
 
 
-def _documents_table(board: Dashboard, width: float, max_rows: int) -> tuple[Table, int]:
+def _clip(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word with an ellipsis ("Strateg" helps no one)."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:—- ") + "…"
+
+
+HEAD = [
+    "Document",
+    "Stage",
+    "Days in stage",
+    "Reviews out",
+    "Overdue (workdays late)",
+    "Open critical",
+    "Open substantive",
+]
+
+
+def _documents_table(
+    board: Dashboard, width: float, max_rows: int, names: dict[str, str]
+) -> tuple[Table, int]:
     docs = sorted(board.documents, key=_urgency)
     shown = docs[:max_rows]
-    head = ["Document", "Stage", "Days", "Out", "Overdue (workdays late)", "Open C", "Open S"]
-    rows = [[Paragraph(f"<b>{h}</b>", SMALL_BOLD) for h in head]]
+    rows = [[Paragraph(f"<b>{h}</b>", SMALL_BOLD) for h in HEAD]]
+
+    def name(code: str) -> str:
+        return names.get(code, code)
+
     for d in shown:
-        late = ", ".join(f"{o} ({d.workdays_late.get(o, 0)})" for o in d.overdue)
-        crit = ", ".join(f"{o} {n}" for o, n in d.open_critical.items())
-        subs = ", ".join(f"{o} {n}" for o, n in d.open_substantive.items())
+        late = ", ".join(f"{name(o)} ({d.workdays_late.get(o, 0)})" for o in d.overdue)
+        crit = ", ".join(f"{name(o)} {n}" for o, n in d.open_critical.items())
+        subs = ", ".join(f"{name(o)} {n}" for o, n in d.open_substantive.items())
         rows.append(
             [
-                Paragraph(_esc(d.title[:90]), SMALL),
+                Paragraph(_esc(_clip(d.title, 90)), SMALL),
                 Paragraph(d.stage_label, SMALL),
                 str(d.days_in_stage),
                 str(d.total_outstanding or ""),
@@ -126,8 +176,11 @@ def _documents_table(board: Dashboard, width: float, max_rows: int) -> tuple[Tab
                 Paragraph(_esc(subs), SMALL),
             ]
         )
-    fractions = [0.29, 0.12, 0.06, 0.06, 0.17, 0.14, 0.16]
-    table = Table(rows, colWidths=header_fit([f * width for f in fractions], head), repeatRows=1)
+    fractions = [0.27, 0.11, 0.07, 0.07, 0.18, 0.14, 0.16]
+    # The short columns' words: stage names and figures must not break either.
+    body = [["", d.stage_label, "", "", "", "", ""] for d in shown]
+    widths = header_fit([f * width for f in fractions], HEAD, body=body)
+    table = Table(rows, colWidths=widths, repeatRows=1)
     style = [
         ("FONT", (0, 0), (-1, -1), "Helvetica", 7),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde4ee")),
@@ -169,6 +222,7 @@ def _draw_fitting(c, table: Table, x: float, top: float, width: float, bottom: f
 def write_dashboard_pdf(ws, path, *, board: Dashboard | None = None) -> Path:
     """Write the dashboard on one page; rows that do not fit are counted, not spilled."""
     board = board or dashboard(ws)
+    names = shown_names(ws)
     path = refuse_workspace_target(path)
     buffer = io.BytesIO()
     w, h = PAGE
@@ -203,7 +257,7 @@ def write_dashboard_pdf(ws, path, *, board: Dashboard | None = None) -> Path:
     # Left: as many documents as fit, most urgent first.
     max_rows = 40
     while True:
-        table, hidden = _documents_table(board, left_w, max_rows)
+        table, hidden = _documents_table(board, left_w, max_rows, names)
         _, th = table.wrapOn(c, left_w, top - bottom)
         if th <= top - bottom - 12 or max_rows <= 1:
             break
@@ -215,12 +269,13 @@ def write_dashboard_pdf(ws, path, *, board: Dashboard | None = None) -> Path:
 
     # Right: chart, due dates, response rates.
     chart_h = 2.3 * inch
-    renderPDF.draw(comments_chart(board, right_w, chart_h), c, right_x, top - chart_h)
+    chart = comments_chart(board, right_w, chart_h, names=names)
+    renderPDF.draw(chart, c, right_x, top - chart_h)
     y = top - chart_h - 0.15 * inch
     if board.due:
         rows: list[list[object]] = [["Due", "Report / document", "Countdown"]]
         for i in board.due[:8]:
-            rows.append([i.due_date, Paragraph(_esc(i.title[:60]), SMALL), i.state])
+            rows.append([i.due_date, Paragraph(_esc(_clip(i.title, 90)), SMALL), i.state])
         t = _small_table(rows, [0.7 * inch, right_w - 1.7 * inch, 1.0 * inch])
         for n, i in enumerate(board.due[:8], start=1):
             if i.late:
@@ -239,7 +294,7 @@ def write_dashboard_pdf(ws, path, *, board: Dashboard | None = None) -> Path:
         for s in board.solicitations[: max(1, room)]:
             rows.append(
                 [
-                    Paragraph(_esc(f"{s.title[:50]} — {s.label}"), SMALL),
+                    Paragraph(_esc(f"{_clip(s.title, 70)} — {s.label}"), SMALL),
                     f"{s.answered} of {s.asked}",
                     f"{s.rate:.0%}",
                 ]

@@ -109,6 +109,19 @@ def organizations(ws) -> list[Organization]:
     ]
 
 
+def shown_names(ws) -> dict[str, str]:
+    """What to show for each organization code: the code (USCG, CBP), except for state, local
+    and tribal agencies, whose codes a solicitation makes up ("C1SSO-2"): their names."""
+
+    def read() -> dict[str, str]:
+        return {
+            r["code"]: r["name"] if r["kind"] == "slt" else r["code"]
+            for r in ws.db.query("SELECT code, name, kind FROM organizations")
+        }
+
+    return ws.cached("directory.shown_names", read)
+
+
 def organization(ws, ref: int | str) -> Organization:
     if isinstance(ref, int):
         row = next(ws.db.query("SELECT * FROM organizations WHERE id = ?", [ref]), None)

@@ -7,15 +7,21 @@ import sys
 
 from PySide6.QtCore import QPoint, Qt
 
+from ui import theme
 from ui.dashboard.install import install
 from ui.dashboard.panel import DashboardPanel
 from workbench import directory, documents, sections
 from workbench.coordination import comments, requests
 
+AGENCIES = {
+    "AZDPS": "Arizona Department of Public Safety",
+    "TXDPS": "Texas Department of Public Safety",
+}
+
 
 def _fixture(ws, clock):
-    for code in ("AZDPS", "TXDPS"):
-        directory.add_organization(ws, code, f"{code} agency", "slt")
+    for code, name in AGENCIES.items():
+        directory.add_organization(ws, code, name, "slt")
     doc = documents.create_document(
         ws, "report_to_congress", "Annual Report to Congress", due_date="2026-11-04"
     )
@@ -62,7 +68,7 @@ def test_panel_shows_figures_and_flags_late(qtbot, ws, clock, tmp_path):
         "3",
         "USCG 1 (2 wd)",
         "USCG 1",
-        "AZDPS 1",
+        "Arizona Department of Public Safety 1",  # a local agency by its name, not a code
         "2026-11-04",
     ]
     assert model.index(0, 4).data(Qt.ItemDataRole.ForegroundRole).name() == "#b3261e"
@@ -112,7 +118,25 @@ def test_installed_dashboard_refreshes_after_a_write(qtbot, window, ws, clock):
     assert sig.args[0].documents[0].total_critical == 0
 
 
-def test_documents_sort_by_a_clicked_header_and_a_click_selects_the_timeline(qtbot, ws, clock):
+def sort_arrow(header, column: int) -> str:
+    """Which way the sort arrow drawn in a header section points: "up" or "down"."""
+    image = header.grab().toImage()
+    right = header.sectionViewportPosition(column) + header.sectionSize(column)
+    xs = range(right - 24, right - 4)  # the arrow sits at the right end of the section
+    base = max(image.pixelColor(x, image.height() // 2).lightness() for x in xs)
+    widths = []
+    for y in range(2, image.height() - 2):  # not the header's borders
+        dark = sum(1 for x in xs if base - image.pixelColor(x, y).lightness() > 60)
+        if dark:
+            widths.append(dark)
+    assert len(widths) >= 3, "no sort arrow drawn"
+    return "up" if widths[0] < widths[-1] else "down"
+
+
+def test_documents_sort_by_a_clicked_header_and_a_click_selects_the_timeline(
+    qtbot, qapp, ws, clock
+):
+    theme.apply(qapp, "light")  # the app's style, which draws the sort arrows
     doc = _fixture(ws, clock)
     documents.create_document(ws, "strategy", "Border Strategy")
     panel = DashboardPanel(ws)
@@ -124,10 +148,22 @@ def test_documents_sort_by_a_clicked_header_and_a_click_selects_the_timeline(qtb
     titles = lambda: [model.index(r, 0).data() for r in range(model.rowCount())]  # noqa: E731
     assert titles() == ["Annual Report to Congress", "Border Strategy"]
     header = view.horizontalHeader()
+    assert sort_arrow(header, 0) == "up"  # A to Z under an arrow pointing up
     at = QPoint(header.sectionViewportPosition(0) + 5, header.height() // 2)
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=at)  # descending now
     assert titles() == ["Border Strategy", "Annual Report to Congress"]
-    rect = view.visualRect(model.index(1, 0))
+    assert sort_arrow(header, 0) == "down"
+    # Numbers sort as numbers, and a per-organization column by its total.
+    days = header.sectionViewportPosition(2) + 5
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(days, 5))
+    assert [model.index(r, 2).data() for r in range(2)] == [0, 3]
+    critical = header.sectionViewportPosition(5) + 5
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(critical, 5))
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(critical, 5))
+    assert titles()[0] == "Annual Report to Congress"  # most open Critical comments first
+    header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+    assert titles() == ["Annual Report to Congress", "Border Strategy"]
+    rect = view.visualRect(model.index(0, 0))
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: panel.document_id == doc, timeout=5000)
     with qtbot.waitSignal(panel.document_activated, timeout=2000) as sig:

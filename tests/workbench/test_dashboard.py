@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 
 import pytest
 
@@ -249,16 +250,35 @@ def test_bulk_solicitation_groups_its_requests(ws, fixture):
     }
     # ICE has not answered; CBP's comment on its request counts as an answer.
     assert rates == {None: (4, 2), cur.lastrowid: (2, 1)}
+    # Known by when it went out and to how many, not by its number in the workspace.
+    bulk = next(r for r in dashboard.dashboard(ws).solicitations if r.solicitation_id)
+    assert bulk.label == "solicitation sent 2026-11-02, 2 reviewers"
 
 
 def test_dashboard_pdf_headers_are_never_broken_mid_word():
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from workbench.dashboard_pdf import SMALL_BOLD, header_fit
+    from workbench.dashboard_pdf import HEAD, SMALL_BOLD, header_fit
 
-    head = ["Document", "Stage", "Days", "Out", "Overdue (workdays late)", "Open C", "Open S"]
-    widths = header_fit([0.29 * 500, 60, 30, 30, 85, 20, 20], head)
-    for w, text in zip(widths, head, strict=True):
+    widths = header_fit([0.27 * 500, 55, 35, 35, 90, 20, 20], HEAD)
+    for w, text in zip(widths, HEAD, strict=True):
         for word in text.split():
             assert stringWidth(word, SMALL_BOLD.fontName, SMALL_BOLD.fontSize) + 12 <= w + 1e-6
-    assert abs(sum(widths) - (0.29 * 500 + 245)) < 1e-6  # the table keeps its width
+    assert abs(sum(widths) - (0.27 * 500 + 255)) < 1e-6  # the table keeps its width
+
+
+def test_dashboard_pdf_reads_whole_words_and_agency_names(ws, fixture, tmp_path):
+    from workbench.dashboard_pdf import HEAD, write_dashboard_pdf
+
+    ws.db.execute("UPDATE organizations SET name = 'Arizona DPS' WHERE code = 'AZDPS'")
+    out = write_dashboard_pdf(ws, tmp_path / "dashboard.pdf")
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words = set(text.split())
+    for header in HEAD:
+        for word in header.split():
+            assert word in words, f"{word!r} of {header!r} is broken in the PDF"
+    # A state agency's open comment is shown by its name, never by its generated code.
+    assert "Arizona DPS" in " ".join(text.split())
+    assert "AZDPS" not in text

@@ -235,7 +235,8 @@ class Authority:
         )
 
     def start_next_version(self) -> None:
-        self.window.editor.start_next_version()
+        # The selected document: with a document row selected the editor shows no section.
+        self.window.editor.start_next_version(self.document_id())
 
     def show_log(self) -> AuditLogDialog:
         dialog = AuditLogDialog(self.ws, self.window, document_id=self.document_id())

@@ -25,10 +25,21 @@ class CommentsModel(QAbstractItemModel):
         self._bold = QFont()
         self._brushes: dict[str, QBrush] = {}
         self._earlier = QIcon()
+        self.names: dict[str, str] = {}
 
-    def set_comments(self, comments, *, font: QFont, earlier_icon: QIcon) -> None:
+    def set_comments(
+        self,
+        comments,
+        *,
+        font: QFont,
+        earlier_icon: QIcon,
+        names: dict[str, str] | None = None,
+    ) -> None:
+        """`names`: what to show for an organization's code (a local agency's name)."""
         self.beginResetModel()
         self.comments = list(comments)
+        if names is not None:
+            self.names = dict(names)
         self._rows = {c.id: i for i, c in enumerate(self.comments)}
         self._bold = QFont(font)
         self._bold.setBold(True)
@@ -98,7 +109,7 @@ class CommentsModel(QAbstractItemModel):
             return (
                 str(c.item_no),
                 c.type,
-                c.organization,
+                self.names.get(c.organization, c.organization),
                 c.reviewer_name,
                 c.comment,
                 c.disposition_label or "Open",

@@ -22,18 +22,20 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
-from ui.coordination.comments_model import EARLIER_TEXT, ROLE, CommentsModel
+from ui.coordination.comments_model import COLUMNS, EARLIER_TEXT, ROLE, CommentsModel
 from ui.coordination.dialogs import TYPE_COLORS
 from ui.coordination.filters import comment_filter_boxes
 from ui.flow_layout import FlowLayout
 from ui.lazy import LazyReload
-from workbench import sections
+from ui.table_layout import Columns, WrappingDelegate
+from workbench import directory, sections
 from workbench.coordination import comments as cm
 from workbench.coordination import facts
 from workbench.errors import NotFound
 
 EARLIER_ICON = QStyle.StandardPixmap.SP_MessageBoxWarning
 HIGHLIGHT = QColor(255, 214, 10, 110)
+COMMENT_COLUMN = COLUMNS.index("Comment")
 
 
 def type_brush(kind: str) -> QBrush:
@@ -71,11 +73,20 @@ class CommentsPanel(QWidget):
         self.tree.setAccessibleName("Comments on this section")
         self.tree.setModel(self.model)
         self.tree.setRootIsDecorated(True)
-        self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        for col, width in enumerate((48, 40, 50, 100, 150)):
-            self.tree.setColumnWidth(col, width)
+        # Rows wrap (a comment shows its first lines); "#" fits its number and warning icon.
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setItemDelegate(WrappingDelegate(self.tree, [COMMENT_COLUMN]))
+        self.columns = Columns(
+            self.tree,
+            "comments",
+            COLUMNS,
+            weights={COMMENT_COLUMN: 1},
+            hidden=[COLUMNS.index("Reviewer")],
+            required=[COLUMNS.index("Type"), COMMENT_COLUMN, COLUMNS.index("Disposition")],
+        )
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         self.tree.activated.connect(lambda *_: self.ctrl.actions["adjudicate"].trigger())
 
@@ -128,8 +139,9 @@ class CommentsPanel(QWidget):
         self.org_filter.addItem("All organizations", None)
         if codes is None and self.ctrl.document_id is not None:
             codes = facts.commenting_organizations(self.ws, self.ctrl.document_id)
+        names = directory.shown_names(self.ws) if codes else {}
         for code in codes or []:
-            self.org_filter.addItem(code, code)
+            self.org_filter.addItem(names.get(code, code), code)
         self.org_filter.setCurrentIndex(max(0, self.org_filter.findData(keep)))
         self.org_filter.blockSignals(False)
 
@@ -147,6 +159,7 @@ class CommentsPanel(QWidget):
 
         def read(ws) -> dict:
             out = {"doc": doc_id, "section": section_id, "comments": [], "codes": [], "where": ""}
+            out["names"] = directory.shown_names(ws)
             if doc_id is None:
                 return out
             out["codes"] = facts.commenting_organizations(ws, doc_id)
@@ -171,10 +184,13 @@ class CommentsPanel(QWidget):
 
         return read
 
-    def _fill(self, comments: list) -> None:
+    def _fill(self, comments: list, names: dict[str, str] | None = None) -> None:
         self.tree.selectionModel().blockSignals(True)
         self.model.set_comments(
-            comments, font=self.tree.font(), earlier_icon=self.style().standardIcon(EARLIER_ICON)
+            comments,
+            font=self.tree.font(),
+            earlier_icon=self.style().standardIcon(EARLIER_ICON),
+            names=names,
         )
         for i, c in enumerate(comments):  # replies show under their comment, full width
             if c.replies:
@@ -183,6 +199,7 @@ class CommentsPanel(QWidget):
                     self.tree.setFirstColumnSpanned(r, parent, True)
                 self.tree.expand(parent)
         self.tree.selectionModel().blockSignals(False)
+        self.columns.schedule_fit()
 
     def _pending(self) -> None:
         self.comments = []
@@ -204,7 +221,7 @@ class CommentsPanel(QWidget):
         if doc_id is not None:
             self._fill_organizations(read["codes"])
         self._show_heading(doc_id, read["where"])
-        self._fill(self.comments)
+        self._fill(self.comments, read.get("names"))
         if keep is not None and not self.select_comment(keep, emit_focus=False):
             self.ctrl.set_comment(None)
             self._show_detail(None)

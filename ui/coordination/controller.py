@@ -178,10 +178,10 @@ class CoordinationController(QObject):
         state = self._state_of(self.document_id)
         if self.document_id is not None and state is None:
             self.set_document(None)
-        self.update_enabled()
         # A first edit of a published document starts a new version: everything is re-read.
         same_document = state is not None and state == self._document_state
         self._document_state = state
+        self.update_enabled()
         if text_saved is not None and same_document:
             self.text_saved.emit(text_saved)
         else:
@@ -213,7 +213,9 @@ class CoordinationController(QObject):
             "withdraw_nc": has_doc,
             "override": has_doc,
             "waive": has_doc,
-            "publish": has_doc,
+            # A published version is published: the next one starts with an edit.
+            "publish": has_doc
+            and (self._document_state is None or self._document_state[1] != "published"),
             "export_crm": has_doc,
         }
         for key, on in enabled.items():

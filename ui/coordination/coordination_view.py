@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
-    QGridLayout,
     QLabel,
     QToolButton,
     QTreeWidget,
@@ -15,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
+from ui.flow_layout import FlowLayout
 from ui.lazy import LazyReload
 from workbench import directory, sections
 from workbench.coordination import positions, reviews
@@ -53,26 +53,23 @@ class CoordinationView(QWidget):
         self.summary = QLabel(self)
         self.summary.setObjectName("hint")
 
-        grid = QGridLayout()
-        grid.setSpacing(2)
+        # Wraps on a narrow dock: every button stays in view.
+        self.button_row = FlowLayout(spacing=2)
         self.buttons: dict[str, QToolButton] = {}
-        for i, key in enumerate(
-            (
-                "route",
-                "new_request",
-                "withdraw_request",
-                "record_position",
-                "withdraw_nc",
-                "override",
-            )
+        for key in (
+            "route",
+            "new_request",
+            "withdraw_request",
+            "record_position",
+            "withdraw_nc",
+            "override",
         ):
             self.buttons[key] = self.ctrl.button(key, self)
-            grid.addWidget(self.buttons[key], 0, i)
-        grid.setColumnStretch(6, 1)
+            self.button_row.addWidget(self.buttons[key])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(grid)
+        layout.addLayout(self.button_row)
         layout.addWidget(self.summary)
         layout.addWidget(self.tree, 1)
         self._lazy = LazyReload(
@@ -88,6 +85,10 @@ class CoordinationView(QWidget):
         controller.text_saved.connect(self._lazy.request)  # reviews of that section go stale
         controller.request_focus.connect(self.select_request)
         self.reload()
+
+    def add_button(self, button: QToolButton) -> None:
+        """Another part's command beside the view's own (Send for Review…)."""
+        self.button_row.addWidget(button)
 
     def _job(self):
         """What to read for the view as it is now; runs on the reader thread."""
@@ -111,7 +112,8 @@ class CoordinationView(QWidget):
             ncs = {n.organization: n for n in positions.nonconcurrences(ws, doc_id)}
             involved = set(states) | set(requests) | set(latest) | set(ncs)
             order = [o.code for o in directory.organizations(ws) if o.code in involved]
-            facts = (numbers, states, requests, extended, latest, ncs, order, authenticated)
+            names = directory.shown_names(ws)
+            facts = (numbers, states, requests, extended, latest, ncs, order, authenticated, names)
             return doc_id, facts
 
         return read
@@ -141,7 +143,7 @@ class CoordinationView(QWidget):
             self.tree.blockSignals(False)
             self._current_changed(None, None)
             return
-        numbers, states, requests, extended, latest, ncs, order, authenticated = facts
+        numbers, states, requests, extended, latest, ncs, order, authenticated, names = facts
         bold = QFont(self.tree.font())
         bold.setBold(True)
         late = 0
@@ -161,7 +163,7 @@ class CoordinationView(QWidget):
             item = QTreeWidgetItem(
                 self.tree,
                 [
-                    code,
+                    names.get(code, code),  # a local agency by name, not its made-up code
                     last.status_label if last else "Not asked",
                     last.suspense_date if last and last.is_open else "",
                     position,

@@ -9,7 +9,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QTableView,
     QVBoxLayout,
@@ -19,6 +18,8 @@ from PySide6.QtWidgets import (
 from ui.coordination.dialogs import TYPE_COLORS
 from ui.coordination.filters import comment_filter_boxes
 from ui.lazy import LazyReload
+from ui.table_layout import Columns, VisibleRowHeights, WrappingDelegate
+from workbench import directory
 from workbench.coordination import comments as cm
 from workbench.coordination.publication import CRM_COLUMNS
 
@@ -29,6 +30,17 @@ COLUMNS = [
     for key, header in CRM_COLUMNS
 ]
 KEYS = [k for k, _ in COLUMNS]
+# Long text wraps (and shares the width by these weights); the rest is sized to its contents.
+WRAPPED = {
+    "quoted_passage": 2,
+    "comment": 3,
+    "rationale": 2,
+    "proposed_wording": 2,
+    "disposition_rationale": 2,
+}
+DECISIVE = ("type", "comment", "disposition_label")  # always shown
+SHOWN_FIRST = ["item_no", "type", "organization", "section_number", "comment"]
+SHOWN_FIRST += ["proposed_wording", "disposition_label"]
 COMMENT_ROLE = Qt.ItemDataRole.UserRole + 1
 NO_PARENT = QModelIndex()
 TYPE_ORDER = {"C": 0, "S": 1, "A": 2}
@@ -39,7 +51,9 @@ def _natural(text: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text or ""))
 
 
-def _sort_key(c, key: str):
+def _sort_key(c, key: str, names: dict[str, str]):
+    if key == "organization":
+        return names.get(c.organization, c.organization).casefold()
     if key == "item_no":
         return c.item_no
     if key == "type":
@@ -61,11 +75,14 @@ class CrmModel(QAbstractTableModel):
         self.open_only = False
         self.type: str | None = None
         self.organization: str | None = None
+        self.names: dict[str, str] = {}  # what to show for a code (a local agency's name)
         self._order: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
 
-    def set_comments(self, comments) -> None:
+    def set_comments(self, comments, names: dict[str, str] | None = None) -> None:
         self.beginResetModel()
         self.comments = list(comments)
+        if names is not None:
+            self.names = dict(names)
         self.rows = self._arranged()
         self.endResetModel()
 
@@ -97,7 +114,10 @@ class CrmModel(QAbstractTableModel):
         key = KEYS[column]
         # Stable, with item number second: equal cells keep the matrix's own order.
         rows.sort(key=lambda c: c.item_no)
-        rows.sort(key=lambda c: _sort_key(c, key), reverse=order == Qt.SortOrder.DescendingOrder)
+        names = self.names
+        rows.sort(
+            key=lambda c: _sort_key(c, key, names), reverse=order == Qt.SortOrder.DescendingOrder
+        )
         return rows
 
     def rowCount(self, parent=NO_PARENT) -> int:  # noqa: N802 (Qt override)
@@ -120,8 +140,10 @@ class CrmModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if key == "disposition_label" and not value:
                 return "Open"
+            if key == "organization":
+                return self.names.get(value, value)
             text = "" if value is None else str(value)
-            return text if len(text) <= 160 else text[:157] + "…"
+            return text if len(text) <= 600 else text[:599] + "…"  # a cell shows 3 lines
         if role == Qt.ItemDataRole.ToolTipRole:
             if key == "type":
                 return c.type_label
@@ -179,13 +201,21 @@ class CrmPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
+        self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in enumerate((44, 90, 120, 120, 84, 44, 60, 160, 260, 180, 140, 160, 150)):
-            self.table.setColumnWidth(col, width)
+        wrapped = {KEYS.index(k): weight for k, weight in WRAPPED.items()}
+        self.table.setItemDelegate(WrappingDelegate(self.table, list(wrapped), max_lines=3))
+        self.rows = VisibleRowHeights(self.table)
+        first = [KEYS.index(k) for k in SHOWN_FIRST]
+        self.columns = Columns(
+            self.table,
+            "crm",
+            [label for _, label in COLUMNS],
+            weights=wrapped,
+            hidden=[i for i in range(len(KEYS)) if i not in first],
+            required=[KEYS.index(k) for k in DECISIVE],
+            order=first + [i for i in range(len(KEYS)) if i not in first],
+        )
         # Double-click and Enter both activate (doubleClicked as well would act twice).
         self.table.activated.connect(self.go_to)
 
@@ -209,7 +239,12 @@ class CrmPanel(QWidget):
 
     def _job(self):
         doc_id = self.ctrl.document_id
-        return lambda ws: (doc_id, cm.list_comments(ws, doc_id) if doc_id is not None else [])
+
+        def read(ws):
+            found = cm.list_comments(ws, doc_id) if doc_id is not None else []
+            return doc_id, found, directory.shown_names(ws)
+
+        return read
 
     def _pending(self) -> None:
         # Another document was chosen: its matrix is being read; this one's rows are gone.
@@ -221,16 +256,17 @@ class CrmPanel(QWidget):
         self._show(self._job()(self.ws))
 
     def _show(self, read) -> None:
-        doc_id, found = read
+        doc_id, found, names = read
         if doc_id != self.ctrl.document_id:
             return  # read for a document no longer shown
-        self.model.set_comments(found)
+        self.model.set_comments(found, names)
+        self.columns.schedule_fit()
         keep = self.org_filter.currentData()
         self.org_filter.blockSignals(True)
         self.org_filter.clear()
         self.org_filter.addItem("All organizations", None)
         for code in sorted({c.organization for c in found}):
-            self.org_filter.addItem(code, code)
+            self.org_filter.addItem(names.get(code, code), code)
         index = self.org_filter.findData(keep)
         self.org_filter.setCurrentIndex(max(0, index))
         self.org_filter.blockSignals(False)

@@ -72,6 +72,10 @@ class GateModel(QAbstractListModel):
         self.beginResetModel()
         self.rows, self._titles = [], []
         for org, group in grouped(report.blockers + report.warnings) if report else []:
+            if len(group) == 1:  # its one reason names the organization: no heading needed
+                self.rows.append((None, group[0]))
+                self._titles.append(group[0].message)
+                continue
             blocking = sum(1 for gi in group if gi.severity == "blocker")
             self.rows.append((org, None))
             self._titles.append(group_title(org, blocking, len(group) - blocking))
@@ -117,6 +121,14 @@ class GateModel(QAbstractListModel):
         return None
 
 
+def verdict(report: gate.GateReport) -> str:
+    """The status colour of the gate's verdict: published is a state of its own, not a failure
+    (shown as information); ready is good; anything else is not ready yet."""
+    if report.published:
+        return "info"
+    return "good" if report.publishable else "bad"
+
+
 class GatePanel(QWidget):
     """Activate an item (double-click or Enter) to go where it names."""
 
@@ -150,6 +162,8 @@ class GatePanel(QWidget):
         self.waive_button.setAccessibleName("Waive review")
         self.waive_button.setToolTip("The Director excuses an organization's review, with a reason")
         self.waive_button.clicked.connect(self.waive_selected)
+        # The verdict and what to do about it above the reasons: in a short dock the buttons
+        # stay in view however long the list is.
         buttons = QHBoxLayout()
         for b in (self.publish_button, self.waive_button):
             b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -158,8 +172,9 @@ class GatePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.status)
-        layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
+        layout.addWidget(self.list, 1)
+        layout.addStretch(0)  # takes the room of the list while it is hidden (published)
         self._lazy = LazyReload(
             self,
             self.reload,
@@ -192,6 +207,7 @@ class GatePanel(QWidget):
         self.report = None
         self.waive_button.setEnabled(False)
         self.status.setStyleSheet("")
+        self._show_list(True)
         self.status.setText("Reading…" if self.ctrl.document_id else "No document selected.")
 
     def reload(self) -> None:
@@ -209,11 +225,17 @@ class GatePanel(QWidget):
         if self.report is None:
             self.status.setText("No document selected.")
             self.status.setStyleSheet("")
+            self._show_list(True)
             self.waive_button.setEnabled(False)
             return
         self.status.setText(self.report.summary())
-        self.status.setStyleSheet(_status_style("good" if self.report.publishable else "bad"))
+        self.status.setStyleSheet(_status_style(verdict(self.report)))
+        self._show_list(not self.report.published)  # published: nothing is missing
         self._update_waive_hint()
+
+    def _show_list(self, shown: bool) -> None:
+        self.list.setVisible(shown)
+        self.layout().setStretch(3, 0 if shown else 1)
 
     def items(self) -> list:
         """The reasons shown (organization headings left out)."""

@@ -26,20 +26,27 @@ class OpenCommentsChart(QWidget):
         super().__init__(parent)
         self.top = top
         self.data: list[tuple[str, dict[str, int]]] = []
+        self.names: dict[str, str] = {}
         self.setAccessibleName("Open comments by organization")
-        self.setMinimumHeight(120)
+        self.setMinimumHeight(60)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
-    def set_data(self, by_org: dict[str, dict[str, int]]) -> None:
+    def set_data(
+        self, by_org: dict[str, dict[str, int]], names: dict[str, str] | None = None
+    ) -> None:
+        """`names`: what to show for a code (a local agency's name rather than its code)."""
         self.data = list(by_org.items())[: self.top]
+        self.names = dict(names or {})
         total = sum(sum(c.values()) for _, c in self.data)
         self.setToolTip(
             "\n".join(
-                f"{org}: {c.get('C', 0)} Critical, {c.get('S', 0)} Substantive, "
-                f"{c.get('A', 0)} Administrative"
+                f"{self.names.get(org, org)}: {c.get('C', 0)} Critical, "
+                f"{c.get('S', 0)} Substantive, {c.get('A', 0)} Administrative"
                 for org, c in self.data
             )
         )
+        # Rows of at least a line each: in a short panel the chart scrolls rather than squashes.
+        self.setMinimumHeight(30 + (self.fontMetrics().height() + 2) * max(2, len(self.data)))
         self.setAccessibleDescription(
             f"{total} open comments across {len(self.data)} organizations"
         )
@@ -64,18 +71,24 @@ class OpenCommentsChart(QWidget):
         if not self.data:
             p.drawText(4, 40, "No open comments.")
             return
-        label_w = max(fm.horizontalAdvance(org) for org, _ in self.data) + 10
+        # Names (a local agency's can be long) take at most a third of the width, elided.
+        most = max(60, w // 3)
+        labels = [
+            fm.elidedText(self.names.get(org, org), Qt.TextElideMode.ElideRight, most)
+            for org, _ in self.data
+        ]
+        label_w = max(fm.horizontalAdvance(label) for label in labels) + 10
         top = 26
-        row_h = max(12.0, min(22.0, (h - top - 4) / len(self.data)))
+        row_h = max(float(fm.height() + 2), min(22.0, (h - top - 4) / len(self.data)))
         biggest = max(sum(c.values()) for _, c in self.data) or 1
         scale = (w - label_w - 40) / biggest
-        for i, (org, counts) in enumerate(self.data):
+        for i, (_org, counts) in enumerate(self.data):
             y = top + i * row_h
             p.setPen(text)
             p.drawText(
                 QRectF(0, y, label_w - 6, row_h),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                org,
+                labels[i],
             )
             bx = float(label_w)
             for t in ("C", "S", "A"):

@@ -3,29 +3,62 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from ui import theme
 from ui.dashboard.charts import OpenCommentsChart, TimelineChart
-from ui.dashboard.progress_model import DOC_ROLE, ProgressModel
+from ui.dashboard.progress_model import COLUMNS, DOC_ROLE, ProgressModel
 from ui.search.reader import BackgroundReader
+from ui.table_layout import Columns, VisibleRowHeights, WrappingDelegate
 from workbench import dashboard as core
+from workbench import directory
 
-LATE = QColor("#b3261e")
 REFRESH_DEBOUNCE_MS = 250
-DOC_WIDTHS = (240, 100, 44, 84, 150, 100, 100, 90)
+WRAPPED = {0: 3, 4: 2, 5: 1, 6: 1}  # title and per-organization columns wrap (two lines)
+
+
+def _small_table(parent, name: str, headers: list[str], stretch: int) -> QTableWidget:
+    table = QTableWidget(0, len(headers), parent)
+    table.setAccessibleName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    header = table.horizontalHeader()
+    modes = QHeaderView.ResizeMode
+    for col in range(len(headers)):
+        mode = modes.Stretch if col == stretch else modes.ResizeToContents
+        header.setSectionResizeMode(col, mode)
+    return table
+
+
+def _board(ws) -> tuple[core.Dashboard, dict[str, str]]:
+    """On the reader thread: the figures, and how to show each organization in them."""
+    return core.dashboard(ws), directory.shown_names(ws)
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(widget)
+    area.setAccessibleName(widget.accessibleName())
+    return area
 
 
 def _item(text, *, number: bool = False, late: bool = False) -> QTableWidgetItem:
@@ -34,7 +67,7 @@ def _item(text, *, number: bool = False, late: bool = False) -> QTableWidgetItem
     if number:
         item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     if late:
-        item.setForeground(LATE)
+        item.setForeground(theme.status_color("bad"))
         font = item.font()
         font.setBold(True)
         item.setFont(font)
@@ -52,10 +85,12 @@ class DashboardPanel(QWidget):
         self.ws = ws
         self.reader = reader or BackgroundReader(ws, self)
         self.board: core.Dashboard | None = None
+        self.names: dict[str, str] = {}
         self.document_id: int | None = None
 
         self.summary = QLabel(self)
         self.summary.setAccessibleName("Dashboard summary")
+        self.summary.setWordWrap(True)
         self.refresh_button = QPushButton("Refresh", self)
         self.refresh_button.clicked.connect(self.refresh)
         self.export_button = QPushButton("Export PDF…", self)
@@ -75,15 +110,20 @@ class DashboardPanel(QWidget):
         self.documents.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.documents.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.documents.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.documents.setWordWrap(False)
+        self.documents.setAlternatingRowColors(True)
+        self.documents.setWordWrap(True)
+        self.documents.setItemDelegate(WrappingDelegate(self.documents, list(WRAPPED), max_lines=2))
+        self.rows = VisibleRowHeights(self.documents)  # rows are measured as they are seen
+        self.columns = Columns(
+            self.documents,
+            "dashboard",
+            COLUMNS,
+            weights=WRAPPED,
+            required=[0],
+            hidden=[COLUMNS.index("Out"), COLUMNS.index("Substantive")],  # in the chart
+        )
         self.documents.setSortingEnabled(True)
         self.documents.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        header = self.documents.horizontalHeader()
-        # Fixed widths: sizing columns to their contents would read every row.
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in enumerate(DOC_WIDTHS):
-            self.documents.setColumnWidth(col, width)
         self.documents.selectionModel().selectionChanged.connect(
             lambda *_: self._document_row_selected()
         )
@@ -91,49 +131,48 @@ class DashboardPanel(QWidget):
             lambda index: self.document_activated.emit(index.data(DOC_ROLE) or 0)
         )
 
-        self.due = QTableWidget(0, 3, self)
-        self.due.setAccessibleName("Due dates")
-        self.due.setHorizontalHeaderLabels(["Due", "Document", "Countdown"])
-        self.due.verticalHeader().hide()
-        self.due.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.rates = QTableWidget(0, 3, self)
-        self.rates.setAccessibleName("Response rates")
-        self.rates.setHorizontalHeaderLabels(["Solicitation", "Answered", "Rate"])
-        self.rates.verticalHeader().hide()
-        self.rates.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.due = _small_table(self, "Due dates", ["Due", "Document", "Countdown"], stretch=1)
+        self.rates = _small_table(
+            self, "Response rates", ["Solicitation", "Answered", "Rate"], stretch=0
+        )
         self.chart = OpenCommentsChart(self)
         self.timeline = TimelineChart(self)
-
-        right = QWidget(self)
-        rl = QVBoxLayout(right)
-        rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(QLabel("<b>Open comments by organization</b>", right))
-        rl.addWidget(self.chart, 2)
-        rl.addWidget(QLabel("<b>Due dates</b>", right))
-        rl.addWidget(self.due, 1)
-        rl.addWidget(QLabel("<b>Response rates</b>", right))
-        rl.addWidget(self.rates, 1)
-        left = QWidget(self)
-        ll = QVBoxLayout(left)
-        ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(self.documents, 1)
-        ll.addWidget(self.timeline)
-        split = QSplitter(Qt.Orientation.Horizontal, self)
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        # Each figure on a tab of its own: in a short dock below the editor every one gets the
+        # panel's whole height instead of a slice of it.
+        self.figures = QTabWidget(self)
+        self.figures.setObjectName("dashboardFigures")
+        self.figures.setAccessibleName("Dashboard figures")
+        self.figures.setDocumentMode(True)
+        self.figures.addTab(_scrolling(self.chart), "Open comments")
+        self.figures.addTab(self.timeline, "Timeline")
+        self.figures.addTab(self.due, "Due dates")
+        self.figures.addTab(self.rates, "Response rates")
+        self.split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.split.setObjectName("dashboardSplit")
+        self.split.addWidget(self.documents)
+        self.split.addWidget(self.figures)
+        self.split.setStretchFactor(0, 2)
+        self.split.setStretchFactor(1, 1)
+        self.split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.split, 1)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        # Side by side in a wide, short dock; one above the other when the panel is tall.
+        wide = event.size().width() >= 1.4 * event.size().height()
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self.split.orientation() != orientation:
+            self.split.setOrientation(orientation)
+        super().resizeEvent(event)
 
     # -- loading -----------------------------------------------------------------------------
     def refresh(self) -> None:
         self.reader.request(
             "dashboard",
-            core.dashboard,
-            on_done=self.show_board,
+            _board,
+            on_done=lambda read: self.show_board(*read),
             on_error=lambda exc: self.summary.setText(str(exc)),
         )
         self.set_document(self.document_id)
@@ -151,13 +190,15 @@ class DashboardPanel(QWidget):
             on_error=lambda _exc: self.timeline.set_timeline(None),
         )
 
-    def show_board(self, board: core.Dashboard) -> None:
-        if board == self.board:
+    def show_board(self, board: core.Dashboard, names: dict[str, str] | None = None) -> None:
+        """`names`: what to show for organization codes (directory.shown_names)."""
+        names = names or {}
+        if board == self.board and names == self.names:
             # Most writes (an autosave) change no figure; refilling 1,000 rows would cost
             # the UI thread ~0.2 s for nothing.
             self.refreshed.emit(board)
             return
-        self.board = board
+        self.board, self.names = board, names
         overdue = sum(d.total_overdue for d in board.documents)
         late = sum(1 for i in board.due if i.late and i.status != "published")
         self.summary.setText(
@@ -166,7 +207,8 @@ class DashboardPanel(QWidget):
             f"{overdue} overdue review{'s' if overdue != 1 else ''}, "
             f"{late} late report{'s' if late != 1 else ''}"
         )
-        self.progress.set_rows(board.documents)
+        self.progress.set_rows(board.documents, names)
+        self.columns.schedule_fit()
         self.due.setRowCount(len(board.due))
         for row, i in enumerate(board.due):
             self.due.setItem(row, 0, _item(i.due_date))
@@ -175,9 +217,10 @@ class DashboardPanel(QWidget):
         self.rates.setRowCount(len(board.solicitations))
         for row, s in enumerate(board.solicitations):
             self.rates.setItem(row, 0, _item(f"{s.title} — {s.label}"))
+            self.rates.item(row, 0).setToolTip(f"{s.title} — {s.label}")
             self.rates.setItem(row, 1, _item(f"{s.answered} of {s.asked}", number=True))
             self.rates.setItem(row, 2, _item(f"{s.rate:.0%}", number=True, late=s.rate < 0.5))
-        self.chart.set_data(board.open_comments_by_org)
+        self.chart.set_data(board.open_comments_by_org, names)
         self.refreshed.emit(board)
 
     def _document_row_selected(self) -> None:

@@ -137,8 +137,10 @@ def _hook_coordination_view(view, part: Roundtrip) -> None:
     button = QToolButton(view)
     button.setDefaultAction(part.send_action)
     button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-    grid = view.layout().itemAt(0).layout()
-    grid.addWidget(button, 0, grid.columnCount())
+    view.add_button(button)
+    # Choosing a request enables Extend Suspense… and Recall Request… (the view has told the
+    # controller which request by then: its own handler was connected first).
+    view.tree.currentItemChanged.connect(lambda *_: part.update_enabled())
     view.send_button = button
     tree = view.tree
     tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

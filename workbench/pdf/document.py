@@ -252,7 +252,13 @@ class StoryBuilder:
 
     def body(self, source: str, width: float) -> list[Flowable]:
         return markdown_flowables(
-            source, width, self.numbers, self.notes, self.figures, self.figure_numbers
+            source,
+            width,
+            self.numbers,
+            self.notes,
+            self.figures,
+            self.figure_numbers,
+            self.layout.footnotes,
         )
 
     # -- coordination record ---------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -29,6 +30,7 @@ from workbench.markdown_model import (
 )
 from workbench.pdf import styles as st
 from workbench.pdf.figures import FigureNumbers, figure_flowables
+from workbench.pdf.footnotes import NoteAnchor
 from workbench.pdf.textblock import BREAK, Run, TextBlock
 
 FRAME_HEIGHT = st.PAGE_SIZE[1] - st.MARGIN_TOP - st.MARGIN_BOTTOM
@@ -82,7 +84,13 @@ def inline_runs(children, numbers=None, notes=None, figure_numbers=None) -> list
             skipping = True
         elif kind == "footnote_ref":
             label = str(tok.meta.get("label", ""))
-            add(f"[{(notes or {}).get(label, label)}]")
+            number = (notes or {}).get(label)
+            if isinstance(number, int):
+                # A superscript mark; marks side by side are kept apart by a comma.
+                mark = f",{number}" if runs and runs[-1].note else str(number)
+                runs.append(Run(mark, bold > 0, italic > 0, False, strike > 0, note=number))
+            else:
+                add(f"[{label}]")
         elif kind == "text":
             add(tok.content)
         elif kind == "softbreak":
@@ -120,12 +128,23 @@ def inline_runs(children, numbers=None, notes=None, figure_numbers=None) -> list
 
 
 class _Walker:
-    def __init__(self, width: float, numbers=None, notes=None, figures=None, figure_numbers=None):
+    def __init__(
+        self,
+        width: float,
+        numbers=None,
+        notes=None,
+        figures=None,
+        figure_numbers=None,
+        footnotes=None,
+    ):
         self.width = width
         self.numbers = numbers
+        self.footnotes = footnotes  # FootNotes: notes go to the page foot (else after the text)
+        self.definitions: dict[str, list] = {}  # label -> inline children, paragraph by paragraph
+        self.cell_notes: list[int] = []
         self.figures = figures or {}
         self.figure_numbers = figure_numbers if figure_numbers is not None else FigureNumbers()
-        self.notes = notes if notes is not None else {"count": 0}
+        self.notes: dict[str, Any] = notes if notes is not None else {"count": 0}
         self.labels: dict[str, int] = {}
         self.note_label: str | None = None
         self.out: list[Flowable] = []
@@ -140,15 +159,60 @@ class _Walker:
         return st.variant(name, self.indent, self.quote > 0)
 
     def emit_paragraph(self, runs: list[Run]) -> None:
+        notes = self.carried(runs)
         if self.heading is not None:
-            self.out.append(TextBlock(runs, self.style(f"md_h{min(self.heading, 3)}")))
+            style = self.style(f"md_h{min(self.heading, 3)}")
+            self.out.append(TextBlock(runs, style, notes=notes, footnotes=self.footnotes))
             return
         bullet, self.bullet = self.bullet, None
         style = self.style("list" if self.lists else "body")
-        self.out.append(TextBlock(runs, style, bullet))
+        self.out.append(TextBlock(runs, style, bullet, notes=notes, footnotes=self.footnotes))
+
+    # -- footnotes -------------------------------------------------------------------------
+    def collect_definitions(self, tokens) -> None:
+        label = None
+        for tok in tokens:
+            if tok.type == "footnote_open":
+                label = str(tok.meta.get("label", ""))
+                self.definitions.setdefault(label, [])
+            elif tok.type == "footnote_close":
+                label = None
+            elif tok.type == "inline" and label is not None:
+                self.definitions[label].append(tok.children)
+
+    def carried(self, runs: list[Run]) -> dict:
+        """The notes first cited in these runs, as blocks for the page foot (none without it)."""
+        if self.footnotes is None:
+            return {}
+        placed: set[int] = self.notes.setdefault("placed", set())
+        out = {}
+        for run in runs:
+            if run.note and run.note not in placed:
+                placed.add(run.note)
+                out[run.note] = self.note_block(run.note)
+        return out
+
+    def note_block(self, number: int) -> TextBlock:
+        label = next((k for k, v in self.labels.items() if v == number), "")
+        runs = [Run(str(number), note=number), Run(" ")]
+        for k, children in enumerate(self.definitions.get(label, ())):
+            if k:
+                runs.append(Run(BREAK))
+            runs += self.inline(children)
+        return TextBlock(runs, st.variant("footnote"))
 
     def walk(self, tokens) -> list[Flowable]:
+        in_notes = False
         for tok in tokens:
+            if self.footnotes is not None:
+                # The notes' own text is set at the page foot, not after the section.
+                if tok.type == "footnote_block_open":
+                    in_notes = True
+                elif tok.type == "footnote_block_close":
+                    in_notes = False
+                    continue
+                if in_notes:
+                    continue
             handler = getattr(self, "on_" + tok.type, None)
             if handler is not None:
                 handler(tok)
@@ -163,7 +227,9 @@ class _Walker:
 
     def on_inline(self, tok) -> None:
         if self.table is not None:
-            self.table["cell"].extend(self.runs(tok))
+            runs = self.runs(tok)
+            self.cell_notes += [r.note for r in runs if r.note]
+            self.table["cell"].extend(runs)
             return
         if self.note_label is None and self.heading is None and _places_figure(tok.children):
             self._inline_with_figures(tok.children)
@@ -337,6 +403,10 @@ class _Walker:
     def on_table_close(self, tok) -> None:
         table, self.table = self._open_table(), None
         self.out.extend(markdown_table(table, self.width - self.indent, self.indent))
+        notes = self.carried([Run("", note=n) for n in self.cell_notes])
+        self.cell_notes = []
+        if notes:
+            self.out.append(NoteAnchor(notes.values(), self.footnotes))
 
 
 def markdown_table(table: dict, width: float, indent: float) -> list[Flowable]:
@@ -351,7 +421,7 @@ def markdown_table(table: dict, width: float, indent: float) -> list[Flowable]:
         for c in range(ncols):
             runs = row[c] if c < len(row) else []
             align = aligns[c] if c < len(aligns) else ""
-            style = st.paragraph_styles()["cell_head" if r < head else "cell"]
+            style = st.paragraph_styles()["md_cell_head" if r < head else "md_cell"]
             if align in ("right", "center"):
                 style = ParagraphStyle(
                     f"{style.name}-{align}",
@@ -362,7 +432,7 @@ def markdown_table(table: dict, width: float, indent: float) -> list[Flowable]:
         cells.append(out)
     t = Table(
         cells,
-        colWidths=[width / ncols] * ncols,
+        colWidths=column_widths(cells, width),
         repeatRows=head,
         splitByRow=1,
         splitInRow=1,
@@ -384,6 +454,38 @@ def markdown_table(table: dict, width: float, indent: float) -> list[Flowable]:
     return [t]
 
 
+CELL_PADDING = 12  # reportlab's default 6 points left and right of a cell's text
+MIN_COLUMN = 28  # points: a column narrower than this cannot hold a hyphenated syllable
+WORD_CAP = 110  # a longer word is hyphenated or broken rather than widening its column
+
+
+def column_widths(cells: list[list[TextBlock]], width: float) -> list[float]:
+    """Columns sized to their content, filling the width (HTML's automatic table layout).
+
+    Each column wants its widest unwrapped line and needs at least its longest word (capped,
+    since a long word can be hyphenated). If everything fits unwrapped the spare width is
+    shared in proportion; otherwise each column gets its minimum plus a share of the rest in
+    proportion to how much wrapping it saves.
+    """
+    ncols = max(len(r) for r in cells)
+    want: list[float] = [float(MIN_COLUMN)] * ncols
+    need: list[float] = [float(MIN_COLUMN)] * ncols
+    for row in cells:
+        for c, block in enumerate(row):
+            natural, word = block.measure()
+            want[c] = max(want[c], natural + CELL_PADDING)
+            need[c] = max(need[c], min(word, WORD_CAP) + CELL_PADDING)
+    want = [max(w, n) for w, n in zip(want, need, strict=True)]
+    if sum(want) <= width:
+        return [w * width / sum(want) for w in want]
+    if sum(need) >= width:
+        return [n * width / sum(need) for n in need]
+    spare = width - sum(need)
+    slack = [w - n for w, n in zip(want, need, strict=True)]
+    total = sum(slack) or 1.0
+    return [n + spare * s / total for n, s in zip(need, slack, strict=True)]
+
+
 def _number_notes(tokens, walker: _Walker) -> None:
     # Footnotes are numbered through the whole document in the order they are first cited.
     for tok in tokens:
@@ -402,19 +504,27 @@ def _places_figure(children) -> bool:
 
 
 def markdown_flowables(
-    source: str, width: float, numbers=None, notes=None, figures=None, figure_numbers=None
+    source: str,
+    width: float,
+    numbers=None,
+    notes=None,
+    figures=None,
+    figure_numbers=None,
+    footnotes=None,
 ) -> list[Flowable]:
     """The flowables for one section body; width is the frame width available to it.
 
     numbers: section id -> current number, for cross-references; notes: the document's
     footnote counter ({"count": n}), shared by its sections; figures: figure id -> stored
-    image (workbench.figures.FigureImage); figure_numbers: the document's FigureNumbers.
+    image (workbench.figures.FigureImage); figure_numbers: the document's FigureNumbers;
+    footnotes: the document's FootNotes (notes at the page foot; without it, after the text).
     """
     if not source or not source.strip():
         return []
     tokens = _MD.parse(source)
-    walker = _Walker(width, numbers, notes, figures, figure_numbers)
+    walker = _Walker(width, numbers, notes, figures, figure_numbers, footnotes)
     _number_notes(tokens, walker)
+    walker.collect_definitions(tokens)
     out = walker.walk(tokens)
     # Past its nesting limit markdown-it stops parsing and drops the rest of the text; what
     # it dropped is printed as typed, because losing words of an approved text is worse.

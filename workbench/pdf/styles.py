@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import landscape, letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
@@ -59,7 +59,12 @@ QUOTE_INDENT = 14
 TOC_PAGE_COLUMN = 36
 TOC_DOTS_GAP = 22  # room for a three-digit page number after the dot leader
 
-# Styles as data: name -> (parent, attributes). Built once into ParagraphStyles.
+HYPHENATION = "en_US"  # pyphen's dictionary; "" turns hyphenation off for a style
+# What headings, labels and tables of contents share: set flush left, never hyphenated.
+_LEFT = dict(alignment=TA_LEFT, hyphenationLang="")
+
+# Styles as data: name -> (parent, attributes). Built once into ParagraphStyles. Body text is
+# justified and hyphenated; a section's table cells are flush left and hyphenated.
 PARAGRAPH_STYLES: dict[str, tuple[str | None, dict]] = {
     "body": (
         None,
@@ -69,7 +74,8 @@ PARAGRAPH_STYLES: dict[str, tuple[str | None, dict]] = {
             leading=14,
             spaceAfter=6,
             textColor=INK,
-            alignment=TA_LEFT,
+            alignment=TA_JUSTIFY,
+            hyphenationLang=HYPHENATION,
             splitLongWords=1,
             bulletFontName=SANS,
             bulletFontSize=10,
@@ -77,13 +83,19 @@ PARAGRAPH_STYLES: dict[str, tuple[str | None, dict]] = {
     ),
     "list": ("body", dict(spaceAfter=3)),
     "code": ("body", dict(fontName=MONO, fontSize=8.5, leading=11, spaceBefore=2, spaceAfter=8)),
-    "cell": ("body", dict(fontSize=8.5, leading=11, spaceAfter=0)),
+    "cell": ("body", dict(fontSize=8.5, leading=11, spaceAfter=0, **_LEFT)),
     "cell_head": ("cell", dict(fontName=SANS_BOLD)),
     "cell_small": ("cell", dict(fontSize=7.5, leading=9.5)),
     "cell_small_head": ("cell_small", dict(fontName=SANS_BOLD)),
-    "md_h1": ("body", dict(fontName=SANS_BOLD, fontSize=11.5, leading=15, spaceBefore=6)),
-    "md_h2": ("body", dict(fontName=SANS_BOLD, fontSize=10.5, leading=14, spaceBefore=4)),
-    "md_h3": ("body", dict(fontName=SANS_BOLD_ITALIC, fontSize=10, leading=14, spaceBefore=2)),
+    # A section's own tables: long words in narrow columns are hyphenated.
+    "md_cell": ("cell", dict(hyphenationLang=HYPHENATION)),
+    "md_cell_head": ("md_cell", dict(fontName=SANS_BOLD)),
+    "md_h1": (
+        "body",
+        dict(fontName=SANS_BOLD, fontSize=11.5, leading=15, spaceBefore=6, **_LEFT),
+    ),
+    "md_h2": ("md_h1", dict(fontSize=10.5, leading=14, spaceBefore=4)),
+    "md_h3": ("md_h1", dict(fontName=SANS_BOLD_ITALIC, fontSize=10, leading=14, spaceBefore=2)),
     "h1": (
         "body",
         dict(
@@ -94,6 +106,7 @@ PARAGRAPH_STYLES: dict[str, tuple[str | None, dict]] = {
             spaceAfter=8,
             textColor=ACCENT,
             keepWithNext=1,
+            **_LEFT,
         ),
     ),
     "h2": (
@@ -112,6 +125,7 @@ PARAGRAPH_STYLES: dict[str, tuple[str | None, dict]] = {
             spaceBefore=0,
             spaceAfter=2,
             keepWithNext=1,
+            **_LEFT,
         ),
     ),
     "tenet_heading": (
@@ -120,10 +134,17 @@ PARAGRAPH_STYLES: dict[str, tuple[str | None, dict]] = {
     ),
     "title_page_org": (
         "body",
-        dict(fontName=SANS_BOLD, fontSize=10, leading=13, textColor=MUTED, alignment=TA_CENTER),
+        dict(
+            fontName=SANS_BOLD,
+            fontSize=10,
+            leading=13,
+            textColor=MUTED,
+            alignment=TA_CENTER,
+            hyphenationLang="",
+        ),
     ),
     "title_page_kind": (
-        "body",
+        "title_page_org",
         dict(
             fontName=SANS_BOLD,
             fontSize=12,
@@ -135,27 +156,42 @@ PARAGRAPH_STYLES: dict[str, tuple[str | None, dict]] = {
         ),
     ),
     "title_page_title": (
-        "body",
+        "title_page_org",
         dict(
             fontName=SANS_BOLD,
             fontSize=24,
             leading=30,
+            textColor=INK,
             alignment=TA_CENTER,
             spaceAfter=30,
         ),
     ),
-    "title_page_fact": ("body", dict(fontSize=10.5, leading=15, spaceAfter=0)),
+    "title_page_fact": ("body", dict(fontSize=10.5, leading=15, spaceAfter=0, **_LEFT)),
     "title_page_fact_label": ("title_page_fact", dict(fontName=SANS_BOLD, alignment=TA_RIGHT)),
     "title_page_notice": (
-        "body",
-        dict(fontSize=9, leading=13, textColor=MUTED, alignment=TA_CENTER, spaceBefore=40),
+        "title_page_org",
+        dict(fontName=SANS, fontSize=9, leading=13, spaceBefore=40),
     ),
     "contents_title": ("h1", dict(spaceBefore=0, spaceAfter=14)),
-    "toc0": ("body", dict(fontName=SANS_BOLD, fontSize=10, leading=13, spaceBefore=5)),
-    "toc1": ("body", dict(fontSize=9.5, leading=12.5, leftIndent=16, spaceAfter=2)),
-    "toc2": ("body", dict(fontSize=9, leading=12, leftIndent=32, spaceAfter=1)),
-    "toc3": ("body", dict(fontSize=9, leading=12, leftIndent=48, spaceAfter=1)),
-    "record_note": ("body", dict(fontSize=9, leading=12, textColor=MUTED)),
+    "toc0": ("body", dict(fontName=SANS_BOLD, fontSize=10, leading=13, spaceBefore=5, **_LEFT)),
+    "toc1": (
+        "toc0",
+        dict(fontName=SANS, fontSize=9.5, leading=12.5, leftIndent=16, spaceBefore=0, spaceAfter=2),
+    ),
+    "toc2": ("toc1", dict(fontSize=9, leading=12, leftIndent=32, spaceAfter=1)),
+    "toc3": ("toc1", dict(fontSize=9, leading=12, leftIndent=48, spaceAfter=1)),
+    "record_note": ("body", dict(fontSize=9, leading=12, textColor=MUTED, **_LEFT)),
+    "footnote": (
+        "body",
+        dict(
+            fontSize=8,
+            leading=10,
+            spaceAfter=0,
+            alignment=TA_LEFT,
+            leftIndent=6.5,
+            firstLineIndent=-6.5,
+        ),
+    ),
     "figure_caption": (
         "body",
         dict(fontName=SANS_ITALIC, fontSize=9, leading=12, alignment=TA_CENTER, spaceAfter=10),

@@ -16,6 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from workbench.pdf import styles as st
+from workbench.pdf.footnotes import FootNotes
 
 DRAFT_NOTICE = "DRAFT — NOT FOR DISTRIBUTION"
 
@@ -28,6 +29,9 @@ class Layout:
     """What layout learns and the deferred forms need: where each heading landed, page count."""
 
     def __init__(self, progress=None, cancelled=None):
+        self.footnotes = FootNotes(
+            st.PAGE_SIZE[0] - 2 * st.MARGIN_X, st.PAGE_SIZE[1] - st.MARGIN_TOP - st.MARGIN_BOTTOM
+        )
         self.pages: dict[str, int] = {}
         self.toc_keys: list[str] = []
         self.page_count = 0
@@ -233,13 +237,26 @@ class WorkbenchDoc(BaseDocTemplate):
             bottomPadding=0,
             id=f"{name}-frame",
         )
-        return PageTemplate(id=name, frames=[frame], onPageEnd=self._decorate, pagesize=size)
+        return PageTemplate(
+            id=name,
+            frames=[frame],
+            onPage=self._begin_page,
+            onPageEnd=self._decorate,
+            pagesize=size,
+        )
+
+    def _begin_page(self, canv: Canvas, doc) -> None:
+        # The notes of the last page raised its frame's bottom; a new page starts clear.
+        for frame in doc.pageTemplate.frames:
+            frame._y1p = frame._y1 + frame._bottomPadding
+        self.layout.footnotes.new_page()
 
     def frame_width(self, template: str = "body") -> float:
         width = (st.LANDSCAPE_SIZE if template == "landscape" else st.PAGE_SIZE)[0]
         return width - 2 * st.MARGIN_X
 
     def _decorate(self, canv: Canvas, doc) -> None:
+        self.layout.footnotes.draw_page(canv, st.MARGIN_X, st.MARGIN_BOTTOM)
         width, height = canv._pagesize
         n = canv.getPageNumber()
         self.layout.page_count = max(self.layout.page_count, n)
@@ -280,6 +297,12 @@ class WorkbenchDoc(BaseDocTemplate):
         self.layout.check()
 
     def afterFlowable(self, flowable) -> None:
+        room = self.layout.footnotes.take_pending()
+        if room:
+            # The notes just placed were part of the flowable's height while it was fitted;
+            # the flow gets that room back and the frame's bottom rises over the notes.
+            self.frame._y += room
+            self.frame._y1p += room
         seq = getattr(flowable, "_seq", None)
         if seq is not None:
             self.layout.done = max(self.layout.done, seq)

@@ -24,15 +24,53 @@ def test_cross_reference_prints_the_targets_current_number():
     assert "See §3 and" in _pdf(body, insert_before=True)
 
 
-def test_footnotes_are_numbered_through_the_document_in_citation_order():
-    text = _pdf(
-        "Seizures rose[^a] sharply[^b].\n\n[^a]: CBP data.\n\n[^b]: USCG data.",
-        "Again[^x].\n\n[^x]: ICE data.",
+def _lines_with_positions(data: bytes) -> list[tuple[int, float, str]]:
+    """(page, baseline y, text) of every text run drawn, in drawing order."""
+    import io
+
+    from pypdf import PdfReader
+
+    out: list[tuple[int, float, str]] = []
+    for number, page in enumerate(PdfReader(io.BytesIO(data)).pages, 1):
+
+        def visit(text, cm, tm, font, size, number=number):
+            if text.strip():
+                out.append((number, round(tm[5] * cm[3] + cm[5], 1), text))
+
+        page.extract_text(visitor_text=visit)
+    return out
+
+
+def test_footnotes_are_numbered_through_the_document_and_set_at_the_foot_of_their_page():
+    snap = make_snapshot(published=False, sections_count=2)
+    long = "Interdiction requires coordination across components. " * 60
+    snap["sections"][0]["body"] = (
+        "Seizures rose[^a] sharply[^b].\n\n[^a]: CBP data.\n\n[^b]: USCG data."
     )
-    assert "Seizures rose[1] sharply[2]." in text
-    assert "[1] CBP data." in text and "[2] USCG data." in text
-    assert "Again[3]." in text and "[3] ICE data." in text
-    assert "[^" not in text
+    snap["sections"][2]["body"] = f"{long}\n\nAgain[^x].\n\n[^x]: ICE data."
+    data = build_pdf(snap, include_contents=False)
+    text = " ".join(" ".join(pages_text(data)).split())
+    assert "Seizures rose1 sharply2." in text  # superscript marks
+    assert "[^" not in text and "[1]" not in text
+    runs = _lines_with_positions(data)
+
+    def where(needle: str) -> tuple[int, float]:
+        return next((p, y) for p, y, t in runs if needle in t)
+
+    cited, note_a, note_b = where("Seizures rose"), where("CBP data."), where("USCG data.")
+    again, note_x = where("Again"), where("ICE data.")
+    # Each note is on its citation's page, below all of that page's text, in citation order.
+    assert note_a[0] == note_b[0] == cited[0] and note_x[0] == again[0]
+    assert cited[1] > note_a[1] > note_b[1]
+    assert again[1] > note_x[1]
+    body_on_page = [y for p, y, t in runs if p == again[0] and "Interdiction" in t]
+    assert min(body_on_page) > note_x[1] + 10  # text never runs into the notes
+    assert note_x[1] > 78  # above the bottom margin (the footer lives below it)
+
+
+def test_the_notes_cited_in_a_table_are_set_too():
+    text = _pdf("| a | b |\n|---|---|\n| cell[^t] | x |\n\n[^t]: Table note.")
+    assert "Table note." in text and "cell1" in text
 
 
 def test_soft_hyphens_are_not_printed_and_figures_print_their_caption():

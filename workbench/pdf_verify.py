@@ -70,8 +70,21 @@ WHERE pp.sha256 = ?
 """
 
 
+# The fingerprint a publication row itself keeps (its plain PDF): what counts for a version
+# published before per-variant fingerprints were stored, whose PDF a newer layout would not
+# render byte for byte again.
+_BY_ROW_HASH = """
+SELECT 'plain' AS variant, p.id AS publication_id, p.document_id, p.version, p.published_at,
+       p.published_by, d.title
+FROM publications p
+JOIN documents d ON d.id = p.document_id
+WHERE p.pdf_sha256 = ?
+"""
+
+
 def _lookup(ws, digest: str) -> dict | None:
-    return next(ws.db.query(_BY_HASH, [digest]), None)
+    found = next(ws.db.query(_BY_HASH, [digest]), None)
+    return found or next(ws.db.query(_BY_ROW_HASH, [digest]), None)
 
 
 def _prefixes(data: bytes) -> list[bytes]:

@@ -204,3 +204,18 @@ def test_export_is_audited_with_what_left(ws, published, certificate):
     }
     with pytest.raises(WorkbenchError, match="password is wrong"):
         export_pdf(ws, "SPSS", sign_with=str(p12), password=b"nope")
+
+
+def test_the_recorded_fingerprint_counts_even_when_the_layout_has_changed_since(ws, published):
+    """A PDF made when the version was published verifies by what was recorded then, not by
+    rendering the snapshot again with today's layout (which may differ byte for byte)."""
+    old_pdf = b"%PDF-1.4 as the layout of an earlier release drew it %%EOF\n"
+    ws.db.execute(
+        "DELETE FROM publication_pdfs WHERE publication_id = ?", [published.publication_id]
+    )
+    ws.db.execute(
+        "UPDATE publications SET pdf_sha256 = ? WHERE id = ?",
+        [hashlib.sha256(old_pdf).hexdigest(), published.publication_id],
+    )
+    result = verify_pdf(ws, old_pdf)
+    assert result.status == "published" and result.publication_id == published.publication_id

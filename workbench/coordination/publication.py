@@ -157,13 +157,29 @@ def _org_name(ws, code: str | None) -> str | None:
 def document_snapshot(ws, document_id: int) -> dict:
     """The document as it stands: what publication freezes and what a PDF is built from.
 
-    "figures" records each figure the text places by id, kind, size and SHA-256 (the bytes stay
-    in the store; `figures.for_snapshot` fetches them and checks each against its hash).
+    "since_last_approval" holds the changes from the last published version
+    (coordination.since_approval). "figures" records each figure the text places by id,
+    kind, size and SHA-256 (the bytes stay in the store; `figures.for_snapshot` fetches them
+    and checks each against its hash).
     """
+    from workbench.coordination.since_approval import since_last_approval
     from workbench.figures import snapshot_entries
 
     doc = document(ws, document_id)
     current = current_sections(ws, document_id)
+    section_rows = [
+        {
+            "section_id": s.section_id,
+            "number": s.number,
+            "depth": s.depth,
+            "kind": s.kind,
+            "heading": s.heading,
+            "body": s.body,
+            "content_hash": s.content_hash,
+            "equities": list(s.equities),
+        }
+        for s in current
+    ]
     return {
         "document": {
             "id": doc.id,
@@ -181,20 +197,11 @@ def document_snapshot(ws, document_id: int) -> dict:
         },
         "published_at": None,
         "published_by": None,
-        "sections": [
-            {
-                "section_id": s.section_id,
-                "number": s.number,
-                "depth": s.depth,
-                "kind": s.kind,
-                "heading": s.heading,
-                "body": s.body,
-                "content_hash": s.content_hash,
-                "equities": list(s.equities),
-            }
-            for s in current
-        ],
+        "sections": section_rows,
         "figures": snapshot_entries(ws, [s.body for s in current]),
+        # The redline against the last published version: "what changed since the last
+        # approval" in the coordination record (None before the first publication).
+        "since_last_approval": since_last_approval(ws, doc.id, doc.version, section_rows),
         "coordination": coordination_record(ws, document_id),
         "crm": crm_rows(ws, document_id),
     }

@@ -364,6 +364,73 @@ class StoryBuilder:
             flow.append(_grid(rows, [80, 80, 100, 66, 142]))
         else:
             flow.append(para("No review was waived.", s["body"]))
+        changes = self.snap.get("since_last_approval")
+        if isinstance(changes, dict):
+            flow += self.changes_since_approval(changes)
+        return flow
+
+    def changes_since_approval(self, changes: dict) -> list[Flowable]:
+        """The redline against the last published version, section by section."""
+        from workbench.pdf.redline import DELETE_COLOR, INSERT_COLOR, MOVED_COLOR
+
+        s = self.styles
+        counts = changes.get("counts") or {}
+        words = [
+            f"{counts[k]} {k}"
+            for k in ("changed", "added", "removed", "moved")
+            if isinstance(counts.get(k), int) and counts[k]
+        ]
+        when = long_date(changes.get("published_at")) if changes.get("published_at") else ""
+        intro = (
+            f"Compared with version {changes.get('version')}, the last one published"
+            + (f" ({when})" if when else "")
+            + ": "
+            + (", ".join(words) + " sections." if words else "no section changed.")
+            + " Insertions are underlined in blue, deletions struck through in red."
+        )
+        flow: list[Flowable] = [
+            Paragraph("What changed since the last approval", s["h3"]),
+            para(intro, s["record_note"]),
+        ]
+        colours = {"insert": INSERT_COLOR, "delete": DELETE_COLOR}
+
+        def markup(runs) -> str:
+            out = []
+            for op, text in runs or ():
+                piece = esc(text).replace("\n", "<br/>")
+                if op == "insert":
+                    piece = f'<font color="{colours[op]}"><u>{piece}</u></font>'
+                elif op == "delete":
+                    piece = f'<font color="{colours[op]}"><strike>{piece}</strike></font>'
+                out.append(piece)
+            return "".join(out)
+
+        status_words = {"added": "added", "removed": "removed", "changed": "changed"}
+        for section in changes.get("sections") or ():
+            status = status_words.get(section.get("status"), "")
+            if section.get("moved"):
+                status = f"{status}, moved" if status else "moved"
+            head = f"<b>{esc(section.get('label'))}</b>"
+            old_number = section.get("old_number")
+            if old_number and section.get("number") and old_number != section.get("number"):
+                head += f" (was {esc(section['old_number'])})"
+            colour = MOVED_COLOR if status == "moved" else "#5a6270"
+            head += f' — <font color="{colour}">{esc(status)}</font>'
+            flow.append(Paragraph(head, s["record_change_head"]))
+            if section.get("heading"):
+                flow.append(Paragraph("Heading: " + markup(section["heading"]), s["record_change"]))
+            for block in section.get("blocks") or ():
+                text = markup(block.get("runs"))
+                if text:
+                    flow.append(Paragraph(text, s["record_change"]))
+        if changes.get("more"):
+            flow.append(
+                para(
+                    f"{changes['more']} more changed sections are not listed here; export the "
+                    "redline for all of them.",
+                    s["record_note"],
+                )
+            )
         return flow
 
     # -- CRM -------------------------------------------------------------------------------

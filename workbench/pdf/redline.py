@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import NextPageTemplate, PageBreak, Paragraph, Spacer, Table, TableStyle
 
@@ -31,9 +32,23 @@ def _styles() -> dict[str, ParagraphStyle]:
     body = base["body"]
     return {
         "title": ParagraphStyle(
-            "rl-title", parent=body, fontName=st.SANS_BOLD, fontSize=18, leading=22, spaceAfter=8
+            "rl-title",
+            parent=body,
+            fontName=st.SANS_BOLD,
+            fontSize=18,
+            leading=22,
+            spaceAfter=8,
+            alignment=TA_LEFT,
+            hyphenationLang="",
         ),
-        "sub": ParagraphStyle("rl-sub", parent=body, textColor=st.MUTED, spaceAfter=4),
+        "sub": ParagraphStyle(
+            "rl-sub",
+            parent=body,
+            textColor=st.MUTED,
+            spaceAfter=4,
+            alignment=TA_LEFT,
+            hyphenationLang="",
+        ),
         "h": ParagraphStyle(
             "rl-h",
             parent=body,
@@ -42,6 +57,8 @@ def _styles() -> dict[str, ParagraphStyle]:
             leading=16,
             spaceBefore=10,
             spaceAfter=4,
+            alignment=TA_LEFT,
+            hyphenationLang="",
         ),
         "body": ParagraphStyle("rl-body", parent=body, spaceAfter=5),
         "code": ParagraphStyle("rl-code", parent=body, fontName=st.MONO, fontSize=8.5),

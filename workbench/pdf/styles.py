@@ -181,6 +181,11 @@ PARAGRAPH_STYLES: dict[str, tuple[str | None, dict]] = {
     "toc2": ("toc1", dict(fontSize=9, leading=12, leftIndent=32, spaceAfter=1)),
     "toc3": ("toc1", dict(fontSize=9, leading=12, leftIndent=48, spaceAfter=1)),
     "record_note": ("body", dict(fontSize=9, leading=12, textColor=MUTED, **_LEFT)),
+    "record_change_head": ("body", dict(fontSize=9.5, leading=12.5, spaceBefore=4, **_LEFT)),
+    "record_change": (
+        "body",
+        dict(fontSize=9, leading=12, leftIndent=12, spaceAfter=3, alignment=TA_LEFT),
+    ),
     "footnote": (
         "body",
         dict(

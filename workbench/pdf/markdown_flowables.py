@@ -21,6 +21,7 @@ from reportlab.platypus import (
 )
 
 from workbench.markdown_model import (
+    CELL_BREAK,
     MAX_NESTING,
     figure_ref,
     list_label,
@@ -227,7 +228,7 @@ class _Walker:
 
     def on_inline(self, tok) -> None:
         if self.table is not None:
-            runs = self.runs(tok)
+            runs = _cell_breaks(self.runs(tok))
             self.cell_notes += [r.note for r in runs if r.note]
             self.table["cell"].extend(runs)
             return
@@ -495,6 +496,21 @@ def _number_notes(tokens, walker: _Walker) -> None:
                 if label not in walker.labels:
                     walker.notes["count"] = walker.notes.get("count", 0) + 1
                     walker.labels[label] = walker.notes["count"]
+
+
+def _cell_breaks(runs: list[Run]) -> list[Run]:
+    """A literal <br> inside a table cell is a line break there (the GFM convention)."""
+    out: list[Run] = []
+    for run in runs:
+        if run.note or run.mono or "<" not in run.text:
+            out.append(run)
+            continue
+        for k, part in enumerate(CELL_BREAK.split(run.text)):
+            if k:
+                out.append(Run(BREAK))
+            if part:
+                out.append(Run(part, run.bold, run.italic, run.mono, run.strike))
+    return out
 
 
 def _places_figure(children) -> bool:

@@ -270,8 +270,14 @@ class TextBlock(Flowable):
             offset = tail[2] if tail is not None and tail[0] == i else 0
             if line and x + space_w + word_w > avail:
                 cut = None
-                if lang and j == i + 1 and not font.endswith(SUP):
-                    cut = hyphenate(text, font, size, avail - x - space_w, lang)
+                room = avail - x - space_w
+                if j == i + 1 and not font.endswith(SUP):
+                    if _urlish(text):
+                        # An address fills the line up to a separator rather than leaving
+                        # a gap (justified text would stretch the words before it).
+                        cut = _url_cut(text, font, size, room)
+                    elif lang:
+                        cut = hyphenate(text, font, size, room, lang)
                 if cut is not None:
                     head, rest = cut
                     if pending:
@@ -527,11 +533,28 @@ class TextBlock(Flowable):
         self.footnotes.draw_notes(self.canv, notes, 0, self.reserve)
 
 
+def _urlish(word: str) -> bool:
+    return "://" in word or word.startswith("www.") or word.count("/") >= 2
+
+
+MIN_URL_HEAD = 8  # characters of an address worth leaving at the end of a line
+
+
+def _url_cut(word: str, font: str, size: float, room: float) -> tuple[str, str] | None:
+    """(head, tail) of an address broken after a separator, the head fitting `room`."""
+    best = None
+    for k, ch in enumerate(word[:-1]):
+        if ch in _URL_BREAKS and k + 1 >= MIN_URL_HEAD:
+            if width_of(word[: k + 1], font, size) > room:
+                break
+            best = (word[: k + 1], word[k + 1 :])
+    return best
+
+
 def _best_cut(word: str, font: str, size: float, room: float, lang: str) -> tuple[str, int]:
     """(printed head, characters consumed) for the longest good head of `word` within room."""
     best: tuple[str, int] | None = None
-    urlish = "://" in word or word.startswith("www.") or word.count("/") >= 2
-    if urlish:
+    if _urlish(word):
         for k, ch in enumerate(word[:-1]):
             if ch in _URL_BREAKS and k and width_of(word[: k + 1], font, size) <= room:
                 best = (word[: k + 1], k + 1)

@@ -23,6 +23,7 @@ FALLBACK_FILES = {
     "CNEFallbackSymbols": "SymbolaEmoji.ttf",
 }
 _SAFE_BELOW = 0x0250  # Latin, Latin-1, Latin Extended A/B: always in DejaVu
+SAFE_BELOW = chr(_SAFE_BELOW)
 
 
 def _utf16(code: int) -> str:
@@ -77,7 +78,7 @@ def face_for(font_name: str, ch: str) -> str:
 
 def split_faces(text: str, font_name: str) -> list[tuple[str, str]]:
     """`text` cut into (piece, face) runs so each character is printed by a face that has it."""
-    if all(ord(ch) < _SAFE_BELOW for ch in text):
+    if not text or max(text) < SAFE_BELOW:
         return [(text, font_name)]
     out: list[tuple[str, str]] = []
     for ch in text:

@@ -498,6 +498,29 @@ def _number_notes(tokens, walker: _Walker) -> None:
                     walker.labels[label] = walker.notes["count"]
 
 
+def _uncited_notes(source: str, env: dict) -> list[Flowable]:
+    """A note defined but never cited: markdown-it drops it; it prints as typed instead."""
+    refs = (env.get("footnotes") or {}).get("refs") or {}
+    labels = [key[1:] for key, ref in refs.items() if ref == -1]
+    if not labels:
+        return []
+    out: list[Flowable] = []
+    lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for label in labels:
+        head = f"[^{label}]:"
+        for n, line in enumerate(lines):
+            if line.lstrip().startswith(head):
+                text = [line.strip()]
+                for more in lines[n + 1 :]:
+                    if not more.startswith(("    ", "\t")):
+                        break
+                    text.append(more.strip())
+                runs = [Run(_UNSAFE.sub("", " ".join(text)))]
+                out.append(TextBlock(runs, st.variant("footnote")))
+                break
+    return out
+
+
 def _cell_breaks(runs: list[Run]) -> list[Run]:
     """A literal <br> inside a table cell is a line break there (the GFM convention)."""
     out: list[Run] = []
@@ -537,11 +560,13 @@ def markdown_flowables(
     """
     if not source or not source.strip():
         return []
-    tokens = _MD.parse(source)
+    env: dict = {}
+    tokens = _MD.parse(source, env)
     walker = _Walker(width, numbers, notes, figures, figure_numbers, footnotes)
     _number_notes(tokens, walker)
     walker.collect_definitions(tokens)
     out = walker.walk(tokens)
+    out += _uncited_notes(source, env)
     # Past its nesting limit markdown-it stops parsing and drops the rest of the text; what
     # it dropped is printed as typed, because losing words of an approved text is worse.
     if max((t.level for t in tokens), default=0) < MAX_NESTING - 2:

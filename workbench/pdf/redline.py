@@ -16,6 +16,7 @@ from workbench.pdf.build import _fit
 from workbench.pdf.document import parse_time
 from workbench.pdf.markdown_flowables import esc
 from workbench.pdf.templates import Layout, WorkbenchDoc, canvas_maker
+from workbench.pdf.textblock import BREAK, Run, TextBlock
 
 # The ops of workbench.redline (not imported: this package reads only what it is handed).
 INSERT, DELETE = "insert", "delete"
@@ -24,12 +25,15 @@ DELETE_COLOR = "#b3261e"
 MOVED_COLOR = "#7a4d00"
 INSERT_BG = colors.HexColor("#e7eefb")
 DELETE_BG = colors.HexColor("#fbe9e7")
+_PLAIN_KINDS = {"paragraph", "bullet", "ordered"}
 STATUS_WORDS = {"added": "Added", "removed": "Removed", "changed": "Changed", "unchanged": ""}
 
 
 def _styles() -> dict[str, ParagraphStyle]:
     base = st.paragraph_styles()
-    body = base["body"]
+    # A redline is read mark by mark: flush left and unhyphenated, so a struck or inserted
+    # word is never split across lines (and a 200-page redline lays out in seconds).
+    body = ParagraphStyle("rl-base", parent=base["body"], alignment=TA_LEFT, hyphenationLang="")
     return {
         "title": ParagraphStyle(
             "rl-title",
@@ -102,13 +106,38 @@ def markup(marks) -> str:
     return "".join(_span(m) for m in marks)
 
 
+def _runs(marks) -> list[Run] | None:
+    """Plain runs for text that did not change (None if any mark did): drawn as a TextBlock,
+    which lays out a 200-page redline's unchanged text many times faster than markup does."""
+    runs: list[Run] = []
+    for mark in marks:
+        if mark.op != "equal":
+            return None
+        p = mark.piece
+        if p.kind == "break":
+            runs.append(Run(BREAK))
+            continue
+        text = {
+            "footnote": f"[{p.text}]",
+            "figure": f"[Figure: {p.text}{' — ' + p.title if p.title else ''}]",
+            "image": f"[image: {p.text}]",
+        }.get(p.kind, p.text)
+        if p.href:
+            text += f" ({p.href})"
+        runs.append(Run(text, p.bold, p.italic, p.code, p.strike))
+    return runs
+
+
 def _block_flowables(change, sty, width) -> list:
     b = change.block
+    plain = _runs(change.marks) if change.kind in _PLAIN_KINDS else None
     if change.kind == "rule":
         color = {INSERT: INSERT_COLOR, DELETE: DELETE_COLOR}.get(change.op, "#9aa3ad")
         return [Paragraph(f'<font color="{color}">― ― ―</font>', sty["body"])]
     if change.kind == "table":
         return [_table(change, sty, width)]
+    if plain is not None and change.kind == "paragraph":
+        return [TextBlock(plain, sty["body"])]
     text = markup(change.marks)
     if change.kind == "heading":
         return [Paragraph(f"<b>{text}</b>", sty["body"])]
@@ -120,6 +149,8 @@ def _block_flowables(change, sty, width) -> list:
             leftIndent=18 * b.level,
             bulletIndent=18 * b.level - 12,
         )
+        if plain is not None:
+            return [TextBlock(plain, style, bullet)]
         return [Paragraph(text, style, bulletText=bullet)]
     if change.kind == "quote":
         style = ParagraphStyle("rl-q", parent=sty["body"], leftIndent=14, textColor=st.MUTED)

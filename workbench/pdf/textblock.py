@@ -152,6 +152,9 @@ def _items(runs: list[Run], style) -> tuple[list[tuple[str, str, bool | None]], 
 
 def _add_word(items: list, word: str, font: str, strike: bool) -> None:
     """A word's pieces, each in a face that has its characters; breaks between CJK ones."""
+    if max(word) < fonts.SAFE_BELOW:
+        items.append((word, font, strike))  # Latin: most words, no per-character look
+        return
     for piece, face in fonts.split_faces(word, font):
         if not any(fonts.breaks_anywhere(ch) for ch in piece):
             items.append((piece, face, strike))
@@ -263,7 +266,8 @@ class TextBlock(Flowable):
             j = i
             widths = []
             while j < n and items[j][2] is not None:
-                widths.append(width_of(text_of(j), items[j][1], size))
+                piece_text = items[j][0] if tail is None or tail[0] != j else tail[1]
+                widths.append(width_of(piece_text, items[j][1], size))
                 j += 1
             word_w = sum(widths)
             space_w = pending[1] if pending else 0.0
@@ -320,7 +324,9 @@ class TextBlock(Flowable):
                 _append(line, x, pending[2], pending[0], False, space_w)
                 x += space_w
             for k in range(i, j):
-                piece, pfont, pstrike = text_of(k), items[k][1], items[k][2]
+                piece, pfont, pstrike = items[k]
+                if tail is not None and tail[0] == k:
+                    piece = tail[1]
                 assert pstrike is not None  # the word ends before the first space (strike None)
                 pw = widths[k - i]
                 _append(line, x, piece, pfont, pstrike, pw)
@@ -475,6 +481,7 @@ class TextBlock(Flowable):
         strikes: list[tuple[float, float, float]] = []
         align = style.alignment if style.alignment in (TA_CENTER, TA_RIGHT) else None
         avail = self.width - left - style.rightIndent
+        spacing = 0.0
         for n, line in enumerate(self.lines):
             x0 = left + (style.firstLineIndent if self.first and n == 0 else 0)
             if align is not None and line:
@@ -482,10 +489,15 @@ class TextBlock(Flowable):
                 x0 += slack if align == TA_RIGHT else slack / 2
             extra = 0.0
             if line and self._justified(n):
-                gaps = sum(seg[1].count(" ") for seg in line)
+                gaps = sum(_spaces(seg[1]) for seg in line)
                 slack = avail - (x0 - left) - (line[-1][0] + line[-1][4])
                 if gaps and slack > 0:
                     extra = slack / gaps
+            if extra != spacing:
+                # PDF word spacing (Tw) widens every space (code 32 in every reportlab subset),
+                # so a justified line is still drawn a segment at a time, not word by word.
+                text.setWordSpace(extra)
+                spacing = extra
             shift = 0.0
             for x, segment, font, strike, w in line:
                 if font != current:
@@ -497,21 +509,12 @@ class TextBlock(Flowable):
                         text.setRise(0)
                     current = font
                 start = x0 + x + shift
-                if extra and " " in segment:
-                    px = start
-                    for k, word in enumerate(segment.split(" ")):
-                        if k:
-                            px += width_of(" ", font, size) + extra
-                            shift += extra
-                        if word:
-                            text.setTextOrigin(px, y)
-                            text.textOut(word)
-                            px += width_of(word, font, size)
-                else:
-                    text.setTextOrigin(start, y)
-                    text.textOut(segment)
+                text.setTextOrigin(start, y)
+                text.textOut(segment)
+                grown = extra * _spaces(segment) if extra else 0.0
                 if strike:
-                    strikes.append((start, x0 + x + shift + w, y + size * 0.3))
+                    strikes.append((start, start + w + grown, y + size * 0.3))
+                shift += grown
             y -= leading
         canv.drawText(text)
         if strikes:
@@ -549,6 +552,11 @@ def _url_cut(word: str, font: str, size: float, room: float) -> tuple[str, str] 
                 break
             best = (word[: k + 1], word[k + 1 :])
     return best
+
+
+def _spaces(text: str) -> int:
+    """Spaces PDF word spacing widens: reportlab sets a no-break space as code 32 too."""
+    return text.count(" ") + text.count("\u00a0")
 
 
 def _best_cut(word: str, font: str, size: float, room: float, lang: str) -> tuple[str, int]:

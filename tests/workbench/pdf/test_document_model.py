@@ -90,3 +90,8 @@ def test_lettered_and_roman_lists_print_their_letters_and_numerals():
 def test_braces_that_are_not_a_list_style_stay_text():
     text = _pdf("{TBD}\n\n{type=x}\n\n1. One.")
     assert "{TBD}" in text and "{type=x}" in text and "1. One." in text
+
+
+def test_a_note_nobody_cites_still_prints_as_typed():
+    text = _pdf("Text without a mark.\n\n[^a]: A note nobody cites\n    on two lines.")
+    assert "[^a]: A note nobody cites on two lines." in text

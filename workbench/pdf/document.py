@@ -371,8 +371,6 @@ class StoryBuilder:
 
     def changes_since_approval(self, changes: dict) -> list[Flowable]:
         """The redline against the last published version, section by section."""
-        from workbench.pdf.redline import DELETE_COLOR, INSERT_COLOR, MOVED_COLOR
-
         s = self.styles
         counts = changes.get("counts") or {}
         words = [
@@ -392,7 +390,7 @@ class StoryBuilder:
             Paragraph("What changed since the last approval", s["h3"]),
             para(intro, s["record_note"]),
         ]
-        colours = {"insert": INSERT_COLOR, "delete": DELETE_COLOR}
+        colours = {"insert": st.REDLINE_INSERT, "delete": st.REDLINE_DELETE}
 
         def markup(runs) -> str:
             out = []
@@ -414,7 +412,7 @@ class StoryBuilder:
             old_number = section.get("old_number")
             if old_number and section.get("number") and old_number != section.get("number"):
                 head += f" (was {esc(section['old_number'])})"
-            colour = MOVED_COLOR if status == "moved" else "#5a6270"
+            colour = st.REDLINE_MOVED if status == "moved" else "#5a6270"
             head += f' — <font color="{colour}">{esc(status)}</font>'
             flow.append(Paragraph(head, s["record_change_head"]))
             if section.get("heading"):

@@ -20,9 +20,9 @@ from workbench.pdf.textblock import BREAK, Run, TextBlock
 
 # The ops of workbench.redline (not imported: this package reads only what it is handed).
 INSERT, DELETE = "insert", "delete"
-INSERT_COLOR = "#1a4fa0"
-DELETE_COLOR = "#b3261e"
-MOVED_COLOR = "#7a4d00"
+INSERT_COLOR = st.REDLINE_INSERT
+DELETE_COLOR = st.REDLINE_DELETE
+MOVED_COLOR = st.REDLINE_MOVED
 INSERT_BG = colors.HexColor("#e7eefb")
 DELETE_BG = colors.HexColor("#fbe9e7")
 _PLAIN_KINDS = {"paragraph", "bullet", "ordered"}

@@ -50,6 +50,10 @@ TABLE_GRID = colors.HexColor("#b9c0c9")
 WATERMARK = colors.HexColor("#c0392b")
 WATERMARK_ALPHA = 0.14
 NON_CONCUR = colors.HexColor("#9b1c1c")
+# Redline marks (the redline PDF and the record's "what changed since the last approval").
+REDLINE_INSERT = "#1a4fa0"
+REDLINE_DELETE = "#b3261e"
+REDLINE_MOVED = "#7a4d00"
 
 MARKING_SIZE = 9
 FOOTER_SIZE = 8

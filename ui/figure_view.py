@@ -60,10 +60,13 @@ class FigureBrowser(QTextBrowser):
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
         if self._figures and abs(event.size().width() - event.oldSize().width()) > 20:
+            # Figures are sized to the view when rendered: the owner renders again.
             self.width_changed.emit()
 
     def figure_width(self) -> int:
         """The widest a figure may be drawn here without a horizontal scroll bar."""
+        if not self.isVisible():
+            return 420  # not laid out yet: a preview's usual width; width_changed follows
         return max(80, self.viewport().width() - 40)
 
     def set_figures(self, figures: Mapping[int, FigureImage] | None) -> None:

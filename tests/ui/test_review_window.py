@@ -226,3 +226,34 @@ def test_the_reviewer_signs_the_response_with_their_certificate(ws, packet, qtbo
     result = import_response(ws, out)
     assert result.authentication == "signed by Rear Admiral Jane Hale"
     assert "The response is signed by Rear Admiral Jane Hale." in result.summary()
+
+
+def test_the_reviewer_sees_the_figures_the_packet_carries(ws, qtbot, tmp_path):
+    from PySide6.QtGui import QTextDocument
+
+    from tests.workbench.pdf.golden import SVG
+    from workbench import figures
+    from workbench.markdown_model import figure_markdown
+
+    doc_id = documents.create_document(ws, "strategy", "Maritime Strategy", marking=MARKING)
+    fid = figures.add_figure(ws, doc_id, SVG, alt="Seizures chart", caption="Stored caption")
+    sections.add_section(
+        ws,
+        doc_id,
+        heading="Operations",
+        body=f"Cutters patrol.\n\n{figure_markdown(fid, 'Seizures chart', 'Seizures by region')}",
+        equities=["USCG"],
+    )
+    rid = rq.create_request(ws, doc_id, "USCG", reviewer_name="Jane Hale", send=True)
+    path = export_packet(ws, rid, tmp_path / "uscg.cnereview")
+    ws.db.execute("DELETE FROM figures")  # the reviewer's machine has no such workspace
+    window = open_packet(path)
+    qtbot.addWidget(window)
+    window.sections.setCurrentRow(0)
+    assert "Figure 1. Seizures by region" in window.text.toPlainText()
+    image = window.text.document().resource(
+        QTextDocument.ResourceType.ImageResource, f"figure:{fid}"
+    )
+    assert image is not None and not image.isNull()
+    window.resize(1100, 700)
+    window.grab().save(str(tmp_path / "review-window-figure.png"))

@@ -130,6 +130,7 @@ class ReviewWindow(QMainWindow):
         # Nothing in a packet is followed or fetched; its figures travel inside it.
         self.text = FigureBrowser(split)
         self.text.set_figures(p.figures)
+        self.text.width_changed.connect(lambda: self._render_section(self.sections.currentRow()))
         split.addWidget(self.sections)
         split.addWidget(self.text)
         split.addWidget(self._comment_pane(split))
@@ -286,6 +287,16 @@ class ReviewWindow(QMainWindow):
     def _show_section(self, row: int) -> None:
         if row < 0:
             return
+        self._render_section(row)
+        if self._editing is None:
+            self.passage.clear()
+            # A new section, a new judgement: the last comment's type and ground do not carry.
+            self.type_box.setCurrentIndex(0)
+
+    def _render_section(self, row: int) -> None:
+        """The section's text (again after a resize: figures are fitted to the width)."""
+        if row < 0:
+            return
         s = self.session.packet.sections[row]
         # Cross-references print the numbers the packet's sections carry.
         numbers = {x.section_id: x.number for x in self.session.packet.sections}
@@ -298,10 +309,6 @@ class ReviewWindow(QMainWindow):
             title, s.body, numbers, other, packet.figures, placed, width
         )
         self.text.setHtml(html)
-        if self._editing is None:
-            self.passage.clear()
-            # A new section, a new judgement: the last comment's type and ground do not carry.
-            self.type_box.setCurrentIndex(0)
 
     def _type_changed(self) -> None:
         critical = self.type_box.currentData() == "C"

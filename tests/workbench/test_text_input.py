@@ -33,3 +33,12 @@ def test_any_use_case_refuses_unstorable_text_in_one_line(ws):
     assert "cannot be stored" in str(caught.value)
     assert not isinstance(caught.value, UnicodeError)
     assert documents.list_documents(ws) == []
+
+
+def test_a_packet_spelling_half_a_surrogate_pair_is_refused_in_one_line(tmp_path):
+    from workbench.exchange.formats import ExchangeError, parse_json
+
+    with pytest.raises(ExchangeError, match="broken character"):
+        parse_json(b'{"format": "x", "text": "bad \\ud800 half"}', "review packet")
+    # A whole pair written as escapes is an ordinary character.
+    assert parse_json(b'{"text": "ok \\ud83d\\ude00"}', "review packet")["text"] == "ok 😀"

@@ -80,6 +80,16 @@ def parse_json(data: bytes, what: str) -> dict:
         ) from None
     if not isinstance(value, dict):
         raise ExchangeError(f"This is not a {what}.")
+    if "\\ud" in text.lower():
+        # A JSON escape can spell half of a surrogate pair, which no file can store: say so
+        # now rather than fail later when the text is saved, signed or quoted.
+        try:
+            canonical(value)
+        except UnicodeEncodeError:
+            raise ExchangeError(
+                f"The {what} holds a broken character (half of a surrogate pair) that cannot "
+                "be stored; ask for a fresh copy."
+            ) from None
     return value
 
 

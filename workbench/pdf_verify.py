@@ -82,9 +82,32 @@ WHERE p.pdf_sha256 = ?
 """
 
 
+# Every export of a published version is in the audit log with its SHA-256: a copy exported
+# after a layout change (footnotes moved to the page foot, say) is still exactly what this
+# workspace produced from the frozen snapshot, though its bytes differ from the fingerprint
+# recorded at publication.
+_BY_EXPORT = """
+SELECT a.entity_id AS document_id, json_extract(a.details, '$.version') AS version,
+       json_extract(a.details, '$.variant') AS variant
+FROM audit_log a
+WHERE a.action = 'document.export_pdf' AND a.entity = 'document'
+  AND json_extract(a.details, '$.sha256') = ? AND json_extract(a.details, '$.published')
+ORDER BY a.id LIMIT 1
+"""
+
+
 def _lookup(ws, digest: str) -> dict | None:
     found = next(ws.db.query(_BY_HASH, [digest]), None)
-    return found or next(ws.db.query(_BY_ROW_HASH, [digest]), None)
+    found = found or next(ws.db.query(_BY_ROW_HASH, [digest]), None)
+    if found is not None:
+        return found
+    export = next(ws.db.query(_BY_EXPORT, [digest]), None)
+    if export is None or export["variant"] not in VARIANTS:
+        return None
+    pub = _publication(ws, export["document_id"], export["version"])
+    if pub is None:
+        return None
+    return {k: v for k, v in pub.items() if k != "snapshot"} | {"variant": export["variant"]}
 
 
 def _prefixes(data: bytes) -> list[bytes]:

@@ -13,7 +13,7 @@ from workbench import audit, documents, sections
 from workbench.cli import main
 from workbench.coordination.publication import published_snapshot
 from workbench.errors import NotFound, WorkbenchError
-from workbench.exports import export_source
+from workbench.exports import export_pdf, export_source
 from workbench.pdf import build_pdf, sign_pdf
 from workbench.pdf_verify import verify_pdf
 
@@ -219,3 +219,22 @@ def test_the_recorded_fingerprint_counts_even_when_the_layout_has_changed_since(
     )
     result = verify_pdf(ws, old_pdf)
     assert result.status == "published" and result.publication_id == published.publication_id
+
+
+def test_a_published_version_exported_after_a_layout_change_still_verifies(ws, published):
+    """The fingerprint recorded at publication came from the layout of that day; a copy
+    exported later from the same frozen snapshot is in the audit log and counts too."""
+    ws.db.execute(
+        "UPDATE publication_pdfs SET sha256 = ? WHERE publication_id = ?",
+        ["0" * 64, published.publication_id],
+    )  # as if the layout had changed since publication
+    ws.db.execute(
+        "UPDATE publications SET pdf_sha256 = ? WHERE id = ?", ["0" * 64, published.publication_id]
+    )
+    exported = export_pdf(ws, published.doc)
+    assert exported.source.published
+    result = verify_pdf(ws, exported.data)
+    assert result.exact and result.publication_id == published.publication_id
+    assert result.variant == "plain"
+    tampered = exported.data.replace(b"SPSS", b"SPSX", 1)
+    assert verify_pdf(ws, tampered).status != "published"

@@ -391,6 +391,8 @@ def install(window) -> InsertActions:
     """Add the Insert menu (Figure…, Cross-reference…, Footnote) to the main window."""
     actions = InsertActions(window)
     menu = window.add_menu("&Insert")
+    # Where editors keep it: beside the editing menus (after Document), not after the parts'.
+    window.menuBar().insertMenu(window.view_menu.menuAction(), menu)
     for text, slot, key, name in (
         ("&Figure…", actions.figure, "Ctrl+Alt+G", "insertFigure"),
         ("&Cross-reference…", actions.cross_reference, "Ctrl+Alt+R", "insertCrossReference"),

@@ -30,6 +30,7 @@ def test_a_sound_workspace_passes_every_check(closed, capsys):
         "search index",
         "audit chain",
         "audit replay",
+        "figures",
     )
     assert cli(["check", str(path)]) == 0
     out = capsys.readouterr().out

@@ -154,6 +154,35 @@ class _Reader:
         self.db = sqlite_utils.Database(conn, execute_plugins=False)
 
 
+def _figures(conn: sqlite3.Connection) -> list[str]:
+    """Each stored figure is the image its audit entry recorded when it was added."""
+    import hashlib
+    import json
+
+    if not conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'figures'"
+    ).fetchone():
+        return []  # a file from before figures were stored
+    logged: dict[int, str] = {}
+    for entity_id, details in conn.execute(
+        "SELECT entity_id, details FROM audit_log WHERE action = 'figure.add' ORDER BY id"
+    ):
+        try:
+            logged[entity_id] = str(json.loads(details).get("sha256") or "")
+        except (ValueError, AttributeError):
+            continue  # the chain check names an altered entry
+    out = []
+    for fid, data, recorded in conn.execute("SELECT id, data, sha256 FROM figures ORDER BY id"):
+        actual = hashlib.sha256(bytes(data or b"")).hexdigest()
+        if actual != recorded:
+            out.append(f"Figure {fid}'s image does not match its recorded SHA-256.")
+        elif fid not in logged:
+            out.append(f"Figure {fid} has no entry in the audit log (it was not added here).")
+        elif logged[fid] != actual:
+            out.append(f"Figure {fid}'s image is not the one the audit log recorded when added.")
+    return out
+
+
 def check_workspace(
     path: str | os.PathLike, *, quick: bool = False, against: str | os.PathLike | None = None
 ) -> CheckReport:
@@ -188,6 +217,7 @@ def check_workspace(
             ("search index", lambda: _search_index(conn)),
             ("audit chain", lambda: audit.verify_chain(reader)),
             ("audit replay", lambda: replay.replay_faults(conn)),
+            ("figures", lambda: _figures(conn)),
         ]
         if against is not None and recorded is None:
             ran.append("against")  # the file to compare with holds no head: named above

@@ -256,3 +256,22 @@ def test_restore_refuses_a_backup_with_an_extra_trigger(ws, objection, tmp_path)
     assert path.read_bytes() == before
     with Workspace.open(path) as again:
         assert again.db.execute("SELECT count(*) FROM comments").fetchone()[0] == 1
+
+
+def test_a_stored_figure_swapped_by_hand_is_detected(ws):
+    import hashlib
+
+    from tests.workbench.pdf.golden import SVG
+    from workbench import figures
+
+    doc = documents.create_document(ws, "strategy", "Figures")
+    fid = figures.add_figure(ws, doc, SVG, alt="Chart", caption="c")
+    assert not check_workspace(ws.path).problems("figures")
+    other = SVG.replace(b"Seizures", b"Arrivals")
+    ws.db.execute("DROP TRIGGER figures_no_update")
+    ws.db.execute(
+        "UPDATE figures SET data = ?, size = ?, sha256 = ? WHERE id = ?",
+        [other, len(other), hashlib.sha256(other).hexdigest(), fid],
+    )
+    (fault,) = check_workspace(ws.path).problems("figures")
+    assert "not the one the audit log recorded" in fault

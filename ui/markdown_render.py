@@ -114,7 +114,14 @@ def render(
                 and tok.children[0].type == "html_inline"
             ):
                 tokens[n - 1].attrSet("align", "center")
-    return md.renderer.render(tokens, md.options, env)
+    html = md.renderer.render(tokens, md.options, env)
+    from html import escape
+
+    from workbench.markdown_model import uncited_footnotes
+
+    for text in uncited_footnotes(source or "", env):
+        html += f"<p><small><i>{escape(text)}</i></small></p>"
+    return html
 
 
 def document(

@@ -113,6 +113,32 @@ def parse(source: str):
     return parser().parse(source or "")
 
 
+def uncited_footnotes(source: str, env: dict) -> list[str]:
+    """Notes defined but never cited, as typed ("[^a]: text"); markdown-it drops them.
+
+    env is the one the source was parsed with. Every writer prints them after the text, so a
+    note whose mark was deleted is never lost silently.
+    """
+    refs = (env.get("footnotes") or {}).get("refs") or {}
+    labels = [key[1:] for key, ref in refs.items() if ref == -1]
+    if not labels:
+        return []
+    lines = (source or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    out = []
+    for label in labels:
+        head = f"[^{label}]:"
+        for n, line in enumerate(lines):
+            if line.lstrip().startswith(head):
+                text = [line.strip()]
+                for more in lines[n + 1 :]:
+                    if not more.startswith(("    ", "\t")):
+                        break
+                    text.append(more.strip())
+                out.append(" ".join(text))
+                break
+    return out
+
+
 def _scheme_id(href: str, scheme: str) -> int | None:
     if not href.startswith(scheme):
         return None

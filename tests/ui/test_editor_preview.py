@@ -117,3 +117,8 @@ def test_cross_references_print_the_current_number():
     html = markdown_render.render("See [§](section:7) and [§](section:8).", {7: "3.2"})
     assert "See §3.2 and §[section removed]." in html
     assert "section:7" not in html
+
+
+def test_a_note_nobody_cites_is_still_shown_in_the_preview():
+    html = markdown_render.render("Text.\n\n[^a]: Orphan note.")
+    assert "[^a]: Orphan note." in html

@@ -28,6 +28,7 @@ from workbench.markdown_model import (
     parser,
     section_ref,
     section_sign,
+    uncited_footnotes,
 )
 from workbench.pdf import styles as st
 from workbench.pdf.figures import FigureNumbers, figure_flowables
@@ -499,26 +500,11 @@ def _number_notes(tokens, walker: _Walker) -> None:
 
 
 def _uncited_notes(source: str, env: dict) -> list[Flowable]:
-    """A note defined but never cited: markdown-it drops it; it prints as typed instead."""
-    refs = (env.get("footnotes") or {}).get("refs") or {}
-    labels = [key[1:] for key, ref in refs.items() if ref == -1]
-    if not labels:
-        return []
-    out: list[Flowable] = []
-    lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    for label in labels:
-        head = f"[^{label}]:"
-        for n, line in enumerate(lines):
-            if line.lstrip().startswith(head):
-                text = [line.strip()]
-                for more in lines[n + 1 :]:
-                    if not more.startswith(("    ", "\t")):
-                        break
-                    text.append(more.strip())
-                runs = [Run(_UNSAFE.sub("", " ".join(text)))]
-                out.append(TextBlock(runs, st.variant("footnote")))
-                break
-    return out
+    """A note defined but never cited prints as typed, after the section's text."""
+    return [
+        TextBlock([Run(_UNSAFE.sub("", text))], st.variant("footnote"))
+        for text in uncited_footnotes(source, env)
+    ]
 
 
 def _cell_breaks(runs: list[Run]) -> list[Run]:

@@ -52,7 +52,7 @@ def measure(path: Path, big_doc: int, runs: int) -> dict:
     from workbench import search
     from workbench.coordination import gate
     from workbench.coordination.facts import gate_comments
-    from workbench.exchange.workbook import export_consolidated_crm
+    from workbench.exchange.consolidated_crm import export_consolidated_crm
     from workbench.maintenance.opening_check import check_since_last_full
     from workbench.sections import section_numbers
     from workbench.workspace import Workspace

@@ -199,7 +199,7 @@ def _crm(args) -> int:
 
 def _crm_xlsx(args) -> int:
     from workbench.documents import find_document
-    from workbench.exchange.workbook import export_consolidated_crm
+    from workbench.exchange.consolidated_crm import export_consolidated_crm
 
     if args.output == "-":
         raise CliError("workbench: a workbook cannot go to standard output; name a .xlsx file.")

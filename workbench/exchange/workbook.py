@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import secrets
 import zipfile
-from copy import copy
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -22,12 +19,9 @@ from workbench import audit
 from workbench.coordination.comments import (
     COMMENT_TYPES,
     CRITICAL_GROUNDS,
-    DISPOSITIONS,
     comment_problems,
-    list_comments,
 )
 from workbench.coordination.positions import POSITIONS
-from workbench.documents import document
 from workbench.exchange.formats import ExchangeError, write_atomic
 from workbench.exchange.packets import (
     build_packet,
@@ -36,7 +30,6 @@ from workbench.exchange.packets import (
     record_sent,
 )
 from workbench.exchange.zip_template import Slots, ZipTemplate, template_key
-from workbench.sections import outline
 from workbench.workspace import use_case
 
 WORKBOOK_FORMAT = "cne-crm-workbook"
@@ -453,94 +446,3 @@ def read_filled_workbook(data: bytes) -> dict:
         "packet_digest": sent,
     }
     return body
-
-
-# -- the consolidated CRM ------------------------------------------------------------------
-_SORT_NUMBER = re.compile(r"\d+")
-
-
-def export_consolidated_crm(ws, document_id: int, path: str | os.PathLike) -> Path:
-    """Every organization's comments on a document in one .xlsx, in section order."""
-    doc = document(ws, document_id)
-    out = Path(path)
-    if out.is_dir():
-        raise ExchangeError(f"{out} is a folder; name the workbook file to write.")
-    order = {e.id: i for i, e in enumerate(outline(ws, document_id))}
-    comments = sorted(
-        list_comments(ws, document_id),
-        key=lambda c: (order.get(c.section_id, len(order)), c.item_no),
-    )
-    # Write-only: rows stream to the file instead of living as cell objects, and every data cell
-    # shares one style (copied, not assigned cell by cell).
-    wb = Workbook(write_only=True)
-    sheet = wb.create_sheet("CRM")
-    _marking(sheet, doc.marking)
-    heads = [
-        ("Item", 7),
-        ("Organization", 12),
-        ("Reviewer", 22),
-        ("Title", 22),
-        ("Date", 11),
-        ("Type", 7),
-        ("Section", 10),
-        ("Passage quoted", 30),
-        ("Comment", 45),
-        ("Rationale", 35),
-        ("Critical ground", 28),
-        ("Proposed wording", 35),
-        ("Disposition", 18),
-        ("Disposition rationale", 35),
-    ]
-    for col, (_head, width) in enumerate(heads, 1):
-        sheet.column_dimensions[get_column_letter(col)].width = width
-    sheet.freeze_panes = "A4"
-    end = 4 + len(comments) + 1
-    sheet.auto_filter.ref = f"A3:{get_column_letter(len(heads))}{max(3, end - 2)}"
-
-    def styled(value, **style) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet)
-        _put(cell, value)
-        for name, v in style.items():
-            setattr(cell, name, v)
-        return cell
-
-    wrap = styled(None, alignment=_WRAP)._style
-
-    def data(value) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet)
-        _put(cell, value)
-        cell._style = copy(wrap)
-        return cell
-
-    sheet.append([styled(doc.marking, font=_BANNER)])
-    title = f"Comment resolution matrix — {doc.title} (version {doc.version})"
-    sheet.append([styled(title, font=Font(bold=True, size=13))])
-    sheet.append([styled(head, font=_HEAD, fill=_HEAD_FILL) for head, _ in heads])
-    for c in comments:
-        sheet.append(
-            [
-                data(v)
-                for v in (
-                    c.item_no,
-                    c.organization,
-                    c.reviewer_name,
-                    c.reviewer_title,
-                    c.response_date,
-                    c.type,
-                    c.section_number or "(deleted)",
-                    c.quoted_passage,
-                    c.comment,
-                    c.rationale,
-                    CRITICAL_GROUNDS.get(c.critical_ground or "", ""),
-                    c.proposed_wording,
-                    DISPOSITIONS.get(c.disposition or "", ""),
-                    c.disposition_rationale,
-                )
-            ]
-        )
-    sheet.append([])
-    sheet.append([styled(doc.marking, font=_BANNER)])
-    buf = io.BytesIO()
-    wb.save(buf)
-    write_atomic(out, buf.getvalue())
-    return out

@@ -6,14 +6,10 @@ import pytest
 from exchange_helpers import MARKING, snapshot
 from openpyxl import load_workbook
 
-from workbench.coordination.comments import add_comment, list_comments
+from workbench.coordination.comments import list_comments
 from workbench.coordination.positions import latest_positions
 from workbench.exchange.responses import import_response
-from workbench.exchange.workbook import (
-    WorkbookProblems,
-    export_consolidated_crm,
-    export_request_workbook,
-)
+from workbench.exchange.workbook import WorkbookProblems, export_request_workbook
 
 
 @pytest.fixture
@@ -118,62 +114,6 @@ def test_a_workbook_for_text_never_sent_is_refused(ws, review, workbook):
     with pytest.raises(Exception, match="answers text CNE never sent for review request"):
         import_response(ws, workbook)
     assert snapshot(ws) == before
-
-
-def test_formula_text_stays_text(ws, review, tmp_path):
-    sid = review.section_ids[2]
-    add_comment(
-        ws,
-        review.doc_id,
-        organization_code="CBP",
-        type="S",
-        section_id=sid,
-        comment_text='=HYPERLINK("http://evil.example","click")',
-    )
-    add_comment(
-        ws,
-        review.doc_id,
-        organization_code="USCG",
-        type="A",
-        section_id=review.section_ids[1],
-        comment_text="Typo.",
-    )
-    out = export_consolidated_crm(ws, review.doc_id, tmp_path / "crm.xlsx")
-    sheet = load_workbook(out)["CRM"]
-    assert sheet["A1"].value == MARKING
-    rows = list(sheet.iter_rows(min_row=4, max_row=5, values_only=True))
-    # Sorted by section: §1.1 (USCG) before §2 (CBP), though CBP commented first.
-    assert [(r[1], r[6]) for r in rows] == [("USCG", "1.1"), ("CBP", "2")]
-    assert sheet["I5"].data_type == "s"
-    assert sheet["I5"].value.startswith("=HYPERLINK")
-
-
-def test_consolidated_crm_layout_styles_and_print_settings(ws, review, tmp_path):
-    for i, org in enumerate(("CBP", "USCG", "CBP")):
-        add_comment(
-            ws,
-            review.doc_id,
-            organization_code=org,
-            type="S",
-            section_id=review.section_ids[i % 2],
-            comment_text=f"Comment number {i} with enough words to wrap in its column.",
-        )
-    out = export_consolidated_crm(ws, review.doc_id, tmp_path / "crm.xlsx")
-    sheet = load_workbook(out)["CRM"]
-    assert sheet.oddHeader.center.text == MARKING and sheet.evenFooter.center.text == MARKING
-    assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref == "A3:N6"
-    assert sheet["A2"].value.startswith("Comment resolution matrix") and sheet["A2"].font.b
-    assert sheet["A1"].font.color.rgb.endswith("8B0000")
-    heads = [c.value for c in sheet[3]]
-    assert heads[:3] == ["Item", "Organization", "Reviewer"] and len(heads) == 14
-    assert all(c.font.b for c in sheet[3])
-    assert sheet.column_dimensions["I"].width == 45
-    data = [row for row in sheet.iter_rows(min_row=4, max_row=6)]
-    assert [r[8].value.split(" with")[0] for r in data] == [
-        f"Comment number {i}" for i in (0, 2, 1)
-    ]
-    assert all(c.alignment.wrap_text and c.alignment.vertical == "top" for r in data for c in r)
-    assert sheet["A7"].value is None and sheet["A8"].value == MARKING
 
 
 def test_a_workbook_filled_then_saved_by_libreoffice_calc_imports(ws, review, tmp_path):

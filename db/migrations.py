@@ -938,3 +938,64 @@ BEGIN
 END
 """,
     )
+
+
+@MIGRATIONS(name="m013_open_comment_counts")
+def m013_open_comment_counts(db: sqlite_utils.Database) -> None:
+    # The dashboard's open comments, counted as comments are written instead of by a scan of
+    # every open comment on each refresh (seconds on a large workspace). A comment is open
+    # while it has no disposition and has not been superseded. Triggers keep each document's
+    # counts by organization and type; only plain SQL in them (trusted_schema is off).
+    _script(
+        db,
+        """
+CREATE TABLE open_comment_counts (
+    document_id INTEGER NOT NULL,
+    organization_id INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    n INTEGER NOT NULL CHECK (n > 0),
+    PRIMARY KEY (document_id, organization_id, type)
+) WITHOUT ROWID
+;;
+INSERT INTO open_comment_counts (document_id, organization_id, type, n)
+    SELECT document_id, organization_id, type, count(*) FROM comments
+    WHERE disposition IS NULL AND superseded_by_id IS NULL
+    GROUP BY document_id, organization_id, type
+;;
+CREATE TRIGGER open_comment_counts_ai AFTER INSERT ON comments
+WHEN new.disposition IS NULL AND new.superseded_by_id IS NULL
+BEGIN
+    INSERT INTO open_comment_counts (document_id, organization_id, type, n)
+        VALUES (new.document_id, new.organization_id, new.type, 1)
+        ON CONFLICT (document_id, organization_id, type) DO UPDATE SET n = n + 1;
+END
+;;
+CREATE TRIGGER open_comment_counts_ad AFTER DELETE ON comments
+WHEN old.disposition IS NULL AND old.superseded_by_id IS NULL
+BEGIN
+    DELETE FROM open_comment_counts WHERE document_id = old.document_id
+        AND organization_id = old.organization_id AND type = old.type AND n = 1;
+    UPDATE open_comment_counts SET n = n - 1 WHERE document_id = old.document_id
+        AND organization_id = old.organization_id AND type = old.type;
+END
+;;
+CREATE TRIGGER open_comment_counts_au_old AFTER UPDATE OF document_id, organization_id, type,
+    disposition, superseded_by_id ON comments
+WHEN old.disposition IS NULL AND old.superseded_by_id IS NULL
+BEGIN
+    DELETE FROM open_comment_counts WHERE document_id = old.document_id
+        AND organization_id = old.organization_id AND type = old.type AND n = 1;
+    UPDATE open_comment_counts SET n = n - 1 WHERE document_id = old.document_id
+        AND organization_id = old.organization_id AND type = old.type;
+END
+;;
+CREATE TRIGGER open_comment_counts_au_new AFTER UPDATE OF document_id, organization_id, type,
+    disposition, superseded_by_id ON comments
+WHEN new.disposition IS NULL AND new.superseded_by_id IS NULL
+BEGIN
+    INSERT INTO open_comment_counts (document_id, organization_id, type, n)
+        VALUES (new.document_id, new.organization_id, new.type, 1)
+        ON CONFLICT (document_id, organization_id, type) DO UPDATE SET n = n + 1;
+END
+""",
+    )

@@ -6,7 +6,9 @@ import os
 import socket
 import sqlite3
 import threading
+import time
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlite_utils
@@ -458,13 +460,42 @@ def migrate(db: sqlite_utils.Database, *, stop_before: str | None = None) -> Non
         db.execute("PRAGMA trusted_schema=OFF")
 
 
-def backup_to(db: sqlite_utils.Database, dest: str | os.PathLike) -> None:
-    """Copy a live workspace with SQLite's online backup API and flush it to disk."""
+class BackupStopped(Exception):
+    """A backup given up before it was complete (its time ran out, or it was told to stop)."""
+
+
+BACKUP_STEP_PAGES = 4096  # 16 MB at 4 KiB pages: the deadline is looked at between steps
+
+
+def backup_to(
+    db: sqlite_utils.Database,
+    dest: str | os.PathLike,
+    *,
+    deadline: float | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> None:
+    """Copy a live workspace with SQLite's online backup API and flush it to disk.
+
+    With a `deadline` (time.monotonic()) or a `stop()` that turns true, the copy goes step by
+    step and is given up (BackupStopped, nothing left behind) once either says so."""
     dest = Path(dest)
     tmp = dest.with_name(dest.name + ".partial")
     target = sqlite3.connect(str(tmp))
+    stepped = deadline is not None or stop is not None
+
+    def progress(_status, _remaining, _total) -> None:
+        if (deadline is not None and time.monotonic() > deadline) or (stop and stop()):
+            raise BackupStopped(f"The backup {dest.name} was given up before it was complete.")
+
     try:
-        db.conn.backup(target)
+        if stepped:
+            db.conn.backup(target, pages=BACKUP_STEP_PAGES, progress=progress, sleep=0.01)
+        else:
+            db.conn.backup(target)
+    except BackupStopped:
+        target.close()
+        tmp.unlink(missing_ok=True)
+        raise
     finally:
         target.close()
     with open(tmp, "rb+") as fh:

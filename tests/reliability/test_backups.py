@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from helpers import digest, populate
 
-from db.connection import WorkspaceInUse
+from db.connection import BackupStopped, WorkspaceInUse
 from db.errors import DamagedWorkspace
 from workbench import audit, documents, sections
 from workbench.cli import main as cli
@@ -141,3 +144,58 @@ def test_cli_backup_list_and_restore(ws, ws_path, tmp_path, capsys):
     assert "Before a restore" in capsys.readouterr().out
     with Workspace.open(ws_path) as w:
         assert sections.section(w, ids["s1"]).body == "Stop SPSS vessels at sea."
+
+
+def test_closing_never_waits_for_a_copy_longer_than_its_budget(ws_path, monkeypatch):
+    with Workspace.create(ws_path) as w0:
+        populate(w0)
+    # As if this disk copied 10 KB a second: the copy would take longer than the budget.
+    monkeypatch.setitem(backups._bytes_per_s, ws_path, 1e4)
+    ws = Workspace.open(ws_path)
+    backups.backup_on_close(ws)
+    documents.create_document(ws, "sop", "Written just before closing")
+    t0 = time.monotonic()
+    ws.close()
+    assert time.monotonic() - t0 < backups.CLOSE_BUDGET_S
+    assert backups.list_backups(ws_path) == []
+    with Workspace.open(ws_path) as again:
+        assert backups.needs_backup(again)  # left for a quiet moment, not forgotten
+        job = backups.BackgroundBackup(again)
+        job._thread.join(30)
+        assert job.taken is not None and not backups.needs_backup(again)
+        (b,) = backups.list_backups(ws_path)
+        assert b.reason == "auto" and b.reason_label == "After changes"
+    with Workspace.open(b.path, read_only=True) as copy:
+        titles = [d.title for d in documents.list_documents(copy)]
+        assert "Written just before closing" in titles
+
+
+def test_a_copy_past_its_deadline_is_given_up_and_leaves_nothing(ws, ws_path, monkeypatch):
+    populate(ws)
+    monkeypatch.setattr("db.connection.BACKUP_STEP_PAGES", 1)
+    with pytest.raises(BackupStopped):
+        backups.take_backup(ws, "close", deadline=time.monotonic() - 1)
+    assert backups.list_backups(ws_path) == []
+    assert not list(backups.folder_for(ws_path).glob("*.partial"))
+
+
+def test_a_background_copy_is_given_up_when_closing_asks(ws, ws_path, monkeypatch):
+    populate(ws)
+    monkeypatch.setattr("db.connection.BACKUP_STEP_PAGES", 1)
+    entered, release = threading.Event(), threading.Event()
+    real = backups.needs_backup
+
+    def held(w):
+        entered.set()
+        release.wait(10)
+        return real(w)
+
+    monkeypatch.setattr(backups, "needs_backup", held)
+    job = backups.BackgroundBackup(ws)
+    assert entered.wait(10)
+    job._stop.set()  # what stop() does when the window closes mid-copy
+    release.set()
+    job._thread.join(10)
+    assert job.taken is None and not job.running()
+    assert backups.list_backups(ws_path) == []
+    assert not list(backups.folder_for(ws_path).glob("*.partial"))

@@ -296,3 +296,21 @@ def test_verify_pdf_from_the_file_menu(qtbot, ws, shown, tmp_path):
     assert not blocker.args[0].exact
     assert shown[-1][0] == "error" and shown[-1][2].startswith("Modified:")
     w.close()
+
+
+def test_a_quiet_moment_after_changes_backs_up_in_the_background(qtbot, ws_path, monkeypatch):
+    monkeypatch.setattr("ui.maintenance.idle_backup.IDLE_MS", 50)
+    with Workspace.create(ws_path) as w0:
+        ids = populate(w0)
+    ws = Workspace.open(ws_path)
+    w, part, _ = _installed(qtbot, ws)
+    w.ops.run(sections.edit_section, ids["s1"], body="Changed, then left alone")
+    assert w.ops.flush(10)
+    qtbot.waitUntil(lambda: part.idle_backup.job is not None, timeout=10000)
+    part.idle_backup.job._thread.join(30)
+    (b,) = backups.list_backups(ws_path)
+    assert b.reason == "auto" and part.idle_backup.job.taken == b.path
+    w.close()  # nothing new since: closing has nothing to copy
+    assert [x.path for x in backups.list_backups(ws_path)] == [b.path]
+    with Workspace.open(b.path, read_only=True) as copy:
+        assert sections.section(copy, ids["s1"]).body == "Changed, then left alone"

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ui import messages
 from ui import settings as app_settings
+from ui.maintenance.idle_backup import IdleBackup
 from workbench.errors import StoreError, WorkbenchError
 from workbench.maintenance import backups, opening_check
 from workbench.maintenance.check import CheckReport, check_workspace
@@ -123,6 +124,7 @@ class Maintenance(QObject):
         self.checker = _Checker(self)
         self.verifier = _Checker(self)  # File > Verify PDF: its own thread and result
         self.last_report: CheckReport | None = None
+        self.idle_backup: IdleBackup | None = None
         self.choose_backup = self._ask_backup  # tests replace the dialog
         self.choose_against = self._ask_against
         self.choose_pdf = self._ask_pdf
@@ -135,6 +137,8 @@ class Maintenance(QObject):
             on_close, keep = backup_settings()
             if on_close:
                 backups.backup_on_close(self.ws, keep)
+                # Copies a large workspace once changes rest, so closing need not wait for it.
+                self.idle_backup = IdleBackup(self.window, keep)
         # Only what changed since the last full check: a few hundred ms at most at any size.
         path = self.ws.path
         self.checker.start(lambda: opening_check.check_since_last_full(path), self._quick_done)

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ DEFAULT_KEEP = 10
 REASONS = {
     "manual": "Taken by hand",
     "close": "On closing",
+    "auto": "After changes",
     "publish": "After publishing",
     "migration": "Before an upgrade",
     "before-restore": "Before a restore",
@@ -33,6 +35,11 @@ REASONS = {
 _STAMP = "%Y%m%d-%H%M%S"
 _NAME = re.compile(r"^(?P<stem>.+)\.(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.(?P<reason>[a-z-]+)$")
 _PARTIAL_MAX_AGE_S = 600
+# Closing waits at most this long for its backup; a larger workspace is backed up in the
+# background once changes rest (BackgroundBackup) and closing has nothing left to copy.
+CLOSE_BUDGET_S = 0.8
+ASSUMED_BYTES_PER_S = 250e6  # until a backup in this process has been timed
+_bytes_per_s: dict[Path, float] = {}
 
 
 @dataclass(frozen=True)
@@ -151,8 +158,13 @@ def take_backup(
     *,
     folder: str | os.PathLike | None = None,
     keep: int = DEFAULT_KEEP,
+    deadline: float | None = None,
+    stop=None,
 ) -> Path:
-    """Copy the open workspace with SQLite's backup API into its backups folder, then rotate."""
+    """Copy the open workspace with SQLite's backup API into its backups folder, then rotate.
+
+    `deadline` (time.monotonic()) or `stop()`: give up (connection.BackupStopped) rather than
+    go on past it; nothing is left behind."""
     if reason not in REASONS:
         raise WorkbenchError(f"Unknown backup reason {reason!r}.")
     if ws.db.conn.in_transaction:
@@ -164,8 +176,9 @@ def take_backup(
     except OSError as exc:
         raise _write_failed(folder, exc) from exc
     dest = _new_name(ws.path, folder, reason, ws.clock())
+    started = time.monotonic()
     try:
-        connection.backup_to(ws.db, dest)
+        connection.backup_to(ws.db, dest, deadline=deadline, stop=stop)
     except sqlite3.Error as exc:
         raise connection.translate_error(exc, dest) or StoreError(
             f"The backup {dest} could not be written ({exc})."
@@ -173,8 +186,11 @@ def take_backup(
     except OSError as exc:
         raise _write_failed(dest, exc) from exc
     _fsync_dir(folder)
+    elapsed = time.monotonic() - started
+    if elapsed > 0.05:
+        _bytes_per_s[ws.path] = dest.stat().st_size / elapsed
     rotate(ws.path, keep, folder)
-    log.info("Backed up %s to %s (%s)", ws.path, dest, reason)
+    log.info("Backed up %s to %s (%s, %.2f s)", ws.path, dest, reason, elapsed)
     return dest
 
 
@@ -223,20 +239,95 @@ def backup_on_publish(ws: Workspace, keep: int = DEFAULT_KEEP) -> None:
 
 
 def backup_on_close(ws: Workspace, keep: int = DEFAULT_KEEP) -> None:
-    """Take a backup when the workspace closes, if anything was recorded since it opened."""
+    """Take a backup when the workspace closes if something was recorded while it was open and
+    the newest backup lacks it, and only if that takes less than CLOSE_BUDGET_S: closing never
+    waits longer. Otherwise the newest backup stands until a BackgroundBackup in a later quiet
+    moment (the app starts one once changes have rested, in this session or the next)."""
+
     start = _audit_head(ws)
 
     def hook(w: Workspace) -> None:
-        if w.read_only or _audit_head(w) == start:
+        # Nothing recorded while open, or a backup in the background already holds it all.
+        if w.read_only or _audit_head(w) == start or not needs_backup(w):
             return
-        take_backup(w, "close", keep=keep)
+        size = w.path.stat().st_size
+        if size / _bytes_per_s.get(w.path, ASSUMED_BYTES_PER_S) > CLOSE_BUDGET_S:
+            log.info("%s is backed up in the background, not on closing", w.path)
+            return
+        try:
+            take_backup(w, "close", keep=keep, deadline=time.monotonic() + CLOSE_BUDGET_S)
+        except connection.BackupStopped:
+            log.info("The closing backup of %s took too long; left for later", w.path)
 
     ws.close_hooks.append(hook)
 
 
+def needs_backup(ws: Workspace) -> bool:
+    """Something was recorded since the newest backup in the workspace's backups folder."""
+    newest = next((b for b in list_backups(ws.path) if b.path.parent == folder_for(ws.path)), None)
+    if newest is None:
+        return _audit_head(ws) != ""
+    try:
+        db = connection.connect_read_only(newest.path)
+        try:
+            covered = _audit_head_of(db)
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return True  # an unreadable backup covers nothing
+    return _audit_head(ws) != covered
+
+
+class BackgroundBackup:
+    """A backup on a thread of its own with its own connection (SQLite copies a consistent
+    state while the writer goes on), given up as soon as `stop()` is called or the workspace
+    changes under it (a change makes SQLite start the copy over)."""
+
+    def __init__(self, ws: Workspace, keep: int = DEFAULT_KEEP):
+        self._ws = ws
+        self._keep = keep
+        self._stop = threading.Event()
+        self.taken: Path | None = None
+        self._thread = threading.Thread(target=self._run, name="workbench-backup", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            ws = self._ws.for_thread()
+        except Exception:
+            log.exception("The background backup could not open %s", self._ws.path)
+            return
+        try:
+            if needs_backup(ws):
+                version = ws.db.conn.execute("PRAGMA data_version").fetchone()[0]
+
+                def stop() -> bool:
+                    changed = ws.db.conn.execute("PRAGMA data_version").fetchone()[0] != version
+                    return self._stop.is_set() or changed
+
+                self.taken = take_backup(ws, "auto", keep=self._keep, stop=stop)
+        except connection.BackupStopped:
+            log.info("The background backup of %s was given up (changes or closing)", ws.path)
+        except Exception:
+            log.exception("The background backup of %s failed", ws.path)
+        finally:
+            ws.close()
+
+    def stop(self, timeout: float = CLOSE_BUDGET_S) -> None:
+        self._stop.set()
+        self._thread.join(timeout)
+
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+
 def _audit_head(ws: Workspace) -> str:
-    row = next(ws.db.query("SELECT max(id) AS n FROM audit_log"), None)
-    return str(row["n"]) if row else ""
+    return _audit_head_of(ws.db)
+
+
+def _audit_head_of(db) -> str:
+    row = next(db.query("SELECT max(id) AS n FROM audit_log"), None)
+    return str(row["n"]) if row and row["n"] is not None else ""
 
 
 def _validate_backup(backup: Path) -> None:

@@ -65,9 +65,12 @@ def add_coordination(path: Path, comments: int, seed: int) -> dict:
         docs = sorted({d for _, d in sections})
         coordinated = docs[: len(docs) // 2]
         requests = 0
+        asked: dict[int, list[int]] = {}  # document -> the organizations that were sent it
         for doc in coordinated:
             for org in rng.sample(orgs, k=4) + (rng.sample(slt, k=10) if doc % 10 == 0 else []):
                 status = rng.choice(["sent", "sent", "returned", "withdrawn", "draft"])
+                if status in ("sent", "returned"):
+                    asked.setdefault(doc, []).append(org)
                 day = 1 + rng.randrange(28)
                 conn.execute(
                     "INSERT INTO review_requests (document_id, organization_id, status, "
@@ -85,9 +88,17 @@ def add_coordination(path: Path, comments: int, seed: int) -> dict:
                 )
                 requests += 1
             conn.execute("UPDATE documents SET status = 'in_coordination' WHERE id = ?", [doc])
+        # Comments come, as in real coordination, from the organizations a document was sent
+        # to, on that document's sections.
+        by_doc: dict[int, list[int]] = {}
+        for sid, doc in sections:
+            if doc in asked:
+                by_doc.setdefault(doc, []).append(sid)
+        reviewed = sorted(by_doc)
         item = {}
         for _ in range(comments):
-            sid, doc = rng.choice(sections)
+            doc = rng.choice(reviewed)
+            sid = rng.choice(by_doc[doc])
             item[doc] = item.get(doc, 0) + 1
             kind = rng.choice("CSSAAA")
             text = " ".join(rng.choices(vocab, k=rng.randint(15, 45))).capitalize() + "."
@@ -100,7 +111,7 @@ def add_coordination(path: Path, comments: int, seed: int) -> dict:
                 [
                     doc,
                     item[doc],
-                    rng.choice(orgs),
+                    rng.choice(asked[doc]),
                     kind,
                     sid,
                     text,

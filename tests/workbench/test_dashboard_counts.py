@@ -8,6 +8,7 @@ import random
 import shutil
 from pathlib import Path
 
+import dashboard_golden
 import pytest
 
 from workbench import dashboard, documents, sections
@@ -95,3 +96,13 @@ def test_an_older_workspace_gets_its_counts_on_upgrade(tmp_path):
         assert dashboard.open_comment_counts(ws) == scanned(ws)
     finally:
         ws.close()
+
+
+def test_figures_are_those_the_dashboard_gave_before_counts_were_kept(ws, clock):
+    # golden.json was written by the dashboard that scanned every open comment (before m013)
+    # from the same workspace: documents in every stage, requests due either side of weekends
+    # and holidays, comments open and adjudicated, positions, a published and a deleted one.
+    dashboard_golden.build(ws, clock)
+    golden = json.loads((FIXTURES / "dashboard" / "golden.json").read_text())
+    assert dashboard.dashboard(ws).as_dict() == golden
+    assert json.dumps(dashboard.dashboard(ws).as_dict()) == json.dumps(golden)  # order too

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from ui import messages, theme
 from ui import settings as app_settings
+from workbench.coordination import workdays
 
 log = logging.getLogger("ui")
 windows: list = []  # open main windows (kept referenced so they are not collected)
@@ -83,6 +84,10 @@ def init_app() -> QApplication:
     app.setApplicationDisplayName(app_settings.APPLICATION)
     app.setWindowIcon(theme.app_icon())
     theme.apply(app, app_settings.theme())
+    # Each year's federal calendar is read from the cache after the first time, so a window
+    # counts workdays without loading the holidays package (~17 MB).
+    cache = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
+    workdays.keep_calendars_in(Path(cache) / "calendars" if cache else None)
     return app
 
 

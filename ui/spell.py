@@ -37,7 +37,7 @@ class SpellCheck(QObject):
 
     @property
     def available(self) -> bool:
-        return self.checker.dictionary is not None
+        return spelling.installed()
 
     @property
     def active(self) -> bool:
@@ -56,7 +56,8 @@ class SpellCheck(QObject):
             self.changed.emit()
 
     def misspelled(self, text: str) -> list[tuple[int, int, str]]:
-        return self.checker.misspelled(text) if self.active else []
+        # An empty line needs no dictionary (loading it is ~9 MB: not before there is text).
+        return self.checker.misspelled(text) if text.strip() and self.active else []
 
     def word_at(self, text: str, pos: int) -> tuple[int, int, str] | None:
         """The misspelled word at this position of the text, if any."""

@@ -67,14 +67,30 @@ def available() -> bool:
     return _dictionary() is not None
 
 
+@lru_cache(maxsize=1)
+def installed() -> bool:
+    """Whether the en_US dictionary is there, without loading it (that is ~9 MB)."""
+    try:
+        import enchant
+
+        return bool(enchant.dict_exists(LANGUAGE))
+    except Exception:  # no libenchant
+        return False
+
+
 class Checker:
     """Checks words against the language dictionary plus the workspace's own words."""
 
     def __init__(self, extra_words=()):
-        self.dictionary = _dictionary()
         self.extra: set[str] = set()
         self._known: dict[str, bool] = {}
         self.set_words(extra_words)
+
+    @property
+    def dictionary(self):
+        # Loaded on first use: the hunspell dictionary is ~9 MB, and a window with no section
+        # open has nothing to check.
+        return _dictionary()
 
     def set_words(self, words) -> None:
         self.extra = {w.casefold() for w in words}

@@ -18,3 +18,17 @@ def test_void_qt_calls_keep_none_alive(qapp):
         timer.stop()
         qapp.processEvents()
     assert before - sys.getrefcount(None) < 100
+
+
+def test_modules_imported_after_qt_are_not_read_as_text_and_kept(tmp_path, monkeypatch):
+    # PySide6 reads the source of every module imported after it (to see whether it selects
+    # a __feature__) and linecache keeps it: 22 MB of a window's memory. ui turns that off.
+    import linecache
+
+    import ui  # noqa: F401
+
+    module = tmp_path / "freshly_imported_module.py"
+    module.write_text("VALUE = 1\n" + "# filler\n" * 5000)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    __import__("freshly_imported_module")  # the import statement's way (PySide6 hooks it)
+    assert str(module) not in linecache.cache

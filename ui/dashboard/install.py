@@ -32,7 +32,8 @@ def install(main_window) -> DashboardPanel:
     main_window.document_selected.connect(panel.set_document)
     panel.document_activated.connect(lambda doc_id: main_window.navigator.select(DOC, doc_id))
     main_window.destroyed.connect(lambda *_: panel.reader.close())
-    panel.refresh()
+    # Read when first seen: a dashboard tabbed behind the CRM costs nothing at start.
+    lazy.request()
     return panel
 
 

@@ -7,7 +7,6 @@ import json
 
 from workbench import audit, figures
 from workbench.errors import NotFound
-from workbench.pdf.build import VARIANTS, build_pdf
 from workbench.workspace import use_case
 
 
@@ -32,6 +31,9 @@ def _publication_row(ws, publication_id: int) -> dict:
 @use_case
 def record_publication_pdfs(ws, publication_id: int) -> dict[str, str]:
     """Render the published snapshot in each variant and store each PDF's SHA-256."""
+    # Imported here: reportlab is megabytes the window does not need until something prints.
+    from workbench.pdf.build import VARIANTS, build_pdf
+
     row = _publication_row(ws, publication_id)
     snapshot = json.loads(row["snapshot"])
     images = figures.for_snapshot(ws, snapshot)

@@ -10,14 +10,63 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
-import holidays as holiday_calendars
+_calendar_folder: Path | None = None
+
+
+def keep_calendars_in(folder: str | os.PathLike | None) -> None:
+    """Remember each year's federal calendar as a small file in `folder` (the app's cache), so
+    a window counts workdays without loading the `holidays` package (~17 MB with the U.S.
+    calendar's dependencies) after the first time. Keyed by the package's version: an update
+    that adds a closure is read afresh."""
+    global _calendar_folder
+    _calendar_folder = Path(folder) if folder else None
+    federal_holidays.cache_clear()
 
 
 @functools.cache
 def federal_holidays(year: int) -> dict[dt.date, str]:
     """The U.S. Government's non-workdays of a year (weekend dates included where named)."""
+    kept = _kept_file(year)
+    if kept is not None:
+        try:
+            return {
+                dt.date.fromisoformat(day): name
+                for day, name in json.loads(kept.read_text(encoding="utf-8")).items()
+            }
+        except (OSError, ValueError, AttributeError):
+            pass  # none yet, or unreadable: computed below and written again
+    days = _computed(year)
+    if kept is not None:
+        try:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            part = kept.with_name(f"{kept.name}.{os.getpid()}.part")
+            part.write_text(json.dumps({d.isoformat(): n for d, n in days.items()}), "utf-8")
+            os.replace(part, kept)
+        except OSError:
+            pass  # a cache that cannot be written is only slower
+    return days
+
+
+def _kept_file(year: int) -> Path | None:
+    if _calendar_folder is None:
+        return None
+    from importlib import metadata
+
+    try:
+        version = metadata.version("holidays")
+    except metadata.PackageNotFoundError:  # a frozen build without the package's metadata
+        return None
+    return _calendar_folder / f"federal-holidays-{version}-{year}.json"
+
+
+def _computed(year: int) -> dict[dt.date, str]:
+    import holidays as holiday_calendars  # ~17 MB: only when no kept calendar will do
+
     calendar = holiday_calendars.country_holidays("US", years=year, categories=("government",))
     return {day: name for day, name in sorted(calendar.items()) if day.year == year}
 

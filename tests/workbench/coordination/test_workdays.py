@@ -1,7 +1,11 @@
 """Suspense dates count workdays: weekends and federal holidays are skipped."""
 
 import datetime as dt
+import json
 
+import pytest
+
+from workbench.coordination import workdays
 from workbench.coordination.workdays import (
     add_workdays,
     federal_holidays,
@@ -93,3 +97,23 @@ def test_an_office_closure_needs_a_weekday_a_date_and_a_reason(ws):
         with pytest.raises(WorkbenchError, match=message):
             closures.add_closure(ws, day, reason)
     assert closures.list_closures(ws) == []
+
+
+def test_a_kept_calendar_is_read_back_without_the_holidays_package(tmp_path, monkeypatch):
+    computed = workdays.federal_holidays(2026)
+    workdays.keep_calendars_in(tmp_path)
+    try:
+        assert workdays.federal_holidays(2026) == computed  # computed once, and kept
+        (kept,) = tmp_path.glob("federal-holidays-*-2026.json")
+        workdays.federal_holidays.cache_clear()
+        # The next session reads the file; the package is not imported again.
+        monkeypatch.setattr(workdays, "_computed", lambda year: pytest.fail("recomputed"))
+        assert workdays.federal_holidays(2026) == computed
+        # A damaged file is computed afresh and written again.
+        kept.write_text("{not json")
+        workdays.federal_holidays.cache_clear()
+        monkeypatch.undo()
+        assert workdays.federal_holidays(2026) == computed
+        assert json.loads(kept.read_text())["2026-11-26"] == computed[dt.date(2026, 11, 26)]
+    finally:
+        workdays.keep_calendars_in(None)

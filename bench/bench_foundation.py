@@ -887,7 +887,9 @@ def run_all(args) -> int:
         coordinated = cached_variant(
             facts,
             f"coordination{COORDINATION_VERSION}",
-            lambda path: prepare_coordination(path, 1, facts["big_document_id"]),
+            lambda path: prepare_coordination(
+                path, max(1, args.documents // 1000), facts["big_document_id"]
+            ),
         )
         st_path = str(working_copy(coordinated, "settled"))
         report["load_average"]["settled"] = os.getloadavg()

@@ -274,7 +274,7 @@ def dashboard(ws) -> Dashboard:
         counts[ctype] += n
     progress = []
     due_items = []
-    empty: dict[str, int] = {}
+    empty: dict[str, dict[str, int]] = {}
     for doc_id, title, kind, status, version, due_date, created_at, _marking in docs:
         if status == "published":
             since = published_at.get(doc_id) or created_at

@@ -15,6 +15,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.errors import WorkbenchError
+from workbench.files import write_atomic
+
 _calendar_folder: Path | None = None
 
 
@@ -44,10 +47,8 @@ def federal_holidays(year: int) -> dict[dt.date, str]:
     if kept is not None:
         try:
             kept.parent.mkdir(parents=True, exist_ok=True)
-            part = kept.with_name(f"{kept.name}.{os.getpid()}.part")
-            part.write_text(json.dumps({d.isoformat(): n for d, n in days.items()}), "utf-8")
-            os.replace(part, kept)
-        except OSError:
+            write_atomic(kept, json.dumps({d.isoformat(): n for d, n in days.items()}))
+        except (OSError, WorkbenchError):
             pass  # a cache that cannot be written is only slower
     return days
 

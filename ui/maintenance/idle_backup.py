@@ -27,10 +27,14 @@ class IdleBackup(QObject):
         self._idle_ms = IDLE_MS
         self._min_gap_s = MIN_GAP_S
         self._last = -MIN_GAP_S
+        self._started = 0.0
         self.job: backups.BackgroundBackup | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._due)
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.timeout.connect(self._retry_if_given_up)
         window.workspace_changed.connect(self._rest)
         # Before the closing backup's hook: a copy still running is given up, not waited for.
         self.ws.close_hooks.insert(0, self._closing)
@@ -42,17 +46,33 @@ class IdleBackup(QObject):
     def _due(self) -> None:
         if self.ws.closed:
             return
-        if self.job is not None and self.job.running():
+        job = self.job
+        if job is not None and job.running():
             self._rest()
             return
+        if job is not None and job.taken is not None:
+            self._last = self._started  # the gap counts from a backup actually taken
         wait = self._last + self._min_gap_s - time.monotonic()
         if wait > 0:
             self._timer.start(int(wait * 1000) + 1)
             return
-        self._last = time.monotonic()
+        self._started = time.monotonic()
         self.job = backups.BackgroundBackup(self.ws, self._keep)
+        self._retry.start(self._idle_ms)
+
+    def _retry_if_given_up(self) -> None:
+        # A change during the copy (or one still being written) gave it up: try again once
+        # things are quiet, without waiting for the next change.
+        job = self.job
+        if job is None or self.ws.closed:
+            return
+        if job.running():
+            self._retry.start(self._idle_ms)
+        elif job.given_up and not self._timer.isActive():
+            self._rest()
 
     def _closing(self, _ws) -> None:
         self._timer.stop()
+        self._retry.stop()
         if self.job is not None:
             self.job.stop()

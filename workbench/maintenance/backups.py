@@ -288,6 +288,7 @@ class BackgroundBackup:
         self._keep = keep
         self._stop = threading.Event()
         self.taken: Path | None = None
+        self.given_up = False  # stopped, or a change came: worth another try later
         self._thread = threading.Thread(target=self._run, name="workbench-backup", daemon=True)
         self._thread.start()
 
@@ -307,6 +308,7 @@ class BackgroundBackup:
 
                 self.taken = take_backup(ws, "auto", keep=self._keep, stop=stop)
         except connection.BackupStopped:
+            self.given_up = True
             log.info("The background backup of %s was given up (changes or closing)", ws.path)
         except Exception:
             log.exception("The background backup of %s failed", ws.path)

@@ -253,6 +253,17 @@ class Columns(QObject):
             self._relayout.timeout.connect(view.doItemsLayout)
             self.header.sectionResized.connect(lambda *_: self._relayout.start())
         self.header.sectionMoved.connect(lambda *_: self.save())
+        # Rows arrive after the columns were first fitted (panels fill off the UI thread): the
+        # content-sized columns are fitted again to what came, or an icon clips the number.
+        model = view.model()
+        if model is not None:
+            for signal in (
+                model.modelReset,
+                model.rowsInserted,
+                model.layoutChanged,
+                model.dataChanged,
+            ):
+                signal.connect(lambda *_: self.schedule_fit())
         view.viewport().installEventFilter(self)
         self.menu: QMenu | None = None
         self.restore()

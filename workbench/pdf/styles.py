@@ -63,7 +63,20 @@ QUOTE_INDENT = 14
 TOC_PAGE_COLUMN = 36
 TOC_DOTS_GAP = 22  # room for a three-digit page number after the dot leader
 
-HYPHENATION = "en_US"  # pyphen's dictionary; "" turns hyphenation off for a style
+
+def _hyphenation_language(lang: str = "en_US") -> str:
+    """pyphen's dictionary for `lang`, or "" (no hyphenation) where it cannot be loaded, as in
+    a frozen bundle that left pyphen's data behind: text then breaks at spaces only."""
+    try:
+        import pyphen
+
+        pyphen.Pyphen(lang=lang)
+    except Exception:
+        return ""
+    return lang
+
+
+HYPHENATION = _hyphenation_language()  # "" turns hyphenation off for a style
 # What headings, labels and tables of contents share: set flush left, never hyphenated.
 _LEFT = dict(alignment=TA_LEFT, hyphenationLang="")
 
@@ -186,10 +199,7 @@ PARAGRAPH_STYLES: dict[str, tuple[str | None, dict]] = {
     "toc3": ("toc1", dict(fontSize=9, leading=12, leftIndent=48, spaceAfter=1)),
     "record_note": ("body", dict(fontSize=9, leading=12, textColor=MUTED, **_LEFT)),
     "record_change_head": ("body", dict(fontSize=9.5, leading=12.5, spaceBefore=4, **_LEFT)),
-    "record_change": (
-        "body",
-        dict(fontSize=9, leading=12, leftIndent=12, spaceAfter=3, alignment=TA_LEFT),
-    ),
+    "record_change": ("body", dict(fontSize=9, leading=12, leftIndent=12, spaceAfter=3, **_LEFT)),
     "footnote": (
         "body",
         dict(

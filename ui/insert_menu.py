@@ -131,6 +131,19 @@ class FigureDialog(QDialog):
         if path:
             self.load_file(path)
 
+    def load_data(self, data: bytes, name: str) -> None:
+        """An image from the clipboard or a drop, checked like a file."""
+        self.source.setCurrentIndex(0)
+        self.path.setText(name)
+        self.data, self.source_name = None, name
+        try:
+            info = figures.inspect(data, name)
+        except WorkbenchError as exc:
+            self._show_problem(str(exc))
+            return
+        self.data = data
+        self._show_image(FigureImage(0, info.media_type, data, info.width, info.height))
+
     def load_file(self, path: str | Path) -> None:
         """Read and check an image file; the preview shows it or the one-line reason it can't."""
         self.source.setCurrentIndex(0)
@@ -327,12 +340,30 @@ class InsertActions:
         body.setTextCursor(cursor)
         body.setFocus()
 
-    def figure(self) -> None:
+    def paste_image(self, mime) -> bool:
+        """A pasted or dropped image opens Insert Figure with it, for its alt text and caption."""
+        from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+        from PySide6.QtGui import QImage
+
+        image = mime.imageData()
+        if not isinstance(image, QImage) or image.isNull():
+            return False
+        raw = QByteArray()
+        buffer = QBuffer(raw)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")
+        buffer.close()
+        self.figure(preloaded=(bytes(raw.data()), "pasted image.png"))
+        return True
+
+    def figure(self, preloaded: tuple[bytes, str] | None = None) -> None:
         target = self._target("Insert Figure")
         if target is None:
             return
         section_id, doc_id = target
         dialog = FigureDialog(self.window.ws, doc_id, self.window, folder=self.folder)
+        if preloaded is not None:
+            dialog.load_data(*preloaded)
         self.window.figure_dialog = dialog  # tests drive it
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -402,4 +433,5 @@ def install(window) -> InsertActions:
         action.setObjectName(name)
         action.setShortcut(QKeySequence(key))
         action.triggered.connect(lambda _=False, s=slot: s())
+    window.editor.body.image_hook = actions.paste_image
     return actions

@@ -26,8 +26,21 @@ class MarkdownEdit(QPlainTextEdit):
         super().__init__(parent)
         # fn(menu, cursor) adds to the context menu for the text under the mouse (spelling).
         self.menu_hook = None
+        # fn(mime) -> bool takes a pasted or dropped image (the Insert Figure dialog); True
+        # when it handled the paste, so no text is inserted.
+        self.image_hook = None
         # Tab leaves the field: a tab character would turn the paragraph into a code block.
         self.setTabChangesFocus(True)
+
+    def canInsertFromMimeData(self, source) -> bool:  # noqa: N802 (Qt override)
+        if self.image_hook is not None and source.hasImage():
+            return True
+        return super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source) -> None:  # noqa: N802 (Qt override)
+        if self.image_hook is not None and source.hasImage() and self.image_hook(source):
+            return
+        super().insertFromMimeData(source)
 
     def _line(self) -> tuple[QTextCursor, re.Match | None]:
         cursor = self.textCursor()

@@ -160,3 +160,30 @@ def test_insert_footnote_adds_the_mark_and_its_note(qtbot, ws, doc_id, window, i
     menu_action(window, "insertFootnote").trigger()
     qtbot.keyClicks(body, "USCG data.")
     assert body.toPlainText() == ("Seizures rose[^1].[^2]\n\n[^1]: CBP data.\n\n[^2]: USCG data.")
+
+
+def test_pasting_an_image_opens_insert_figure_with_it(qtbot, ws, doc_id, window, insert):
+    from PySide6.QtCore import QMimeData
+    from PySide6.QtGui import QImage
+
+    open_section(qtbot, window, doc_id)
+    image = QImage(200, 100, QImage.Format.Format_RGB32)
+    image.fill(Qt.GlobalColor.darkCyan)
+    mime = QMimeData()
+    mime.setImageData(image)
+    seen = {}
+
+    def drive():
+        dialog = window.figure_dialog
+        seen["preview"] = not dialog.preview.pixmap().isNull()
+        qtbot.keyClicks(dialog.alt, "Cyan block")
+        qtbot.keyClicks(dialog.caption, "A pasted chart")
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, drive)
+    window.editor.body.insertFromMimeData(mime)
+    assert seen["preview"]
+    window.ops.flush()
+    qtbot.waitUntil(lambda: "figure:" in window.editor.body.toPlainText())
+    (stored,) = figures.list_figures(ws, doc_id)
+    assert (stored.media_type, stored.width, stored.height) == ("image/png", 200, 100)

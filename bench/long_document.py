@@ -79,7 +79,7 @@ def build(
     path: Path,
     *,
     sections: int = 300,
-    paragraphs: int = 4,
+    paragraphs: int = 2,
     tables: int = 50,
     footnotes: int = 100,
     figures: int = 20,

@@ -11,11 +11,12 @@ import io
 from dataclasses import dataclass
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Emu, Pt, RGBColor
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from workbench.markdown_model import figure_ref, parser, section_ref, section_sign
 from workbench.word.ooxml import (
@@ -71,9 +72,11 @@ class Inline:
         text = clean(text)
         if not text:
             return
-        run = self.p.add_run(text)
-        run.bold = self.bold > 0 or None
-        run.italic = self.italic > 0 or None
+        run = fast_run(self.p, text)
+        if self.bold > 0:
+            run.bold = True
+        if self.italic > 0:
+            run.italic = True
         if self.strike:
             run.font.strike = True
         if mono:
@@ -175,6 +178,8 @@ class BodyWriter:
         self._cited: dict[str, int] = {}  # footnote label -> Word footnote id (this section)
         # The last block element written (a bookmark ends after it).
         self.last: BaseOxmlElement | None = None
+        self._style_ids: dict[str, str] = {}
+        self._end = document.element.body.sectPr  # new blocks go just before it
 
     def write(self, markdown: str) -> None:
         tokens = parser().parse(clean(markdown))
@@ -210,10 +215,19 @@ class BodyWriter:
         return self._abstracts[style]
 
     # -- blocks ----------------------------------------------------------------------------
-    def _paragraph(self, style: str | None = None) -> Paragraph:
-        p = self.doc.add_paragraph(style=style)
-        self.last = p._p
-        return p
+    def paragraph(self, style: str | None = None) -> Paragraph:
+        """A new paragraph at the end of the body (python-docx's add_paragraph looks the style
+        up by name and searches the body for its end each time: quadratic on long documents)."""
+        p = OxmlElement("w:p")
+        self._end.addprevious(p)
+        if style:
+            if style not in self._style_ids:
+                self._style_ids[style] = self.doc.styles[style].style_id
+            p.get_or_add_pPr().style = self._style_ids[style]
+        self.last = p
+        return Paragraph(p, self.doc._body)
+
+    _paragraph = paragraph
 
     def _blocks(self, tokens, i: int, end: int, *, lists: list, quote: int) -> None:
         while i < end:
@@ -369,9 +383,10 @@ class BodyWriter:
         cols = max(len(r) for r in rows)
         table = self.doc.add_table(rows=len(rows), cols=cols)
         table.style = self.doc.styles["Table Grid"]
-        for r, row in enumerate(rows):
+        for r, (row, word_row) in enumerate(zip(rows, table.rows, strict=True)):
+            cells = word_row.cells
             for c in range(cols):
-                p = table.cell(r, c).paragraphs[0]
+                p = cells[c].paragraphs[0]
                 if c < len(row):
                     _cell(p, row[c], self, bold=r < header_rows)
                 align = aligns[c] if c < len(aligns) else None
@@ -381,9 +396,20 @@ class BodyWriter:
                     )
         for r in range(header_rows):
             header_row(table.rows[r])
-        self.last = table._tbl
         # Word needs a paragraph between two adjacent tables, or it merges them.
-        self.last = self.doc.add_paragraph()._p
+        self.paragraph()
+
+
+def fast_run(paragraph: Paragraph, text: str) -> Run:
+    """paragraph.add_run(text) without python-docx's character-by-character text setter."""
+    if "\t" in text:
+        return paragraph.add_run(text)
+    r = paragraph._p.add_r()
+    t = r._add_t()
+    t.text = text
+    if text[:1].isspace() or text[-1:].isspace():
+        t.set(qn("xml:space"), "preserve")
+    return Run(r, paragraph)
 
 
 def _cell(p: Paragraph, inline, body: BodyWriter, *, bold: bool) -> None:

@@ -235,6 +235,7 @@ class Footnotes:
         self.doc = document
         self.part = None
         self.next_id = 1
+        self.text_style = self.ref_style = ""  # style ids, looked up once
 
     def _ensure(self) -> None:
         if self.part is not None:
@@ -257,6 +258,8 @@ class Footnotes:
         if "footnote reference" not in names:
             ref = styles.add_style("footnote reference", WD_STYLE_TYPE.CHARACTER)
             ref.font.superscript = True
+        self.text_style = styles["footnote text"].style_id
+        self.ref_style = styles["footnote reference"].style_id
 
     def add(self):
         """A new footnote; returns (its id, its first paragraph as a python-docx Paragraph)."""
@@ -266,8 +269,7 @@ class Footnotes:
         assert self.part is not None
         nid = self.next_id
         self.next_id += 1
-        style = self.doc.styles["footnote text"].style_id
-        ref_style = self.doc.styles["footnote reference"].style_id
+        style, ref_style = self.text_style, self.ref_style
         note = parse_xml(
             f'<w:footnote {nsdecls("w")} w:id="{nid}"><w:p><w:pPr><w:pStyle w:val="{style}"/>'
             f'</w:pPr><w:r><w:rPr><w:rStyle w:val="{ref_style}"/></w:rPr><w:footnoteRef/></w:r>'
@@ -282,14 +284,14 @@ class Footnotes:
 
         assert self.part is not None
         note = next(n for n in self.part.element if n.get(qn("w:id")) == str(nid))
-        style = self.doc.styles["footnote text"].style_id
+        style = self.text_style
         p = parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{style}"/></w:pPr></w:p>')
         note.append(p)
         return Paragraph(p, _NoteParent(self.part))
 
     def reference(self, paragraph, nid: int):
         """The superscript mark in the text that cites footnote nid (returns the run)."""
-        ref_style = self.doc.styles["footnote reference"].style_id
+        ref_style = self.ref_style
         run = run_xml(
             f'<w:rPr><w:rStyle w:val="{ref_style}"/></w:rPr><w:footnoteReference w:id="{nid}"/>'
         )

@@ -323,7 +323,7 @@ class DocxBuilder:
             depth = _depth(section)
             heading = clean(section.get("heading"))
             number = clean(section.get("number"))
-            p = self.doc.add_paragraph(style=f"Heading {min(depth + 1, 9)}")
+            p = self.body.paragraph(f"Heading {min(depth + 1, 9)}")
             choice = self.choices[index]
             if choice is not None:
                 set_numbering(p, *choice)

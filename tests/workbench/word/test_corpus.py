@@ -208,7 +208,7 @@ def pandoc_docx(tmp_path, png_bytes):
     (tmp_path / "src.md").write_text(PANDOC_SOURCE, encoding="utf-8")
     out = tmp_path / "pandoc.docx"
     subprocess.run(
-        ["pandoc", "src.md", "-o", out.name],
+        ["pandoc", "src.md", "--toc", "-o", out.name],  # with Word's contents field
         cwd=tmp_path,
         check=True,
         capture_output=True,
@@ -223,8 +223,9 @@ def test_pandoc_file_keeps_title_notes_table_figure_quote_and_link(ws, pandoc_do
     assert missing_words(counted, draft.markdown, draft.title or "") == Counter()
     doc_id = import_draft(ws, pandoc_docx)
     assert document(ws, doc_id).title == "Southwest Border Counternarcotics Strategy"
-    purpose, seizures = outline(ws, doc_id)
+    purpose, seizures = outline(ws, doc_id)  # no section for the table of contents
     body = section(ws, purpose.id).body
+    assert "Table of Contents" not in body
     assert "Fentanyl crosses at ports of entry[^1]." in body
     assert "[^1]: CBP seizure statistics, fiscal year 2026." in body
     assert "[the plan](https://www.dhs.gov/plan)" in body

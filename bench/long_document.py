@@ -140,7 +140,8 @@ def build(
 
 def long_document(**params) -> tuple[Path, int]:
     """The cached workspace holding the long document (built on first use), and its id."""
-    key = "-".join(f"{k}{v}" for k, v in sorted(params.items())) or "default"
+    defaults = {"sections": 300, "paragraphs": 2, "tables": 50, "footnotes": 100, "figures": 20}
+    key = "-".join(f"{k}{v}" for k, v in sorted({**defaults, "seed": 0, **params}.items()))
     path = OUT / f"long-document-v{GENERATOR_VERSION}-{key}.cnew"
     id_file = path.with_suffix(".id")
     if not (path.exists() and id_file.exists()):

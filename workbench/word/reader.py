@@ -16,6 +16,8 @@ import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from lxml import etree
+
 from workbench.markdown_model import list_style_line
 from workbench.word.hooks import PROPERTY_KIND, read_custom_properties
 from workbench.word.inventory import inventory, missing_words, unplaced_paragraphs
@@ -84,6 +86,18 @@ _SAFE_ID = re.compile(rb"[A-Za-z][A-Za-z0-9 _-]{0,60}")
 _WRAPPERS = re.compile(
     rb"<w:(?:dir|bdo|fldSimple)(?:\s[^>]*)?/>|</?w:(?:dir|bdo|fldSimple)(?:\s[^>]*)?>"
 )
+# Elements that only set the look, which mammoth ignores (runs, paragraphs, cells, tables).
+_LOOK_ONLY = tuple(
+    "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}" + tag
+    for tag in (
+        "rFonts kern sz szCs lang color bCs iCs w position noProof webHidden spacing "
+        "widowControl snapToGrid adjustRightInd autoSpaceDE autoSpaceDN overflowPunct "
+        "contextualSpacing suppressAutoHyphens textAlignment keepNext keepLines "
+        "tcW tcBorders shd tblBorders tblCellMar tblLayout tblInd tblW proofErr "
+        "lastRenderedPageBreak"
+    ).split()
+)
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 _HEADING_ID = re.compile(rb"^(Heading)(\d)$", re.IGNORECASE)
 
 
@@ -650,7 +664,8 @@ def _repaired(data: bytes) -> bytes:
     - paragraphs naming a style id that styles.xml lacks (some programs write "Title" or
       "Heading1" without defining it): the id becomes the style's name;
     - text inside w:dir / w:bdo (right-to-left runs) and simple fields (w:fldSimple, a DATE or
-      REF result), which mammoth drops: the wrapper goes, the runs stay.
+      REF result), which mammoth drops: the wrapper goes, the runs stay;
+    - what only sets the look is left out (`_slim`): a quarter less work for mammoth.
     """
     fixes: dict[str, bytes] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -676,14 +691,30 @@ def _repaired(data: bytes) -> bytes:
                 continue
             xml = body if part == "word/document.xml" else z.read(part)
             if _WRAPPERS.search(xml):
-                fixes[part] = _WRAPPERS.sub(b"", xml)
-        if not fixes:
-            return data
+                xml = _WRAPPERS.sub(b"", xml)
+            fixes[part] = _slim(xml)
         out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        # Stored, not deflated: mammoth reads it from memory at once.
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
             for info in z.infolist():
-                dst.writestr(info, fixes.get(info.filename) or z.read(info))
+                data_out = fixes.get(info.filename) or z.read(info)
+                dst.writestr(info.filename, data_out)
     return out.getvalue()
+
+
+def _slim(xml: bytes) -> bytes:
+    """The part without what only sets the look (fonts, sizes, languages, borders, revision
+    ids): mammoth builds a DOM of every element, and LibreOffice and Word write many."""
+    try:
+        root = etree.fromstring(xml, _SAFE_XML)
+    except etree.XMLSyntaxError:
+        return xml
+    for el in list(root.iter(*_LOOK_ONLY)):
+        el.getparent().remove(el)
+    for el in root.iter():
+        for name in [a for a in el.attrib if "rsid" in a]:
+            del el.attrib[name]
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def read_docx(data: bytes) -> WordDraft:

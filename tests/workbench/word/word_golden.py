@@ -4,7 +4,7 @@
 its Word numbering (format and level text), bookmarks, and its text with emphasis, links,
 fields (instruction and cached result), footnote references and pictures (alt text, size,
 SHA-256); tables cell by cell; the footnotes; headers and footers; core properties.
-tests/fixtures/word/make_golden.py writes it to tests/fixtures/word/golden/; test_golden.py
+tests/fixtures/word/make_golden.py writes it to tests/fixtures/word/golden/; test_word_golden.py
 compares.
 """
 

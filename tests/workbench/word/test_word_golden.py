@@ -10,7 +10,7 @@ import datetime as dt
 import difflib
 from pathlib import Path
 
-import golden
+import word_golden as golden
 
 from workbench.word.writer import build_docx
 

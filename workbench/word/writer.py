@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.shared import Pt, RGBColor
+from docx.shared import Inches, Pt, RGBColor
 
 from workbench.pdf.document import (
     DISPOSITION_LABELS,
@@ -57,6 +57,10 @@ AUTHOR = "DHS Office of Counternarcotics Enforcement"
 CONTENTS_DEPTH = 2
 MUTED = RGBColor(0x5A, 0x62, 0x70)
 NON_CONCUR = RGBColor(0xA3, 0x1F, 0x1F)
+# The PDF's redline colours (workbench.pdf.styles REDLINE_*).
+INSERTED = RGBColor(0x1A, 0x4F, 0xA0)
+DELETED = RGBColor(0xB3, 0x26, 0x1E)
+MOVED = RGBColor(0x7A, 0x4D, 0x00)
 
 
 @dataclass(frozen=True)
@@ -343,7 +347,8 @@ class DocxBuilder:
                 self.body.last.addnext(Bookmarks.end(bookmark))
 
     # -- coordination record and CRM -------------------------------------------------------
-    def _grid(self, headers: list[str], rows: list[list[str]]):
+    def _grid(self, headers: list[str], rows: list[list[str]], widths: list[float] | None = None):
+        """A record table; widths (inches) per column, else Word's even split."""
         table = self.doc.add_table(rows=1, cols=len(headers))
         table.style = self.doc.styles["Table Grid"]
         for c, h in enumerate(headers):
@@ -357,6 +362,13 @@ class DocxBuilder:
                 p.add_run(lines[0])
                 for extra in lines[1:]:
                     cells[c].add_paragraph(extra)
+        if widths:
+            table.autofit = False
+            for column, width in zip(table.columns, widths, strict=False):
+                column.width = Inches(width)  # the grid, which LibreOffice reads
+            for row in table.rows:
+                for cell, width in zip(row.cells, widths, strict=False):
+                    cell.width = Inches(width)
         return table
 
     def coordination_record(self) -> None:
@@ -400,7 +412,11 @@ class DocxBuilder:
                     if event.get("reason"):
                         text += f": {event['reason']}"
                     rows.append(["↳", text, "", "", ""])
-            self._grid(["Organization", "Position", "By", "Date", "Version"], rows)
+            self._grid(
+                ["Organization", "Position", "By", "Date", "Version"],
+                rows,
+                [1.6, 1.1, 1.8, 1.1, 0.9],
+            )
         else:
             self.doc.add_paragraph("No organization recorded a position.")
         self.doc.add_paragraph("Waivers", style="Heading 2")
@@ -416,9 +432,60 @@ class DocxBuilder:
                 ]
                 for w in waivers
             ]
-            self._grid(["Organization", "Scope", "Waived by", "Date", "Reason"], rows)
+            self._grid(
+                ["Organization", "Scope", "Waived by", "Date", "Reason"],
+                rows,
+                [1.3, 1.0, 1.3, 1.1, 1.8],
+            )
         else:
             self.doc.add_paragraph("No review was waived.")
+        changes = self.snap.get("since_last_approval")
+        if isinstance(changes, dict):
+            self.changes_since_approval(changes)
+
+    def changes_since_approval(self, changes: dict) -> None:
+        """The redline against the last published version, section by section, as the PDF's
+        record prints it: insertions underlined in blue, deletions struck in red."""
+        counts = changes.get("counts") or {}
+        words = [
+            f"{counts[k]} {k}"
+            for k in ("changed", "added", "removed", "moved")
+            if isinstance(counts.get(k), int) and counts[k]
+        ]
+        when = long_date(changes.get("published_at")) if changes.get("published_at") else ""
+        self.doc.add_paragraph("What changed since the last approval", style="Heading 3")
+        self.doc.add_paragraph(
+            f"Compared with version {changes.get('version')}, the last one published"
+            + (f" ({when})" if when else "")
+            + ": "
+            + (", ".join(words) + " sections." if words else "no section changed.")
+            + " Insertions are underlined in blue, deletions struck through in red."
+        )
+        for section in changes.get("sections") or ():
+            status = {"added": "added", "removed": "removed", "changed": "changed"}.get(
+                section.get("status"), ""
+            )
+            if section.get("moved"):
+                status = f"{status}, moved" if status else "moved"
+            head = self.doc.add_paragraph()
+            head.paragraph_format.keep_with_next = True
+            head.add_run(clean(section.get("label"))).bold = True
+            old, new = section.get("old_number"), section.get("number")
+            if old and new and old != new:
+                head.add_run(clean(f" (was {old})"))
+            mark = head.add_run(clean(f" — {status}"))
+            mark.font.color.rgb = MOVED if status == "moved" else MUTED
+            if section.get("heading"):
+                p = self.doc.add_paragraph()
+                p.add_run("Heading: ")
+                _redline_runs(p, section["heading"])
+            for block in section.get("blocks") or ():
+                _redline_runs(self.doc.add_paragraph(), block.get("runs"))
+        if changes.get("more"):
+            self.doc.add_paragraph(
+                f"{changes['more']} more changed sections are not listed here; export the "
+                "redline for all of them."
+            )
 
     def crm_appendix(self) -> None:
         section = self.doc.add_section()
@@ -472,7 +539,7 @@ class DocxBuilder:
                 ]
             )
         headers = ["No.", "Source", "Type", "Location", "Comment", "Rationale", "Proposed wording"]
-        self._grid([*headers, "Disposition"], rows)
+        self._grid([*headers, "Disposition"], rows, [0.5, 1.25, 0.65, 1.05, 1.5, 1.25, 1.4, 1.3])
 
     def bytes(self) -> bytes:
         buf = io.BytesIO()
@@ -518,6 +585,25 @@ def build_docx(
     if progress is not None:
         progress(1.0)
     return data
+
+
+def _redline_runs(paragraph, runs) -> None:
+    """[op, text] runs written with the record's redline colours (text, not tracked changes:
+    the record reports what was approved against what changed)."""
+    for op, text in runs or ():
+        lines = clean(text).split("\n")
+        for k, line in enumerate(lines):
+            if k:
+                paragraph.add_run().add_break()
+            if not line:
+                continue
+            run = paragraph.add_run(line)
+            if op == "insert":
+                run.font.underline = True
+                run.font.color.rgb = INSERTED
+            elif op == "delete":
+                run.font.strike = True
+                run.font.color.rgb = DELETED
 
 
 def _int(value) -> int | None:

@@ -242,3 +242,45 @@ def test_libreoffice_shows_footnotes_at_the_foot_and_fields_with_numbers(rich, p
     flat = " ".join(page.split())
     assert "a. Screen cargo. b. Share intelligence. i. Within DHS. ii. With partners." in flat
     assert "Figure 1. The eastern Pacific corridor" in flat
+
+
+def test_record_says_what_changed_since_the_last_approval():
+    import word_golden
+
+    snap = word_golden.snapshot()
+    snap["since_last_approval"] = {
+        "version": 1,
+        "published_at": "2026-11-04T12:00:00Z",
+        "counts": {"changed": 1, "added": 1, "removed": 0, "moved": 0},
+        "sections": [
+            {
+                "label": "1.1 Threat",
+                "number": "1.1",
+                "old_number": "2",
+                "status": "changed",
+                "blocks": [
+                    {
+                        "runs": [
+                            ["equal", "They carry up to "],
+                            ["delete", "ten"],
+                            ["insert", "twelve"],
+                            ["equal", " tons."],
+                        ]
+                    }
+                ],
+            },
+            {"label": "3 Air domain", "number": "3", "status": "added", "blocks": []},
+        ],
+    }
+    d = docx.Document(io.BytesIO(build_docx(snap)))
+    text = [p.text for p in d.paragraphs]
+    start = text.index("What changed since the last approval")
+    assert text[start + 1].startswith("Compared with version 1, the last one published (November 4")
+    assert "1 changed, 1 added sections." in text[start + 1]
+    assert "1.1 Threat (was 2) — changed" in text
+    change = d.paragraphs[text.index("They carry up to tentwelve tons.")]
+    struck = next(r for r in change.runs if r.text == "ten")
+    added = next(r for r in change.runs if r.text == "twelve")
+    assert struck.font.strike and str(struck.font.color.rgb) == "B3261E"
+    assert added.font.underline and str(added.font.color.rgb) == "1A4FA0"
+    assert "3 Air domain — added" in text

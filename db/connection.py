@@ -464,7 +464,7 @@ class BackupStopped(Exception):
     """A backup given up before it was complete (its time ran out, or it was told to stop)."""
 
 
-BACKUP_STEP_PAGES = 4096  # 16 MB at 4 KiB pages: the deadline is looked at between steps
+BACKUP_STEP_PAGES = 1024  # 4 MB at 4 KiB pages: the deadline is looked at between steps
 
 
 def backup_to(

@@ -251,11 +251,15 @@ def backup_on_close(ws: Workspace, keep: int = DEFAULT_KEEP) -> None:
         if w.read_only or _audit_head(w) == start or not needs_backup(w):
             return
         size = w.path.stat().st_size
-        if size / _bytes_per_s.get(w.path, ASSUMED_BYTES_PER_S) > CLOSE_BUDGET_S:
+        # Only a copy expected to take half the budget is tried, and it is given up at 60% of
+        # it: flushing the copy to disk comes after, and a loaded machine is slower than the
+        # rate the last copy ran at.
+        if size / _bytes_per_s.get(w.path, ASSUMED_BYTES_PER_S) > CLOSE_BUDGET_S / 2:
             log.info("%s is backed up in the background, not on closing", w.path)
             return
         try:
-            take_backup(w, "close", keep=keep, deadline=time.monotonic() + CLOSE_BUDGET_S)
+            deadline = time.monotonic() + 0.6 * CLOSE_BUDGET_S
+            take_backup(w, "close", keep=keep, deadline=deadline)
         except connection.BackupStopped:
             log.info("The closing backup of %s took too long; left for later", w.path)
 

@@ -187,3 +187,26 @@ def test_pasting_an_image_opens_insert_figure_with_it(qtbot, ws, doc_id, window,
     qtbot.waitUntil(lambda: "figure:" in window.editor.body.toPlainText())
     (stored,) = figures.list_figures(ws, doc_id)
     assert (stored.media_type, stored.width, stored.height) == ("image/png", 200, 100)
+
+
+def test_a_figure_already_stored_can_be_placed_again_without_storing_it_twice(
+    qtbot, ws, doc_id, window, insert, tmp_path
+):
+    fid = figures.add_figure(
+        ws, doc_id, png(tmp_path).read_bytes(), alt="Orange circle", caption="First use"
+    )
+    open_section(qtbot, window, doc_id)
+
+    def drive():
+        dialog = window.figure_dialog
+        dialog.source.setCurrentIndex(dialog.source.findData(fid))
+        assert dialog.alt.text() == "Orange circle" and dialog.caption.text() == "First use"
+        assert not dialog.choose.isEnabled() and not dialog.preview.pixmap().isNull()
+        dialog.caption.clear()
+        qtbot.keyClicks(dialog.caption, "Second use")
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, drive)
+    menu_action(window, "insertFigure").trigger()
+    assert f'](figure:{fid} "Second use")' in window.editor.body.toPlainText()
+    assert len(figures.list_figures(ws, doc_id)) == 1

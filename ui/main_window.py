@@ -111,6 +111,8 @@ class MainWindow(QMainWindow):
         self._outline_last = False
         self.outline.performed.connect(lambda: setattr(self, "_outline_last", True))
         self.editor.typed.connect(self._typed)
+        # A word added from the spelling menu is undone like any other change (Edit > Undo).
+        self.editor.spell.perform = self.outline.perform
         self.find_bar = FindBar(self)
         pl = self.editor.page_layout
         pl.insertWidget(pl.indexOf(self.editor.text_split), self.find_bar)
@@ -325,6 +327,7 @@ class MainWindow(QMainWindow):
         if not spell.available:
             self.spelling_action.setStatusTip("No English dictionary: install hunspell-en-us")
         self.spelling_action.toggled.connect(spell.set_enabled)
+        self._action(tools, "Workspace &Dictionary…", self.open_dictionary, None, "dictionary")
 
         self.help_menu = bar.addMenu("&Help")
         self._action(
@@ -487,12 +490,8 @@ class MainWindow(QMainWindow):
             self.undo_action.setEnabled(True)
             self.redo_action.setEnabled(True)
         else:
-            self.undo_action.setText(
-                f"&Undo Outline: {stack.undo_text}" if stack.can_undo else "&Undo"
-            )
-            self.redo_action.setText(
-                f"&Redo Outline: {stack.redo_text}" if stack.can_redo else "&Redo"
-            )
+            self.undo_action.setText(f"&Undo {stack.undo_text}" if stack.can_undo else "&Undo")
+            self.redo_action.setText(f"&Redo {stack.redo_text}" if stack.can_redo else "&Redo")
             self.undo_action.setEnabled(stack.can_undo)
             self.redo_action.setEnabled(stack.can_redo)
 
@@ -501,6 +500,16 @@ class MainWindow(QMainWindow):
         app_settings.set_theme(name)
         theme.apply(QApplication.instance(), name)
         self.editor.highlighter.set_palette(QApplication.palette())
+
+    def open_dictionary(self):
+        from ui.dictionary_dialog import DictionaryDialog
+
+        dialog = DictionaryDialog(
+            self.ws, self.ops, self, on_changed=self.editor.spell.reload_words
+        )
+        dialog.open()
+        self.dictionary_dialog = dialog  # kept referenced while it is open
+        return dialog
 
     def open_directory(self) -> DirectoryDialog:
         dialog = DirectoryDialog(self.ws, self.ops, self)

@@ -42,6 +42,7 @@ class MarkdownHighlighter(QSyntaxHighlighter):
 
     def __init__(self, document, palette: QPalette | None = None, speller=None):
         super().__init__(document)
+        self.restyling = False  # inside rehighlight(): formats change, the text does not
         # Anything with misspelled(text) -> [(start, end, word)]; None: no spell check.
         self.speller = speller
         self.set_palette(palette or QPalette())
@@ -63,6 +64,15 @@ class MarkdownHighlighter(QSyntaxHighlighter):
             "link": _fmt(link, underline=True),
         }
         self.rehighlight()
+
+    def rehighlight(self) -> None:
+        """Every block again; `restyling` is true meanwhile (the text emits textChanged for
+        the new formats, which is not an edit)."""
+        self.restyling = True
+        try:
+            super().rehighlight()
+        finally:
+            self.restyling = False
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
         fence = self.FENCE.match(text)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench import documents, sections
+from workbench.coordination import facts
 from workbench.errors import NotFound
 
 ROLE = Qt.ItemDataRole.UserRole
@@ -27,13 +28,19 @@ KIND_SHORT = {
     "study": "Study",
     "implementation_plan": "Plan",
 }
-STATUS_COLORS = {"draft": "#6e7781", "in_coordination": "#1f6feb", "published": "#1a7f37"}
-STATUS_LETTERS = {"draft": "D", "in_coordination": "C", "published": "P"}
+STATUS_COLORS = {
+    "draft": "#6e7781",
+    "in_coordination": "#1f6feb",
+    "blocked": "#b3261e",
+    "published": "#1a7f37",
+}
+STATUS_LETTERS = {"draft": "D", "in_coordination": "C", "blocked": "B", "published": "P"}
+BLOCKED = "blocked"  # in coordination, held up by an objection (facts.blocked_documents)
 _icons: dict[str, QIcon] = {}
 
 
 def status_icon(status: str) -> QIcon:
-    """A round badge: grey D(raft), blue C(oordination), green P(ublished)."""
+    """A round badge: grey D(raft), blue C(oordination), red B(locked), green P(ublished)."""
     if status not in _icons:
         pix = QPixmap(32, 32)
         pix.fill(Qt.GlobalColor.transparent)
@@ -94,6 +101,7 @@ class Navigator(QTreeWidget):
         self._open_docs: set[tuple[str, int]] = set()  # documents expanded
         self._doc_ids: list[int] = []  # top-level rows in order
         self._filled: set[int] = set()  # documents whose sections are built
+        self._blocked: dict[int, str] = {}  # document id -> what holds it up
         self._shapes: dict[int, list] = {}  # per filled document: (key, parent key) of its rows
         self._wanted: tuple[str, int] | None = None
         self._bold = QFont(self.font())
@@ -116,6 +124,7 @@ class Navigator(QTreeWidget):
         current_doc = self.current_document_id()
         self.blockSignals(True)
         try:
+            self._blocked = facts.blocked_documents(self.ws)
             self._sync_documents(documents.list_documents(self.ws))
             for doc_id in list(self._filled):
                 item = self._items[(DOC, doc_id)]
@@ -193,11 +202,16 @@ class Navigator(QTreeWidget):
 
     def _show_document(self, item: QTreeWidgetItem, doc) -> None:
         """Title, the full title on hover, the status as an icon and the kind beside it."""
-        tip = f"{doc.title}\n{doc.kind_label} — {doc.status_label}, version {doc.version}"
+        status = doc.status_label
+        badge = doc.status
+        blocked = self._blocked.get(doc.id) if doc.status == "in_coordination" else None
+        if blocked:
+            badge, status = BLOCKED, f"{status}, blocked: {blocked}"
+        tip = f"{doc.title}\n{doc.kind_label} — {status}, version {doc.version}"
         self._update_item(item, doc.title, f"{tip}\n{doc.marking}", False)
-        if item.data(0, STATUS) != doc.status:
-            item.setData(0, STATUS, doc.status)
-            item.setIcon(0, status_icon(doc.status))
+        if item.data(0, STATUS) != badge:
+            item.setData(0, STATUS, badge)
+            item.setIcon(0, status_icon(badge))
         kind = KIND_SHORT.get(doc.kind, doc.kind_label)
         if item.text(1) != kind:
             item.setText(1, kind)

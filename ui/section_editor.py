@@ -63,7 +63,7 @@ class SectionEditor(QWidget):
         self._preview_timer = QTimer(self, singleShot=True, interval=250)
         self._preview_timer.timeout.connect(self.update_preview)
         self.heading.textEdited.connect(self._text_changed)
-        self.body.textChanged.connect(self._text_changed)
+        self.body.textChanged.connect(self._body_changed)
         self.kind.activated.connect(self._kind_chosen)
         self.equities.itemChanged.connect(self._equity_toggled)
         self.equities.itemClicked.connect(self._other_clicked)
@@ -379,6 +379,12 @@ class SectionEditor(QWidget):
         self._set_published(doc)
 
     # -- user input --------------------------------------------------------------------------
+    def _body_changed(self) -> None:
+        # A re-highlight (the spelling dictionary or the theme changed) redraws formats and
+        # emits textChanged too: that is not typing.
+        if not self.highlighter.restyling:
+            self._text_changed()
+
     def _text_changed(self) -> None:
         if self._loading or self.section_id is None:
             return

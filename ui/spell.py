@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
-from PySide6.QtGui import QColor, QInputMethodEvent, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QAction, QColor, QInputMethodEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QLineEdit, QMenu
 
 from ui import settings as app_settings
 from workbench import spelling
+from workbench.undo import AddWord
 
 UNDERLINE = QColor("#d1242f")
 
@@ -27,8 +28,12 @@ class SpellCheck(QObject):
     def __init__(self, ws, ops, parent=None):
         super().__init__(parent)
         self.ws, self.ops = ws, ops
+        # The window's undo stack (perform(command, after=fn)): an added word is undone with
+        # Edit > Undo like any other change. Without it the word is added directly.
+        self.perform = None
         self.checker = spelling.Checker()
         self._words: tuple = ()
+        self.own: set[str] = set()  # the workspace dictionary's own words
         self.enabled = app_settings.settings().value("editor/spelling", True) not in (
             False,
             "false",
@@ -52,6 +57,7 @@ class SpellCheck(QObject):
         words = spelling.workspace_words(self.ws)
         if words != self._words:
             self._words = words
+            self.own = set(spelling.own_words(self.ws))
             self.checker.set_words(words)
             self.changed.emit()
 
@@ -67,7 +73,32 @@ class SpellCheck(QObject):
         return None
 
     def add_to_dictionary(self, word: str) -> None:
-        self.ops.run(spelling.add_word, word, on_done=lambda _r: self.reload_words())
+        if self.perform is not None:
+            self.perform(AddWord(word), after=lambda _c: self.reload_words())
+        else:
+            self.ops.run(spelling.add_word, word, on_done=lambda _r: self.reload_words())
+
+    def remove_from_dictionary(self, word: str) -> None:
+        self.ops.run(spelling.remove_word, word, on_done=lambda _r: self.reload_words())
+
+    def own_word_at(self, text: str, pos: int) -> str | None:
+        """The workspace dictionary's word at this position of the text, if it is one."""
+        if not self.own:
+            return None
+        for start, end, word in spelling.words_to_check(text):
+            if start <= pos <= end and word in self.own:
+                return word
+        return None
+
+    def fill_remove(self, menu: QMenu, word: str) -> None:
+        """'Remove from Workspace Dictionary' for a word someone added, above the rest."""
+        first = menu.actions()[0] if menu.actions() else None
+        remove = QAction(f"Remove “{word}” from Workspace Dictionary", menu)
+        remove.setObjectName("removeWord")
+        remove.triggered.connect(lambda: self.remove_from_dictionary(word))
+        menu.insertAction(first, remove)
+        if first is not None:
+            menu.insertSeparator(first)
 
     def fill_menu(self, menu: QMenu, word: str, replace) -> None:
         """Suggestions first, then 'Add to workspace dictionary', above the standard entries."""
@@ -99,6 +130,9 @@ def body_menu(spell: SpellCheck, edit, menu: QMenu, cursor: QTextCursor) -> None
     block = cursor.block()
     hit = spell.word_at(block.text(), cursor.positionInBlock())
     if hit is None:
+        own = spell.own_word_at(block.text(), cursor.positionInBlock())
+        if own is not None and spell.active:
+            spell.fill_remove(menu, own)
         return
     start, end, word = hit
 
@@ -114,6 +148,9 @@ def body_menu(spell: SpellCheck, edit, menu: QMenu, cursor: QTextCursor) -> None
 def heading_menu(spell: SpellCheck, edit: QLineEdit, menu: QMenu, pos: int) -> None:
     hit = spell.word_at(edit.text(), pos)
     if hit is None:
+        own = spell.own_word_at(edit.text(), pos)
+        if own is not None and spell.active:
+            spell.fill_remove(menu, own)
         return
     start, end, word = hit
 

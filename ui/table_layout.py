@@ -348,9 +348,9 @@ class Columns(QObject):
 
     # -- widths ------------------------------------------------------------------------------
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.Resize:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
             if not self.user_sized:
-                self.schedule_fit()
+                self.schedule_fit()  # a hidden view measured no rows
             self._relayout.start()  # spanned rows wrap at the view's width
         return False
 
@@ -372,6 +372,10 @@ class Columns(QObject):
         if self.user_sized:
             return
         view, header = self.view, self.header
+        if not view.isVisible():
+            return  # measured when shown (a hidden view has no rows on screen to measure)
+        if isinstance(view, QTreeView):
+            view.doItemsLayout()  # the rows of a model reset a moment ago, to measure
         shown = [c for c in range(len(self.labels)) if not header.isSectionHidden(c)]
         widths: dict[int, int] = {}
         for col in shown:

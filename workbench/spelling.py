@@ -181,9 +181,31 @@ def add_word(ws, word: str) -> None:
 
 @use_case
 def remove_word(ws, word: str) -> None:
-    words = _own_words(ws)
-    if word not in words:
-        raise WorkbenchError(f"“{word}” is not in the workspace dictionary.")
-    words.remove(word)
-    ws.db.execute("UPDATE meta SET value = ? WHERE key = ?", [json.dumps(sorted(words)), META_KEY])
-    audit.record(ws, "spelling.remove_word", "meta", None, word=word)
+    remove_words(ws, [word])
+
+
+@use_case
+def remove_words(ws, words: list[str]) -> None:
+    """Stop accepting these words (one step, whatever the number: the dictionary dialog)."""
+    own = _own_words(ws)
+    missing = [w for w in words if w not in own]
+    if missing:
+        raise WorkbenchError(f"“{missing[0]}” is not in the workspace dictionary.")
+    if not words:
+        return
+    kept = sorted(w for w in own if w not in set(words))
+    ws.db.execute(
+        "UPDATE meta SET value = ? WHERE key = ?",
+        [json.dumps(kept, ensure_ascii=False), META_KEY],
+    )
+    if len(words) == 1:
+        audit.record(ws, "spelling.remove_word", "meta", None, word=words[0])
+    else:
+        audit.record(ws, "spelling.remove_word", "meta", None, words=sorted(words))
+
+
+def own_words(ws) -> tuple[str, ...]:
+    """The workspace dictionary itself: the words someone added (not the directory's codes)."""
+    return ws.cached(
+        ("spelling.own",), lambda: tuple(sorted(set(_own_words(ws)), key=str.casefold))
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from workbench import find_replace, sections
+from workbench import find_replace, sections, spelling
 
 UNDO_LIMIT = 200
 
@@ -112,6 +112,26 @@ class DeleteSection(Command):
 
     def redo(self, ws) -> None:
         sections.delete_section(ws, self.section_id)
+
+
+@dataclass
+class AddWord(Command):
+    """A word accepted from the spelling menu: Edit > Undo takes it out again."""
+
+    word: str
+    _added: bool = field(default=False, init=False)
+
+    @property
+    def text(self) -> str:
+        return f"Add “{self.word}” to the Dictionary"
+
+    def do(self, ws) -> None:
+        self._added = self.word not in spelling.own_words(ws)
+        spelling.add_word(ws, self.word)
+
+    def undo(self, ws) -> None:
+        if self._added:  # it was there before: undoing the add leaves it
+            spelling.remove_word(ws, self.word)
 
 
 @dataclass

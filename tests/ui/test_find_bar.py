@@ -73,7 +73,7 @@ def test_replace_all_is_one_undo_step(qtbot, ws, doc_id, window):
     window.editor.body.setFocus()
     qtbot.waitUntil(window.editor.body.hasFocus)
     window._update_undo_text()
-    assert window.undo_action.text() == "&Undo Outline: Replace all “coast guard”"
+    assert window.undo_action.text() == "&Undo Replace all “coast guard”"
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z, CTRL)
     assert window.ops.flush()
     assert sections.section(ws, a).heading == "Coast Guard role"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QContextMenuEvent, QTextCharFormat
+from PySide6.QtGui import QAction, QContextMenuEvent, QTextCharFormat
 from PySide6.QtWidgets import QApplication
 
 from ui.navigator import SECTION
@@ -84,6 +84,71 @@ def test_add_to_workspace_dictionary_removes_the_underline(qtbot, ws, doc_id, wi
     assert window.ops.flush()
     qtbot.waitUntil(lambda: not underlined(body, "SPSS"))
     assert "SPSS" in spelling.workspace_words(ws)
+    # The last thing done was the add: Ctrl+Z in the text takes it back out.
+    assert window.undo_action.text() == "&Undo Add “SPSS” to the Dictionary"
+    body.setFocus()
+    qtbot.keyClick(body, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.ops.flush()
+    qtbot.waitUntil(lambda: underlined(body, "SPSS"))
+    assert "SPSS" not in spelling.own_words(ws)
+    assert body.toPlainText() == "The SPSS study."  # the text itself is untouched
+
+
+def test_a_word_of_the_workspace_dictionary_can_be_removed_from_its_menu(qtbot, ws, doc_id, window):
+    spelling.add_word(ws, "SPSS")
+    sid = sections.add_section(ws, doc_id, heading="Purpose", body="The SPSS study.")
+    window.editor.spell.reload_words()
+    open_section(window, qtbot, sid)
+    body = window.editor.body
+    assert not underlined(body, "SPSS")
+    menu = right_click_word(qtbot, body, "SPSS")
+    remove = next(a for a in menu.actions() if a.objectName() == "removeWord")
+    assert remove.text() == "Remove “SPSS” from Workspace Dictionary"
+    remove.trigger()
+    menu.close()
+    assert window.ops.flush()
+    qtbot.waitUntil(lambda: underlined(body, "SPSS"))
+    assert spelling.own_words(ws) == ()
+
+
+def test_the_dictionary_dialog_adds_finds_and_removes_words(qtbot, ws, doc_id, window):
+    for word in ("USCG", "SPSS", "CWTPD"):
+        spelling.add_word(ws, word)
+    sid = sections.add_section(ws, doc_id, heading="Purpose", body="The SPSS and JIATF study.")
+    window.editor.spell.reload_words()
+    open_section(window, qtbot, sid)
+    body = window.editor.body
+    assert underlined(body, "JIATF") and not underlined(body, "SPSS")
+    window.findChild(QAction, "dictionary").trigger()
+    dialog = window.dictionary_dialog
+    qtbot.waitExposed(dialog)
+    assert dialog.shown() == ["CWTPD", "SPSS", "USCG"]
+    # Typing finds; Enter adds what is typed.
+    qtbot.keyClicks(dialog.word, "JIATF")
+    assert dialog.shown() == []
+    qtbot.keyClick(dialog.word, Qt.Key.Key_Return)
+    assert window.ops.flush()
+    qtbot.waitUntil(lambda: "JIATF" in dialog.shown())
+    assert dialog.word.text() == ""
+    qtbot.waitUntil(lambda: not underlined(body, "JIATF"))
+    # Two words chosen, removed in one step.
+    dialog.words.clearSelection()
+    for item in dialog.words.findItems("S", Qt.MatchFlag.MatchContains):
+        item.setSelected(True)
+    assert sorted(i.text() for i in dialog.words.selectedItems()) == ["SPSS", "USCG"]
+    qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
+    assert window.ops.flush()
+    qtbot.waitUntil(lambda: dialog.shown() == ["CWTPD", "JIATF"])
+    assert spelling.own_words(ws) == ("CWTPD", "JIATF")
+    qtbot.waitUntil(lambda: underlined(body, "SPSS"))
+    # A word that is not a word is refused in the dialog, and nothing changes.
+    qtbot.keyClicks(dialog.word, "U2")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert window.ops.flush()
+    qtbot.waitUntil(dialog.problem.isVisible)
+    assert "one word of letters" in dialog.problem.text()
+    assert spelling.own_words(ws) == ("CWTPD", "JIATF")
+    dialog.close()
 
 
 def test_heading_spelling_suggestions(qtbot, ws, doc_id, window):

@@ -83,14 +83,17 @@ def test_crm_rows_wrap_and_the_decisive_columns_are_in_view(qtbot, path):
     header = table.horizontalHeader()
     labels = [table.model().headerData(c, header.orientation()) for c in range(header.count())]
     viewport = table.viewport().width()
-    for name in ("Type", "Comment", "Disposition"):
+
+    def in_view(name: str) -> bool:
         col = labels.index(name)
-        assert not header.isSectionHidden(col)
         right = header.sectionViewportPosition(col) + header.sectionSize(col)
-        assert right <= viewport, f"{name} is off to the right"
+        return not header.isSectionHidden(col) and right <= viewport
+
+    # The columns fit on the next turns of the event loop.
+    qtbot.waitUntil(lambda: all(in_view(n) for n in ("Type", "Comment", "Disposition")))
     # The long Critical comment shows several lines, not one with an ellipsis.
     line = table.fontMetrics().lineSpacing()
-    assert table.rowHeight(0) >= 3 * line
+    qtbot.waitUntil(lambda: table.rowHeight(0) >= 3 * line)
     # No header is cut by the sort arrow: "Item" keeps the width its label and arrow need.
     item = labels.index("Item")
     assert header.sectionSize(item) >= header.sectionSizeHint(item)
@@ -150,9 +153,13 @@ def test_comment_rows_wrap_and_the_number_keeps_room_for_its_icon(qtbot, path):
     # the columns fit again once the row (and its icon) has come in from the reader
     qtbot.waitUntil(lambda: tree.columnWidth(0) >= tree.sizeHintForColumn(0) > 0)
     line = tree.fontMetrics().lineSpacing()
-    assert tree.visualRect(item).height() >= 3 * line  # the comment wraps
+    # The columns fit and the rows are laid out again on the next turns of the event loop.
+    qtbot.waitUntil(lambda: tree.visualRect(item).height() >= 3 * line)  # the comment wraps
     width = tree.viewport().width()
-    for name in ("Type", "Comment", "Disposition"):
+
+    def right(name: str) -> int:
         col = labels.index(name)
-        assert header.sectionViewportPosition(col) + header.sectionSize(col) <= width, name
+        return header.sectionViewportPosition(col) + header.sectionSize(col)
+
+    qtbot.waitUntil(lambda: all(right(n) <= width for n in ("Type", "Comment", "Disposition")))
     window.close()

@@ -25,7 +25,7 @@ def test_undo_redo_add_move_delete(qtbot, ws, doc_id, window):
     assert len(sections.outline(ws, doc_id)) == 3
     window.navigator.setFocus()
     window._update_undo_text()
-    assert window.undo_action.text() == "&Undo Outline: Add section"
+    assert window.undo_action.text() == "&Undo Add section"
     window.undo_action.trigger()
     assert window.ops.flush()
     assert headings(ws, doc_id) == [("1", "Introduction"), ("2", "Threat")]
@@ -77,4 +77,4 @@ def test_ctrl_z_in_the_text_undoes_typing_not_structure(qtbot, ws, doc_id, windo
     assert window.undo_action.text() == "&Undo Typing"
     window.navigator.setFocus()
     qtbot.waitUntil(lambda: window._text_field() is None)
-    assert window.undo_action.text() == "&Undo Outline: Add section"
+    assert window.undo_action.text() == "&Undo Add section"

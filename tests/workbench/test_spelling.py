@@ -61,3 +61,32 @@ def test_a_dictionary_entry_is_one_word(ws, bad):
 def test_the_trades_words_are_accepted_everywhere(ws):
     checker = spelling.Checker(spelling.workspace_words(ws))
     assert [w for _, _, w in checker.misspelled("counternarcotics interdictions and cueing")] == []
+
+
+def test_words_removed_together_and_an_added_word_undone(ws):
+    from workbench.undo import AddWord, UndoStack
+
+    for word in ("USCG", "SPSS", "Quillfeather"):
+        spelling.add_word(ws, word)
+    assert spelling.own_words(ws) == ("Quillfeather", "SPSS", "USCG")
+    spelling.remove_words(ws, ["SPSS", "USCG"])  # one step, one audit entry
+    assert spelling.own_words(ws) == ("Quillfeather",)
+    removed = [
+        r["details"] for r in ws.db.query("SELECT * FROM audit_log") if "remove" in r["action"]
+    ]
+    assert len(removed) == 1 and "SPSS" in removed[0] and "USCG" in removed[0]
+    with pytest.raises(WorkbenchError, match="not in the workspace dictionary"):
+        spelling.remove_words(ws, ["Quillfeather", "JIATF"])
+    assert spelling.own_words(ws) == ("Quillfeather",)  # nothing half done
+
+    stack = UndoStack()
+    stack.perform(ws, AddWord("JIATF"))
+    assert "JIATF" in spelling.own_words(ws)
+    stack.undo(ws)
+    assert "JIATF" not in spelling.own_words(ws)
+    stack.redo(ws)
+    assert "JIATF" in spelling.own_words(ws)
+    # Undoing the add of a word that was already there leaves it there.
+    stack.perform(ws, AddWord("Quillfeather"))
+    stack.undo(ws)
+    assert "Quillfeather" in spelling.own_words(ws)

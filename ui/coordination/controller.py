@@ -487,7 +487,8 @@ class CoordinationController(QObject):
             messages.info(
                 self._parent(),
                 "No non-concurrence",
-                f"{organization} has no standing non-concurrence on this document.",
+                f"{organization} has no standing non-concurrence on this document "
+                f"({', '.join(standing)} non-concur{'s' * (len(standing) == 1)}).",
             )
         return None
 

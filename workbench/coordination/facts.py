@@ -61,3 +61,42 @@ def gate_comments(ws, document_id: int, numbers: dict[int, str]) -> list[GateCom
             [document_id],
         )
     ]
+
+
+def blocked_documents(ws) -> dict[int, str]:
+    """Documents in coordination that an objection holds up, with the reason in words: an
+    open Critical comment, a rejected one its organization has neither withdrawn nor seen
+    overridden, or a non-concurrence still standing. Three queries for the whole workspace
+    (the navigator's badges), not the full rule per document (the gate says it exactly)."""
+    out: dict[int, str] = {}
+    for r in ws.db.query(
+        "SELECT c.document_id, count(*) AS n FROM comments c "
+        "JOIN documents d ON d.id = c.document_id "
+        "WHERE d.status = 'in_coordination' AND d.deleted_at IS NULL AND c.type = 'C' "
+        "AND c.disposition IS NULL AND c.superseded_by_id IS NULL GROUP BY c.document_id"
+    ):
+        n = r["n"]
+        out[r["document_id"]] = f"{n} open Critical comment{'s' * (n != 1)}"
+    for r in ws.db.query(
+        "SELECT DISTINCT c.document_id, o.code FROM comments c "
+        "JOIN documents d ON d.id = c.document_id "
+        "JOIN organizations o ON o.id = c.organization_id "
+        "WHERE d.status = 'in_coordination' AND d.deleted_at IS NULL AND c.type = 'C' "
+        "AND c.disposition = 'rejected' AND c.superseded_by_id IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM nonconcurrence_events e "
+        "  WHERE e.document_id = c.document_id AND e.organization_id = c.organization_id "
+        "  AND e.kind IN ('withdrawn', 'overridden') AND e.last_critical_comment_id >= c.id)"
+    ):
+        out.setdefault(r["document_id"], f"{r['code']} non-concurs (Critical comment rejected)")
+    for r in ws.db.query(
+        "SELECT p.document_id, o.code FROM positions p "
+        "JOIN documents d ON d.id = p.document_id "
+        "JOIN organizations o ON o.id = p.organization_id "
+        "WHERE d.status = 'in_coordination' AND d.deleted_at IS NULL "
+        "AND p.position = 'non_concur' "
+        "AND p.id = (SELECT max(q.id) FROM positions q WHERE q.document_id = p.document_id "
+        "  AND q.organization_id = p.organization_id) "
+        "AND NOT EXISTS (SELECT 1 FROM nonconcurrence_events e WHERE e.position_id = p.id)"
+    ):
+        out.setdefault(r["document_id"], f"{r['code']} non-concurs")
+    return out

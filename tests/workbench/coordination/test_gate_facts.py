@@ -79,3 +79,61 @@ def test_comments_of_every_kind_and_disposition_give_the_same_reasons(
     fast, reference = _both(ws, strategy.doc, monkeypatch)
     assert fast == reference
     assert any(i.rule in ("critical", "nonconcurrence") for i in fast.items)
+
+
+def _held_up(ws) -> set[int]:
+    """The exact rule, document by document: in coordination with a non-concurrence pending
+    (a Critical comment open) or standing."""
+    return {
+        d.id
+        for d in documents.list_documents(ws)
+        if d.status == "in_coordination"
+        and any(n.state in ("pending", "standing") for n in po.nonconcurrences(ws, d.id))
+    }
+
+
+def test_blocked_documents_follow_the_non_concurrence_rule(ws, strategy):
+    from workbench.authority import rulings
+    from workbench.authority.identity import acting_as
+    from workbench.coordination import requests as rq
+
+    def blocked() -> set[int]:
+        quick = set(facts.blocked_documents(ws))
+        assert quick == _held_up(ws)
+        return quick
+
+    critical = cm.add_comment(
+        ws,
+        strategy.doc,
+        organization_code="USCG",
+        type="C",
+        section_id=strategy.maritime,
+        comment_text="Boarding a sinking vessel risks lives.",
+        critical_ground="safety",
+    )
+    assert blocked() == set()  # a draft: nothing is held up yet
+    rq.create_request(ws, strategy.doc, "USCG", send=True)
+    assert blocked() == {strategy.doc}
+    assert facts.blocked_documents(ws)[strategy.doc] == "1 open Critical comment"
+    cm.adjudicate_comment(ws, critical, "rejected", "Boarding teams do not enter.")
+    assert blocked() == {strategy.doc}
+    assert "USCG non-concurs" in facts.blocked_documents(ws)[strategy.doc]
+    with acting_as(ws, "Dana Reyes"):
+        rulings.override_nonconcurrence(ws, strategy.doc, "USCG", reason="Decided in Council.")
+    assert blocked() == set()
+    po.record_position(ws, strategy.doc, "CBP", "non_concur", by_name="Pat Moreno")
+    assert blocked() == {strategy.doc}
+    with acting_as(ws, "Pat Moreno"):
+        rulings.withdraw_nonconcurrence(ws, strategy.doc, "CBP", reason="Withdrawn by letter.")
+    assert blocked() == set()
+
+
+def test_blocked_documents_on_the_demo(tmp_path):
+    ws = Workspace.open(demo.write_demo(tmp_path / "demo.cnew"))
+    try:
+        found = facts.blocked_documents(ws)
+        assert set(found) == _held_up(ws)
+        [spss] = [d for d in documents.list_documents(ws) if "Semi-Submersible" in d.title]
+        assert found == {spss.id: "1 open Critical comment"}
+    finally:
+        ws.close()

@@ -134,6 +134,10 @@ class MainWindow(QMainWindow):
 
         self.navigator.reload()
         window_layout.restore_place(self)
+        # What View > Reset Window Layout goes back to (the docks' arrangement is taken once
+        # the parts have added theirs).
+        self._default_splitters = (self.splitter.saveState(), self.editor.text_split.saveState())
+        self._default_state: QByteArray | None = None
         self._restore_layout()
         self._update_undo_text()
 
@@ -160,6 +164,7 @@ class MainWindow(QMainWindow):
         """Called once the parts are installed: their docks exist now, so the saved dock
         layout can be applied to them too."""
         self.parts_installed = True
+        self._default_state = self.saveState()
         value = app_settings.settings().value("window/state")
         if isinstance(value, QByteArray | bytes):
             self.restoreState(value)
@@ -314,6 +319,7 @@ class MainWindow(QMainWindow):
         self.bottom_action.setCheckable(True)
         self.bottom_action.toggled.connect(lambda on: window_layout.set_bottom_shown(self, on))
         self.view_menu.aboutToShow.connect(self._sync_view_toggles)
+        self._action(self.view_menu, "&Reset Window Layout", self.reset_layout, None, "resetLayout")
         self.view_menu.addSeparator()
 
         tools = bar.addMenu("&Tools")
@@ -328,6 +334,8 @@ class MainWindow(QMainWindow):
             self.spelling_action.setStatusTip("No English dictionary: install hunspell-en-us")
         self.spelling_action.toggled.connect(spell.set_enabled)
         self._action(tools, "Workspace &Dictionary…", self.open_dictionary, None, "dictionary")
+        tools.addSeparator()
+        self._action(tools, "&Preferences…", self.open_preferences, "Ctrl+,", "preferences")
 
         self.help_menu = bar.addMenu("&Help")
         self._action(
@@ -500,6 +508,26 @@ class MainWindow(QMainWindow):
         app_settings.set_theme(name)
         theme.apply(QApplication.instance(), name)
         self.editor.highlighter.set_palette(QApplication.palette())
+
+    def open_preferences(self):
+        from ui.preferences_dialog import PreferencesDialog
+
+        dialog = PreferencesDialog(self)
+        dialog.open()
+        self.preferences_dialog = dialog  # kept referenced while it is open
+        return dialog
+
+    def reset_layout(self) -> None:
+        """Panels back where a first start puts them: tabs beside the editor, docks below."""
+        splitter, text_split = self._default_splitters
+        self.splitter.restoreState(splitter)
+        self.editor.text_split.restoreState(text_split)
+        if self._default_state is not None:
+            self.restoreState(self._default_state)
+            for dock in window_layout.bottom_docks(self):
+                dock.show()
+            QTimer.singleShot(0, lambda: window_layout.default_bottom_height(self))
+        QTimer.singleShot(0, self._sync_view_toggles)
 
     def open_dictionary(self):
         from ui.dictionary_dialog import DictionaryDialog

@@ -132,7 +132,8 @@ def test_cli_backup_list_and_restore(ws, ws_path, tmp_path, capsys):
     out_dir.mkdir()
     # The copy works while the workspace is open (in this process or another).
     assert cli(["backup", str(ws_path), str(out_dir)]) == 0
-    (copy,) = out_dir.iterdir()
+    (copy,) = out_dir.glob("*.cnew")
+    assert copy.with_name(copy.name + ".sig").is_file()  # signed, beside it
     assert check_workspace(copy).ok
     assert cli(["backup", str(ws_path), str(copy)]) == 1
     assert "already exists" in capsys.readouterr().err

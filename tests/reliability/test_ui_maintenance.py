@@ -158,9 +158,57 @@ def test_restore_from_backup_swaps_the_file_and_reopens_it(qtbot, ws, shown, mon
         assert not w.isVisible()
         assert sections.section(new.ws, ids["s1"]).body == "Stop SPSS vessels at sea."
         assert shown[-1][0] == "info" and "was restored from" in shown[-1][2]
+        confirm = next(x for k, _t, x in shown if k == "confirm")
+        assert "The backup is sealed by the workspace key" in confirm
         kept = [b for b in backups.list_backups(ws.path) if b.reason == "before-restore"]
         with Workspace.open(kept[0].path, read_only=True) as old:
             assert sections.section(old, ids["s1"]).body == "Rewritten after the backup"
+    finally:
+        if new is not None:
+            qtbot.addWidget(new)
+            new.close()
+            if new in ui_app.windows:
+                ui_app.windows.remove(new)
+
+
+def test_restore_refuses_an_altered_backup_before_the_window_closes(qtbot, ws, shown, monkeypatch):
+    from ui import app as ui_app
+
+    monkeypatch.setattr(ui_app, "parts", lambda: [])
+    populate(ws)
+    bad = backups.take_backup(ws, "manual")
+    conn = raw(bad)
+    conn.execute("UPDATE comments SET type = 'A', critical_ground = NULL")
+    conn.commit()
+    conn.close()
+    w, part, _ = _installed(qtbot, ws)
+    part.choose_backup = lambda found: bad
+    before = ws.path.read_bytes()
+    assert part.restore() is None
+    kind, _title, text = shown[-1]
+    assert kind == "error" and "was changed after it was taken" in text
+    assert w.isVisible() and not [k for k, _t, _x in shown if k == "confirm"]
+    assert ws.path.read_bytes() == before
+    w.close()
+
+
+def test_an_unsigned_backup_is_restored_after_a_plain_warning(qtbot, ws, shown, monkeypatch):
+    from ui import app as ui_app
+    from workbench.maintenance import backup_seals
+
+    monkeypatch.setattr(ui_app, "parts", lambda: [])
+    ids = populate(ws)
+    old = backups.take_backup(ws, "manual")
+    backup_seals.seal_path(old).unlink()
+    sections.edit_section(ws, ids["s1"], body="Rewritten after the backup")
+    w, part, _ = _installed(qtbot, ws)
+    part.choose_backup = lambda found: old
+    new = part.restore()
+    try:
+        confirm = next(x for k, _t, x in shown if k == "confirm")
+        assert "This backup is not signed" in confirm
+        assert new is not None
+        assert sections.section(new.ws, ids["s1"]).body == "Stop SPSS vessels at sea."
     finally:
         if new is not None:
             qtbot.addWidget(new)
@@ -262,6 +310,14 @@ def test_check_against_a_packet_from_the_file_menu(qtbot, ws, shown, tmp_path):
     assert not blocker.args[0].ok
     kind, _title, text = shown[-1]
     assert kind == "error" and "rolled back to an older copy" in text
+    # The same packet with its head edited to match: the head's signature no longer holds.
+    later["audit_head"]["entries"] -= 50
+    later["audit_head"]["at"] = "2026-01-01T00:00:00Z"
+    forged.write_text(json.dumps(later))
+    with qtbot.waitSignal(part.check_finished, timeout=10000) as blocker:
+        _menu_action(w, "checkAgainst").trigger()
+    assert not blocker.args[0].ok
+    assert "does not hold (the head was changed after it was signed)" in shown[-1][2]
     w.close()
 
 

@@ -184,7 +184,8 @@ def test_a_packet_edited_in_transit_is_refused_and_an_unsigned_one_is_flagged(
     window = open_packet(path)
     qtbot.addWidget(window)
     signer = window.findChild(type(window.status), "packetSigner")
-    assert signer is not None and "Signed by CNE" in signer.text()
+    assert signer is not None and "Signed with CNE's workspace key" in signer.text()
+    assert "not a person's certificate" in signer.text()
     data = json.loads(path.read_text(encoding="utf-8"))
     data["suspense_date"] = "2027-06-30"  # a longer suspense, edited on the way
     edited = tmp_path / "edited.cnereview"
@@ -257,3 +258,27 @@ def test_the_reviewer_sees_the_figures_the_packet_carries(ws, qtbot, tmp_path):
     assert image is not None and not image.isNull()
     window.resize(1100, 700)
     window.grab().save(str(tmp_path / "review-window-figure.png"))
+
+
+def test_review_mode_names_the_person_who_signed_the_packet(ws, qtbot, tmp_path):
+    from tests import pki
+    from workbench import directory
+    from workbench.authority import identity, keys, trust
+
+    review = make_review(ws)
+    root, _ = pki.hierarchy()
+    person = directory.add_person(ws, "Morgan Ames", title="Analyst", organization="CNE")
+    ident = pki.make("Morgan Ames", issuer=root, kind="ec")
+    trust.set_person_certificate(ws, person, ident.der)
+    with identity.acting_as(ws, "Morgan Ames"):
+        ws.signer = keys.load_pkcs12(
+            ident.write_p12(tmp_path / "m.p12"), "secret", person_id=person
+        )
+        path = export_packet(ws, review.request_id, tmp_path / "signed.cnereview")
+    window = open_packet(path)
+    qtbot.addWidget(window)
+    label = window.findChild(type(window.status), "packetSigner")
+    issuer = keys.subject_name(root.der)
+    assert label.text().startswith(
+        f"Signed by Morgan Ames for CNE (personal certificate issued by {issuer}; key "
+    )

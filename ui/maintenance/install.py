@@ -291,11 +291,25 @@ class Maintenance(QObject):
         chosen = self.choose_backup(found)
         if chosen is None:
             return None
+        try:
+            # Refused here, before the window closes: a backup changed after it was signed.
+            signature = backups.check_signature(path, chosen, allow_unsigned=True)
+        except (StoreError, WorkbenchError, OSError) as exc:
+            messages.error(self.window, "Restore from Backup", str(exc))
+            return None
+        if signature.holds:
+            vouch = f"The backup is {signature.describe()}: it is as it was taken."
+        else:
+            vouch = (
+                "This backup is not signed, so nothing shows it is unchanged since it was "
+                "taken. Restore it only if you trust where it came from."
+            )
         if not messages.confirm(
             self.window,
             "Restore from Backup",
-            f"Replace {path.name} with the backup {chosen.name}?\n\nChanges made since then "
-            "will no longer be in the workspace; the current file is kept as a backup.",
+            f"Replace {path.name} with the backup {chosen.name}?\n\n{vouch}\n\nChanges made "
+            "since then will no longer be in the workspace; the current file is kept as a "
+            "backup.",
             ok="Restore",
         ):
             return None
@@ -313,7 +327,7 @@ class Maintenance(QObject):
             if not self.window.close():
                 return None
             try:
-                result = backups.restore_backup(path, chosen)
+                result = backups.restore_backup(path, chosen, allow_unsigned=True)
                 note = f"{path.name} was restored from {chosen.name}." + (
                     f"\n\nThe file it replaced was kept as {result.kept_current_as}."
                     if result.kept_current_as

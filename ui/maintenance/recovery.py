@@ -67,16 +67,20 @@ def offer_restore(
         )
         return None
     kind = "altered" if altered else "damaged"
+    words = backups.signature_words(path, good.path)
+    if not words.startswith(("signed", "sealed")):
+        words = "not signed, so nothing shows it is unchanged since it was taken"
     if not messages.confirm(
         parent,
         f"Workspace was {kind}" if altered else "Workspace is damaged",
-        f"{damage}\n\nThe newest backup that passes the check was taken {good.label}. "
-        f"Restore it? The {kind} file is kept among the backups, so nothing is thrown away.",
+        f"{damage}\n\nThe newest backup that passes the check was taken {good.label}; it is "
+        f"{words}. Restore it? The {kind} file is kept among the backups, so nothing is "
+        "thrown away.",
         ok="Restore backup",
     ):
         return None
     try:
-        backups.restore_backup(path, good.path)
+        backups.restore_backup(path, good.path, allow_unsigned=True)
         return Workspace.open(path)
     except (StoreError, WorkbenchError, OSError) as exc:
         messages.error(parent, "Restore from Backup", f"{path.name} was not restored: {exc}")

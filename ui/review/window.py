@@ -159,10 +159,17 @@ class ReviewWindow(QMainWindow):
                 "padding: 4px; }"
             )
         else:
-            label = QLabel(
-                f"Signed by CNE: {p.signer} (key {p.signer_fingerprint[:16]}…). Its text, "
-                "suspense and instructions are as CNE sent them."
-            )
+            if p.signer_kind == "person":
+                who = (
+                    f"Signed by {p.signer} for CNE (personal certificate issued by "
+                    f"{p.signer_issuer}; key {p.signer_fingerprint[:16]}…)."
+                )
+            else:
+                who = (
+                    f"Signed with CNE's workspace key ({p.signer}; key "
+                    f"{p.signer_fingerprint[:16]}…), not a person's certificate."
+                )
+            label = QLabel(f"{who} Its text, suspense and instructions are as CNE sent them.")
             label.setObjectName("packetSigner")
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.PlainText)

@@ -54,6 +54,13 @@ def subject_name(cert: bytes | x509.Certificate) -> str:
     return str(names[0].value) if names else cert.subject.rfc4514_string()
 
 
+def issuer_name(cert: bytes | x509.Certificate) -> str:
+    """The common name of whoever issued the certificate (itself, for a self-signed one)."""
+    cert = load_certificate(cert)
+    names = cert.issuer.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+    return str(names[0].value) if names else cert.issuer.rfc4514_string()
+
+
 @dataclass(frozen=True)
 class Signer:
     """Signs bytes with one private key; `certificate` is its public half (DER).

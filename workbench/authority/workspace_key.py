@@ -21,6 +21,9 @@ from workbench.authority import keys
 from workbench.files import write_atomic
 from workbench.workspace import use_case
 
+# The organization a workspace key's self-made certificate names: how a reader who has no
+# directory (a reviewer) tells CNE's workspace key from a person's certificate.
+ORGANIZATION = "CNE Workbench workspace"
 KEY_DIR_ENV = "CNE_WORKBENCH_KEYS"  # tests and managed installs point this elsewhere
 VALID_YEARS = 20
 
@@ -34,8 +37,13 @@ def key_dir() -> Path:
     return Path(base) / "DHS CNE" / "CNE Workbench" / "keys"
 
 
+def key_path(workspace_id: str, fingerprint: str) -> Path:
+    """Where this OS account keeps the private half of a workspace key."""
+    return key_dir() / f"{workspace_id or 'workspace'}-{fingerprint[:32]}.pem"
+
+
 def _key_path(ws, fingerprint: str) -> Path:
-    return key_dir() / f"{ws.workspace_id or 'workspace'}-{fingerprint[:32]}.pem"
+    return key_path(ws.workspace_id, fingerprint)
 
 
 def os_account() -> str:
@@ -53,6 +61,14 @@ def certificates(ws) -> list[bytes]:
 def is_workspace_certificate(ws, certificate: bytes) -> bool:
     fp = keys.fingerprint(certificate)
     return bool(list(ws.db.query("SELECT 1 FROM workspace_keys WHERE fingerprint = ?", [fp])))
+
+
+def is_workspace_style(certificate: bytes) -> bool:
+    """Whether a certificate is a self-made workspace key's (by its subject, not by trust)."""
+    cert = keys.load_certificate(certificate)
+    orgs = cert.subject.get_attributes_for_oid(x509.NameOID.ORGANIZATION_NAME)
+    self_signed = cert.subject == cert.issuer
+    return self_signed and any(o.value == ORGANIZATION for o in orgs)
 
 
 def signer(ws, *, create: bool = True) -> keys.Signer | None:
@@ -80,7 +96,7 @@ def _self_signed(key, name: str) -> x509.Certificate:
     subject = x509.Name(
         [
             x509.NameAttribute(x509.NameOID.COMMON_NAME, name),
-            x509.NameAttribute(x509.NameOID.ORGANIZATION_NAME, "CNE Workbench workspace"),
+            x509.NameAttribute(x509.NameOID.ORGANIZATION_NAME, ORGANIZATION),
         ]
     )
     return (

@@ -37,6 +37,12 @@ def register(sub) -> None:
     )
     p.add_argument("path")
     p.add_argument("backup", help="a backup file (see `workbench backups PATH`)")
+    p.add_argument(
+        "--unsigned",
+        action="store_true",
+        help="restore a backup that carries no signature (taken before backups were signed, "
+        "or without a key); a backup whose signature fails is never restored",
+    )
 
 
 def _check(args) -> int:
@@ -75,17 +81,18 @@ def _offer_backup(path) -> None:
 
 
 def _backup(args) -> int:
-    from workbench.maintenance.backups import backup_file
+    from workbench.maintenance.backups import backup_signed_file
 
-    dest = backup_file(args.path, args.dest)
-    print(f"Backed up {args.path} to {dest}")
+    dest, signed = backup_signed_file(args.path, args.dest)
+    print(f"Backed up {args.path} to {dest}" + ("" if signed else " (not signed: no key here)"))
     return 0
 
 
 def _backups(args) -> int:
-    from workbench.maintenance.backups import list_backups
+    from workbench.maintenance.backups import list_backups, signature_words
 
     found = list_backups(args.path)
+    words = [signature_words(args.path, b.path) for b in found]
     if args.json:
         print_json(
             [
@@ -94,23 +101,25 @@ def _backups(args) -> int:
                     "taken_at": b.taken_at.isoformat(),
                     "reason": b.reason,
                     "size": b.size,
+                    "signature": w,
                 }
-                for b in found
+                for b, w in zip(found, words, strict=True)
             ]
         )
         return 0
     if not found:
         print(f"No backups of {args.path}.")
-    for b in found:
-        print(f"{b.label}  {b.path}")
+    for b, w in zip(found, words, strict=True):
+        print(f"{b.label} [{w}]  {b.path}")
     return 0
 
 
 def _restore(args) -> int:
     from workbench.maintenance.backups import restore_backup
 
-    result = restore_backup(args.path, args.backup)
-    print(f"Restored {args.path} from {result.restored_from.name}.")
+    result = restore_backup(args.path, args.backup, allow_unsigned=args.unsigned)
+    how = result.signature.describe() if result.signature else "unsigned"
+    print(f"Restored {args.path} from {result.restored_from.name} ({how}).")
     if result.kept_current_as:
         print(f"The file it replaced was kept as {result.kept_current_as}.")
     return 0

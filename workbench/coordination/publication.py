@@ -210,7 +210,7 @@ def document_snapshot(ws, document_id: int) -> dict:
 @use_case
 def publish(ws, document_id: int, *, by_name: str | None = None, signer=None) -> int:
     """Freeze this version, a decision signed by the Director; refused while the gate blocks."""
-    from workbench.authority import decisions
+    from workbench.authority import decisions, signed_heads
 
     director = require_director(ws, by_name)
     report = publication_blockers(ws, document_id)
@@ -224,8 +224,11 @@ def publish(ws, document_id: int, *, by_name: str | None = None, signer=None) ->
     snap["document"]["status"] = "published"
     snap["published_at"], snap["published_by"] = now, director
     snap["published_signature"] = decisions.planned_signature(ws, signer)
-    # The log's head goes into the PDF, so whoever holds it can tell a rewritten log later.
-    snap["audit_head"] = audit.head(ws).as_dict()
+    # The log's head, signed by the Director's key (the workspace key without one), goes into
+    # the PDF: whoever holds it can tell a rewritten log later, and cannot edit the head.
+    snap["audit_head"] = signed_heads.sign_head(
+        ws, signed_heads.publication_event(document_id, doc.version), at=now, signer=signer
+    )
     frozen = json.dumps(snap, ensure_ascii=False, sort_keys=True)
     snapshot_sha256 = hashlib.sha256(frozen.encode("utf-8")).hexdigest()
     cur = ws.db.execute(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench import audit
+from workbench.authority import signed_heads
 from workbench.coordination import requests as rq
 from workbench.directory import organization
 from workbench.documents import document
@@ -76,6 +77,10 @@ class Packet:
     # figure id -> workbench.figures.FigureImage: the pictures the sections place, carried
     # inside the packet (and so under its signature), each checked by content and hash.
     figures: dict = field(default_factory=dict)
+    # Who vouches: "person" (the sender's own certificate; `signer_issuer` names who issued
+    # it) or "workspace" (CNE's workspace key, for offices whose people have no keys).
+    signer_kind: str = ""
+    signer_issuer: str = ""
 
     def section(self, section_id: int) -> PacketSection | None:
         return next((s for s in self.sections if s.section_id == section_id), None)
@@ -128,8 +133,8 @@ def build_packet(ws, request_id: int) -> dict:
         "exported_at": ws.now(),
         "sections": sections,
         "figures": packet_figures(ws, [s["body"] for s in sections]),
-        # Where the log stood when this left: `workbench check --against` compares it.
-        "audit_head": audit.head(ws).as_dict(),
+        # Where the log stood when this left, signed: `workbench check --against` compares it.
+        "audit_head": signed_heads.sign_head(ws, f"the packet for review request {req.id}"),
     }
     return sign_packet(ws, packet)
 
@@ -195,15 +200,14 @@ def _parse_figures(value: dict, what: str) -> dict:
 
 
 def sign_packet(ws, packet: dict) -> dict:
-    """The packet with CNE's signature over its content (the workspace's own key).
+    """The packet with CNE's signature over its content: the sender's own key where the
+    directory holds their certificate and it is open, the workspace's key otherwise.
 
     A read-only workspace, whose key cannot be made, sends it unsigned: the review window
     says so loudly. No secret travels in the packet: whoever holds it cannot answer as CNE's
     addressee, only as an unauthenticated reviewer.
     """
-    from workbench.authority import workspace_key
-
-    key = workspace_key.signer(ws, create=not ws.read_only)
+    key = signed_heads.signing_key(ws)
     if key is None:
         return packet
     return dict(
@@ -315,7 +319,7 @@ def parse_packet(value: dict) -> Packet:
                 "text no longer matches its fingerprint). Ask CNE for a fresh copy."
             )
         sections.append(sec)
-    signer, fingerprint, problem = _check_signature(value)
+    signer, fingerprint, problem, kind, issuer = _check_signature(value)
     figures = _parse_figures(value, what)
     return Packet(
         f.str("workspace_id", max_len=100),
@@ -337,12 +341,14 @@ def parse_packet(value: dict) -> Packet:
         fingerprint,
         problem,
         figures,
+        kind,
+        issuer,
     )
 
 
-def _check_signature(value: dict) -> tuple[str, str, str]:
-    """(signer, fingerprint, problem); refuses a packet whose signature does not hold."""
-    from workbench.authority import keys
+def _check_signature(value: dict) -> tuple[str, str, str, str, str]:
+    """(signer, fingerprint, problem, kind, issuer); refuses a packet whose signature fails."""
+    from workbench.authority import keys, workspace_key
 
     sig = value.get("signature")
     if sig is None:
@@ -353,12 +359,16 @@ def _check_signature(value: dict) -> tuple[str, str, str]:
                 "This packet is not signed by CNE, so nothing shows that its text, suspense and "
                 "instructions are the ones CNE sent. Confirm them with CNE before you answer."
             ),
+            "",
+            "",
         )
     try:
         cert = base64.b64decode(sig["certificate"], validate=True)
         signature = base64.b64decode(sig["value"], validate=True)
         name = keys.subject_name(cert)
         fingerprint = keys.fingerprint(cert)
+        kind = "workspace" if workspace_key.is_workspace_style(cert) else "person"
+        issuer = keys.issuer_name(cert)
     except Exception:  # any malformed field: the signature cannot be read
         raise ExchangeError(
             "This packet's signature is damaged, so it cannot be confirmed as CNE's. Ask CNE "
@@ -370,7 +380,7 @@ def _check_signature(value: dict) -> tuple[str, str, str]:
             "This packet was changed after CNE signed it (its text, suspense or instructions "
             "differ from what was sent). Do not answer it; ask CNE for a fresh copy."
         )
-    return name, fingerprint, ""
+    return name, fingerprint, "", kind, issuer
 
 
 def read_packet(path: str | os.PathLike) -> Packet:

@@ -17,8 +17,10 @@ from pathlib import Path
 from db import connection, schema
 from db.errors import DamagedWorkspace, StoreError, WorkspaceMissing
 from workbench import audit
+from workbench.authority import signed_heads
+from workbench.authority.signed_heads import HeadSignature
 from workbench.errors import WorkbenchError
-from workbench.maintenance import check
+from workbench.maintenance import backup_seals, check
 from workbench.workspace import WORKSPACE_SUFFIX, Workspace, use_case
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,11 @@ class Backup:
 class RestoreResult:
     restored_from: Path
     kept_current_as: Path | None
+    signature: HeadSignature | None = None  # how the restored backup was signed
+
+
+class UnsignedBackup(WorkbenchError):
+    """The backup carries no signature that vouches for it; restore only when asked to."""
 
 
 def folder_for(path: str | os.PathLike) -> Path:
@@ -143,6 +150,12 @@ def rotate(path: str | os.PathLike, keep: int, folder: str | os.PathLike | None 
             b.path.unlink()
         except OSError:
             log.warning("Could not remove old backup %s", b.path)
+    for seal in folder.glob(f"*{_suffix(path)}{backup_seals.SUFFIX}"):
+        if not seal.with_name(seal.name[: -len(backup_seals.SUFFIX)]).exists():
+            try:
+                seal.unlink()  # its backup was rotated away
+            except OSError:
+                pass
     now = time.time()
     for partial in folder.glob("*.partial"):
         try:
@@ -176,6 +189,9 @@ def take_backup(
     except OSError as exc:
         raise _write_failed(folder, exc) from exc
     dest = _new_name(ws.path, folder, reason, ws.clock())
+    # The key that will sign it exists before the copy (a first workspace key is recorded in
+    # the file), so the backup lists the key its own signature names.
+    key = _signing_key(ws)
     started = time.monotonic()
     try:
         connection.backup_to(ws.db, dest, deadline=deadline, stop=stop)
@@ -185,6 +201,8 @@ def take_backup(
         ) from exc
     except OSError as exc:
         raise _write_failed(dest, exc) from exc
+    if key is not None:
+        _seal(ws, dest, reason)  # counted in the speed below: closing budgets copy and seal
     _fsync_dir(folder)
     elapsed = time.monotonic() - started
     if elapsed > 0.05:
@@ -192,6 +210,22 @@ def take_backup(
     rotate(ws.path, keep, folder)
     log.info("Backed up %s to %s (%s, %.2f s)", ws.path, dest, reason, elapsed)
     return dest
+
+
+def _signing_key(ws):
+    try:
+        return signed_heads.signing_key(ws)
+    except (WorkbenchError, StoreError, sqlite3.Error, OSError) as exc:
+        log.warning("No key to sign the backup of %s: %s", ws.path, exc)
+        return None
+
+
+def _seal(ws, dest: Path, reason: str) -> None:
+    """Sign the backup; a backup that cannot be signed is still a backup (restore says so)."""
+    try:
+        backup_seals.seal_backup(ws, dest, reason)
+    except (WorkbenchError, StoreError, sqlite3.Error, OSError) as exc:
+        log.warning("The backup %s could not be signed: %s", dest, exc)
 
 
 def backup_file(source: str | os.PathLike, dest: str | os.PathLike) -> Path:
@@ -218,6 +252,25 @@ def backup_file(source: str | os.PathLike, dest: str | os.PathLike) -> Path:
         db.close()
     _fsync_dir(dest.parent)
     return dest
+
+
+def backup_signed_file(source: str | os.PathLike, dest: str | os.PathLike) -> tuple[Path, bool]:
+    """`backup_file`, signed from the workspace it copies (the command line's `backup`):
+    (where it went, whether it is signed). The workspace is opened beside any window, like
+    every command; a first workspace key is made before the copy, so the copy lists it."""
+    try:
+        ws = Workspace.open(source, claim=False)
+    except StoreError as exc:
+        log.warning("Could not open %s to sign its backup: %s", source, exc)
+        return backup_file(source, dest), False
+    try:
+        key = _signing_key(ws)
+        out = backup_file(source, dest)
+        if key is not None:
+            _seal(ws, out, "manual")
+        return out, backup_seals.seal_path(out).exists()
+    finally:
+        ws.close()
 
 
 def _write_failed(dest: Path, exc: OSError) -> StoreError:
@@ -371,7 +424,9 @@ def newest_sound_backup(
     for candidate in list_backups(path, folder):
         try:
             _validate_backup(candidate.path)
-        except (StoreError, sqlite3.Error, OSError):
+            if backup_seals.verify_backup(candidate.path, path)[1]:
+                continue  # changed after it was signed: not a copy to go back to
+        except (StoreError, WorkbenchError, sqlite3.Error, OSError):
             continue
         if check.check_workspace(candidate.path).ok:
             return candidate
@@ -426,15 +481,19 @@ def restore_backup(
     folder: str | os.PathLike | None = None,
     keep: int = DEFAULT_KEEP,
     actor: str | None = None,
+    allow_unsigned: bool = False,
 ) -> RestoreResult:
     """Replace the workspace with a backup: the current file is kept as a backup first, and
     the swap is atomic, so a crash leaves either the old file or the restored one.
 
     The workspace must be closed in this process; another process holding it is refused.
+    A backup changed after it was signed is refused; one with no signature that counts
+    (older backups, backups taken without a key) only with allow_unsigned (UnsignedBackup).
     """
     path, backup = Path(path), Path(backup)
     folder = Path(folder) if folder else folder_for(path)
     _validate_backup(backup)
+    signature = check_signature(path, backup, allow_unsigned=allow_unsigned)
     if connection.held_by_this_process(path):
         raise connection.WorkspaceInUse(f"Close {path.name} before restoring it from a backup.")
     lock = connection.acquire_instance_lock(path)
@@ -463,4 +522,32 @@ def restore_backup(
         _note_restore(ws, backup.name, kept.name if kept else None)
     rotate(path, keep, folder)
     log.info("Restored %s from %s (previous file kept as %s)", path, backup, kept)
-    return RestoreResult(backup, kept)
+    return RestoreResult(backup, kept, signature)
+
+
+def check_signature(
+    path: str | os.PathLike, backup: str | os.PathLike, *, allow_unsigned: bool = False
+) -> HeadSignature:
+    """How the backup is signed, by the keys of the workspace it would replace; refuses one
+    that was altered, and (unless allowed) one that nothing vouches for."""
+    backup = Path(backup)
+    signature, problem = backup_seals.verify_backup(backup, path)
+    if problem:
+        raise DamagedWorkspace(f"{problem} It is not restored.")
+    if not signature.holds and not allow_unsigned:
+        why = f" ({signature.reason})" if signature.reason else ""
+        raise UnsignedBackup(
+            f"The backup {backup.name} is not signed{why}, so nothing shows it is unchanged "
+            "since it was taken. Restore it anyway only if you trust where it came from "
+            "(workbench restore --unsigned)."
+        )
+    return signature
+
+
+def signature_words(path: str | os.PathLike, backup: str | os.PathLike) -> str:
+    """How a backup is signed, in a few words for a listing ("ALTERED: …" when it fails)."""
+    try:
+        signature, problem = backup_seals.verify_backup(backup, path)
+    except (WorkbenchError, StoreError, sqlite3.Error, OSError) as exc:
+        return f"unreadable: {exc}"
+    return f"ALTERED: {problem}" if problem else signature.describe()

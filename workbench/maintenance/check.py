@@ -221,8 +221,15 @@ def check_workspace(
         ]
         if against is not None and recorded is None:
             ran.append("against")  # the file to compare with holds no head: named above
+        signature: list = []  # how the recorded head is signed, for the summary
+
+        def compare_head() -> list[str]:
+            assert recorded is not None
+            signature.append(heads.signature_of(reader, recorded))
+            return heads.compare(reader, recorded, signature[0])
+
         if recorded is not None:
-            steps.append(("against", lambda: heads.compare(reader, recorded)))
+            steps.append(("against", compare_head))
         for name, step in steps:
             ran.append(name)
             try:
@@ -237,5 +244,5 @@ def check_workspace(
             _TEMPORARY.discard(tmp)
     note = ""
     if recorded is not None and not any(f.check == "against" for f in findings):
-        note = heads.describe_match(recorded)
+        note = heads.describe_match(recorded, signature[0] if signature else None)
     return CheckReport(path, quick, tuple(findings), tuple(ran), note)

@@ -5,19 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from db import connection
-from db.errors import StoreError
 from workbench.audit import AuditHead, entry_hash_at
+from workbench.authority import signed_heads
+from workbench.authority.signed_heads import HeadSignature
 from workbench.errors import WorkbenchError
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 _PDF_HEAD = re.compile(
     rb"cne-workbench-export document=(\d+) version=(\d+) published=(\S+?) "
     rb"variant=\w+ audit=(\d+):([0-9a-f]{64})"
+    rb"(?: audit-key=([0-9a-f]{64}) audit-sig=([A-Za-z0-9+/=]+))?"
 )
 
 
@@ -26,6 +27,11 @@ class RecordedHead:
     head: AuditHead
     event: str  # what happened when it was recorded, e.g. "version 1 of document 3 was published"
     file_name: str
+    # The signed head as the file carries it (None: the file records an unsigned head). A PDF
+    # names only the key's fingerprint (`certificate_fp`) and leaves out the workspace id.
+    signed: dict | None = None
+    certificate_fp: str = ""
+    problem: str = ""  # found while reading it (a backup changed after it was signed)
 
 
 def _from_pdf(data: bytes, name: str) -> RecordedHead:
@@ -39,7 +45,17 @@ def _from_pdf(data: bytes, name: str) -> RecordedHead:
     if head is None:  # an entry count too large to be real
         raise WorkbenchError(f"{name} records a damaged audit head.")
     doc, version, when = int(m.group(1)), int(m.group(2)), m.group(3).decode()
-    return RecordedHead(head, f"version {version} of document {doc} was published ({when})", name)
+    event = f"version {version} of document {doc} was published ({when})"
+    if m.group(6) is None:
+        return RecordedHead(head, event, name)
+    signed = {
+        "entries": head.entries,
+        "hash": head.hash,
+        "event": signed_heads.publication_event(doc, version),
+        "at": when,
+        "signature": {"value": m.group(7).decode("ascii")},
+    }
+    return RecordedHead(head, event, name, signed, m.group(6).decode("ascii"))
 
 
 def _from_packet(data: bytes, name: str) -> RecordedHead:
@@ -52,30 +68,23 @@ def _from_packet(data: bytes, name: str) -> RecordedHead:
     if head is None:
         raise WorkbenchError(f"The packet {name} records no audit head (an older packet).")
     rid = value.get("request_id")
-    return RecordedHead(head, f"the packet for review request {rid} was exported", name)
+    raw = value.get("audit_head")
+    signed = raw if isinstance(raw, dict) and "signature" in raw else None
+    return RecordedHead(head, f"the packet for review request {rid} was exported", name, signed)
 
 
 def _from_backup(path: Path) -> RecordedHead:
-    try:
-        connection._probe(path)
-        db = connection.connect_read_only(path)
-    except (StoreError, sqlite3.Error) as exc:
-        raise WorkbenchError(f"{path.name} cannot be read as a backup ({exc}).") from None
-    try:
-        row = db.execute("SELECT count(*), max(id) FROM audit_log").fetchone()
-        digest = "0" * 64
-        if row[0]:
-            digest = db.execute("SELECT hash FROM audit_log WHERE id = ?", [row[1]]).fetchone()[0]
-    except sqlite3.Error as exc:
-        raise WorkbenchError(f"The backup {path.name} cannot be read ({exc}).") from None
-    finally:
-        db.close()
-    head = AuditHead.parse({"entries": row[0], "hash": digest})
-    if head is None:
-        raise WorkbenchError(f"The backup {path.name} holds a damaged audit log.")
+    from workbench.maintenance import backup_seals
+
+    head = backup_seals.log_head(path)
+    seal = backup_seals.read_seal(path)
     taken = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
-    when = f" (file dated {taken:%Y-%m-%d %H:%M} UTC)"
-    return RecordedHead(head, f"the backup {path.name} was taken{when}", path.name)
+    event = f"the backup {path.name} was taken (file dated {taken:%Y-%m-%d %H:%M} UTC)"
+    if seal is None:
+        return RecordedHead(head, event, path.name)
+    problem = backup_seals.seal_problem(path, seal, head)
+    recorded = AuditHead.parse(seal) or head
+    return RecordedHead(recorded, event, path.name, seal, problem=problem)
 
 
 def recorded_head(path: str | os.PathLike) -> RecordedHead:
@@ -95,27 +104,53 @@ def recorded_head(path: str | os.PathLike) -> RecordedHead:
     return _from_packet(data, p.name)
 
 
-def compare(reader, recorded: RecordedHead) -> list[str]:
-    """Faults when the log no longer contains the recorded head (empty when it does)."""
+def signature_of(reader, recorded: RecordedHead) -> HeadSignature:
+    """Whether the head the file records is as it was signed, by this workspace's keys."""
+    if recorded.signed is None:
+        return HeadSignature(signed_heads.UNSIGNED)
+    signed, cert = dict(recorded.signed), None
+    if recorded.certificate_fp:
+        # A PDF's head: the certificate and the workspace come from the workspace checked.
+        cert = signed_heads.certificate_for(reader, recorded.certificate_fp)
+        if cert is None:
+            return HeadSignature(
+                signed_heads.INVALID, reason="signed by a key this workspace does not know"
+            )
+        wid = next(reader.db.query("SELECT value FROM meta WHERE key = 'workspace_id'"), None)
+        signed["workspace"] = wid["value"] if wid else ""
+    return signed_heads.verify(reader, signed, certificate=cert)
+
+
+def compare(reader, recorded: RecordedHead, signature: HeadSignature | None = None) -> list[str]:
+    """Faults when the log no longer contains the recorded head (empty when it does), or when
+    the head recorded in the file is not as it was signed."""
+    faults = [recorded.problem] if recorded.problem else []
+    signature = signature or signature_of(reader, recorded)
+    if signature.state == signed_heads.INVALID:
+        faults.append(
+            f"The audit head recorded in {recorded.file_name} does not hold "
+            f"({signature.reason}), so it cannot vouch for the log."
+        )
     n, digest = recorded.head.entries, recorded.head.hash
     have = entry_hash_at(reader, n)
     if have is None:
         total = next(reader.db.query("SELECT count(*) AS n FROM audit_log"))["n"]
-        return [
+        return faults + [
             f"The log has {total} entries, but {recorded.file_name} recorded {n} when "
             f"{recorded.event}: the workspace was rolled back to an older copy, or its log "
             "was cut."
         ]
     if have != digest:
-        return [
+        return faults + [
             f"The log was rewritten after {recorded.event}: its entry {n} no longer matches "
             f"the head recorded in {recorded.file_name}."
         ]
-    return []
+    return faults
 
 
-def describe_match(recorded: RecordedHead) -> str:
+def describe_match(recorded: RecordedHead, signature: HeadSignature | None = None) -> str:
+    words = f"; that head is {signature.describe()}" if signature is not None else ""
     return (
         f"The log still holds the head recorded in {recorded.file_name} (entry "
-        f"{recorded.head.entries}, when {recorded.event})."
+        f"{recorded.head.entries}, when {recorded.event}){words}."
     )

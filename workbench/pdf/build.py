@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import io
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -29,8 +31,13 @@ def identity(snapshot: dict, include_crm: bool) -> str:
     )
     head = snapshot.get("audit_head") if snapshot.get("published_at") else None
     if isinstance(head, dict):
-        # The audit log's head at publication (`workbench check --against` compares it).
+        # The audit log's head at publication (`workbench check --against` compares it), and
+        # its signature: the key's fingerprint (the workspace holds the certificate) and value.
         text += f" audit={head.get('entries')}:{head.get('hash')}"
+        sig = head.get("signature")
+        if isinstance(sig, dict):
+            cert = base64.b64decode(sig.get("certificate") or "")
+            text += f" audit-key={hashlib.sha256(cert).hexdigest()} audit-sig={sig.get('value')}"
     return text
 
 

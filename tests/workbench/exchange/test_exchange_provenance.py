@@ -227,3 +227,50 @@ def test_check_replays_an_imported_response(ws, packet, tmp_path):
     assert any(
         "is Administrative, but the audit log recorded it as Substantive" in f for f in faults
     ), faults
+
+
+def _sender_with_key(ws, tmp_path, name="Morgan Ames"):
+    """An analyst whose certificate the directory holds, acting with their key open."""
+    person = directory.add_person(ws, name, title="Analyst", organization="CNE")
+    ident = pki.make(name, kind="ec")
+    trust.set_person_certificate(ws, person, ident.der)
+    signer = keys.load_pkcs12(ident.write_p12(tmp_path / "sender.p12"), "secret", person_id=person)
+    return ident, signer
+
+
+def test_a_packet_is_signed_with_the_senders_own_key_when_they_have_one(ws, review, tmp_path):
+    from workbench.authority import identity
+
+    ident, signer = _sender_with_key(ws, tmp_path)
+    with identity.acting_as(ws, "Morgan Ames"):
+        ws.signer = signer
+        path = export_packet(ws, review.request_id, tmp_path / "personal.cnereview")
+    p = read_packet(path)
+    assert (p.signer, p.signer_kind) == ("Morgan Ames", "person")
+    assert p.signer_fingerprint == keys.fingerprint(ident.der) and not p.signature_problem
+    # The audit head inside is signed by the same person, and this workspace trusts it.
+    from workbench.authority import signed_heads
+
+    head = json.loads(path.read_text(encoding="utf-8"))["audit_head"]
+    status = signed_heads.verify(ws, head)
+    assert (status.state, status.signer) == ("signed", "Morgan Ames")
+
+
+def test_without_a_personal_key_the_packet_is_signed_with_the_workspace_key(ws, review, tmp_path):
+    from workbench.authority import identity
+
+    _sender_with_key(ws, tmp_path)
+    with identity.acting_as(ws, "Morgan Ames"):  # the certificate is known, the key not open
+        path = export_packet(ws, review.request_id, tmp_path / "sealed.cnereview")
+    p = read_packet(path)
+    assert p.signer_kind == "workspace" and p.signer.startswith("CNE Workbench workspace")
+
+
+def test_a_head_edited_in_a_packet_no_longer_holds(ws, review, packet):
+    from workbench.authority import signed_heads
+
+    head = json.loads(packet.read_text(encoding="utf-8"))["audit_head"]
+    assert signed_heads.verify(ws, head).state == "sealed"
+    head["entries"] -= 1
+    status = signed_heads.verify(ws, head)
+    assert status.state == "invalid" and "changed after it was signed" in status.reason

@@ -275,3 +275,158 @@ def test_a_stored_figure_swapped_by_hand_is_detected(ws):
     )
     (fault,) = check_workspace(ws.path).problems("figures")
     assert "not the one the audit log recorded" in fault
+
+
+# -- the head is signed in what leaves the building ---------------------------------------------
+def _rewrite_log(ws) -> str:
+    """The adversary rewrites an entry and recomputes the chain; returns the new newest hash."""
+    conn = _raw(ws)
+    conn.execute("DROP TRIGGER audit_log_no_update")
+    conn.execute("UPDATE audit_log SET actor = 'nobody' WHERE id = 2")
+    _recompute_chain(conn)
+    conn.commit()
+    new = conn.execute("SELECT hash FROM audit_log ORDER BY id").fetchall()
+    conn.close()
+    return new
+
+
+def test_a_pdf_head_edited_to_match_a_rewritten_log_no_longer_holds(ws, objection, tmp_path):
+    pdf = tmp_path / "sop.pdf"
+    pdf.write_bytes(export_pdf(ws, objection["other"]).data)
+    data = pdf.read_bytes()
+    import re
+
+    m = re.search(rb"audit=(\d+):([0-9a-f]{64}) audit-key=[0-9a-f]{64} audit-sig=", data)
+    assert m, "the published PDF carries a signed head"
+    n = int(m.group(1))
+    hashes = _rewrite_log(ws)
+    # The careful adversary also edits the head in the PDF to the rewritten log's.
+    pdf.write_bytes(data.replace(m.group(2), hashes[n - 1][0].encode()))
+    report = check_workspace(ws.path, against=pdf)
+    faults = report.problems("against")
+    assert faults == [
+        "The audit head recorded in sop.pdf does not hold (the head was changed after it was "
+        "signed), so it cannot vouch for the log."
+    ], faults
+
+
+def test_a_packet_head_edited_to_match_a_rewritten_log_no_longer_holds(ws, objection, tmp_path):
+    import json
+
+    packet = export_packet(
+        ws, rq.list_requests(ws, objection["doc"])[0].id, tmp_path / "p.cnereview"
+    )
+    value = json.loads(packet.read_text(encoding="utf-8"))
+    n = value["audit_head"]["entries"]
+    hashes = _rewrite_log(ws)
+    value["audit_head"]["hash"] = hashes[n - 1][0]
+    packet.write_text(json.dumps(value), encoding="utf-8")
+    faults = check_workspace(ws.path, against=packet).problems("against")
+    assert (
+        len(faults) == 1
+        and "does not hold (the head was changed after it was signed)" in (faults[0])
+    )
+
+
+def test_the_head_in_a_pdf_is_signed_by_the_director_who_published(ws, clock, tmp_path):
+    from tests import pki
+    from workbench.authority import keys, trust
+
+    dana = directory.add_person(
+        ws, "Dana Reyes", title="Director", organization="CNE", roles=["director"]
+    )
+    ident = pki.make("Dana Reyes", kind="ec")
+    trust.set_person_certificate(ws, dana, ident.der)
+    doc = documents.create_document(ws, "sop", "SLT Outreach SOP")
+    sections.add_section(ws, doc, heading="Scope", body="Outreach.", equities=["CBP"])
+    rid = rq.create_request(ws, doc, "CBP", send=True)
+    record_position(ws, doc, "CBP", "concur", by_name="Pat Moreno", request_id=rid)
+    clock.advance(days=1)
+    signer = keys.load_pkcs12(ident.write_p12(tmp_path / "d.p12"), "secret", person_id=dana)
+    with acting_as(ws, "Dana Reyes"):
+        publish(ws, doc, signer=signer)
+    pdf = tmp_path / "sop.pdf"
+    pdf.write_bytes(export_pdf(ws, doc).data)
+    ws.close()
+    report = check_workspace(ws.path, against=pdf)
+    assert report.ok, report.findings
+    assert report.summary().endswith("; that head is signed by Dana Reyes.")
+
+
+def _backup_and_close(ws):
+    backup = take_backup(ws, "manual")
+    path = ws.path
+    ws.close()
+    return path, backup
+
+
+def test_a_backup_is_signed_and_check_compares_its_signed_head(ws, objection):
+    path, backup = _backup_and_close(ws)
+    assert backup.with_name(backup.name + ".sig").is_file()
+    report = check_workspace(path, against=backup)
+    assert report.ok and "that head is sealed by the workspace key" in report.summary()
+
+
+def test_restore_refuses_a_backup_whose_contents_were_changed(ws, objection):
+    from db.errors import DamagedWorkspace
+    from workbench.maintenance.backups import restore_backup
+
+    path, backup = _backup_and_close(ws)
+    conn = sqlite3.connect(str(backup))  # no schema change: the comment is simply softened
+    conn.execute("UPDATE comments SET type = 'A', critical_ground = NULL")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(DamagedWorkspace, match="was changed after it was taken"):
+        restore_backup(path, backup)
+    assert path.read_bytes() == before
+    faults = check_workspace(path, against=backup).problems("against")
+    assert faults and "was changed after it was taken" in faults[0]
+
+
+def test_restore_refuses_a_backup_resigned_with_someone_elses_key(ws, objection):
+    import base64
+    import json
+
+    from tests import pki
+    from workbench.authority import canonical, keys
+    from workbench.maintenance import backup_seals
+    from workbench.maintenance.backups import restore_backup
+
+    path, backup = _backup_and_close(ws)
+    conn = sqlite3.connect(str(backup))
+    conn.execute("UPDATE comments SET type = 'A', critical_ground = NULL")
+    conn.commit()
+    conn.close()
+    # The forger writes a fresh seal over the altered bytes, with a key of their own.
+    sidecar = backup_seals.seal_path(backup)
+    seal = json.loads(sidecar.read_text())
+    head = {k: v for k, v in seal["head"].items() if k != "signature"}
+    head["file_sha256"] = backup_seals.file_sha256(backup)
+    forger = pki.make("CNE Workbench workspace office (root)", kind="ec")
+    signer = keys.from_private_key(forger.key, forger.der, source="workspace")
+    head["signature"] = {
+        "certificate": base64.b64encode(forger.der).decode(),
+        "value": base64.b64encode(signer.sign(canonical.canonical_json(head))).decode(),
+        "signer": signer.name,
+    }
+    seal["head"] = head
+    sidecar.write_text(json.dumps(seal))
+    with pytest.raises(Exception, match="signed by a key this workspace does not know"):
+        restore_backup(path, backup)
+
+
+def test_an_unsigned_backup_is_restored_only_when_asked(ws, objection, capsys):
+    from workbench.maintenance import backup_seals
+    from workbench.maintenance.backups import UnsignedBackup, restore_backup
+
+    path, backup = _backup_and_close(ws)
+    backup_seals.seal_path(backup).unlink()  # a backup from before backups were signed
+    before = path.read_bytes()
+    with pytest.raises(UnsignedBackup, match="is not signed"):
+        restore_backup(path, backup)
+    assert path.read_bytes() == before
+    assert cli(["restore", str(path), str(backup)]) == 1
+    assert "--unsigned" in capsys.readouterr().err
+    assert cli(["restore", str(path), str(backup), "--unsigned"]) == 0
+    assert "(unsigned)" in capsys.readouterr().out

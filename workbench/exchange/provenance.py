@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from collections.abc import Iterable
 
 from workbench.coordination import requests as rq
 from workbench.coordination.comments import passage_span
@@ -33,14 +34,77 @@ def check_packet(ws, req: rq.ReviewRequest, body: dict, numbers: dict) -> None:
             f"This response answers text CNE never sent for review request {req.id} (no packet "
             "or workbook sent for it has that content). Nothing was imported."
         )
+    check_claims(ws, req, seen=body["sections_seen"], numbers=numbers)
+
+
+# -- what any returned file claims about its request (response files and Word copies alike) --
+def check_claims(
+    ws,
+    req: rq.ReviewRequest,
+    *,
+    seen: Iterable[tuple[int, str]] = (),
+    dates: Iterable[str] = (),
+    numbers: dict | None = None,
+    what: str = "response",
+) -> None:
+    """Refuse a file that claims this request but could not be an answer to it: text or
+    sections CNE never sent in it (`seen`: section id and the content hash the reviewer read),
+    a version already published, a date outside the request's life. One place for both the
+    response file and the returned Word copy."""
+    check_not_published(ws, req)
+    numbers = numbers if numbers is not None else _numbers(ws, req)
     pinned = {s.section_id: s.content_hash for s in req.sections}
-    for section_id, seen in body["sections_seen"]:
-        if pinned.get(section_id) != seen:
-            where = reference(numbers[section_id]) if section_id in numbers else "a section"
+    for section_id, hash_seen in seen:
+        where = reference(numbers[section_id]) if section_id in numbers else "a section"
+        if section_id not in pinned:
+            raise ExchangeError(
+                f"This {what} comments on {where}, which CNE did not send in request {req.id}. "
+                "Nothing was imported."
+            )
+        if pinned[section_id] != hash_seen:
             raise ExchangeError(
                 f"The reviewer saw text for {where} that CNE never sent in request {req.id} "
                 "(the packet was edited on its way). Nothing was imported."
+                if what == "response"
+                else f"This {what} holds text for {where} that CNE never sent in request "
+                f"{req.id}. Nothing was imported."
             )
+    for when in dates:
+        check_date(ws, req, when, what)
+
+
+def _numbers(ws, req: rq.ReviewRequest) -> dict:
+    from workbench.sections import section_numbers
+
+    return section_numbers(ws, req.document_id)
+
+
+def check_not_published(ws, req: rq.ReviewRequest) -> None:
+    published = next(
+        ws.db.query(
+            "SELECT 1 FROM publications WHERE document_id = ? AND version = ?",
+            [req.document_id, req.document_version],
+        ),
+        None,
+    )
+    if published:
+        raise ExchangeError(
+            f"Version {req.document_version} of this document was already published; a "
+            f"response to request {req.id} can no longer change its record. Nothing was imported."
+        )
+
+
+def check_date(ws, req: rq.ReviewRequest, when: str, what: str = "response") -> None:
+    """A date the file gives must fall within the request's life (a day's slack each side)."""
+    at = _at(when)
+    now = ws.clock().astimezone(dt.UTC)
+    sent = _at(req.sent_at or req.created_at)
+    if at is not None and (at > now + CLOCK_SLACK or (sent and at < sent - CLOCK_SLACK)):
+        raise ExchangeError(
+            f"This {what} is dated {when[:10]}, outside the life of request "
+            f"{req.id} (sent {(req.sent_at or req.created_at)[:10]}, today "
+            f"{now.date().isoformat()}). Nothing was imported."
+        )
 
 
 def _person_named(ws, name: str) -> dict | None:
@@ -122,18 +186,7 @@ def _at(text: str) -> dt.datetime | None:
 
 def check_content(ws, req: rq.ReviewRequest, body: dict, previous: dict | None, source: str):
     """Refuse what the reviewer could not have said about this request, with the reason."""
-    published = next(
-        ws.db.query(
-            "SELECT 1 FROM publications WHERE document_id = ? AND version = ?",
-            [req.document_id, req.document_version],
-        ),
-        None,
-    )
-    if published:
-        raise ExchangeError(
-            f"Version {req.document_version} of this document was already published; a "
-            f"response to request {req.id} can no longer change its record. Nothing was imported."
-        )
+    check_not_published(ws, req)
     if body["position"] == "concur" and any(c["type"] == "C" for c in body["comments"]):
         raise ExchangeError(
             "This response concurs but carries a Critical comment (a Critical comment makes the "
@@ -148,15 +201,7 @@ def check_content(ws, req: rq.ReviewRequest, body: dict, previous: dict | None, 
                 f"Comment {n} quotes a passage that is not in the text sent for review "
                 f"(\u201c{passage[:60]}\u201d). Nothing was imported."
             )
-    at = _at(body["created_at"])
-    now = ws.clock().astimezone(dt.UTC)
-    sent = _at(req.sent_at or req.created_at)
-    if at is not None and (at > now + CLOCK_SLACK or (sent and at < sent - CLOCK_SLACK)):
-        raise ExchangeError(
-            f"This response is dated {body['created_at'][:10]}, outside the life of request "
-            f"{req.id} (sent {(req.sent_at or req.created_at)[:10]}, today "
-            f"{now.date().isoformat()}). Nothing was imported."
-        )
+    check_date(ws, req, body["created_at"])
     if source != "workbook":
         last = previous["sequence"] if previous else 0
         if body["sequence"] > last + MAX_SEQUENCE_STEP:

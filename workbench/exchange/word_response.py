@@ -27,6 +27,7 @@ from workbench.coordination.comments import (
 from workbench.directory import organization
 from workbench.documents import document
 from workbench.errors import NotFound
+from workbench.exchange import provenance
 from workbench.exchange.formats import ExchangeError, read_limited
 from workbench.exchange.word_markup import (
     MAX_FILE_BYTES,
@@ -261,6 +262,29 @@ def _resolve(ws, word: ReturnedWord, org_code: str | None, document_id: int | No
     return (found[-1] if found else None), doc_id, code, False
 
 
+def _sections_seen(ws, word: ReturnedWord) -> list[tuple[int, str]]:
+    """(section id, content hash of the revision its bookmark names) for every marked section."""
+    named = {(m.section_id, m.revision_id) for m in word.items if m.section_id is not None}
+    revisions = {r for _, r in named if r is not None}
+    marks = ",".join("?" * len(revisions)) or "NULL"
+    hashes = {
+        (r["section_id"], r["id"]): r["content_hash"]
+        for r in ws.db.query(
+            f"SELECT id, section_id, content_hash FROM section_revisions WHERE id IN ({marks})",
+            sorted(revisions),
+        )
+    }
+    # A revision that is not that section's (or not in this workspace) hashes to nothing.
+    return [(sid, hashes.get((sid, rev), "")) for sid, rev in sorted(named, key=str)]
+
+
+def _dates(word: ReturnedWord) -> list[str]:
+    """Every date the file gives its comments, changes and replies."""
+    dates = [m.date for m in word.items if m.date]
+    dates += [r.date for m in word.items for r in m.replies if r.date]
+    return dates
+
+
 def _norm_heading(text: str) -> str:
     return clean(_NUMBER_PREFIX.sub("", text or "")).casefold()
 
@@ -328,6 +352,11 @@ def build_preview(
     p = Path(path)
     data, word = parsed or read_returned_word(p)
     req, doc_id, code, ours = _resolve(ws, word, organization_code, document_id)
+    if ours and req is not None:
+        # A copy that claims a request is held to what CNE sent in it, as a response file is.
+        provenance.check_claims(
+            ws, req, seen=_sections_seen(ws, word), dates=_dates(word), what="Word file"
+        )
     doc = document(ws, doc_id)
     entries = outline(ws, doc_id)
     if not entries:

@@ -105,3 +105,30 @@ def test_a_damaged_word_file_is_refused_in_one_line(
     assert dialogs.kinds() == ["error"]
     assert "not a readable Word document" in dialogs.shown[0][2]
     assert cm.list_comments(ws, sent.doc) == []
+
+
+def test_a_copy_dated_outside_the_requests_life_is_refused_in_the_app(
+    sent, window, qtbot, monkeypatch, dialogs, ws, tmp_path
+):
+    import zipfile
+
+    forged = tmp_path / "forged.docx"
+    with (
+        zipfile.ZipFile(FIXTURES / "returned_review_copy.docx") as src,
+        zipfile.ZipFile(forged, "w") as dst,
+    ):
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/comments.xml":
+                data = data.replace(
+                    b'w:date="2026-11-06T09:10:00Z"', b'w:date="2999-01-01T00:00:00Z"'
+                )
+            dst.writestr(info, data)
+    _choose(monkeypatch, forged)
+    window.findChild(QAction, "importResponse").trigger()
+    window.ops.flush()
+    qtbot.waitUntil(lambda: bool(dialogs.shown), timeout=3000)
+    kind, title, text = dialogs.shown[-1]
+    assert (kind, title) == ("error", "Not imported")
+    assert "forged.docx: This Word file is dated 2999-01-01, outside the life of request" in text
+    assert cm.list_comments(ws, sent.doc) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import shutil
 import zipfile
@@ -245,6 +246,7 @@ def test_our_own_word_review_copy_comes_back_to_its_sections(ws, sent, tmp_path)
     word.add_comment(heading.runs, text="[A] Capitalize Entry.", author=REVIEWER, initials="AR")
     returned = tmp_path / "returned.docx"
     word.save(str(returned))
+    ws.clock.now = dt.datetime.now(dt.UTC)  # python-docx dates the comments by the real clock
     preview = build_preview(ws, returned)
     assert preview.from_our_copy and preview.request_id == sent.request
     got = {i.comment: (i.section_id, i.section_revision_id, i.type) for i in preview.items}

@@ -48,4 +48,7 @@ def build(ws) -> SentStrategy:
         ws, doc, "USCG", section_ids=[purpose, maritime, ports], send=True
     )
     pinned = {s.section_id: s.section_revision_id for s in requests.request(ws, rid).sections}
+    # The copy comes back on 2026-11-07: its comments and changes are dated 2026-11-06, and a
+    # returned file dated after today is refused (the tests' clock starts on 2026-11-02).
+    ws.clock.advance(days=5)
     return SentStrategy(doc, purpose, maritime, ports, rid, pinned)

@@ -412,6 +412,16 @@ def test_rejected_critical_comment_stands_until_the_director_overrides(
     assert positions.nonconcurrence(dws, doc, "USCG").state == "overridden"
     assert coordination.view.items[("org", "USCG")].text(4) == "Overridden by the Director"
     assert not any("non-concurs" in m for m in gate_messages(coordination))
+    # The override counts, and the gate says how it is signed: this workspace has no keys.
+    model = coordination.gate.model
+    titles = [model.index(i).data() for i in range(model.rowCount())]
+    assert any(t.startswith("Decisions the gate counts (") for t in titles), titles
+    row = coordination.gate.item_row(lambda gi: gi.severity == "decision")
+    decision = model.index(row)
+    assert decision.data() == (
+        "USCG's non-concurrence overridden by Harper Quillfeather — unsigned"
+    )
+    assert "Counted unsigned" in decision.data(Qt.ItemDataRole.ToolTipRole)
 
 
 def test_reply_appears_under_the_comment_and_a_request_can_be_withdrawn(

@@ -22,6 +22,8 @@ from workbench.errors import NotFound
 ROLE = Qt.ItemDataRole.UserRole
 ICON_BLOCKER = QStyle.StandardPixmap.SP_MessageBoxCritical
 ICON_WARNING = QStyle.StandardPixmap.SP_MessageBoxWarning
+ICON_DECISION = QStyle.StandardPixmap.SP_DialogApplyButton
+DECISIONS_TITLE = "Decisions the gate counts"
 _BOX = "border-radius:4px; padding:6px; font-weight:600;"
 
 
@@ -55,6 +57,11 @@ NO_PARENT = QModelIndex()
 TIP = {
     "blocker": "Blocks publication — double-click or press Enter to go there",
     "warning": "A warning; does not block — double-click or press Enter to go there",
+    "decision": "A signed decision the gate counts",
+    "unsigned": (
+        "Counted unsigned: no one in this workspace has a signing certificate yet, so the "
+        "decision carries a name, not a signature"
+    ),
 }
 
 
@@ -82,10 +89,18 @@ class GateModel(QAbstractListModel):
             for gi in group:
                 self.rows.append((None, gi))
                 self._titles.append(gi.message)
+        if report and report.decisions:
+            # What the gate rests on, each with its signature ("unsigned" shown, never hidden).
+            self.rows.append((None, None))
+            self._titles.append(f"{DECISIONS_TITLE} ({len(report.decisions)})")
+            for gi in report.decisions:
+                self.rows.append((None, gi))
+                self._titles.append(gi.message)
         style = self._view.style()
         self._icons = {
             "blocker": style.standardIcon(ICON_BLOCKER),
             "warning": style.standardIcon(ICON_WARNING),
+            "decision": style.standardIcon(ICON_DECISION),
         }
         self._bold = QFont(self._view.font())
         self._bold.setBold(True)
@@ -114,9 +129,10 @@ class GateModel(QAbstractListModel):
             return gi
         if role == Qt.ItemDataRole.DecorationRole:
             return self._icons[gi.severity]
+        unsigned = gi.severity == "decision" and gi.message.endswith("— unsigned")
         if role == Qt.ItemDataRole.ToolTipRole:
-            return TIP[gi.severity]
-        if role == Qt.ItemDataRole.ForegroundRole and gi.severity == "warning":
+            return TIP["unsigned" if unsigned else gi.severity]
+        if role == Qt.ItemDataRole.ForegroundRole and (gi.severity == "warning" or unsigned):
             return self._warn
         return None
 

@@ -119,6 +119,24 @@ def pending(ws, document_id: int) -> Pending | None:
     return None
 
 
+def cleared(ws, document_id: int) -> list[tuple[Step, decisions.Decision]]:
+    """The steps, in order, that cleared the document's current text (up to the pending one)."""
+    from workbench.documents import document
+
+    doc = document(ws, document_id)
+    steps = chain(ws, doc.kind)
+    if not steps:
+        return []
+    content = decisions.document_content_hash(ws, document_id)
+    out = []
+    for s in steps:
+        current, _before = _cleared(ws, document_id, s, doc.version, content)
+        if current is None:
+            break
+        out.append((s, current))
+    return out
+
+
 def step(ws, step_id: int) -> Step:
     for s in ws.db.query("SELECT kind FROM approval_steps WHERE id = ?", [step_id]):
         return next(x for x in chain(ws, s["kind"]) if x.id == step_id)

@@ -17,9 +17,10 @@ from workbench.sections import outline, section_numbers
 
 @dataclass(frozen=True)
 class GateItem:
-    severity: str  # "blocker" | "warning"
+    severity: str  # "blocker" | "warning" | "decision" (one the gate counts, not a reason)
     # review | critical | nonconcurrence | substantive | administrative | document
-    # | coordination (never sent to anyone) | approval (the chain's pending step)
+    # | coordination (never sent to anyone) | approval (the chain's pending step); for a
+    # "decision" (GateReport.decisions): waiver | nonconcurrence | approval | decision
     rule: str
     message: str
     organization: str | None = None
@@ -34,6 +35,10 @@ class GateReport:
     items: tuple[GateItem, ...] = field(default=())
     state: str = "draft"  # "draft" (may become publishable) | "published"
     version: int = 0
+    # The decisions the gate counts (waivers, overrides, withdrawals, approvals, "no
+    # coordination required", the publication), each with how it is signed: a decision that
+    # counts only because no keys are configured is shown "unsigned", never silently.
+    decisions: tuple[GateItem, ...] = field(default=())
 
     @property
     def blockers(self) -> list[GateItem]:
@@ -69,8 +74,11 @@ def publication_blockers(ws, document_id: int) -> GateReport:
     doc = document(ws, document_id)
     if doc.status == "published":
         # Published is a state of its own, not a reason among others.
-        return GateReport(document_id, (), "published", doc.version)
+        return GateReport(
+            document_id, (), "published", doc.version, tuple(_publication_decision(ws, doc))
+        )
     items: list[GateItem] = []
+    relied: list[GateItem] = []
     entries = outline(ws, document_id)
     if not entries:
         items.append(GateItem("blocker", "document", f"{doc.title} has no sections."))
@@ -99,8 +107,18 @@ def publication_blockers(ws, document_id: int) -> GateReport:
             counts, words = subject_counts(
                 ws, f"nonconcurrence_event:{nc.resolved_by.id}", document_id
             )
-            if not counts:
-                verb = "withdrawal" if nc.state == "withdrawn" else "override"
+            verb = "withdrawal" if nc.state == "withdrawn" else "override"
+            if counts:
+                done = "withdrawn" if nc.state == "withdrawn" else "overridden"
+                relied.append(
+                    _decision(
+                        f"{nc.organization}'s non-concurrence {done} by {nc.resolved_by.by_name}",
+                        words,
+                        nc.organization,
+                        "nonconcurrence",
+                    )
+                )
+            else:
                 items.append(
                     GateItem(
                         "blocker",
@@ -158,11 +176,15 @@ def publication_blockers(ws, document_id: int) -> GateReport:
                     c.request_id,
                 )
             )
+    waivers_relied: set[int] = set()
     for s in review_states(ws, document_id):
         ref = reference(s.number)
         if s.state == "waived" and s.waiver_id is not None:
             counts, words = subject_counts(ws, f"waiver:{s.waiver_id}", document_id)
             if counts:
+                if s.waiver_id not in waivers_relied:
+                    waivers_relied.add(s.waiver_id)
+                    relied.append(_waiver_decision(ws, s, ref, words))
                 continue
             msg = f"{s.organization} has not reviewed {ref}; its waiver does not count ({words})"
         elif s.state == "none":
@@ -196,7 +218,57 @@ def publication_blockers(ws, document_id: int) -> GateReport:
                     c.request_id,
                 )
             )
-    return GateReport(document_id, tuple(items), "draft", doc.version)
+    relied += _authority_decisions(ws, doc, entries)
+    return GateReport(document_id, tuple(items), "draft", doc.version, tuple(relied))
+
+
+def _decision(
+    text: str, words: str, organization: str | None = None, rule: str = "decision"
+) -> GateItem:
+    """A decision the gate counts, with how it is signed ("unsigned", "signed by …")."""
+    return GateItem("decision", rule, f"{text} — {words}", organization)
+
+
+def _waiver_decision(ws, state, ref: str, words: str) -> GateItem:
+    row = next(
+        ws.db.query("SELECT by_name, section_id FROM waivers WHERE id = ?", [state.waiver_id]),
+        None,
+    )
+    by = row["by_name"] if row else "the Director"
+    one_section = bool(row and row["section_id"])
+    what = f"{state.organization}'s review" + (f" of {ref}" if one_section else "")
+    return GateItem(
+        "decision",
+        "waiver",
+        f"{what} waived by {by} — {words}",
+        state.organization,
+        state.section_id if one_section else None,
+    )
+
+
+def _authority_decisions(ws, doc, entries) -> list[GateItem]:
+    """The approvals and the 'no coordination required' ruling that count on this text."""
+    out: list[GateItem] = []
+    content = document_content_hash(ws, doc.id) if entries else ""
+    if entries and never_coordinated(ws, doc.id, entries):
+        for d in decisions(ws, doc.id, kind="no_coordination"):
+            if d.counts and d.document_version == doc.version and d.content_hash == content:
+                out.append(
+                    _decision(f"No coordination required, ruled by {d.by_name}", d.signature_label)
+                )
+                break
+    for step, d in approvals.cleared(ws, doc.id):
+        text = f"Approval: {step.holder} cleared this version"
+        out.append(_decision(text, d.signature_label, None, "approval"))
+    return out
+
+
+def _publication_decision(ws, doc) -> list[GateItem]:
+    found = [d for d in decisions(ws, doc.id, kind="publish") if d.document_version == doc.version]
+    if not found:
+        return []
+    d = found[-1]
+    return [_decision(f"Version {doc.version} published by {d.by_name}", d.signature_label)]
 
 
 def _has_text(ws, document_id: int) -> bool:

@@ -139,7 +139,38 @@ def coordination_record(ws, document_id: int) -> dict:
             }
             for w in waivers(ws, document_id)
         ],
+        "rulings": _rulings(ws, document_id),
     }
+
+
+def _rulings(ws, document_id: int) -> list[dict]:
+    """The approvals and 'no coordination required' rulings that count on this version, each
+    with how it is signed ("unsigned" where the workspace has no keys)."""
+    from workbench.authority import approvals, decisions
+
+    version = document(ws, document_id).version
+    out = []
+    for d in decisions.decisions(ws, document_id):
+        if d.kind not in ("approve", "no_coordination") or d.document_version != version:
+            continue
+        if not d.counts:
+            continue
+        what = d.label
+        if d.kind == "approve" and d.subject.startswith("step:"):
+            try:
+                what = f"Approval: {approvals.step(ws, int(d.subject[5:])).title}"
+            except (NotFound, ValueError):
+                what = "Approval"
+        out.append(
+            {
+                "what": what,
+                "by_name": d.by_name,
+                "at": d.at,
+                "reason": d.reason,
+                "signature": d.signature_label,
+            }
+        )
+    return out
 
 
 def _signature(ws, subject: str, document_id: int) -> str:

@@ -364,6 +364,25 @@ class StoryBuilder:
             flow.append(_grid(rows, [80, 80, 100, 66, 142]))
         else:
             flow.append(para("No review was waived.", s["body"]))
+        rulings = list(self.coordination.get("rulings") or ())
+        if rulings:
+            # Approvals and "no coordination required", each with how it is signed.
+            flow.append(Paragraph("Approvals and rulings", s["h3"]))
+            rows = [[Paragraph(h, head) for h in ("Decision", "By", "Date", "Reason")]]
+            for r in rulings:
+                rows.append(
+                    [
+                        para(r.get("what") or "", cell),
+                        para(
+                            (r.get("by_name") or "")
+                            + (f" [{r['signature']}]" if r.get("signature") else ""),
+                            cell,
+                        ),
+                        para(short_date(r.get("at")), cell),
+                        para(r.get("reason") or "", cell),
+                    ]
+                )
+            flow.append(_grid(rows, [130, 130, 66, 142]))
         changes = self.snap.get("since_last_approval")
         if isinstance(changes, dict):
             flow += self.changes_since_approval(changes)

@@ -145,3 +145,69 @@ def test_a_decision_signed_with_a_file_key_counts(ws, solo, tmp_path):
     with identity.acting_as(ws, "Dana Reyes"):
         rulings.no_coordination_required(ws, solo, reason="Internal.", signer=signer)
     assert decisions.decisions(ws, solo)[-1].signature_label == "signed by Dana Reyes"
+
+
+def _relied(ws, doc) -> list[str]:
+    return [d.message for d in publication_blockers(ws, doc).decisions]
+
+
+def test_the_gate_shows_each_decision_it_counts_and_how_it_is_signed(ws, solo, tmp_path):
+    # Without keys a ruling counts, but the gate says it is unsigned instead of hiding it.
+    with identity.acting_as(ws, "Dana Reyes"):
+        rulings.no_coordination_required(ws, solo, reason="Internal.")
+    assert _relied(ws, solo) == ["No coordination required, ruled by Dana Reyes — unsigned"]
+    dana = identity.find_person(ws, "Dana Reyes").id
+    real = pki.make("Dana Reyes", kind="ec")
+    trust.set_person_certificate(ws, dana, real.der)
+    assert _relied(ws, solo) == []  # it no longer counts: a reason again, not a decision
+    signer = keys.load_pkcs12(real.write_p12(tmp_path / "d.p12"), "secret", person_id=dana)
+    with identity.acting_as(ws, "Dana Reyes"):
+        rulings.no_coordination_required(ws, solo, reason="Internal.", signer=signer)
+    assert _relied(ws, solo) == [
+        "No coordination required, ruled by Dana Reyes — signed by Dana Reyes"
+    ]
+    with identity.acting_as(ws, "Dana Reyes"):
+        pub.publish(ws, solo, signer=signer)
+    report = publication_blockers(ws, solo)
+    assert report.state == "published"
+    assert _relied(ws, solo) == ["Version 1 published by Dana Reyes — signed by Dana Reyes"]
+
+
+def test_an_unsigned_waiver_and_approval_are_shown_unsigned(ws, council):
+    chief = directory.add_person(ws, "Kim Vale", title="Branch chief", organization="CNE")
+    approvals.set_chain(ws, "strategy", [("Branch chief", chief)])
+    doc = documents.create_document(ws, "strategy", "S")
+    sections.add_section(ws, doc, heading="Ports", body="Text.", equities=["CBP"])
+    with identity.acting_as(ws, "Kim Vale"):
+        rulings.approve(ws, doc)
+    with identity.acting_as(ws, "Dana Reyes"):
+        rulings.waive_review(ws, doc, "CBP", reason="CBP declined to review.")
+    assert messages(ws, doc) == []
+    assert _relied(ws, doc) == [
+        "CBP's review waived by Dana Reyes — unsigned",
+        "Approval: Branch chief (Kim Vale) cleared this version — unsigned",
+    ]
+
+
+def test_the_coordination_record_and_the_pdf_show_an_unsigned_ruling(ws, solo):
+    import io
+
+    from pypdf import PdfReader
+
+    from workbench.exports import export_pdf
+
+    with identity.acting_as(ws, "Dana Reyes"):
+        rulings.no_coordination_required(ws, solo, reason="CNE's internal budget process.")
+        pub.publish(ws, solo)
+    [ruling] = pub.published_snapshot(ws, solo)["coordination"]["rulings"]
+    assert (ruling["what"], ruling["by_name"], ruling["signature"]) == (
+        "No coordination required",
+        "Dana Reyes",
+        "unsigned",
+    )
+    data = export_pdf(ws, solo).data
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    text = " ".join(text.split())
+    assert "Approvals and rulings" in text
+    assert "Dana Reyes [unsigned]" in text and "CNE's internal budget process." in text
+    assert "by Dana Reyes (unsigned)" in text  # the publication itself, on the cover

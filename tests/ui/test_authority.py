@@ -237,3 +237,43 @@ def test_pinning_a_root_and_listing_decisions_in_the_app(qtbot, ws, people, tmp_
     window.navigator.select("document", doc)
     assert window.authority.show_decisions() == "No decisions yet."
     assert dialogs.shown[-1][:2] == ("info", "Decisions on SOP")
+
+
+def test_trust_roots_dialog_pins_and_unpins_a_root(qtbot, ws, people, tmp_path, dialogs):
+    from ui.authority.trust_roots_dialog import TrustRootsDialog
+
+    root, _issuing = pki.hierarchy()
+    (tmp_path / "root.pem").write_bytes(root.pem)
+    window = open_window(qtbot, ws)
+    window.authority.choose_root_file = lambda: str(tmp_path / "root.pem")
+    window.authority.actions["trust_roots"].trigger()
+    dialog = window.findChild(TrustRootsDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.table.rowCount() == 0 and not dialog.unpin_button.isEnabled()
+    qtbot.mouseClick(dialog.pin_button, Qt.MouseButton.LeftButton)
+    window.ops.flush()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
+    assert dialog.table.item(0, 0).text() == "CNE Test Root CA"
+    assert trust.trust_anchors(ws) == [root.der]
+    # Pinned: a self-made certificate no longer counts for the Director.
+    with pytest.raises(WorkbenchError, match="pinned trust root"):
+        trust.set_person_certificate(ws, people["director"], pki.make("Dana Reyes").der)
+    dialog.table.selectRow(0)
+    dialogs.confirm_answer = False
+    qtbot.mouseClick(dialog.unpin_button, Qt.MouseButton.LeftButton)
+    window.ops.flush()
+    assert trust.trust_anchors(ws) == [root.der]  # declined: nothing changed
+    dialogs.confirm_answer = True
+    qtbot.mouseClick(dialog.unpin_button, Qt.MouseButton.LeftButton)
+    window.ops.flush()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 0)
+    kind, title, text = dialogs.shown[-1]
+    assert (kind, title) == ("confirm", "Unpin trust root")
+    assert text.startswith("Unpin CNE Test Root CA?") and "any certificate the directory" in text
+    assert trust.trust_anchors(ws) == []
+    assert [e.action for e in audit.entries(ws, action_prefix="trust.")] == [
+        "trust.unpin",
+        "trust.pin",
+    ]
+    trust.set_person_certificate(ws, people["director"], pki.make("Dana Reyes").der)
+    dialog.close()

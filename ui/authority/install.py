@@ -11,6 +11,7 @@ from ui.authority.chains_dialog import ChainsDialog
 from ui.authority.identity_dialog import IdentityDialog
 from ui.authority.key_dialog import KeyDialog
 from ui.authority.log_viewer import AuditLogDialog
+from ui.authority.trust_roots_dialog import TrustRootsDialog
 from workbench import directory, documents
 from workbench.authority import approvals, identity, keys, rulings, trust
 from workbench.errors import WorkbenchError
@@ -41,7 +42,7 @@ class Authority:
             ("no_coordination", "&No Coordination Required…", "", self.no_coordination),
             ("chains", "Approval &Chains…", "", self.edit_chains),
             ("decisions", "&Decisions on This Document…", "", self.show_decisions),
-            ("pin", "&Pin Trust Root…", "", self.pin_root),
+            ("trust_roots", "&Trust Roots…", "", self.trust_roots),
             ("next_version", "&Start Next Version…", "", self.start_next_version),
             (None, None, None, None),
             ("log", "Audit &Log…", "Ctrl+Alt+L", self.show_log),
@@ -56,6 +57,7 @@ class Authority:
             menu.addAction(action)
             self.actions[key] = action
         menu.aboutToShow.connect(self._update_actions)
+        self.choose_root_file = self._ask_root_file  # tests answer the file dialog
         identity.restore(self.ws)
         self.refresh()
         window.workspace_changed.connect(self.refresh)
@@ -207,17 +209,57 @@ class Authority:
         messages.info(self.window, f"Decisions on {doc.title}", text)
         return text
 
-    def pin_root(self, path: str | None = None) -> None:
-        """Pin the CNE root or intermediate that people's certificates must chain to."""
+    def trust_roots(self) -> TrustRootsDialog:
+        """The pinned roots, with Pin… and Unpin (the writes run on the writer thread)."""
+        dialog = TrustRootsDialog(
+            self.ws,
+            self.window,
+            pin=lambda reload: self.pin_root(on_done=reload),
+            unpin=lambda fp, subject, reload: self.unpin_root(fp, subject, on_done=reload),
+        )
+        self._roots = dialog  # kept referenced while it is open
+        dialog.open()
+        return dialog
+
+    def unpin_root(self, fingerprint: str, subject: str, *, on_done=None) -> None:
+        """Unpin a root, after saying what that changes."""
+        others = [a for a in trust.pinned(self.ws) if a.fingerprint != fingerprint]
+        effect = (
+            "Certificates must still chain to the other pinned root(s)."
+            if others
+            else "With no root pinned, any certificate the directory holds for a person counts."
+        )
+        if not messages.confirm(
+            self.window,
+            "Unpin trust root",
+            f"Unpin {subject}?\n\nPeople's certificates will no longer have to be issued by "
+            f"it. {effect} Decisions already signed are checked again under the new rule.",
+            ok="Unpin",
+        ):
+            return
+
+        def done(_result) -> None:
+            self.window.statusBar().showMessage(f"Unpinned {subject}.", 5000)
+            if on_done is not None:
+                on_done()
+
+        self.window.ops.run(trust.unpin_trust_anchor, fingerprint, on_done=done)
+
+    def _ask_root_file(self) -> str:
         from PySide6.QtWidgets import QFileDialog
 
+        path, _ = QFileDialog.getOpenFileName(
+            self.window,
+            "Pin the CNE trust root",
+            "",
+            "Certificates (*.pem *.crt *.cer *.der);;All files (*)",
+        )
+        return path
+
+    def pin_root(self, path: str | None = None, *, on_done=None) -> None:
+        """Pin the CNE root or intermediate that people's certificates must chain to."""
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(
-                self.window,
-                "Pin the CNE trust root",
-                "",
-                "Certificates (*.pem *.crt *.cer *.der);;All files (*)",
-            )
+            path = self.choose_root_file()
         if not path:
             return
         try:
@@ -226,13 +268,20 @@ class Authority:
         except OSError as exc:
             messages.error(self.window, "Pin trust root", f"Could not read {path}: {exc.strerror}")
             return
-        self.window.ops.run(
-            trust.pin_trust_anchor,
-            data,
-            on_done=lambda _fp: self.window.statusBar().showMessage(
-                f"Pinned {keys.subject_name(data)}: signers must chain to it.", 5000
-            ),
-        )
+        try:
+            subject = keys.subject_name(data)
+        except WorkbenchError as exc:
+            messages.error(self.window, "Pin trust root", f"{path}: {exc}")
+            return
+
+        def done(_fp) -> None:
+            self.window.statusBar().showMessage(
+                f"Pinned {subject}: signers must chain to it.", 5000
+            )
+            if on_done is not None:
+                on_done()
+
+        self.window.ops.run(trust.pin_trust_anchor, data, on_done=done)
 
     def start_next_version(self) -> None:
         # The selected document: with a document row selected the editor shows no section.

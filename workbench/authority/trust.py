@@ -83,6 +83,23 @@ def person_for_certificate(ws, certificate: bytes) -> int | None:
 
 
 # -- pinned roots ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PinnedAnchor:
+    fingerprint: str
+    subject: str
+    pinned_at: str
+
+
+def pinned(ws) -> list[PinnedAnchor]:
+    """The pinned roots, oldest first, as the Trust Roots dialog lists them."""
+    return [
+        PinnedAnchor(r["fingerprint"], r["subject"], r["pinned_at"])
+        for r in ws.db.query(
+            "SELECT fingerprint, subject, pinned_at FROM trust_anchors ORDER BY id"
+        )
+    ]
+
+
 def trust_anchors(ws) -> list[bytes]:
     return [bytes(r["certificate"]) for r in ws.db.query("SELECT certificate FROM trust_anchors")]
 

@@ -53,6 +53,12 @@ def register(sub) -> None:
     p = command(sub, "pin-root", "pin the CNE root or intermediate signers must chain to", _pin)
     p.add_argument("path")
     p.add_argument("file", help="the CA certificate (PEM or DER)")
+    p = command(sub, "roots", "list the pinned trust roots (subject, fingerprint)", _roots)
+    p.add_argument("path")
+    p.add_argument("--json", action="store_true")
+    p = command(sub, "unpin-root", "unpin a trust root (by its SHA-256 fingerprint)", _unpin)
+    p.add_argument("path")
+    p.add_argument("fingerprint", help="the fingerprint `workbench roots` lists (or its start)")
 
 
 def add_key_options(p: argparse.ArgumentParser) -> None:
@@ -231,4 +237,32 @@ def _pin(args) -> int:
     with open_workspace(args.path) as ws:
         trust.pin_trust_anchor(ws, data)
         print(f"Pinned {keys.subject_name(data)}: signers must chain to it.")
+    return 0
+
+
+def _roots(args) -> int:
+    from workbench.authority import trust
+
+    with open_workspace(args.path, read_only=True) as ws:
+        found = trust.pinned(ws)
+    if args.json:
+        print_json([a.__dict__ for a in found])
+    elif not found:
+        print("No trust root is pinned: any certificate the directory holds for a person counts.")
+    for a in [] if args.json else found:
+        print(f"{a.fingerprint}  {a.pinned_at[:10]}  {a.subject}")
+    return 0
+
+
+def _unpin(args) -> int:
+    from workbench.authority import trust
+
+    wanted = args.fingerprint.strip().lower().replace(":", "").replace(" ", "")
+    with open_workspace(args.path) as ws:
+        matches = [a for a in trust.pinned(ws) if wanted and a.fingerprint.startswith(wanted)]
+        if len(matches) != 1:
+            why = "matches no pinned root" if not matches else "matches more than one pinned root"
+            raise CliError(f"workbench: {args.fingerprint} {why} (see workbench roots).")
+        trust.unpin_trust_anchor(ws, matches[0].fingerprint)
+        print(f"Unpinned {matches[0].subject}.")
     return 0

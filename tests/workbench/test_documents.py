@@ -178,6 +178,22 @@ def test_a_published_version_is_read_only_until_the_next_version_is_started(ws):
         documents.start_next_version(ws, doc_id)
 
 
+def test_undo_never_unpublishes(ws):
+    from workbench.undo import AddSection, UndoStack
+
+    doc_id = documents.create_document(ws, "strategy", "Maritime Strategy")
+    stack = UndoStack()
+    stack.perform(ws, AddSection(doc_id, heading="Interdiction", body="Text."))
+    _publish_directly(ws, doc_id)
+    # Undoing the last change before publication would change the published version.
+    with pytest.raises(RuleViolation, match="published"):
+        stack.undo(ws)
+    doc = documents.document(ws, doc_id)
+    assert (doc.status, doc.version) == ("published", 1)
+    assert [e.heading for e in sections.outline(ws, doc_id)] == ["Interdiction"]
+    assert stack.can_undo  # still there, refused, not lost
+
+
 @pytest.mark.parametrize("change", ["add", "move", "delete", "equities", "kind"])
 def test_every_structural_change_to_a_published_document_is_refused(ws, change):
     doc_id = documents.create_document(ws, "strategy", "Maritime Strategy")

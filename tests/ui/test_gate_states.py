@@ -65,7 +65,10 @@ def test_a_published_document_is_published_not_blocked(qtbot, app, dialogs):
     gate_panel = coordination.gate
     window.navigator.select(DOC, doc_titled(window.ws, "Maritime Border"))
     settle(window)
-    assert gate_panel.status.text() == "Version 1 is published; editing starts version 2"
+    assert gate_panel.status.text() == (
+        "Version 1 is published; editing starts version 2\n"
+        "Published by Harper Quillfeather — unsigned"  # the demo has no keys: said, not hidden
+    )
     style = gate_panel.status.styleSheet()
     assert theme.status_color("info").name() in style
     assert theme.status_color("bad").name() not in style  # not shown as a failure

@@ -89,7 +89,7 @@ class GateModel(QAbstractListModel):
             for gi in group:
                 self.rows.append((None, gi))
                 self._titles.append(gi.message)
-        if report and report.decisions:
+        if report and report.decisions and not report.published:
             # What the gate rests on, each with its signature ("unsigned" shown, never hidden).
             self.rows.append((None, None))
             self._titles.append(f"{DECISIONS_TITLE} ({len(report.decisions)})")
@@ -244,7 +244,11 @@ class GatePanel(QWidget):
             self._show_list(True)
             self.waive_button.setEnabled(False)
             return
-        self.status.setText(self.report.summary())
+        text = self.report.summary()
+        if self.report.published and self.report.decisions:
+            # Who published, and how it is signed ("— unsigned" where no keys are configured).
+            text += "\n" + "\n".join(d.message for d in self.report.decisions)
+        self.status.setText(text)
         self.status.setStyleSheet(_status_style(verdict(self.report)))
         self._show_list(not self.report.published)  # published: nothing is missing
         self._update_waive_hint()

@@ -268,7 +268,7 @@ def _publication_decision(ws, doc) -> list[GateItem]:
     if not found:
         return []
     d = found[-1]
-    return [_decision(f"Version {doc.version} published by {d.by_name}", d.signature_label)]
+    return [_decision(f"Published by {d.by_name}", d.signature_label)]
 
 
 def _has_text(ws, document_id: int) -> bool:

@@ -170,7 +170,7 @@ def test_the_gate_shows_each_decision_it_counts_and_how_it_is_signed(ws, solo, t
         pub.publish(ws, solo, signer=signer)
     report = publication_blockers(ws, solo)
     assert report.state == "published"
-    assert _relied(ws, solo) == ["Version 1 published by Dana Reyes — signed by Dana Reyes"]
+    assert _relied(ws, solo) == ["Published by Dana Reyes — signed by Dana Reyes"]
 
 
 def test_an_unsigned_waiver_and_approval_are_shown_unsigned(ws, council):

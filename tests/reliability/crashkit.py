@@ -61,6 +61,9 @@ def prepare(path: Path) -> None:
             sections.add_section(
                 ws, doc, heading=f"Section {n + 1}", body=SAMPLES[n], equities=codes
             )
+        # The workspace key exists, as in an office that has sent packets before: otherwise
+        # every import until the first commits makes (and fsyncs) a key the kill then discards.
+        workspace_key.signer(ws)
 
 
 def _doc(ws) -> int:

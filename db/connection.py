@@ -452,11 +452,20 @@ def migrate(db: sqlite_utils.Database, *, stop_before: str | None = None) -> Non
     schema of its recorded version just before (`_probe`), so those triggers are the app's.
     """
     db.execute("PRAGMA trusted_schema=ON")
+    # Off while the schema changes, as SQLite's table-rebuild procedure requires (dropping a
+    # rebuilt table must not cascade); every reference is checked before the commit instead.
+    enforced = db.execute("PRAGMA foreign_keys").fetchone()[0]
+    db.execute("PRAGMA foreign_keys=OFF")
     try:
         with db.atomic():
+            before = set(db.execute("PRAGMA foreign_key_check").fetchall())
             migrations.MIGRATIONS.apply(db, stop_before=stop_before)
+            broken = sorted(set(db.execute("PRAGMA foreign_key_check").fetchall()) - before)
+            if broken:
+                raise sqlite3.IntegrityError(f"The upgrade broke a reference in {broken[0][0]}.")
             db.execute(f"PRAGMA user_version={len(migrations.MIGRATIONS.applied(db))}")
     finally:
+        db.execute(f"PRAGMA foreign_keys={'ON' if enforced else 'OFF'}")
         db.execute("PRAGMA trusted_schema=OFF")
 
 

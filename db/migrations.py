@@ -999,3 +999,41 @@ BEGIN
 END
 """,
     )
+
+
+# A comment may be about the document as a whole (section_id NULL): a returned Word comment
+# outside every section, a foreign file's comment under no heading we know. SQLite cannot drop
+# a NOT NULL in place, so the table is rebuilt by SQLite's own procedure: new table, copy,
+# drop, rename. migrate() runs with foreign keys off, else dropping the old table would
+# cascade into replies and import records; legacy_alter_table keeps the rename from re-reading
+# views and triggers that name the table (search_comments_src) while it is briefly missing.
+# The table's own indexes and triggers are recreated from their stored SQL, unchanged.
+@MIGRATIONS(name="m014_document_comments")
+def m014_document_comments(db: sqlite_utils.Database) -> None:
+    if db.execute("PRAGMA foreign_keys").fetchone()[0]:
+        raise RuntimeError("m014 rebuilds the comments table: run it with foreign keys off.")
+    own = [
+        r[0]
+        for r in db.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = 'comments' "
+            "AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name"
+        )
+    ]
+    old = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'comments'")
+    definition = old.fetchone()[0]
+    nullable = definition.replace(
+        "section_id INTEGER NOT NULL REFERENCES sections(id)",
+        "section_id INTEGER REFERENCES sections(id)",
+    ).replace("CREATE TABLE comments (", "CREATE TABLE comments_m014 (", 1)
+    if nullable.count("comments_m014") != 1 or "section_id INTEGER NOT NULL" in nullable:
+        raise RuntimeError("m014 does not recognise the comments table it must rebuild.")
+    db.execute("PRAGMA legacy_alter_table=ON")
+    try:
+        db.execute(nullable)
+        db.execute("INSERT INTO comments_m014 SELECT * FROM comments")
+        db.execute("DROP TABLE comments")
+        db.execute("ALTER TABLE comments_m014 RENAME TO comments")
+    finally:
+        db.execute("PRAGMA legacy_alter_table=OFF")
+    for sql in own:
+        db.execute(sql)

@@ -588,3 +588,45 @@ def test_choosing_a_document_or_section_reads_its_comments_off_the_ui_thread(
     on_section = [c.id for c in cm.list_comments(dws, doc, section_id=interdiction)]
     assert [c.id for c in coordination.comments.comments] == on_section
     assert coordination.gate.status.text() == "2 reasons this cannot be published yet"
+
+
+def test_a_comment_about_the_whole_document_in_the_gate_crm_and_comments(qtbot, app, dws):
+    # A Word comment outside every section lands on the document itself: the gate names it
+    # with its organization, the CRM shows "Document", and going to it selects the document.
+    window, coordination = app
+    doc = spss(dws)
+    cid = cm.add_comment(
+        dws,
+        doc,
+        organization_code="USCG",
+        type="C",
+        section_id=None,
+        comment_text="The strategy never mentions go-fast boats.",
+        critical_ground="policy",
+    )
+    item_no = cm.comment(dws, cid).item_no
+    window.workspace_changed.emit()
+    open_spss(window)
+    window.navigator.select(SECTION, section_id(dws, LANDING))  # somewhere else first
+    settle(window)
+    whole = f"USCG: Critical comment {item_no} on the document as a whole has no disposition"
+    assert whole in gate_messages(coordination)
+    activate_gate_item(qtbot, coordination, lambda gi: gi.comment_id == cid)
+    assert window.navigator.current_document_id() == doc
+    assert window.navigator.current_section_id() is None
+    settle(window)
+    assert coordination.comments.current_comment_id() == cid
+    assert "Location\nthe document as a whole" in coordination.comments.detail.toPlainText()
+
+    crm = coordination.crm
+    crm.table.sortByColumn(6, Qt.SortOrder.AscendingOrder)  # Section: the document first
+    assert crm.model.index(0, 6).data() == "Document"
+    window.navigator.select(SECTION, section_id(dws, LANDING))
+    settle(window)
+    rect = crm.table.visualRect(crm.model.index(0, 8))
+    qtbot.mousePress(crm.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(crm.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.navigator.current_section_id() is None
+    settle(window)
+    assert coordination.comments.current_comment_id() == cid
+    window.grab().save("/tmp/roundtrip-document-comment.png")

@@ -288,7 +288,8 @@ class CommentsPanel(QWidget):
         rows = [
             (
                 "Source",
-                f"{c.organization} — {c.reviewer_name}"
+                c.organization
+                + (f" — {c.reviewer_name}" if c.reviewer_name else "")
                 + (f", {c.reviewer_title}" if c.reviewer_title else "")
                 + f" ({c.response_date})",
             ),

@@ -41,6 +41,7 @@ class CoordinationController(QObject):
     comment_focus = Signal(int)  # show and select this comment
     request_focus = Signal(int)  # show and select this request
     section_focus = Signal(int)  # go to this section in the outline
+    document_focus = Signal(int)  # go to this document (a comment about it as a whole)
     notice = Signal(str)  # a short confirmation for the status bar
 
     def __init__(
@@ -352,6 +353,14 @@ class CoordinationController(QObject):
         if c is None or not c.proposed_wording:
             return
         self.flush_typing()
+        if c.section_id is None:
+            messages.error(
+                self._parent(),
+                "Apply Wording",
+                f"Comment {c.item_no} is about the document as a whole, not one section; put "
+                "its wording where it belongs by hand.",
+            )
+            return
         sec = sections.section(self.ws, c.section_id)
         if not c.quoted_passage and sec.body.strip():
             # No passage: the wording would replace the whole text. Show it and ask.

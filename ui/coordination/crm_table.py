@@ -25,10 +25,8 @@ from workbench.coordination.publication import CRM_COLUMNS
 
 # (attribute of workbench.coordination.comments.Comment, header): the CRM's own columns, in
 # its order; the CSV and PDF use the same list, where the ground is already a label.
-COLUMNS = [
-    ("critical_ground_label" if key == "critical_ground" else key, header)
-    for key, header in CRM_COLUMNS
-]
+_SHOWN = {"critical_ground": "critical_ground_label", "section_number": "location"}
+COLUMNS = [(_SHOWN.get(key, key), header) for key, header in CRM_COLUMNS]
 KEYS = [k for k, _ in COLUMNS]
 # Long text wraps (and shares the width by these weights); the rest is sized to its contents.
 WRAPPED = {
@@ -39,7 +37,7 @@ WRAPPED = {
     "disposition_rationale": 2,
 }
 DECISIVE = ("type", "comment", "disposition_label")  # always shown
-SHOWN_FIRST = ["item_no", "type", "organization", "section_number", "comment"]
+SHOWN_FIRST = ["item_no", "type", "organization", "location", "comment"]
 SHOWN_FIRST += ["proposed_wording", "disposition_label"]
 COMMENT_ROLE = Qt.ItemDataRole.UserRole + 1
 NO_PARENT = QModelIndex()
@@ -58,8 +56,8 @@ def _sort_key(c, key: str, names: dict[str, str]):
         return c.item_no
     if key == "type":
         return TYPE_ORDER[c.type]
-    if key == "section_number":
-        return _natural(c.section_number)
+    if key == "location":  # the whole document before its sections
+        return (not c.about_document, _natural(c.section_number))
     value = getattr(c, key)
     return "" if value is None else str(value).casefold()
 
@@ -285,5 +283,8 @@ class CrmPanel(QWidget):
         c = next((x for x in self.model.comments if x.id == cid), None)
         if c is None:
             return
-        self.ctrl.section_focus.emit(c.section_id)
+        if c.section_id is None:
+            self.ctrl.document_focus.emit(c.document_id)
+        else:
+            self.ctrl.section_focus.emit(c.section_id)
         self.ctrl.comment_focus.emit(c.id)

@@ -12,7 +12,7 @@ from ui.coordination.controller import CoordinationController
 from ui.coordination.coordination_view import CoordinationView
 from ui.coordination.crm_table import CrmPanel
 from ui.coordination.gate_panel import GatePanel
-from ui.navigator import SECTION
+from ui.navigator import DOC, SECTION
 
 MENU = [
     "add_comment",
@@ -88,6 +88,7 @@ def install(window) -> Coordination:
     )
     window.destroyed.connect(lambda *_: ctrl.reader.close())
     ctrl.section_focus.connect(lambda sid: window.navigator.select(SECTION, sid))
+    ctrl.document_focus.connect(lambda did: window.navigator.select(DOC, did))
     ctrl.comment_focus.connect(lambda _cid: window.show_panel(comments))
     ctrl.request_focus.connect(lambda _rid: coordination.reveal(view))
     ctrl.notice.connect(lambda text: window.statusBar().showMessage(text, 6000))
@@ -125,6 +126,8 @@ def go_to(coordination: Coordination, item) -> None:
     ctrl = coordination.controller
     if item.section_id is not None:
         ctrl.section_focus.emit(item.section_id)
+    elif item.comment_id is not None and ctrl.document_id is not None:
+        ctrl.document_focus.emit(ctrl.document_id)  # a comment about the document as a whole
     if item.comment_id is not None:
         ctrl.comment_focus.emit(item.comment_id)
     elif item.request_id is not None:

@@ -126,8 +126,7 @@ class WordImportDialog(QDialog):
         self.tree.clear()
         self.type_boxes.clear()
         for where, items in preview.by_section():
-            label = "Not placed: attached to the document" if where == "Not placed" else where
-            group = QTreeWidgetItem(self.tree, [f"{label} ({len(items)})"])
+            group = QTreeWidgetItem(self.tree, [f"{where} ({len(items)})"])
             group.setFirstColumnSpanned(True)
             font = group.font(0)
             font.setBold(True)

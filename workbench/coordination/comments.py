@@ -52,7 +52,7 @@ class Comment:
     reviewer_title: str
     response_date: str
     type: str
-    section_id: int
+    section_id: int | None  # None: about the document as a whole (no section)
     section_number: str
     section_revision_id: int | None
     location_detail: str
@@ -68,7 +68,7 @@ class Comment:
     wording_applied_at: str | None
     created_at: str
     made_on_hash: str | None
-    section_hash: str
+    section_hash: str | None  # None for a comment about the whole document
     replies: tuple[Reply, ...] = ()
 
     @property
@@ -90,20 +90,44 @@ class Comment:
     @property
     def on_earlier_revision(self) -> bool:
         """The section has changed since the reviewer read it."""
-        return self.made_on_hash is not None and self.made_on_hash != self.section_hash
+        return (
+            self.section_hash is not None
+            and self.made_on_hash is not None
+            and self.made_on_hash != self.section_hash
+        )
+
+    @property
+    def about_document(self) -> bool:
+        """About the document as a whole, not one section (a Word comment outside them all)."""
+        return self.section_id is None
 
     @property
     def reference(self) -> str:
-        from workbench.numbering import reference
+        return location_reference(self.section_id, self.section_number)
 
-        return reference(self.section_number) if self.section_number else "a deleted section"
+    @property
+    def location(self) -> str:
+        """The CRM's Location cell: the section number, or "Document"."""
+        return DOCUMENT_LOCATION if self.section_id is None else self.section_number
+
+
+DOCUMENT_LOCATION = "Document"
+
+
+def location_reference(section_id: int | None, number: str) -> str:
+    """How a message names where a comment stands: "§2.1", "the document as a whole"."""
+    from workbench.numbering import reference
+
+    if section_id is None:
+        return "the document as a whole"
+    return reference(number) if number else "a deleted section"
 
 
 _SELECT = """
 SELECT c.*, o.code, r.content_hash AS made_on_hash, s.content_hash AS section_hash
 FROM comments c
 JOIN organizations o ON o.id = c.organization_id
-JOIN sections s ON s.id = c.section_id
+LEFT JOIN sections s ON s.id = c.section_id
 LEFT JOIN section_revisions r ON r.id = c.section_revision_id
 """
 
@@ -142,7 +166,7 @@ def _load(ws, document_id: int, where: str = "", params=()) -> list[Comment]:
             r["response_date"],
             r["type"],
             r["section_id"],
-            numbers.get(r["section_id"], ""),
+            numbers.get(r["section_id"], "") if r["section_id"] is not None else "",
             r["section_revision_id"],
             r["location_detail"],
             r["quoted_passage"],
@@ -254,7 +278,7 @@ def add_comment(
     *,
     organization_code: str,
     type: str,
-    section_id: int,
+    section_id: int | None,
     comment_text: str,
     rationale: str = "",
     critical_ground: str | None = None,
@@ -267,7 +291,8 @@ def add_comment(
     request_id: int | None = None,
     section_revision_id: int | None = None,
 ) -> int:
-    """One CRM row. The revision is the one the reviewer read: the request's, else the current."""
+    """One CRM row. The revision is the one the reviewer read: the request's, else the current.
+    `section_id` None: a comment about the document as a whole (it cites no revision)."""
     document(ws, document_id)
     org = organization(ws, organization_code)
     comment_text = _clean(comment_text, "comment")
@@ -276,21 +301,12 @@ def add_comment(
         raise WorkbenchError(problem)
     if type != "C":
         critical_ground = None
-    row = next(ws.db.query("SELECT document_id FROM sections WHERE id = ?", [section_id]), None)
-    if row is None or row["document_id"] != document_id:
-        raise NotFound(f"Section {section_id} is not in this document.")
-    if section_revision_id is None and request_id is not None:
-        pinned = next(
-            ws.db.query(
-                "SELECT section_revision_id FROM review_request_sections "
-                "WHERE request_id = ? AND section_id = ?",
-                [request_id, section_id],
-            ),
-            None,
+    if section_id is None:
+        section_revision_id = None
+    else:
+        section_revision_id = _revision_read(
+            ws, document_id, section_id, request_id, section_revision_id
         )
-        section_revision_id = pinned["section_revision_id"] if pinned else None
-    if section_revision_id is None:
-        section_revision_id = ensure_section_revision(ws, section_id)
     item_no = next_item_no(ws, document_id)
     cur = ws.db.execute(
         "INSERT INTO comments (document_id, item_no, request_id, organization_id, reviewer_name, "
@@ -332,6 +348,25 @@ def add_comment(
         text_sha256=audit.comment_digest(stored),
     )
     return cur.lastrowid
+
+
+def _revision_read(
+    ws, document_id: int, section_id: int, request_id: int | None, revision_id: int | None
+) -> int:
+    row = next(ws.db.query("SELECT document_id FROM sections WHERE id = ?", [section_id]), None)
+    if row is None or row["document_id"] != document_id:
+        raise NotFound(f"Section {section_id} is not in this document.")
+    if revision_id is None and request_id is not None:
+        pinned = next(
+            ws.db.query(
+                "SELECT section_revision_id FROM review_request_sections "
+                "WHERE request_id = ? AND section_id = ?",
+                [request_id, section_id],
+            ),
+            None,
+        )
+        revision_id = pinned["section_revision_id"] if pinned else None
+    return revision_id if revision_id is not None else ensure_section_revision(ws, section_id)
 
 
 @use_case
@@ -409,6 +444,8 @@ def passage_span(body: str, passage: str) -> tuple[int, int] | None:
 
 def changes_since_comment(ws, comment_id: int) -> list[ParagraphDiff]:
     c = comment(ws, comment_id)
+    if c.section_id is None:
+        return []  # about the whole document: no one section's text to compare
     old = section_revision(ws, c.section_revision_id)["body"] if c.section_revision_id else ""
     current = next(ws.db.query("SELECT body FROM sections WHERE id = ?", [c.section_id]))
     return diff_text(old, current["body"])
@@ -429,6 +466,11 @@ def apply_proposed_wording(ws, comment_id: int) -> str:
         raise RuleViolation(f"Comment {c.item_no} proposes no wording.")
     if c.disposition not in ACCEPTING:
         raise RuleViolation(f"Comment {c.item_no} must be accepted before its wording is applied.")
+    if c.section_id is None:
+        raise RuleViolation(
+            f"Comment {c.item_no} is about the document as a whole, not one section; put its "
+            "wording where it belongs by hand."
+        )
     s = sections.section(ws, c.section_id)
     if c.quoted_passage:
         span = passage_span(s.body, c.quoted_passage)
@@ -457,6 +499,7 @@ def apply_proposed_wording(ws, comment_id: int) -> str:
 @use_case
 def unapply_proposed_wording(ws, comment_id: int, previous_body: str) -> None:
     c = comment(ws, comment_id)
+    assert c.section_id is not None  # applied only to a section's text
     sections.edit_section(ws, c.section_id, body=previous_body)
     _wording_applied(ws, comment_id, False)
     audit.record(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workbench.numbering import reference
+from workbench.coordination.comments import location_reference
 
 
 def commenting_organizations(ws, document_id: int) -> list[str]:
@@ -14,7 +14,6 @@ def commenting_organizations(ws, document_id: int) -> list[str]:
         for r in ws.db.query(
             "SELECT DISTINCT o.code AS code FROM comments c "
             "JOIN organizations o ON o.id = c.organization_id "
-            "JOIN sections s ON s.id = c.section_id "
             "WHERE c.document_id = ? AND c.superseded_by_id IS NULL ORDER BY o.code",
             [document_id],
         )
@@ -29,7 +28,7 @@ class GateComment:
     item_no: int
     type: str
     organization: str
-    section_id: int
+    section_id: int | None  # None: about the document as a whole
     request_id: int | None
     reference: str
     is_open: bool
@@ -46,15 +45,12 @@ def gate_comments(ws, document_id: int, numbers: dict[int, str]) -> list[GateCom
             r["code"],
             r["section_id"],
             r["request_id"],
-            reference(numbers[r["section_id"]])
-            if numbers.get(r["section_id"])
-            else "a deleted section",
+            location_reference(r["section_id"], numbers.get(r["section_id"], "")),
             r["disposition"] is None,
         )
         for r in ws.db.query(
             "SELECT c.id, c.item_no, c.type, o.code, c.section_id, c.request_id, c.disposition "
             "FROM comments c JOIN organizations o ON o.id = c.organization_id "
-            "JOIN sections s ON s.id = c.section_id "
             "WHERE c.document_id = ? AND c.superseded_by_id IS NULL "
             "AND (c.disposition IS NULL OR (c.type = 'C' AND c.disposition = 'rejected')) "
             "ORDER BY c.item_no",

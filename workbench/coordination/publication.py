@@ -64,7 +64,7 @@ def crm_rows(ws, document_id: int) -> list[dict]:
             "reviewer_title": c.reviewer_title,
             "response_date": c.response_date,
             "type": c.type,
-            "section_number": c.section_number,
+            "section_number": c.location,  # "Document" for a comment about the whole
             "quoted_passage": c.quoted_passage,
             "comment": c.comment,
             "rationale": c.rationale,

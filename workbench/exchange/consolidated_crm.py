@@ -46,7 +46,9 @@ def export_consolidated_crm(ws, document_id: int, path: str | os.PathLike) -> Pa
     out = Path(path)
     if out.is_dir():
         raise ExchangeError(f"{out} is a folder; name the workbook file to write.")
-    order = {e.id: i for i, e in enumerate(outline(ws, document_id))}
+    # The whole document first, then section order (a deleted section's comments last).
+    order: dict[int | None, int] = {e.id: i for i, e in enumerate(outline(ws, document_id))}
+    order[None] = -1
     comments = sorted(
         list_comments(ws, document_id),
         key=lambda c: (order.get(c.section_id, len(order)), c.item_no),
@@ -96,7 +98,7 @@ def export_consolidated_crm(ws, document_id: int, path: str | os.PathLike) -> Pa
                 _fit(c.reviewer_title),
                 c.response_date,
                 c.type,
-                c.section_number or "(deleted)",
+                c.location or "(deleted)",
                 _fit(c.quoted_passage),
                 _fit(c.comment),
                 _fit(c.rationale),

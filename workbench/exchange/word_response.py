@@ -63,6 +63,7 @@ _GROUND_WORDS = {
     "waste": ("waste", "appropriation", "funds", "abuse"),
     "burden": ("burden", "resource", "staffing", "workload"),
 }
+WHOLE_DOCUMENT = "The document as a whole (not placed in the text)"
 _NUMBER_PREFIX = re.compile(r"^\s*(?:§\s*)?(?:\d+(?:\.\d+)*\.?|[A-Z]\.|Appendix [A-Z]\.?)\s+")
 
 
@@ -72,7 +73,7 @@ class PreviewItem:
     kind: str  # comment | insertion | deletion | replacement | move
     author: str
     date: str
-    section_id: int
+    section_id: int | None  # None: could not be placed; about the document as a whole
     section_revision_id: int | None
     placed: bool  # False: could not be placed; attached to the document
     reference: str  # where it lands, as the analyst reads it
@@ -119,9 +120,10 @@ class WordPreview:
         return tuple(i for i in self.items if not i.placed)
 
     def by_section(self) -> list[tuple[str, list[PreviewItem]]]:
+        """(where, items) in the file's order; what could not be placed comes last."""
         groups: dict[str, list[PreviewItem]] = {}
-        for i in self.items:
-            groups.setdefault(i.reference if i.placed else "Not placed", []).append(i)
+        for i in sorted(self.items, key=lambda i: not i.placed):
+            groups.setdefault(i.reference, []).append(i)
         return list(groups.items())
 
     def summary(self) -> str:
@@ -135,7 +137,10 @@ class WordPreview:
             text += f" (request {self.request_id})"
         text += "."
         if self.unplaced:
-            text += f" {len(self.unplaced)} could not be placed and attach to the document."
+            text += (
+                f" {len(self.unplaced)} could not be placed in the text and are kept as "
+                "comments on the document as a whole."
+            )
         dup = len(self.items) - len(self.new_items)
         if dup:
             text += f" {dup} already imported."
@@ -171,7 +176,10 @@ class WordImportResult:
             f"{p.file_name} into the CRM of {p.document_title}."
         )
         if p.unplaced:
-            text += f" {len(p.unplaced)} could not be placed and are attached to the document."
+            text += (
+                f" {len(p.unplaced)} could not be placed in the text and are comments on the "
+                "document as a whole."
+            )
         return text
 
 
@@ -367,8 +375,6 @@ def build_preview(
         by_heading.setdefault(_norm_heading(e.heading), e.id)
     pinned = {s.section_id: s.section_revision_id for s in req.sections} if req else {}
     revisions = _revisions_of(ws, doc_id)
-    # Unplaced items attach to the document: its first section sent, else its first section.
-    anchor = next((s for s in pinned if s in live), entries[0].id)
     existing = _existing(ws, doc_id, code)
     items = []
     for n, m in enumerate(word.items):
@@ -376,9 +382,9 @@ def build_preview(
         if sid is None and not ours:
             sid = by_heading.get(_norm_heading(m.heading))
         placed = sid is not None
-        if sid is None:
-            sid = anchor
-        rev = m.revision_id if (sid, m.revision_id) in revisions else pinned.get(sid)
+        rev = None
+        if sid is not None:
+            rev = m.revision_id if (sid, m.revision_id) in revisions else pinned.get(sid)
         if m.kind == "comment":
             kind, ground_hint, text = _marker(m.text)
             text = clean(text) or "(empty comment)"
@@ -398,7 +404,7 @@ def build_preview(
             sid,
             rev,
             placed,
-            _reference(live[sid]) if placed else f"{doc.title} (not placed in the text)",
+            _reference(live[sid]) if sid is not None else WHOLE_DOCUMENT,
             kind,
             marked,
             ground,
@@ -424,7 +430,7 @@ def _detail(m: Markup, placed: bool, live: dict) -> str:
     parts = []
     if not placed:
         where = f"under “{m.heading}”" if m.heading else "outside the sections sent"
-        parts.append(f"Not placed in the text ({where}); attached to the document")
+        parts.append(f"Not placed in the text ({where}); about the document as a whole")
     if m.kind != "comment":
         parts.append(f"Tracked {m.kind} in the Word file")
     else:
@@ -509,7 +515,7 @@ def import_word_response(
     rows = []
     for n, (i, kind, ground) in enumerate(items):
         rev = i.section_revision_id
-        if rev is None:
+        if rev is None and i.section_id is not None:
             rev = revision.get(i.section_id) or ensure_section_revision(ws, i.section_id)
             revision[i.section_id] = rev
         rows.append(

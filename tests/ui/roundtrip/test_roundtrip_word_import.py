@@ -51,28 +51,36 @@ def test_preview_then_import_of_a_returned_review_copy(
     assert cm.list_comments(ws, sent.doc) == []  # the preview wrote nothing
     groups = [dialog.tree.topLevelItem(i).text(0) for i in range(dialog.tree.topLevelItemCount())]
     assert groups == [
-        "Not placed: attached to the document (1)",
         "§1 Purpose (2)",
         "§2 Maritime interdiction (6)",
         "§3 Ports of entry (1)",
+        "The document as a whole (not placed in the text) (1)",
     ]
     assert "5 comment(s) and 5 tracked change(s) from USCG" in dialog.summary.text()
     assert not dialog.organization.isEnabled()  # the copy says whose it is
     dialog.grab().save("/tmp/roundtrip-word-preview.png")
-    # The cover-page comment had no marker: the analyst makes it Administrative.
+    # The cover-page comment had no marker: the analyst makes it Critical. It stands outside
+    # every section, so it is about the document as a whole, and the gate holds it all the same.
     cover = next(i for i in dialog.preview.items if not i.placed)
     box = dialog.type_boxes[cover.index]
     box.setFocus()
-    qtbot.keyClick(box, Qt.Key.Key_End)  # the last type: A Administrative
-    assert box.currentData() == "A"
+    qtbot.keyClick(box, Qt.Key.Key_Home)  # the first type: C Critical
+    assert box.currentData() == "C"
     assert _critical_blockers(ws, sent.doc) == 0
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     window.ops.flush()
     assert dialogs.kinds() == ["info"], dialogs.shown
     assert "Imported 10 comment(s) from USCG" in dialogs.shown[-1][2]
     crm = {c.comment: c for c in cm.list_comments(ws, sent.doc)}
-    assert crm["Please add a glossary of vessel types."].type == "A"
-    assert _critical_blockers(ws, sent.doc) == 2  # the gate now holds USCG's two Criticals
+    cover_comment = crm["Please add a glossary of vessel types."]
+    assert (cover_comment.type, cover_comment.section_id) == ("C", None)
+    # The gate now holds USCG's three Criticals, one of them on the document as a whole.
+    assert _critical_blockers(ws, sent.doc) == 3
+    messages = [b.message for b in publication_blockers(ws, sent.doc).blockers]
+    assert (
+        f"USCG: Critical comment {cover_comment.item_no} on the document as a whole has no "
+        "disposition" in messages
+    )
 
     again = _open(window, qtbot, monkeypatch, "returned_review_copy.docx")
     qtbot.waitUntil(lambda: again.preview is not None, timeout=3000)

@@ -58,7 +58,10 @@ def test_every_comment_and_change_arrives_on_its_section_with_its_author(ws, sen
     assert spanning.section_id == sent.maritime and spanning.type == "S"
     assert "spans to §3 Ports of entry" in spanning.location_detail
     cover = crm["Please add a glossary of vessel types."]
-    assert "Not placed in the text" in cover.location_detail  # kept, attached to the document
+    # On the cover page, outside every section: kept as a comment on the document as a whole.
+    assert cover.section_id is None and cover.section_revision_id is None
+    assert cover.reference == "the document as a whole" and cover.location == "Document"
+    assert "Not placed in the text" in cover.location_detail
     replaced = crm["Replace “slowly” with “at low speed and low profile”."]
     assert replaced.section_id == sent.maritime and replaced.reviewer_name == REVIEWER
     assert replaced.quoted_passage == "SPSS vessels travel slowly."
@@ -68,8 +71,9 @@ def test_every_comment_and_change_arrives_on_its_section_with_its_author(ws, sen
     assert inserted.section_id == sent.purpose
     moved = next(c for c in crm.values() if c.comment.startswith("Move “Screening"))
     assert moved.section_id == sent.maritime and "moved from “3 Ports of entry”" in moved.comment
-    # Every comment is pinned to the revision the reviewer read.
-    assert {c.section_revision_id for c in crm.values()} <= set(sent.revisions.values())
+    # Every comment on a section is pinned to the revision the reviewer read.
+    placed = [c for c in crm.values() if c.section_id is not None]
+    assert {c.section_revision_id for c in placed} <= set(sent.revisions.values())
     assert rq.request(ws, sent.request).stored_status == "returned"
 
 
@@ -104,9 +108,10 @@ def test_the_preview_shows_everything_per_section_and_writes_nothing(ws, sent):
         "§1 Purpose",
         "§2 Maritime interdiction",
         "§3 Ports of entry",
-        "Not placed",
+        "The document as a whole (not placed in the text)",
     }
-    assert len(groups["Not placed"]) == 1
+    assert list(groups)[-1] == "The document as a whole (not placed in the text)"
+    assert len(groups["The document as a whole (not placed in the text)"]) == 1
     unmarked = [i for i in preview.items if not i.type_marked]
     assert unmarked and all(i.type == "S" for i in unmarked)  # asked in the preview
     assert "5 comment(s) and 5 tracked change(s)" in preview.summary()
@@ -143,6 +148,7 @@ def test_a_foreign_word_file_is_placed_by_its_headings_for_the_chosen_organizati
     assert named.request_id is None  # CBP was never sent a request
     annex = crm["This annex is ours; keep it out."]
     assert "Not placed in the text (under “Annex of our own”)" in annex.location_detail
+    assert annex.section_id is None and annex.organization == "CBP"
     assert len(result.comment_ids) == 3
 
 
@@ -218,7 +224,8 @@ def test_a_recalled_request_refuses_its_returned_copy(ws, sent):
 def test_command_line_dry_run_then_import(ws, ws_path, sent, capsys):
     assert cli(["import-response", str(ws_path), str(RETURNED), "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "§2 Maritime interdiction:" in out and "Not placed:" in out
+    assert "§2 Maritime interdiction:" in out
+    assert "The document as a whole (not placed in the text):" in out
     assert "nothing was written" in out
     assert cm.list_comments(ws, sent.doc) == []
     assert cli(["import-response", str(ws_path), str(FOREIGN)]) == 1

@@ -80,6 +80,19 @@ def short_date(value: str | None) -> str:
     return str(value)[:10]
 
 
+def extension_parts(extension: dict) -> tuple[str, str]:
+    """A suspense extension as the coordination record prints it: (label, the rest), e.g.
+    ("Suspense extended", "from 2026-11-16 to 2026-11-30 by J. Inkwell, 2026-11-10: reason")."""
+    rest = f"from {short_date(extension.get('old'))} to {short_date(extension.get('new'))}"
+    if extension.get("by"):
+        rest += f" by {extension['by']}"
+    if extension.get("at"):
+        rest += f", {short_date(extension['at'])}"
+    if extension.get("reason"):
+        rest += f": {extension['reason']}"
+    return "Suspense extended", rest
+
+
 def is_published(snapshot: dict) -> bool:
     return bool(snapshot.get("published_at"))
 
@@ -331,6 +344,13 @@ class StoryBuilder:
                     if event.get("signature"):
                         text += f" [{esc(event['signature'])}]"
                     r = len(rows)
+                    rows.append([Paragraph("↳", cell), Paragraph(text, cell), "", "", ""])
+                    commands.append(("SPAN", (1, r), (4, r)))
+                    commands.append(("LINEABOVE", (1, r), (4, r), 0.25, st.TABLE_GRID))
+                for extension in org.get("extensions") or ():
+                    label, rest = extension_parts(extension)
+                    r = len(rows)
+                    text = f"<b>{esc(label)}</b> {esc(rest)}"
                     rows.append([Paragraph("↳", cell), Paragraph(text, cell), "", "", ""])
                     commands.append(("SPAN", (1, r), (4, r)))
                     commands.append(("LINEABOVE", (1, r), (4, r), 0.25, st.TABLE_GRID))

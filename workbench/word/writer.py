@@ -33,6 +33,7 @@ from workbench.pdf.document import (
     EVENT_LABELS,
     GROUND_LABELS,
     POSITION_LABELS,
+    extension_parts,
     is_published,
     long_date,
     parse_time,
@@ -412,6 +413,8 @@ class DocxBuilder:
                     if event.get("reason"):
                         text += f": {event['reason']}"
                     rows.append(["↳", text, "", "", ""])
+                for extension in org.get("extensions") or ():
+                    rows.append(["↳", " ".join(extension_parts(extension)), "", "", ""])
             self._grid(
                 ["Organization", "Position", "By", "Date", "Version"],
                 rows,

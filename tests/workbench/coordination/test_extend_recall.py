@@ -57,3 +57,31 @@ def test_extend_and_recall_on_the_command_line(ws, ws_path, strategy, capsys):
     assert "withdrawn" in capsys.readouterr().err
     labels = [e.label for e in dashboard.timeline(ws, strategy.doc).events]
     assert "Request to CBP recalled" in labels
+
+
+def test_an_extension_is_printed_in_the_pdf_and_word_coordination_records(ws, strategy, clock):
+    import io
+
+    import docx
+    from pypdf import PdfReader
+
+    from workbench.pdf import build_pdf
+    from workbench.word.writer import build_docx
+
+    rid = rq.create_request(ws, strategy.doc, "USCG", send=True)
+    before = rq.request(ws, rid).suspense_date
+    clock.advance(days=3)
+    rq.extend_suspense(ws, rid, "2026-12-18", "USCG's liaison is deployed")
+    wanted = (
+        f"Suspense extended from {before} to 2026-12-18 by analyst.one, 2026-11-05: "
+        "USCG's liaison is deployed"
+    )
+    snapshot = publication.document_snapshot(ws, strategy.doc)
+    pdf = PdfReader(io.BytesIO(build_pdf(snapshot)))
+    text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
+    record = text.split("Coordination record")[-1]
+    assert wanted in record
+    word = docx.Document(io.BytesIO(build_docx(snapshot)))
+    rows = [[c.text for c in r.cells] for t in word.tables for r in t.rows]
+    uscg = next(i for i, r in enumerate(rows) if r[0].startswith("USCG"))
+    assert rows[uscg + 1][:2] == ["↳", wanted]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel
 
 from workbench import documents
 from workbench.sections import outline
@@ -100,3 +100,67 @@ def test_pictures_that_cannot_become_figures_are_announced(qtbot, window, ws, mo
     assert "1 picture cannot become a figure" in dialog.warning.text()
     assert "EMF pictures cannot be stored" in dialog.warning.text()
     dialog.reject()
+
+
+MARKED = FIXTURE.with_name("foreign_markup.docx")  # LibreOffice: 2 comments, 1 insertion
+
+
+def test_a_draft_with_reviewers_markup_keeps_it_in_the_crm(
+    qtbot, window, ws, monkeypatch, dialogs, council
+):
+    from workbench.coordination import comments as cm
+
+    dialog = _open(qtbot, window, monkeypatch, MARKED)
+    box = dialog.markup_box
+    assert box is not None and box.isVisibleTo(dialog)
+    assert "2 comments and 1 tracked change by Pat Moreno" in box.findChild(QLabel).text()
+    assert dialog.keep_markup.isChecked()  # nothing is lost unless the analyst says so
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()  # whose comments they are must be said first
+    # The sections as they stood before the tracked change.
+    assert "(2026)" not in dialog.shown_preview().sections[0].body
+    dialog.grab().save("/tmp/roundtrip-import-draft-markup.png")
+    dialog.organization.setFocus()
+    qtbot.keyClicks(dialog.organization, "CBP")
+    assert dialog.organization.currentData() == "CBP" and ok.isEnabled()
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert window.ops.flush()
+    (doc,) = documents.list_documents(ws)
+    crm = cm.list_comments(ws, doc.id)
+    assert sorted(c.comment for c in crm) == [
+        "Insert “(2026)”.",
+        "This annex is ours; keep it out.",
+        "name the ports.",
+    ]
+    assert {(c.organization, c.reviewer_name) for c in crm} == {("CBP", "Pat Moreno")}
+    ports = outline(ws, doc.id)[0]
+    from workbench.sections import section
+
+    assert "(2026)" not in section(ws, ports.id).body  # the change stays a proposal
+    assert "in the CRM as CBP's" in window.statusBar().currentMessage()
+    assert dialogs.kinds() == []
+
+
+def test_accepting_a_drafts_changes_says_the_comments_are_left_out(
+    qtbot, window, ws, monkeypatch, dialogs, council
+):
+    from workbench.coordination import comments as cm
+    from workbench.sections import section
+
+    dialog = _open(qtbot, window, monkeypatch, MARKED)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert (
+        dialog.apply_changes.text()
+        == "&Accept the tracked changes; its 2 comments are not imported"
+    )
+    qtbot.waitExposed(dialog)
+    radio = dialog.apply_changes
+    qtbot.mouseClick(radio, Qt.MouseButton.LeftButton, pos=QPoint(8, radio.height() // 2))
+    assert radio.isChecked()
+    assert ok.isEnabled() and "(2026)" in dialog.shown_preview().sections[0].body
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert window.ops.flush()
+    (doc,) = documents.list_documents(ws)
+    assert cm.list_comments(ws, doc.id) == []
+    assert "(2026)" in section(ws, outline(ws, doc.id)[0].id).body
+    assert "2 comment(s) were not imported, as you chose" in window.statusBar().currentMessage()

@@ -13,11 +13,18 @@ import os
 import re
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.exchange.drafts import MAX_DRAFT_BYTES, docx_marking, import_draft
+from workbench.exchange.drafts import (
+    MAX_DRAFT_BYTES,
+    DraftPreview,
+    docx_marking,
+    import_draft,
+    read_draft,
+)
 from workbench.exchange.formats import ExchangeError, read_limited
-from workbench.exchange.word_markup import ReturnedWord, parse_returned_word
+from workbench.exchange.word_markup import ReturnedWord, clean, parse_returned_word
 from workbench.exchange.word_response import WordImportResult, import_word_response
 from workbench.workspace import use_case
 
@@ -34,6 +41,47 @@ def markup_in(path: str | os.PathLike) -> ReturnedWord | None:
     if p.suffix.lower() != ".docx":
         return None
     return parse_returned_word(read_limited(p, MAX_DRAFT_BYTES, "Word draft"))
+
+
+@dataclass(frozen=True)
+class MarkedDraft:
+    """A Word draft's reviewers' markup, for the Import Draft dialog to offer its choices."""
+
+    markup: ReturnedWord
+    original: DraftPreview  # the sections as the text stood before the tracked changes
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        """Who made the comments and changes, in the order they first appear."""
+        names = dict.fromkeys(clean(i.author) or "an unnamed reviewer" for i in self.markup.items)
+        return tuple(names)
+
+    def describe(self) -> str:
+        m = self.markup
+        text = _count(m.comment_count, "comment") + " and "
+        text += _count(m.change_count, "tracked change")
+        shown = self.authors[:3]
+        more = len(self.authors) - len(shown)
+        return text + " by " + ", ".join(shown) + (f" and {more} more" if more else "")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def read_marked_draft(path: str | os.PathLike) -> MarkedDraft | None:
+    """The markup a .docx draft holds and the sections it would give before its changes, or
+    None when it holds none (or is not a Word file): read off the UI thread, writes nothing."""
+    found = markup_in(path)
+    if found is None or not found.items:
+        return None
+    p = Path(path)
+    data = read_limited(p, MAX_DRAFT_BYTES, "Word draft")
+    with tempfile.TemporaryDirectory(prefix="cne-draft-") as tmp:
+        unchanged = Path(tmp) / p.name
+        unchanged.write_bytes(original_text(data))
+        original = read_draft(unchanged)
+    return MarkedDraft(found, original)
 
 
 def describe(path: str | os.PathLike, found: ReturnedWord) -> str:

@@ -45,3 +45,47 @@ def test_the_preview_lists_the_comments_per_section_before_importing(
         assert len(dialogs.shown) == 1
         assert list_comments(ws, doc) == []
         assert rq.list_requests(ws, doc)[0].stored_status == "sent"  # the preview wrote nothing
+
+
+def test_a_workbook_saved_by_calc_is_previewed_imported_and_holds_the_gate(
+    window, monkeypatch, dialogs, ws, tmp_path
+):
+    import sys
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    from workbench.coordination.gate import publication_blockers
+    from workbench.exchange.workbook import export_request_workbook
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "workbench" / "exchange"))
+    from exchange_helpers import make_review, resave_with_calc
+
+    review = make_review(ws)
+    sent = export_request_workbook(ws, review.request_id, tmp_path / "uscg.xlsx")
+    wb = load_workbook(sent)
+    wb["Response"]["B9"], wb["Response"]["B11"] = "CAPT Ann Ruiz", "Non-concur"
+    comments = wb["Comments"]
+    comments["D3"], comments["E3"] = "C", "Go-fast vessels are omitted."
+    comments["G3"] = "Violation of law"
+    wb.save(sent)
+    returned = resave_with_calc(sent, tmp_path)
+
+    def critical() -> list[str]:
+        report = publication_blockers(ws, review.doc_id)
+        return [b.message for b in report.blockers if b.rule == "critical"]
+
+    assert critical() == []
+    monkeypatch.setattr(importing, "ask_response_path", lambda _parent: returned)
+    window.findChild(QAction, "importResponse").trigger()
+    assert window.ops.flush(30)
+    kind, title, text = dialogs.shown[0]
+    assert (kind, title) == ("confirm", "Import review response")
+    assert "USCG (CAPT Ann Ruiz)" in text and "C Critical: Go-fast vessels are omitted." in text
+    assert dialogs.shown[-1][:2] == ("info", "Response imported")
+    assert critical() == ["USCG: Critical comment 1 on §1.1 has no disposition"]
+    window.findChild(QAction, "importResponse").trigger()
+    assert window.ops.flush(30)
+    assert dialogs.shown[-1][:2] == ("info", "Response imported")
+    assert "already" in dialogs.shown[-1][2]
+    assert len(list_comments(ws, review.doc_id)) == 1

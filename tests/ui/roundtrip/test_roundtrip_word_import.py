@@ -16,7 +16,7 @@ from workbench.coordination.gate import publication_blockers
 
 TESTS = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(TESTS / "workbench" / "exchange"))
-from word_fixture import build  # noqa: E402
+from word_fixture import REFUSALS, build  # noqa: E402
 
 FIXTURES = TESTS / "fixtures" / "word"
 
@@ -102,17 +102,29 @@ def test_a_foreign_word_file_asks_whose_it_is(sent, window, qtbot, monkeypatch, 
     assert dialogs.kinds() == []
 
 
-def test_a_damaged_word_file_is_refused_in_one_line(
-    sent, window, qtbot, monkeypatch, dialogs, ws, tmp_path
+@pytest.mark.parametrize("make, message", REFUSALS.values(), ids=REFUSALS.keys())
+def test_a_word_file_for_elsewhere_damaged_or_a_zip_bomb_is_refused_in_one_line(
+    sent, window, qtbot, monkeypatch, dialogs, ws, tmp_path, make, message
 ):
-    bad = tmp_path / "returned.docx"
-    bad.write_bytes((FIXTURES / "returned_review_copy.docx").read_bytes()[:2000])
+    bad = make(tmp_path)
+    before = _rows(ws)
     _choose(monkeypatch, bad)
     window.findChild(QAction, "importResponse").trigger()
     window.ops.flush()
-    assert dialogs.kinds() == ["error"]
-    assert "not a readable Word document" in dialogs.shown[0][2]
-    assert cm.list_comments(ws, sent.doc) == []
+    assert dialogs.kinds() == ["error"], dialogs.shown
+    assert message in dialogs.shown[0][2] and "\n" not in dialogs.shown[0][2]
+    assert getattr(window, "word_import_dialog", None) is None or not (
+        window.word_import_dialog.isVisible()
+    )
+    assert _rows(ws) == before  # nothing changed
+
+
+def _rows(ws) -> dict:
+    return {
+        t: ws.db.execute(f"SELECT * FROM [{t}] ORDER BY 1").fetchall()
+        for t in ws.db.table_names()
+        if not t.startswith(("search_", "sqlite_")) and not t.endswith("_fts")
+    }
 
 
 def test_a_copy_dated_outside_the_requests_life_is_refused_in_the_app(

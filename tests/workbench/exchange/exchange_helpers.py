@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from workbench import directory, documents, sections
 from workbench.coordination import requests as rq
@@ -58,3 +61,18 @@ def make_review(ws) -> Review:
     )
     rid = rq.create_request(ws, doc_id, "USCG", instructions="Review for accuracy.", send=True)
     return Review(doc_id, rid, [intro, threat, ops])
+
+
+def resave_with_calc(path: Path, tmp_path: Path) -> Path:
+    """The workbook as LibreOffice Calc saves it (tools/apt-packages-test): Calc rewrites the
+    whole file in its own dialect (shared strings, styles, the hidden protected sheet)."""
+    out = tmp_path / "calc"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
+         "--convert-to", "xlsx:Calc Office Open XML", "--outdir", str(out), str(path)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    saved = out / path.name
+    with zipfile.ZipFile(saved) as z:
+        assert b"LibreOffice" in z.read("docProps/app.xml")  # really Calc's file now
+    return saved

@@ -206,3 +206,40 @@ def test_progress_shows_each_organization_and_cancel_sends_nothing(
     assert seen == [(0, 2, "USCG"), (1, 2, "CBP"), (2, 2, "")]
     assert dialogs.kinds() == ["info"]
     assert sorted(p.name for p in out.iterdir()) == ["CBP", "USCG"]
+
+
+def test_a_draft_request_rows_context_menu_sends_it(ready, qtbot, ws, strategy, tmp_path):
+    from PySide6.QtCore import QTimer
+
+    window = ready
+    doc, maritime, _ports = strategy
+    rid = rq.create_request(ws, doc, "USCG", section_ids=[maritime])
+    window.coordination.reveal(window.coordination.view)
+    window.workspace_changed.emit()
+    lazy.drain()
+    view = window.coordination.view
+    view.reload()
+    row = view.items[("request", rid)]
+    view.tree.scrollToItem(row)
+    pos = view.tree.visualItemRect(row).center()
+    chosen = []
+
+    def pick() -> None:  # the menu is open: choose as the analyst would
+        menu = view.context_menu
+        chosen.extend(a.text() for a in menu.actions())
+        send = next(a for a in menu.actions() if a.text() == "Send for Review…")
+        menu.close()
+        send.trigger()
+
+    QTimer.singleShot(0, pick)
+    view.tree.customContextMenuRequested.emit(pos)
+    assert chosen == ["Send for Review…", "Extend Suspense…", "Recall Request…"]
+    dialog = window.roundtrip.dialog
+    checked = [
+        a.draft_request_id for item, a in dialog.rows if item.checkState(0) == Qt.CheckState.Checked
+    ]
+    assert checked == [rid]  # the draft itself, ready to send
+    qtbot.keyClicks(dialog.folder, str(tmp_path / "row"))
+    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    assert window.ops.flush(20)
+    assert rq.request(ws, rid).stored_status == "sent"

@@ -2,8 +2,9 @@
 and Send for Review to 160 reviewers with packets, workbooks, Word copies and e-mails (≤ 20 s),
 and bulk solicitation of 160 with a workbook and a Word copy each (the same target).
 
-Each figure is printed beside a baseline measured in the same run: importing a 1,000-comment
-.cneresponse (the existing path), and writing 160 packets alone (bulk solicitation).
+A filled CRM workbook with 1,000 comments is imported too (same 2 s target). Each figure is
+printed beside a baseline measured in the same run: importing a 1,000-comment .cneresponse
+(the existing path), and writing 160 packets alone (bulk solicitation).
 
 Run: .venv/bin/python bench/bench_roundtrip.py
 """
@@ -99,7 +100,27 @@ def _returned_word(ws, rid: int, path: Path) -> None:
         z.writestr("docProps/custom.xml", props)
 
 
-def bench_import(folder: Path) -> tuple[float, float]:
+def _filled_workbook(ws, rid: int, path: Path) -> Path:
+    """The request's CRM workbook with a reviewer's 1,000 comments typed in."""
+    from openpyxl import load_workbook
+
+    from workbench.exchange.workbook import export_request_workbook
+
+    export_request_workbook(ws, rid, path)
+    wb = load_workbook(path)
+    wb["Response"]["B9"], wb["Response"]["B11"] = "Deputy Director Ames", "Concur with comment"
+    sheet = wb["Comments"]
+    numbers = [sheet.cell(r, 2).value for r in range(3, 3 + SECTIONS)]
+    for n in range(COMMENTS):
+        r = 3 + n
+        sheet.cell(r, 2, numbers[n % SECTIONS])
+        sheet.cell(r, 4, "S")
+        sheet.cell(r, 5, f"Comment {n}: the text is incomplete.")
+    wb.save(path)
+    return path
+
+
+def bench_import(folder: Path) -> tuple[float, float, float]:
     with Workspace.create(folder / "import.cnew") as ws:
         doc = _document(ws)
         rid = rq.create_request(ws, doc, "CBP", send=True)
@@ -113,6 +134,11 @@ def bench_import(folder: Path) -> tuple[float, float]:
         started = time.perf_counter()
         import_response(ws, response)
         baseline = time.perf_counter() - started
+        rid3 = rq.create_request(ws, doc, "ICE", section_ids=ids, send=True)
+        workbook = _filled_workbook(ws, rid3, folder / "ice.xlsx")
+        started = time.perf_counter()
+        import_response(ws, workbook)
+        filled = time.perf_counter() - started
         rid2 = rq.create_request(ws, doc, "USCG", section_ids=ids, send=True)
         word = folder / "returned.docx"
         _returned_word(ws, rid2, word)
@@ -120,7 +146,7 @@ def bench_import(folder: Path) -> tuple[float, float]:
         result = import_word_response(ws, word)
         took = time.perf_counter() - started
         assert len(result.comment_ids) == COMMENTS + CHANGES, len(result.comment_ids)
-    return took, baseline
+    return took, filled, baseline
 
 
 def bench_send(folder: Path) -> tuple[float, float, float, bool]:
@@ -178,10 +204,12 @@ def bench_send(folder: Path) -> tuple[float, float, float, bool]:
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        imp, imp_base = bench_import(folder)
+        imp, filled, imp_base = bench_import(folder)
         send, bulk, send_base, word = bench_send(folder)
     rows = [
         (f"import Word file ({COMMENTS} comments + {CHANGES} changes)", imp, 2.0, imp_base,
+         f"import .cneresponse ({COMMENTS} comments)"),
+        (f"import filled CRM workbook ({COMMENTS} comments)", filled, 2.0, imp_base,
          f"import .cneresponse ({COMMENTS} comments)"),
         (f"send for review to {REVIEWERS} (packet+workbook+{'Word+' if word else ''}e-mail)",
          send, 20.0, send_base, f"{REVIEWERS} packets alone (solicit)"),

@@ -236,13 +236,18 @@ def send_for_review(
         if progress is not None:
             progress(len(recipients), len(recipients), "")
         files.commit()
-    except BaseException:
+    except BaseException as exc:
         files.discard()
         for d in reversed(made_dirs):
             try:
                 d.rmdir()
             except OSError:
                 pass
+        if isinstance(exc, OSError):  # a full disk, a folder that cannot be made: one line
+            raise ExchangeError(
+                f"The review files could not be written to {out}: {exc.strerror or exc}. "
+                "Nothing was sent."
+            ) from None
         raise
     audit.record(
         ws,

@@ -182,7 +182,10 @@ def solicit(
     out = Path(folder)
     if out.exists() and not out.is_dir():
         raise ExchangeError(f"{out} is a file; name a folder for the packets.")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExchangeError(f"{out} cannot be made: {exc.strerror or exc}.") from None
     if any(out.glob("*" + PACKET_SUFFIX)) or (out / COVER_LIST).exists():
         raise ExchangeError(f"{out} already holds packets; choose an empty folder.")
 
@@ -273,8 +276,13 @@ def solicit(
         if progress is not None:
             progress(len(planned), len(planned), "")
         files.commit()
-    except BaseException:
+    except BaseException as exc:
         files.discard()
+        if isinstance(exc, OSError):  # a full disk: one line, nothing sent
+            raise ExchangeError(
+                f"The packets could not be written to {out}: {exc.strerror or exc}. "
+                "Nothing was sent."
+            ) from None
         raise
     audit.record(
         ws,

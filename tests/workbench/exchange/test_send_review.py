@@ -169,3 +169,26 @@ def test_each_reviewer_of_the_same_sections_gets_files_of_their_own(ws, strategy
     assert import_response(ws, cbp.files[1]).added == 1
     [comment] = list_comments(ws, strategy.doc)
     assert (comment.organization, comment.request_id) == ("CBP", cbp.request_id)
+
+
+def test_a_folder_that_cannot_be_made_or_a_full_disk_is_one_line_and_sends_nothing(
+    ws, strategy, tmp_path, monkeypatch
+):
+    from workbench.exchange.formats import ExchangeError
+    from workbench.files import StagedFiles
+
+    blocker = tmp_path / "a-file.txt"
+    blocker.write_text("not a folder")
+    recipients = [sr.Recipient("USCG", (strategy.maritime,))]
+    with pytest.raises(ExchangeError, match="could not be written to .*Nothing was sent"):
+        sr.send_for_review(ws, strategy.doc, recipients, blocker / "review")
+
+    def full(self):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(StagedFiles, "commit", full)
+    out = tmp_path / "review"
+    with pytest.raises(ExchangeError, match="No space left on device. Nothing was sent"):
+        sr.send_for_review(ws, strategy.doc, recipients, out, produce=sr.Produce(workbook=True))
+    assert rq.list_requests(ws, strategy.doc) == []
+    assert not out.exists()  # not even a hidden partial file or an empty folder

@@ -137,10 +137,7 @@ class WordPreview:
             text += f" (request {self.request_id})"
         text += "."
         if self.unplaced:
-            text += (
-                f" {len(self.unplaced)} could not be placed in the text and are kept as "
-                "comments on the document as a whole."
-            )
+            text += f" {unplaced_words(len(self.unplaced))}"
         dup = len(self.items) - len(self.new_items)
         if dup:
             text += f" {dup} already imported."
@@ -176,11 +173,14 @@ class WordImportResult:
             f"{p.file_name} into the CRM of {p.document_title}."
         )
         if p.unplaced:
-            text += (
-                f" {len(p.unplaced)} could not be placed in the text and are comments on the "
-                "document as a whole."
-            )
+            text += f" {unplaced_words(len(p.unplaced))}"
         return text
+
+
+def unplaced_words(n: int) -> str:
+    if n == 1:
+        return "1 could not be placed in the text and is kept as a comment on the whole document."
+    return f"{n} could not be placed in the text and are kept as comments on the whole document."
 
 
 def _short(text: str, n: int) -> str:

@@ -114,6 +114,9 @@ def test_the_preview_shows_everything_per_section_and_writes_nothing(ws, sent):
     unmarked = [i for i in preview.items if not i.type_marked]
     assert unmarked and all(i.type == "S" for i in unmarked)  # asked in the preview
     assert "5 comment(s) and 5 tracked change(s)" in preview.summary()
+    assert preview.summary().endswith(
+        "1 could not be placed in the text and is kept as a comment on the whole document."
+    )
 
 
 def test_the_analyst_answers_the_type_in_the_preview(ws, sent):

@@ -41,6 +41,10 @@ def test_the_preview_lists_the_comments_per_section_before_importing(
     if answer:
         assert dialogs.shown[-1][:2] == ("info", "Response imported")
         assert [c.comment for c in list_comments(ws, doc)] == ["Define SLT."]
+        from workbench.coordination.gate import publication_blockers
+
+        warnings = [w.message for w in publication_blockers(ws, doc).warnings]
+        assert warnings == ["CBP: Administrative comment 1 on §1 is open"]
     else:
         assert len(dialogs.shown) == 1
         assert list_comments(ws, doc) == []

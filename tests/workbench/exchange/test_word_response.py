@@ -65,11 +65,15 @@ def test_every_comment_and_change_arrives_on_its_section_with_its_author(ws, sen
     assert replaced.section_id == sent.maritime and replaced.reviewer_name == REVIEWER
     assert replaced.quoted_passage == "SPSS vessels travel slowly."
     assert replaced.proposed_wording == "SPSS vessels travel at low speed and low profile."
-    assert crm["Delete “of cocaine”."].proposed_wording == "They carry up to ten tons."
+    deleted = crm["Delete “of cocaine”."]
+    assert deleted.proposed_wording == "They carry up to ten tons."
+    assert deleted.section_id == sent.maritime
     inserted = crm["Insert “and low-profile vessels”."]
     assert inserted.section_id == sent.purpose
     moved = next(c for c in crm.values() if c.comment.startswith("Move “Screening"))
     assert moved.section_id == sent.maritime and "moved from “3 Ports of entry”" in moved.comment
+    # Each by its author (the reply's author is kept on the reply).
+    assert {c.reviewer_name for c in crm.values()} == {REVIEWER}
     # Every comment on a section is pinned to the revision the reviewer read.
     placed = [c for c in crm.values() if c.section_id is not None]
     assert {c.section_revision_id for c in placed} <= set(sent.revisions.values())

@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QTimer
+from PySide6.QtCore import QPoint, QTimer, qInstallMessageHandler
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -90,6 +90,7 @@ class Shooter:
         from ui.bootstrap import init_app
 
         app_settings.set_theme(self.theme)
+        qInstallMessageHandler(_quiet)
         self.app = init_app()
         import ui.authority.install as authority_install
 
@@ -231,10 +232,12 @@ class Shooter:
         else:
             self.window.navigator.select(DOC, doc.id)
         self.flush()
-        comments = getattr(self.window, "coordination", None)
-        if comments is not None and comments.comments.tree.topLevelItemCount():
-            comments.comments.tree.setCurrentItem(comments.comments.tree.topLevelItem(0))
-            self.flush(100)
+        coordination = getattr(self.window, "coordination", None)
+        if coordination is not None:
+            tree = coordination.comments.tree
+            if tree.model().rowCount():
+                tree.setCurrentIndex(tree.model().index(0, 0))
+                self.flush(100)
 
     def select_request(self) -> None:
         from workbench.coordination import requests as rq
@@ -442,12 +445,19 @@ class Shooter:
         from ui.coordination import dialogs
         from workbench.coordination import gate
 
-        report = gate.publication_blockers(w.ws, self.spss)
+        # As the Director sees it once the gate is clear (the SPSS strategy is not, yet).
+        report = gate.GateReport(self.spss, (), "draft", 1)
         ctrl = w.coordination.controller
         for name, make in (
             (
                 "dialog-publish-confirm",
-                lambda: dialogs.PublishDialog(w, "Strategy", 1, report, director=ctrl.decider()),
+                lambda: dialogs.PublishDialog(
+                    w,
+                    "Strategy to Counter Self-Propelled Semi-Submersible Vessels",
+                    1,
+                    report,
+                    director=ctrl.decider(),
+                ),
             ),
             (
                 "dialog-override",
@@ -506,6 +516,12 @@ class Shooter:
         from ui.start_dialog import StartDialog
 
         self.shoot("dialog-start", lambda: StartDialog().exec())
+
+
+def _quiet(_kind, _context, message: str) -> None:
+    """Qt's messages, less the offscreen platform's notes on what it cannot do."""
+    if "This plugin does not support" not in message:
+        print(message)
 
 
 def close(w: QWidget) -> None:

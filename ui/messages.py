@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import traceback
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QInputDialog, QLabel, QLineEdit, QMessageBox, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,20 @@ def confirm(parent: QWidget | None, title: str, text: str, *, ok: str = "OK") ->
 
 
 def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
-    value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+    dialog.setTextValue(text)
+    # A long question wraps, and a title being renamed shows whole: the dialog's own size
+    # was either as wide as the question or too narrow for the text.
+    for child in dialog.findChildren(QLabel):
+        child.setWordWrap(True)
+    width = dialog.fontMetrics().horizontalAdvance(text or "x" * 40) + 60
+    dialog.resize(min(max(420, width), 720), dialog.sizeHint().height())
+    ok = dialog.exec() == QDialog.DialogCode.Accepted
+    value = dialog.textValue()
+    dialog.deleteLater()
     return value if ok else None
 
 

@@ -23,7 +23,7 @@ from ui import settings as app_settings
 
 MAX_LINES = 4  # a long comment shows its first lines; the rest is in the tooltip and details
 FIXED_CAP = 240  # no short column grows wider than this to fit one long value
-MIN_WRAP = 120  # a wrapped column is never narrower than this
+MIN_WRAP = 90  # a wrapped column is never narrower than this
 
 
 def _column_width(view: QAbstractItemView, index) -> int:
@@ -384,10 +384,13 @@ class Columns(QObject):
                 widths[col] = min(FIXED_CAP, max(header.sectionSizeHint(col), content) + 6)
         wrapped = [c for c in shown if c in self.weights]
         room = view.viewport().width() - sum(widths.values())
+        # Each wrapped column its least width first, then what is left by weight: together
+        # they fill the view exactly whenever it is wide enough for their least widths.
+        least = {c: max(MIN_WRAP, header.sectionSizeHint(c)) for c in wrapped}
+        spare = max(0, room - sum(least.values()))
         total = sum(self.weights[c] for c in wrapped) or 1
         for col in wrapped:
-            least = max(MIN_WRAP, header.sectionSizeHint(col))
-            widths[col] = max(least, room * self.weights[col] // total)
+            widths[col] = least[col] + spare * self.weights[col] // total
         self._fitting = True
         try:
             for col, width in widths.items():

@@ -35,8 +35,10 @@ class IdentityDialog(QDialog):
         intro.setWordWrap(True)
         self.people = QListWidget(self)
         self.people.setAccessibleName("People in the directory")
+        names = directory.shown_names(ws)  # a local agency by name, not its made-up code
         for p in directory.people(ws):
-            org = f" ({p.organization_code})" if p.organization_code else ""
+            code = p.organization_code
+            org = f" ({names.get(code, code)})" if code else ""
             title = f", {p.title}" if p.title else ""
             item = QListWidgetItem(f"{p.name}{title}{org}", self.people)
             item.setData(Qt.ItemDataRole.UserRole, p.id)

@@ -53,6 +53,10 @@ class CommentsPanel(QWidget):
         self.comments: list = []
 
         self.scope, self.type_filter, self.org_filter = comment_filter_boxes(self, open_first=True)
+        # Short words in a side panel: "Open comments" was cut to "Open comm".
+        self.scope.setItemText(0, "Open")
+        self.scope.setItemText(1, "All")
+        self.scope.setToolTip("Open comments only, or all of them")
         filters = QHBoxLayout()
         for combo in (self.scope, self.type_filter, self.org_filter):
             # Narrow enough for a side panel at 1280 wide; the open list shows whole names.

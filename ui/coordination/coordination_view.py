@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from ui import theme
 from ui.flow_layout import FlowLayout
 from ui.lazy import LazyReload
+from ui.table_layout import Columns, WrappingDelegate
 from workbench import directory, sections
 from workbench.coordination import positions, reviews
 from workbench.coordination import requests as rq
@@ -45,10 +46,13 @@ class CoordinationView(QWidget):
         self.tree.setAccessibleName("Organizations and review requests")
         self.tree.setColumnCount(len(COLUMNS))
         self.tree.setHeaderLabels(COLUMNS)
-        self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
-        for col, width in enumerate((135, 80, 85, 320, 250)):
-            self.tree.setColumnWidth(col, width)
+        # Positions and non-concurrences wrap rather than end in "…"; columns are the user's.
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        wrapped = {COLUMNS.index("Position"): 3, COLUMNS.index("Non-concurrence"): 2}
+        self.tree.setItemDelegate(WrappingDelegate(self.tree, list(wrapped), max_lines=2))
+        self.columns = Columns(self.tree, "coordination", COLUMNS, weights=wrapped, required=[0])
         self.tree.currentItemChanged.connect(self._current_changed)
         self.summary = QLabel(self)
         self.summary.setObjectName("hint")

@@ -29,6 +29,7 @@ class ExtendSuspenseDialog(QDialog):
         self.reason = QLineEdit(self)
         self.reason.setAccessibleName("Reason")
         self.reason.setPlaceholderText("Why (on the coordination record)")
+        self.reason.setMinimumWidth(self.reason.fontMetrics().horizontalAdvance("x" * 45))
         self.reason.textChanged.connect(self._update)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self

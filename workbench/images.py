@@ -10,7 +10,8 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
-from xml.etree import ElementTree
+from xml.parsers import expat
+from xml.parsers.expat import ExpatError
 
 from workbench.errors import WorkbenchError
 
@@ -131,43 +132,158 @@ def check_svg(data: bytes, label: str = "The SVG") -> tuple[int, int]:
     """(width, height) of a self-contained SVG; refuses one that names anything outside itself.
 
     Nothing an SVG may reference is ever fetched: no scripts, no external images, styles or
-    fonts, no entities. Run on every render too, since the file may have been edited by hand.
+    fonts, no entities, no processing instructions (Qt reads the local file an
+    `xml-stylesheet` names), and no `<use>` nesting that multiplies into more than
+    MAX_SVG_ELEMENTS drawn elements (ten levels of ten uses froze the window). Read with expat
+    itself, so a declared encoding cannot hide a declaration from the check. Run on every
+    render too, since the file may have been edited by hand.
     """
     if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
-        raise _refuse(
-            f"{label} declares a document type or entities, which can name outside files; "
-            "save it again as plain SVG."
-        )
+        raise _refuse(_DOCTYPE.format(label=label))
+    scan = _SvgScan(label)
     try:
-        root = ElementTree.fromstring(data)
-    except (ElementTree.ParseError, ValueError, RecursionError):
+        scan.parse(data)
+    except (ExpatError, ValueError, RecursionError):
         raise _refuse(f"{label} is not a readable SVG image (the XML is damaged).") from None
-    if _local(root.tag) != "svg":
+    if scan.root is None or _local(scan.root.tag) != "svg":
         raise _refuse(f"{label} is not an SVG image.")
-    count = 0
-    for element in root.iter():
-        count += 1
-        if count > MAX_SVG_ELEMENTS:
-            raise _refuse(f"{label} has more than {MAX_SVG_ELEMENTS:,} elements.")
-        tag = _local(element.tag)
-        if tag in _SVG_FORBIDDEN:
-            raise _refuse(f"{label} contains a {tag} element; a figure cannot run code or embed.")
-        for key, value in element.attrib.items():
+    scan.check_expansion()
+    return _svg_size(scan.root)
+
+
+_DOCTYPE = (
+    "{label} declares a document type or entities, which can name outside files; "
+    "save it again as plain SVG."
+)
+
+
+class _Node:
+    __slots__ = ("tag", "attrib", "children", "use")
+
+    def __init__(self, tag: str, attrib: dict[str, str]):
+        self.tag, self.attrib = tag, attrib
+        self.children: list[_Node] = []
+        self.use: str | None = None  # the id a <use> draws again
+
+    def get(self, key: str) -> str | None:
+        return self.attrib.get(key)
+
+
+class _SvgScan:
+    """One expat pass over an SVG: every refusal of check_svg, and the element tree."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.root: _Node | None = None
+        self.stack: list[_Node] = []
+        self.ids: dict[str, _Node] = {}
+        self.count = 0
+        self.style: list[str] | None = None  # text of the <style> being read
+
+    def parse(self, data: bytes) -> None:
+        parser = expat.ParserCreate(namespace_separator="}")
+        parser.XmlDeclHandler = self._declaration
+        parser.StartDoctypeDeclHandler = self._doctype
+        parser.EntityDeclHandler = self._doctype
+        parser.ProcessingInstructionHandler = self._instruction
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+        parser.CharacterDataHandler = self._text
+        parser.Parse(bytes(data), True)
+
+    def _declaration(self, version, encoding, standalone) -> None:
+        if encoding and encoding.lower().replace("_", "-") not in _PLAIN_ENCODINGS:
+            raise _refuse(f"{self.label} is written in the {encoding} encoding; save it as UTF-8.")
+
+    def _doctype(self, *args) -> None:
+        raise _refuse(_DOCTYPE.format(label=self.label))
+
+    def _instruction(self, target, data) -> None:
+        raise _refuse(
+            f"{self.label} holds a processing instruction (<?{target[:40]} ...?>), which can "
+            "name an outside style sheet; save it again as plain SVG."
+        )
+
+    def _start(self, tag: str, attrib: dict[str, str]) -> None:
+        self.count += 1
+        if self.count > MAX_SVG_ELEMENTS:
+            raise _refuse(f"{self.label} has more than {MAX_SVG_ELEMENTS:,} elements.")
+        node = _Node(tag, attrib)
+        name = _local(tag)
+        if name in _SVG_FORBIDDEN:
+            raise _refuse(
+                f"{self.label} contains a {name} element; a figure cannot run code or embed."
+            )
+        for key, value in attrib.items():
             attr = _local(key)
             if attr.startswith("on"):
-                raise _refuse(f"{label} contains a script handler ({attr}).")
-            if attr == "href" and not _safe_reference(value):
-                raise _refuse(
-                    f"{label} links to something outside itself ({value[:60]}); embed the "
-                    "picture in the SVG or save it as PNG."
-                )
+                raise _refuse(f"{self.label} contains a script handler ({attr}).")
+            if attr == "href":
+                if not _safe_reference(value):
+                    raise _refuse(
+                        f"{self.label} links to something outside itself ({value[:60]}); embed "
+                        "the picture in the SVG or save it as PNG."
+                    )
+                if name == "use":
+                    node.use = value.strip()[1:] if value.strip().startswith("#") else None
+            if attr == "id":
+                self.ids.setdefault(value, node)
             if "url(" in value.lower() and not _urls_internal(value):
-                raise _refuse(f"{label} names an outside address in {attr}.")
-        if tag == "style":
-            text = element.text or ""
+                raise _refuse(f"{self.label} names an outside address in {attr}.")
+        if self.stack:
+            self.stack[-1].children.append(node)
+        else:
+            self.root = node
+        self.stack.append(node)
+        if name == "style":
+            self.style = []
+
+    def _text(self, text: str) -> None:
+        if self.style is not None:
+            self.style.append(text)
+
+    def _end(self, tag: str) -> None:
+        self.stack.pop()
+        if self.style is not None and _local(tag) == "style":
+            text = "".join(self.style)
+            self.style = None
             if "@import" in text.lower() or not _urls_internal(text):
-                raise _refuse(f"{label} has a style that loads something from outside it.")
-    return _svg_size(root)
+                raise _refuse(f"{self.label} has a style that loads something from outside it.")
+
+    def check_expansion(self) -> None:
+        """Refuse <use> references that loop, or that draw more than MAX_SVG_ELEMENTS."""
+        if self.root is None:
+            return
+        size: dict[int, int] = {}  # id(node) -> elements drawn for it, uses expanded
+        open_: set[int] = set()  # on the current path: reaching one again is a loop
+        stack: list[tuple[_Node, bool]] = [(self.root, False)]
+        while stack:
+            node, done = stack.pop()
+            key = id(node)
+            target = self.ids.get(node.use) if node.use else None
+            parts = [*node.children, *([target] if target is not None else [])]
+            if done:
+                open_.discard(key)
+                total = 1 + sum(size[id(p)] for p in parts)
+                if total > MAX_SVG_ELEMENTS:
+                    raise _refuse(
+                        f"{self.label} draws more than {MAX_SVG_ELEMENTS:,} elements once its "
+                        "<use> references are followed."
+                    )
+                size[key] = total
+                continue
+            if key in size:
+                continue
+            open_.add(key)
+            stack.append((node, True))
+            for part in parts:
+                if id(part) in open_:
+                    raise _refuse(f"{self.label} has <use> references that loop.")
+                if id(part) not in size:
+                    stack.append((part, False))
+
+
+_PLAIN_ENCODINGS = {"utf-8", "utf8", "us-ascii", "ascii"}
 
 
 def _urls_internal(text: str) -> bool:

@@ -32,6 +32,17 @@ SVG = (
 )
 
 
+def _use_laughs() -> bytes:
+    levels = ['<g id="a0"><rect width="1" height="1"/></g>']
+    for i in range(1, 10):
+        levels.append(f'<g id="a{i}">' + f'<use href="#a{i - 1}"/>' * 10 + "</g>")
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><defs>'
+        + "".join(levels)
+        + '</defs><use href="#a9"/></svg>'
+    ).encode()
+
+
 @pytest.fixture
 def doc(ws):
     return documents.create_document(ws, "strategy", "Figures")
@@ -83,6 +94,25 @@ def test_png_jpeg_and_svg_are_stored_with_kind_size_and_hash_from_their_content(
         ),
         (b'<svg xmlns="http://www.w3.org/2000/svg" onload="x()"></svg>', "script handler"),
         (b"<svg><rect", "damaged"),
+        # Qt reads the local file an xml-stylesheet names (/dev/zero: until memory runs out)
+        (
+            b'<?xml version="1.0"?><?xml-stylesheet type="text/css" href="/dev/zero"?>'
+            b'<svg xmlns="http://www.w3.org/2000/svg"><rect width="9" height="9"/></svg>',
+            "processing instruction",
+        ),
+        # ten levels of ten <use>: 10^9 rectangles, and the window froze drawing them
+        (_use_laughs(), "once its <use> references are followed"),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><g id="a"><g><use href="#a"/></g></g></svg>',
+            "loop",
+        ),
+        # a declaration the byte check cannot see, in a single-byte encoding expat reads
+        (
+            b'<?xml version="1.0" encoding="cp037"?>'
+            + '<!DOCTYPE svg [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+            '<svg xmlns="http://www.w3.org/2000/svg"><text>&e;</text></svg>'.encode("cp037"),
+            "save it as UTF-8",
+        ),
         (b"<?xml version='1.0'?><html/>", "not an SVG"),
     ],
 )

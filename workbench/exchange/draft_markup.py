@@ -132,12 +132,8 @@ def import_draft_keeping_markup(
             ws,
             unchanged,
             kind=kind,
-            title=title or _title(p),
+            title=title,  # else the Word title, as a plain import takes it
             marking=marking or docx_marking(data),
         )
     result = import_word_response(ws, p, organization_code=organization_code, document_id=doc_id)
     return doc_id, result
-
-
-def _title(p: Path) -> str:
-    return " ".join(re.sub(r"[_\-]+", " ", p.stem).split()) or "Imported draft"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from workbench import documents
@@ -41,3 +42,21 @@ def test_applying_the_changes_says_the_comments_were_left_out(ws, ws_path, capsy
     ports = next(e for e in outline(ws, doc.id) if e.heading == "Ports of entry")
     assert "(2026)" in section(ws, ports.id).body
     assert cm.list_comments(ws, doc.id) == []
+
+
+def test_keeping_the_markup_titles_the_document_as_the_word_file_does(
+    ws, ws_path, tmp_path, capsys
+):
+    titled = tmp_path / "ports_v3_FINAL.docx"
+    with zipfile.ZipFile(DRAFT) as src, zipfile.ZipFile(titled, "w") as dst:
+        for info in src.infolist():
+            part = src.read(info)
+            if info.filename == "docProps/core.xml":
+                part = part.replace(
+                    b"<dc:title></dc:title>", b"<dc:title>Ports Strategy</dc:title>"
+                )
+            dst.writestr(info, part)
+    assert cli(["import-draft", str(ws_path), str(titled), "--keep-markup", "CBP"]) == 0
+    assert "Imported Ports Strategy as document" in capsys.readouterr().out
+    [doc] = documents.list_documents(ws)
+    assert doc.title == "Ports Strategy"  # the title Word shows, not "ports v3 FINAL"

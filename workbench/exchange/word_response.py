@@ -38,7 +38,7 @@ from workbench.exchange.word_markup import (
 )
 from workbench.numbering import reference
 from workbench.revisions import ensure_section_revision
-from workbench.sections import outline
+from workbench.sections import MAX_BODY, outline
 from workbench.word import hooks
 from workbench.workspace import use_case
 
@@ -46,7 +46,8 @@ from workbench.workspace import use_case
 PROPERTY_WORKSPACE = hooks.PROPERTY_WORKSPACE
 PROPERTY_REQUEST = hooks.PROPERTY_REQUEST
 PROPERTY_DOCUMENT = hooks.PROPERTY_DOCUMENT
-MAX_TEXT = 20_000
+# A reviewer's words are kept whole; no section can hold more than this, so no change can.
+MAX_TEXT = MAX_BODY
 DEFAULT_TYPE = "S"
 _TYPE_WORDS = {"critical": "C", "substantive": "S", "administrative": "A"}
 # "Critical:", "C:", "[S]", "(A)", "Critical (law):", "S -" at the start of a comment.
@@ -409,9 +410,9 @@ def build_preview(
             marked,
             ground,
             assumed,
-            text[:MAX_TEXT],
-            m.passage[:MAX_TEXT],
-            m.proposed[:MAX_TEXT] if m.kind != "comment" else "",
+            _whole(text, n),
+            _whole(m.passage, n),
+            _whole(m.proposed, n) if m.kind != "comment" else "",
             detail,
             m.replies,
         )
@@ -420,6 +421,16 @@ def build_preview(
     return WordPreview(
         p.name, digest, doc_id, doc.title, code, req.id if req else None, ours, tuple(items)
     )
+
+
+def _whole(text: str, n: int) -> str:
+    """The text as the reviewer wrote it; never cut (one more than a section holds is refused)."""
+    if len(text) > MAX_TEXT:
+        raise ExchangeError(
+            f"Item {n + 1} of the Word file is {len(text):,} characters long, more than a "
+            f"section can hold ({MAX_TEXT:,}); nothing was imported."
+        )
+    return text
 
 
 def _reference(e) -> str:
@@ -560,7 +571,7 @@ def import_word_response(
             comment_ids[n],
             clean(r.author)[:500] or "Unknown reviewer",
             r.date or now,
-            r.text[:MAX_TEXT],
+            r.text,
         )
         for n, (i, _, _) in enumerate(items)
         for r in i.replies

@@ -230,3 +230,22 @@ def test_a_returned_word_file_replays_from_the_audit_log(ws, sent):
     ws.close()
     report = check_workspace(ws.path)
     assert not report.problems("audit replay"), report.findings
+
+
+def test_long_comments_and_changes_arrive_whole(ws, sent, tmp_path):
+    """A reviewer who rewrites a long passage or writes a long comment loses no word of it."""
+    inserted = " ".join(f"inserted{i}" for i in range(4000))  # ~43,000 characters
+    remark = "S: " + " ".join(f"remark{i}" for i in range(4000))
+    long_file = tmp_path / "long.docx"
+    with zipfile.ZipFile(RETURNED) as src, zipfile.ZipFile(long_file, "w") as dst:
+        for info in src.infolist():
+            part = src.read(info)
+            if info.filename == "word/document.xml":
+                part = part.replace(b"at low speed and low profile", inserted.encode(), 1)
+            if info.filename == "word/comments.xml":
+                part = part.replace(b"S: These two sections overlap; merge them.", remark.encode())
+            dst.writestr(info, part)
+    import_word_response(ws, long_file)
+    crm = cm.list_comments(ws, sent.doc)
+    assert any(c.proposed_wording.rstrip(".").endswith("inserted3999") for c in crm)
+    assert any(c.comment.endswith("remark3999") for c in crm)

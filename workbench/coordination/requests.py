@@ -17,6 +17,7 @@ from workbench.sections import outline
 from workbench.workspace import use_case
 
 DEFAULT_SUSPENSE_WORKDAYS = 10
+MAX_REASON = 100_000  # an extension's reason is kept whole on the record
 REQUEST_STATUSES = {
     "draft": "Draft",
     "sent": "Sent",
@@ -304,6 +305,8 @@ def extend_suspense(ws, request_id: int, suspense_date: str, reason: str) -> Non
     reason = (reason or "").strip()
     if not reason:
         raise WorkbenchError("Say why the suspense is extended.")
+    if len(reason) > MAX_REASON:
+        raise WorkbenchError(f"The reason may be at most {MAX_REASON:,} characters.")
     due, _ = _suspense(ws, None, suspense_date)
     if due <= req.suspense_date:
         raise RuleViolation(
@@ -323,7 +326,7 @@ def extend_suspense(ws, request_id: int, suspense_date: str, reason: str) -> Non
         organization=req.organization,
         old=req.suspense_date,
         new=due,
-        reason=reason[:2000],
+        reason=reason,
     )
 
 

@@ -39,6 +39,10 @@ def test_an_extension_needs_a_reason_and_a_later_date(ws, strategy):
     with pytest.raises(WorkbenchError, match="not a date"):
         rq.extend_suspense(ws, rid, "next Friday", "more time")
     assert rq.request(ws, rid).suspense_date == due
+    long_reason = "The liaison's memo: " + "the component is reorganizing. " * 100
+    rq.extend_suspense(ws, rid, "2027-01-29", long_reason)
+    [ext] = rq.suspense_extensions(ws, strategy.doc)
+    assert ext.reason == long_reason.strip()  # kept whole on the record, not cut at 2,000
     rq.withdraw_request(ws, rid, "Sent the wrong sections")
     with pytest.raises(RuleViolation, match="withdrawn"):
         rq.extend_suspense(ws, rid, "2027-01-29", "more time")

@@ -80,3 +80,34 @@ def test_closures_on_the_command_line(demo_copy, capsys):
     assert main.main(["closures", str(demo_copy), "remove", "2026-12-03"]) == 0
     assert main.main(["closures", str(demo_copy), "--json"]) == 0
     assert capsys.readouterr().out.strip().endswith("[]")
+
+
+@pytest.mark.parametrize("command", ["export-pdf", "export-docx"])
+def test_an_export_the_disk_refuses_is_not_recorded_as_sent(demo_copy, tmp_path, capsys, command):
+    """A full disk or read-only folder: one line, and the audit log does not claim the file left."""
+    import errno
+
+    from workbench import files
+
+    def full_disk(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    entries = _audit_count(demo_copy)
+    out = tmp_path / ("out.pdf" if command == "export-pdf" else "out.docx")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(files, "write_atomic", full_disk)
+        assert main.main([command, str(demo_copy), "-d", SPSS, "-o", str(out)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "No space left on device" in err and "\n" not in err
+    assert not out.exists()
+    assert _audit_count(demo_copy) == entries
+
+
+def _audit_count(path) -> int:
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return con.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    finally:
+        con.close()

@@ -93,7 +93,7 @@ def _export(args) -> int:
 
     password = _password(args)
     out = output_file(args.output)  # refused before the workspace is opened or the log written
-    with open_workspace(args.path) as ws:
+    with open_workspace(args.path) as ws, ws.db.atomic():
         result = export_pdf(
             ws,
             args.document,
@@ -103,7 +103,8 @@ def _export(args) -> int:
             password=password,
             signer_name=args.signer_name,
         )
-    write_file(out, result.data)
+        # Inside the transaction: a file the disk refuses is not recorded as having left.
+        write_file(out, result.data)
     signed = f", signed by {result.signed_by}" if result.signed_by else ""
     crm = " with the CRM" if args.crm else ""
     source = result.source
@@ -115,9 +116,9 @@ def _export_docx(args) -> int:
     from workbench.word.export import export_docx
 
     out = output_file(args.output)
-    with open_workspace(args.path) as ws:
+    with open_workspace(args.path) as ws, ws.db.atomic():
         result = export_docx(ws, args.document, version=args.version, include_crm=args.crm)
-    write_file(out, result.data)
+        write_file(out, result.data)  # not recorded as sent if the disk refuses it
     crm = " with the CRM" if args.crm else ""
     source = result.source
     print(f"{source.document.title}: {source.describe()}{crm} written to {args.output}")

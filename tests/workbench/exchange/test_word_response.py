@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest

@@ -50,6 +50,7 @@ def _document(ws, equities=("CBP",)) -> int:
 def _returned_word(ws, rid: int, path: Path) -> None:
     """A returned review copy as Word writes one: section bookmarks, comments, w:ins/w:del."""
     req = rq.request(ws, rid)
+    when = ws.now()[:19] + "Z"  # reviewed today: inside the request's life
     paras, notes = [], []
     per = COMMENTS // len(req.sections)
     cid = 0
@@ -66,9 +67,9 @@ def _returned_word(ws, rid: int, path: Path) -> None:
                 f'ports</w:t></w:r><w:commentRangeEnd w:id="{cid}"/><w:r><w:commentReference '
                 f'w:id="{cid}"/></w:r>'
                 + (
-                    f'<w:del w:id="{cid}" w:author="Reviewer" w:date="2026-11-05T10:00:00Z"><w:r>'
+                    f'<w:del w:id="{cid}" w:author="Reviewer" w:date="{when}"><w:r>'
                     f'<w:delText>of entry</w:delText></w:r></w:del><w:ins w:id="{cid + 100000}" '
-                    'w:author="Reviewer" w:date="2026-11-05T10:00:00Z"><w:r><w:t>of entry and '
+                    f'w:author="Reviewer" w:date="{when}"><w:r><w:t>of entry and '
                     "the coast</w:t></w:r></w:ins>"
                     if cid < CHANGES
                     else ""
@@ -79,7 +80,7 @@ def _returned_word(ws, rid: int, path: Path) -> None:
             text = f"{kind}: comment {cid}, the text is incomplete (policy)."
             notes.append(
                 f'<w:comment w:id="{cid}" w:author="Reviewer {cid % 7}" '
-                f'w:date="2026-11-05T09:00:00Z"><w:p><w:r><w:t>{escape(text)}</w:t></w:r></w:p>'
+                f'w:date="{when}"><w:p><w:r><w:t>{escape(text)}</w:t></w:r></w:p>'
                 "</w:comment>"
             )
             cid += 1

@@ -8,7 +8,9 @@ One transaction: a failure or a cancel sends nothing and leaves no file behind.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import email.policy
 import mimetypes
 import os
 import re
@@ -186,6 +188,7 @@ def send_for_review(
     if produce.word and not word_copy_available():
         raise WorkbenchError("The Word review copy is not available in this build.")
     files = RequestFiles(ws)
+    entries = outline(ws, document_id)  # the e-mails name the sections; the text is not changed
     made_dirs: list[Path] = []
     sent: list[SentTo] = []
     stem = _slug(doc.title)
@@ -227,12 +230,12 @@ def send_for_review(
                 word=sub / f"{name}-review-copy.docx" if produce.word else None,
             ).files
             req = rq.request(ws, rid)
-            email = None
+            draft = None
             if produce.email:
-                email = sub / f"{name}-review-request{EMAIL_SUFFIX}"
-                files.put(email, review_email(ws, req, attachments))
+                draft = sub / f"{name}-review-request{EMAIL_SUFFIX}"
+                files.put(draft, review_email(ws, req, attachments, entries))
             paths = tuple(p for p, _ in attachments)
-            sent.append(SentTo(code, rid, sub, paths, email, req.suspense_date))
+            sent.append(SentTo(code, rid, sub, paths, draft, req.suspense_date))
         if progress is not None:
             progress(len(recipients), len(recipients), "")
         files.commit()
@@ -270,12 +273,15 @@ def _long_date(iso: str) -> str:
     return f"{d:%A} {d.day} {d:%B %Y}"
 
 
-def review_email(ws, req: rq.ReviewRequest, attachments: list[tuple[Path, bytes]]) -> bytes:
+def review_email(
+    ws, req: rq.ReviewRequest, attachments: list[tuple[Path, bytes]], entries=None
+) -> bytes:
     """An unsent e-mail draft (RFC 5322 .eml) to the request's reviewer, files attached
-    (each a path, for its name, and its content)."""
+    (each a path, for its name, and its content). `entries`: the document's outline, when
+    the caller has read it already."""
     doc = document(ws, req.document_id)
     org = organization(ws, req.organization)
-    numbers = {e.id: e for e in outline(ws, req.document_id)}
+    numbers = {e.id: e for e in (entries or outline(ws, req.document_id))}
     msg = EmailMessage()
     if req.reviewer_email:
         msg["To"] = formataddr((req.reviewer_name, req.reviewer_email))
@@ -309,11 +315,21 @@ def review_email(ws, req: rq.ReviewRequest, attachments: list[tuple[Path, bytes]
         f"Review request {req.id}. Handling: {doc.marking}.",
     ]
     msg.set_content("\n".join(lines))
+    msg.make_mixed()
     for p, data in attachments:
-        ctype = _content_type(p)
-        maintype, subtype = ctype.split("/", 1)
-        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=p.name)
+        msg.attach(_attachment(p, data))
     return bytes(msg)
+
+
+def _attachment(p: Path, data: bytes) -> EmailMessage:
+    # What add_attachment makes, but encoded by base64.encodebytes (C) rather than the email
+    # package's line-by-line Python encoder: a third of the time of 160 e-mails with 3 files.
+    part = EmailMessage(policy=email.policy.default)
+    part["Content-Type"] = _content_type(p)
+    part["Content-Transfer-Encoding"] = "base64"
+    part.add_header("Content-Disposition", "attachment", filename=p.name)
+    part.set_payload(base64.encodebytes(data).decode("ascii"))
+    return part
 
 
 def _what(p: Path) -> str:

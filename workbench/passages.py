@@ -8,6 +8,9 @@ import re
 # "(target)" of a link or image.
 _MARK = set("*_`~")
 _LINK_TARGET = re.compile(r"\]\([^)\n]*\)")
+# A footnote citation "[^n]" (not its definition "[^n]:"): a reader sees a small number, and a
+# passage taken from Word has nothing there at all.
+CITATION = re.compile(r"\[\^[^\]\s]+\](?!:)")
 
 
 def _plain(body: str) -> tuple[str, list[int]]:
@@ -18,6 +21,11 @@ def _plain(body: str) -> tuple[str, list[int]]:
     i, n = 0, len(body)
     while i < n:
         ch = body[i]
+        if ch == "[" and body.startswith("[^", i):
+            citation = CITATION.match(body, i)
+            if citation:
+                i = citation.end()
+                continue
         if ch == "]":
             target = _LINK_TARGET.match(body, i)
             i = target.end() if target else i + 1
@@ -69,3 +77,29 @@ def find_passage(body: str, passage: str) -> tuple[int, int] | None:
         else:
             break
     return start, end
+
+
+def keep_citations(replaced: str, wording: str) -> str:
+    """`wording` with the footnote citations of the text it replaces that it lacks put back
+    after the words they followed (else at its end): applying a reviewer's wording, taken from
+    a Word file that has no "[^n]", must not cut a note from the sentence that cites it."""
+    out = wording
+    for citation in CITATION.finditer(replaced):
+        mark = citation.group(0)
+        if mark in out:
+            continue
+        before, _ = _plain(replaced[: citation.start()])
+        words = before.split()
+        at = -1
+        for take in range(min(len(words), 8), 0, -1):  # the longest run of preceding words found
+            tail = " ".join(words[-take:])
+            found = out.find(tail)
+            if found >= 0:
+                at = found + len(tail)
+                break
+        if at < 0:
+            stripped = out.rstrip()
+            out = stripped + mark + out[len(stripped) :]
+        else:
+            out = out[:at] + mark + out[at:]
+    return out

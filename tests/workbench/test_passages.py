@@ -30,3 +30,9 @@ def test_what_is_not_there_is_not_found():
     assert find_passage(BODY, "Atlantic") is None
     assert find_passage(BODY, "   ") is None
     assert find_passage(BODY, "Guard  will  patrol  Eastern") is None
+
+
+def test_a_footnote_citation_is_not_in_the_text_a_reader_quotes():
+    body = "Seizures rose.[^2] Patrols grew.\n\n[^2]: JIATF data."
+    start, end = find_passage(body, "Seizures rose. Patrols grew.")
+    assert body[start:end] == "Seizures rose.[^2] Patrols grew."

@@ -10,7 +10,7 @@ from workbench.diffing import ParagraphDiff, diff_text
 from workbench.directory import organization
 from workbench.documents import document
 from workbench.errors import NotFound, RuleViolation, WorkbenchError
-from workbench.passages import find_passage
+from workbench.passages import find_passage, keep_citations
 from workbench.revisions import ensure_section_revision, section_revision
 from workbench.undo import Command
 from workbench.workspace import use_case
@@ -479,7 +479,8 @@ def apply_proposed_wording(ws, comment_id: int) -> str:
                 f"The passage comment {c.item_no} quotes is no longer in "
                 f"{c.reference}; revise the text by hand."
             )
-        new_body = s.body[: span[0]] + c.proposed_wording + s.body[span[1] :]
+        wording = keep_citations(s.body[span[0] : span[1]], c.proposed_wording)
+        new_body = s.body[: span[0]] + wording + s.body[span[1] :]
     else:
         new_body = c.proposed_wording
     sections.edit_section(ws, c.section_id, body=new_body)

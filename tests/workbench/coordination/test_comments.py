@@ -149,3 +149,26 @@ def test_one_rule_for_a_comment_in_the_core_review_mode_and_the_dialog():
     assert comment_problem("S", "Wrong.", None) == ""
     assert "needs text" in comment_problem("A", "  ", None)
     assert "C, S or A" in comment_problem("X", "Wrong.", None)
+
+
+def test_wording_from_a_word_file_applies_across_a_footnote_and_keeps_its_citation(ws, strategy):
+    """Word's text has no "[^1]": a tracked change in a cited sentence still applies, and the
+    note stays cited where it was."""
+    body = "SPSS vessels travel slowly.[^1] They carry up to ten tons.\n\n[^1]: JIATF-South, 2025."
+    sections.edit_section(ws, strategy.maritime, body=body)
+    cid = cm.add_comment(
+        ws,
+        strategy.doc,
+        organization_code="USCG",
+        type="S",
+        section_id=strategy.maritime,
+        comment_text="Insert “cocaine”.",
+        quoted_passage="SPSS vessels travel slowly. They carry up to ten tons.",
+        proposed_wording="SPSS vessels travel slowly. They carry up to ten tons of cocaine.",
+    )
+    cm.adjudicate_comment(ws, cid, "accepted")
+    cm.apply_proposed_wording(ws, cid)
+    assert sections.section(ws, strategy.maritime).body == (
+        "SPSS vessels travel slowly.[^1] They carry up to ten tons of cocaine.\n\n"
+        "[^1]: JIATF-South, 2025."
+    )

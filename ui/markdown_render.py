@@ -80,6 +80,28 @@ def _safe_inline(
     return out
 
 
+def _cell_breaks(children) -> list:
+    """A literal <br> in a table cell is a line break there, as the PDF and Word print it
+    (the GFM convention; the Word import writes a cell's paragraphs so)."""
+    from markdown_it.token import Token
+
+    from workbench.markdown_model import CELL_BREAK
+
+    out = []
+    for tok in children:
+        if tok.type != "text" or not CELL_BREAK.search(tok.content):
+            out.append(tok)
+            continue
+        for k, part in enumerate(CELL_BREAK.split(tok.content)):
+            if k:
+                out.append(Token("hardbreak", "br", 0))
+            if part:
+                text = Token("text", "", 0)
+                text.content = part
+                out.append(text)
+    return out
+
+
 def render(
     source: str,
     numbers: dict[int, str] | None = None,
@@ -101,11 +123,16 @@ def render(
     md = parser()
     env: dict = {}
     tokens = md.parse(source or "", env)
+    in_cell = False
     for n, tok in enumerate(tokens):
+        if tok.type in ("td_open", "th_open", "td_close", "th_close"):
+            in_cell = tok.type.endswith("_open")
         if tok.type == "inline":
             tok.children = _safe_inline(
                 tok.children, numbers, missing, figures, figure_numbers, max_width
             )
+            if in_cell:
+                tok.children = _cell_breaks(tok.children)
             if (
                 figures is not None
                 and n

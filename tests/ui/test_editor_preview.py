@@ -122,3 +122,13 @@ def test_cross_references_print_the_current_number():
 def test_a_note_nobody_cites_is_still_shown_in_the_preview():
     html = markdown_render.render("Text.\n\n[^a]: Orphan note.")
     assert "[^a]: Orphan note." in html
+
+
+def test_a_line_break_in_a_table_cell_is_shown_as_one_as_the_pdf_prints_it():
+    """A Word table cell's paragraphs arrive as `<br>`; the preview must not show the tag."""
+    html = markdown_render.render(
+        "| Q | Notes |\n|---|---|\n| Q1 | First line.<br>Second line. <b>x</b> |\n\nOut <br> here"
+    )
+    assert "First line.<br />\nSecond line." in html
+    assert "&lt;b&gt;x&lt;/b&gt;" in html  # any other tag stays text
+    assert "Out &lt;br&gt; here" in html  # outside a table, typed text

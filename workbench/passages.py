@@ -11,6 +11,10 @@ _LINK_TARGET = re.compile(r"\]\([^)\n]*\)")
 # A footnote citation "[^n]" (not its definition "[^n]:"): a reader sees a small number, and a
 # passage taken from Word has nothing there at all.
 CITATION = re.compile(r"\[\^[^\]\s]+\](?!:)")
+# How a preview shows a citation ("[1]"), in a passage quoted from it.
+_SHOWN_CITATION = re.compile(r"\[\d+\]")
+# A line break inside a table cell, which a reader sees as one.
+_CELL_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
 def _plain(body: str) -> tuple[str, list[int]]:
@@ -26,6 +30,8 @@ def _plain(body: str) -> tuple[str, list[int]]:
             if citation:
                 i = citation.end()
                 continue
+        if ch == "<" and _CELL_BREAK.match(body, i):
+            ch, i = " ", _CELL_BREAK.match(body, i).end() - 1
         if ch == "]":
             target = _LINK_TARGET.match(body, i)
             i = target.end() if target else i + 1
@@ -58,7 +64,7 @@ def find_passage(body: str, passage: str) -> tuple[int, int] | None:
     if at >= 0:
         return at, at + len(passage)
     plain, where = _plain(body)
-    wanted, _ = _plain(passage)
+    wanted, _ = _plain(_SHOWN_CITATION.sub("", passage))
     wanted = wanted.strip()
     if not wanted:
         return None

@@ -282,3 +282,31 @@ def test_review_mode_names_the_person_who_signed_the_packet(ws, qtbot, tmp_path)
     assert label.text().startswith(
         f"Signed by Morgan Ames for CNE (personal certificate issued by {issuer}; key "
     )
+
+
+def test_a_passage_quoted_across_a_footnote_or_a_cell_break_is_accepted(ws, qtbot, tmp_path, shown):
+    """What a reviewer selects is what they see: "[1]" for a citation, a line for a <br>."""
+    doc_id = documents.create_document(ws, "strategy", "Maritime Strategy", marking=MARKING)
+    sections.add_section(
+        ws,
+        doc_id,
+        heading="Threat",
+        body="Seizures rose.[^1] Patrols grew.\n\n| Q | Notes |\n|---|---|\n"
+        "| Q1 | First line.<br>Second line. |\n\n[^1]: JIATF data.",
+        equities=["USCG"],
+    )
+    rid = rq.create_request(ws, doc_id, "USCG", reviewer_name="Jane Hale", send=True)
+    window = open_packet(export_packet(ws, rid, tmp_path / "uscg.cnereview"))
+    qtbot.addWidget(window)
+    window.sections.setCurrentRow(0)
+    for start, end in (("Seizures", "Patrols grew"), ("First line", "Second line")):
+        text = window.text.toPlainText()
+        cursor = window.text.textCursor()
+        cursor.setPosition(text.index(start))
+        cursor.setPosition(text.index(end) + len(end), cursor.MoveMode.KeepAnchor)
+        window.text.setTextCursor(cursor)
+        window.quote_selection()
+        window.type_box.setCurrentIndex(window.type_box.findData("S"))
+        qtbot.keyClicks(window.comment_edit, "Say more.")
+        assert window.add_comment(), shown
+    assert window.comment_list.count() == 2 and shown == []

@@ -36,3 +36,11 @@ def test_a_footnote_citation_is_not_in_the_text_a_reader_quotes():
     body = "Seizures rose.[^2] Patrols grew.\n\n[^2]: JIATF data."
     start, end = find_passage(body, "Seizures rose. Patrols grew.")
     assert body[start:end] == "Seizures rose.[^2] Patrols grew."
+
+
+def test_a_passage_quoted_from_a_preview_across_a_citation_or_a_cell_break_is_found():
+    body = "Seizures rose.[^1] Patrols grew.\n\n| Q1 | First line.<br>Second line. |"
+    start, end = find_passage(body, "Seizures rose.[1] Patrols")
+    assert body[start:end] == "Seizures rose.[^1] Patrols"
+    start, end = find_passage(body, "First line. Second line.")
+    assert body[start:end] == "First line.<br>Second line."

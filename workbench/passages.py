@@ -30,8 +30,9 @@ def _plain(body: str) -> tuple[str, list[int]]:
             if citation:
                 i = citation.end()
                 continue
-        if ch == "<" and _CELL_BREAK.match(body, i):
-            ch, i = " ", _CELL_BREAK.match(body, i).end() - 1
+        cell_break = _CELL_BREAK.match(body, i) if ch == "<" else None
+        if cell_break:
+            ch, i = " ", cell_break.end() - 1
         if ch == "]":
             target = _LINK_TARGET.match(body, i)
             i = target.end() if target else i + 1

@@ -151,3 +151,31 @@ def test_a_workbook_filled_then_saved_by_libreoffice_calc_imports(ws, review, tm
     before = snapshot(ws)
     assert import_response(ws, returned).already_imported
     assert snapshot(ws) == before
+
+
+def test_a_workbook_padded_with_cells_is_refused_before_it_is_loaded(
+    ws, review, workbook, tmp_path, monkeypatch
+):
+    """openpyxl builds an object for every cell of every sheet (~450 bytes each): a sheet of
+    two million cells in an 8 MB file took a gigabyte and minutes before any check ran."""
+    import zipfile
+
+    from workbench.exchange import workbook as wbmod
+
+    _fill(workbook, {3: {"D": "S", "E": "Fine."}})
+    padded = tmp_path / "padded.xlsx"
+    row = "".join(f'<x:c r="A{r}"><x:v>1</x:v></x:c>' for r in range(1, 3001))
+    with zipfile.ZipFile(workbook) as src, zipfile.ZipFile(padded, "w") as dst:
+        for info in src.infolist():
+            part = src.read(info)
+            if info.filename == "xl/worksheets/sheet2.xml":  # the Sections sheet, never read
+                part = part.replace(
+                    b"</sheetData>", f"<row r='900'>{row}</row>".encode() + b"</sheetData>"
+                )
+            dst.writestr(info, part)
+    monkeypatch.setattr(wbmod, "MAX_CELLS", 4000)  # two million would make a slow test
+    before = snapshot(ws)
+    with pytest.raises(Exception, match=r"holds [\d,]+ cells; a CRM workbook holds at most 4,000"):
+        import_response(ws, padded)
+    assert snapshot(ws) == before
+    assert import_response(ws, workbook).added == 1  # the same workbook, unpadded, imports

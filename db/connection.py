@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from db import migrations, schema, search_index
+from db import migrations, schema
 from db.errors import (  # noqa: F401  (WorkspaceInUse, ReadOnlyWorkspace, DiskFull re-exported)
     AlteredWorkspace,
     DamagedWorkspace,
@@ -26,6 +26,7 @@ from db.errors import (  # noqa: F401  (WorkspaceInUse, ReadOnlyWorkspace, DiskF
     WorkspaceInUse,
     WorkspaceMissing,
 )
+from db.sqlite_store import SqliteStore, translate_error  # noqa: F401 (re-exported)
 
 try:
     import fcntl
@@ -50,14 +51,14 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA synchronous=FULL")
 
 
-def connect(path: str | os.PathLike) -> sqlite_utils.Database:
+def connect(path: str | os.PathLike) -> SqliteStore:
     """A read-write connection to an already validated workspace, for the calling thread only."""
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
     _configure(conn)
-    return search_index.WorkspaceDatabase(conn, execute_plugins=False)
+    return SqliteStore(conn, execute_plugins=False)
 
 
-def connect_read_only(path: str | os.PathLike) -> sqlite_utils.Database:
+def connect_read_only(path: str | os.PathLike) -> SqliteStore:
     """A connection that cannot write, for a file or folder this process may not change."""
     path = Path(path)
     uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
@@ -69,7 +70,7 @@ def connect_read_only(path: str | os.PathLike) -> sqlite_utils.Database:
     conn.execute("PRAGMA trusted_schema=OFF")
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys=ON")
-    return sqlite_utils.Database(conn, execute_plugins=False)
+    return SqliteStore(conn, execute_plugins=False)
 
 
 def read_only_reason(path: str | os.PathLike) -> str | None:
@@ -252,37 +253,6 @@ def _release_lock_file(fd: int, target: Path) -> None:
     os.close(fd)
 
 
-def translate_error(exc: sqlite3.Error, path: str | os.PathLike) -> StoreError | None:
-    """A user-facing StoreError for storage failures, or None for a programming error."""
-    name = getattr(exc, "sqlite_errorname", "") or ""
-    text = str(exc)
-    where = Path(path).name
-    if name.startswith("SQLITE_FULL") or "database or disk is full" in text:
-        return DiskFull(
-            f"The disk holding {where} is full, so the last change was not saved. "
-            "Free some space, then try again; nothing already saved was lost."
-        )
-    if name.startswith("SQLITE_READONLY") or "readonly database" in text:
-        return ReadOnlyWorkspace(
-            f"{where} cannot be changed (it is read-only), so the change was not saved."
-        )
-    if name.startswith("SQLITE_CORRUPT") or "malformed" in text:
-        return DamagedWorkspace(
-            f"{where} is damaged ({text}); the change was not saved. Run File → Check "
-            "workspace, and restore it from a backup."
-        )
-    if name.startswith("SQLITE_BUSY") or "database is locked" in text:
-        return StoreError(
-            f"{where} is busy in another program; the change was not saved. Try again."
-        )
-    if name.startswith("SQLITE_IOERR") or "disk I/O error" in text:
-        return StoreError(
-            f"{where} could not be written ({text}); the change was not saved. "
-            "Check the disk or network drive, then try again."
-        )
-    return None
-
-
 def _shorter_than_header_says(path: Path, header: bytes) -> bool:
     """True when the file ends before the last page its header records (a cut-off copy)."""
     page_size = int.from_bytes(header[16:18], "big")
@@ -387,7 +357,7 @@ def _probe(path: Path, *, schema_exact: bool = False) -> tuple[int, list[str]]:
 
 def open_workspace_db(
     path: str | os.PathLike, *, read_only: bool = False
-) -> tuple[sqlite_utils.Database, str | None]:
+) -> tuple[SqliteStore, str | None]:
     """Validate and open an existing workspace, migrating an older one after a backup.
 
     Returns the connection and the path of the pre-migration backup, if one was made.
@@ -432,7 +402,7 @@ def open_workspace_db(
     return db, backup_path
 
 
-def create_workspace_db(path: str | os.PathLike) -> sqlite_utils.Database:
+def create_workspace_db(path: str | os.PathLike) -> SqliteStore:
     """Create a new, empty workspace file at the current schema version."""
     path = Path(path)
     if path.exists():

@@ -40,3 +40,8 @@ class ReadOnlyWorkspace(StoreError):
 
 class DiskFull(StoreError):
     """A write failed because the disk (or the file's size limit) is full; nothing was saved."""
+
+
+class PasswordRefused(StoreError):
+    """A shared workspace's server wants a password for this account, and none (or the wrong
+    one) was given."""

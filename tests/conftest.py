@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import pgserver
 from workbench.workspace import Workspace
 
 
@@ -60,13 +61,97 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def ws_path(tmp_path):
-    return tmp_path / "test.cnew"
+def ws_path(request, tmp_path):
+    """Where the `ws` workspace lives: tmp_path/test.cnew, or with CNE_TEST_ENGINE=postgresql
+    the URL (a str) of a database of its own on the test server, holding a fresh workspace."""
+    if pgserver.engine() != "postgresql":
+        yield tmp_path / "test.cnew"
+        return
+    databases = request.getfixturevalue("pg_databases")
+    url = databases.workspace()
+    yield url
+    databases.release(url)
+
+
+@pytest.fixture(scope="session")
+def pg_databases():
+    """Fresh PostgreSQL databases (tests/pgserver.py): a server of yours (CNE_TEST_POSTGRES) or
+    a temporary one started for this run."""
+    import os
+
+    server = None
+    url = os.environ.get(pgserver.SERVER_ENV)
+    if not url:
+        server = pgserver.TemporaryServer()
+        url = server.start()
+    databases = pgserver.Databases(url)
+    yield databases
+    databases.close()
+    if server is not None:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_databases):
+    """The URL of a new, empty PostgreSQL database."""
+    url = pg_databases.empty()
+    yield url
+    pg_databases.drop(url)
+
+
+# A test using one of these reaches the workspace through the engine under test.
+ENGINE_FIXTURES = {"ws", "ws_path", "workspace_copy", "pg_databases", "pg_url"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """With CNE_TEST_ENGINE=postgresql the suite runs again on PostgreSQL: the tests that reach
+    a workspace through the engine (ENGINE_FIXTURES), except those marked `sqlite_only` (about
+    the workspace file itself: its bytes, locks, backups, a raw SQLite tool)."""
+    if pgserver.engine() != "postgresql":
+        return
+
+    def runs(item) -> bool:
+        uses = set(getattr(item, "fixturenames", ()))
+        return bool(uses & ENGINE_FIXTURES) and not item.get_closest_marker("sqlite_only")
+
+    dropped = [i for i in items if not runs(i)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [i for i in items if runs(i)]
+
+
+@pytest.fixture
+def workspace_copy(request, tmp_path):
+    """copy(path) -> a copy of that workspace file on the engine under test (a file in
+    tmp_path, or a database of its own, through `workbench copy`)."""
+    import shutil
+
+    made: list[str] = []
+
+    def copy(path):
+        if pgserver.engine() == "postgresql":
+            from workbench.maintenance import copying
+
+            url = request.getfixturevalue("pg_databases").empty()
+            made.append(url)
+            copying.copy_workspace(path, url)
+            return url
+        dest = tmp_path / Path(path).name
+        shutil.copy(path, dest)
+        return dest
+
+    yield copy
+    for url in made:
+        request.getfixturevalue("pg_databases").drop(url)
 
 
 @pytest.fixture
 def ws(ws_path, clock):
-    workspace = Workspace.create(ws_path, actor="analyst.one")
+    """A fresh workspace at ws_path (the same seeded directory on either engine)."""
+    if pgserver.engine() == "postgresql":
+        workspace = Workspace.open(ws_path, actor="analyst.one")
+    else:
+        workspace = Workspace.create(ws_path, actor="analyst.one")
     workspace.clock = clock
     yield workspace
     workspace.close()

@@ -34,7 +34,13 @@ def _workbench_may_import(name: str) -> bool:
 
 
 def _db_may_import(name: str) -> bool:
-    return name in sys.stdlib_module_names or name in {"sqlite_utils", "db", "__future__"}
+    # sqlite-utils is the file engine's path, psycopg the PostgreSQL one.
+    return name in sys.stdlib_module_names or name in {
+        "sqlite_utils",
+        "psycopg",
+        "db",
+        "__future__",
+    }
 
 
 RULES = {"workbench": _workbench_may_import, "db": _db_may_import}
@@ -57,7 +63,7 @@ def test_workbench_never_imports_qt_or_ui():
     assert _violations("workbench") == []
 
 
-def test_db_imports_only_the_standard_library_and_sqlite_utils():
+def test_db_imports_only_the_standard_library_sqlite_utils_and_psycopg():
     assert _violations("db") == []
 
 

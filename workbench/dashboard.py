@@ -192,7 +192,7 @@ class Dashboard:
 
 
 def _has_table(ws, name: str) -> bool:
-    return bool(next(ws.db.query("SELECT 1 AS x FROM sqlite_master WHERE name = ?", [name]), None))
+    return name in ws.db.table_names()
 
 
 def dashboard(ws) -> Dashboard:
@@ -357,20 +357,21 @@ def solicitation_rates(ws) -> list[SolicitationRate]:
         f"""
         SELECT q.document_id, d.title, {group} AS solicitation_id, count(*) AS asked,
                min(q.sent_at) AS sent_at,
-               sum(q.status = 'returned'
+               sum(CASE WHEN q.status = 'returned'
                    OR EXISTS (SELECT 1 FROM comments c WHERE c.document_id = q.document_id
                        AND c.organization_id = q.organization_id
                        AND (c.request_id = q.id OR c.request_id IS NULL))
                    OR EXISTS (SELECT 1 FROM positions p WHERE p.document_id = q.document_id
                        AND p.organization_id = q.organization_id
-                       AND (p.request_id = q.id OR p.request_id IS NULL))) AS answered
+                       AND (p.request_id = q.id OR p.request_id IS NULL)) THEN 1 ELSE 0 END)
+                   AS answered
         FROM review_requests q
         JOIN organizations o ON o.id = q.organization_id
         JOIN documents d ON d.id = q.document_id
         {join}
         WHERE q.status IN ('sent', 'returned') AND d.deleted_at IS NULL
           AND ({group} IS NOT NULL OR o.kind = 'slt')
-        GROUP BY q.document_id, {group}
+        GROUP BY q.document_id, d.title, {group}
         ORDER BY d.title COLLATE NOCASE, {group}
         """
     )

@@ -7,6 +7,7 @@ from db.errors import (  # noqa: F401  (re-exported so callers need only the cor
     MigrationFailed,
     NewerWorkspace,
     NotAWorkspace,
+    PasswordRefused,
     ReadOnlyWorkspace,
     StoreError,
     WorkspaceInUse,

@@ -86,12 +86,16 @@ WHERE p.pdf_sha256 = ?
 # after a layout change (footnotes moved to the page foot, say) is still exactly what this
 # workspace produced from the frozen snapshot, though its bytes differ from the fingerprint
 # recorded at publication.
-_BY_EXPORT = """
-SELECT a.entity_id AS document_id, json_extract(a.details, '$.version') AS version,
-       json_extract(a.details, '$.variant') AS variant
+def _by_export(ws) -> str:
+    """The first export of a published version with this SHA-256 (the JSON fields through the
+    engine's dialect, db.dialects)."""
+    j = ws.db.dialect
+    return f"""
+SELECT a.entity_id AS document_id, {j.json_int("a.details", "version")} AS version,
+       {j.json_text("a.details", "variant")} AS variant
 FROM audit_log a
 WHERE a.action = 'document.export_pdf' AND a.entity = 'document'
-  AND json_extract(a.details, '$.sha256') = ? AND json_extract(a.details, '$.published')
+  AND {j.json_text("a.details", "sha256")} = ? AND {j.json_true("a.details", "published")}
 ORDER BY a.id LIMIT 1
 """
 
@@ -101,7 +105,7 @@ def _lookup(ws, digest: str) -> dict | None:
     found = found or next(ws.db.query(_BY_ROW_HASH, [digest]), None)
     if found is not None:
         return found
-    export = next(ws.db.query(_BY_EXPORT, [digest]), None)
+    export = next(ws.db.query(_by_export(ws), [digest]), None)
     if export is None or export["variant"] not in VARIANTS:
         return None
     pub = _publication(ws, export["document_id"], export["version"])

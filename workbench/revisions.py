@@ -107,7 +107,7 @@ def snapshot_revision(ws, doc_id: int, label: str) -> int:
                 json.dumps(list(e.equities)),
             )
         )
-    ws.db.conn.executemany(
+    ws.db.executemany(
         "INSERT INTO document_revision_sections (document_revision_id, ordinal, section_id, "
         "section_revision_id, parent_id, depth, number, kind, equities) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

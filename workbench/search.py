@@ -178,9 +178,10 @@ _ORG_FILTER_DOC = "(d.lead_org_id = :org OR d.co_lead_org_id = :org)"
 _KIND_SQL = {
     "document": (
         "documents_fts",
-        """SELECT 'document' AS kind, f.rowid AS id, d.id AS document_id, NULL AS section_id,
+        """SELECT 'document' AS kind, f.rowid AS id, d.id AS document_id,
+           CAST(NULL AS INTEGER) AS section_id,
            f.rank AS score, coalesce(l.code, '') AS organization, d.status AS status,
-           d.title AS title, '' AS context, NULL AS version, {snippet} AS snippet
+           d.title AS title, '' AS context, CAST(NULL AS INTEGER) AS version, {snippet} AS snippet
            FROM {src} f JOIN documents d ON d.id = f.rowid
            LEFT JOIN organizations l ON l.id = d.lead_org_id
            WHERE {match} d.deleted_at IS NULL {org} {status}""",
@@ -191,8 +192,8 @@ _KIND_SQL = {
         "sections_fts",
         """SELECT 'section' AS kind, f.rowid AS id, s.document_id AS document_id,
            s.id AS section_id, f.rank AS score, coalesce(l.code, '') AS organization,
-           d.status AS status, s.heading AS title, d.title AS context, NULL AS version,
-           {snippet} AS snippet
+           d.status AS status, s.heading AS title, d.title AS context,
+           CAST(NULL AS INTEGER) AS version, {snippet} AS snippet
            FROM {src} f JOIN sections s ON s.id = f.rowid
            JOIN documents d ON d.id = s.document_id
            LEFT JOIN organizations l ON l.id = d.lead_org_id
@@ -220,7 +221,7 @@ _KIND_SQL = {
            c.section_id AS section_id, f.rank AS score, o.code AS organization,
            CASE WHEN c.disposition IS NULL THEN 'open' ELSE 'adjudicated' END AS status,
            'Comment ' || c.item_no || ' (' || c.type || ')' AS title, d.title AS context,
-           NULL AS version, {snippet} AS snippet
+           CAST(NULL AS INTEGER) AS version, {snippet} AS snippet
            FROM {src} f JOIN comments c ON c.id = f.rowid
            JOIN documents d ON d.id = c.document_id
            JOIN organizations o ON o.id = c.organization_id
@@ -231,9 +232,9 @@ _KIND_SQL = {
     "study": (
         "studies_fts",
         """SELECT 'study' AS kind, f.rowid AS id, t.document_id AS document_id,
-           NULL AS section_id, f.rank AS score, o.code AS organization, t.status AS status,
-           t.title AS title, trim(o.code || ' ' || t.office) AS context, t.year AS version,
-           {snippet} AS snippet
+           CAST(NULL AS INTEGER) AS section_id, f.rank AS score, o.code AS organization,
+           t.status AS status, t.title AS title, trim(o.code || ' ' || t.office) AS context,
+           t.year AS version, {snippet} AS snippet
            FROM {src} f JOIN studies t ON t.id = f.rowid
            JOIN organizations o ON o.id = t.organization_id
            WHERE {match} 1 = 1 {org} {status}""",
@@ -278,8 +279,10 @@ def search(
         return SearchResults(query, (), False, filters)
     org = _org_id(ws, organization)
     limit = max(1, int(limit))
-    params = {"q": query.fts, "org": org, "status": status, "n": limit + 1}
-    rows = list(ws.db.query(_ranked_sql(kinds, org is not None, bool(status)), params))
+    fulltext = ws.db.dialect.fulltext
+    params = {"org": org, "status": status, "n": limit + 1}
+    params.update(fulltext.parameters(query.fts))
+    rows = list(ws.db.query(_ranked_sql(fulltext, kinds, org is not None, bool(status)), params))
     more = len(rows) > limit
     rows = sorted(rows, key=lambda r: (r["score"], r["kind"], r["id"]))[:limit]
     hits = tuple(
@@ -301,7 +304,7 @@ def search(
     return SearchResults(query, hits, more, filters)
 
 
-def _ranked_sql(kinds: list[str], by_org: bool, by_status: bool) -> str:
+def _ranked_sql(fulltext, kinds: list[str], by_org: bool, by_status: bool) -> str:
     """One statement: every kind ranked over ALL its matches, merged, the best n with snippets.
 
     Each arm is FTS5's own `ORDER BY rank` (its xBestIndex takes the order, so nothing is
@@ -311,25 +314,38 @@ def _ranked_sql(kinds: list[str], by_org: bool, by_status: bool) -> str:
     seek per hit, re-ran the whole match (every term a prefix covers) for each hit.
     The merge orders by score alone: more keys would make SQLite sort each arm itself,
     making a snippet for every match; `search` breaks ties by kind and id.
+    The engine's own parts (the index, its rank, snippets, how arms merge) come from
+    `fulltext` (db.dialects): on PostgreSQL snippets are made after the merge, for n rows.
     """
     parts = []
+    marks = (MARK_START, MARK_END, ELLIPSIS, SNIPPET_TOKENS)
     for kind in kinds:
         table, sql, org_sql, status_sql = _KIND_SQL[kind]
-        snippet = (
-            f"snippet({table}, -1, {_sql_text(MARK_START)}, {_sql_text(MARK_END)}, "
-            f"{_sql_text(ELLIPSIS)}, {SNIPPET_TOKENS})"
-        )
+        src, match = fulltext.source(table, limited=False)
         parts.append(
             sql.format(
-                src=table,
-                match=f"{table} MATCH :q AND",
+                src=src,
+                match=match,
                 org=f"AND {org_sql}" if by_org else "",
                 status=f"AND {status_sql} = :status" if by_status else "",
-                snippet=snippet,
+                snippet=fulltext.arm_snippet(table, _ROW_ALIAS[kind], *marks),
             )
         )
-    return " UNION ALL ".join(parts) + " ORDER BY score LIMIT :n"
+    arms = [(kind, _KIND_SQL[kind][0]) for kind in kinds]
+    return fulltext.merge(parts, arms, _COLUMNS, marks)
 
 
-def _sql_text(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+# The alias of each kind's indexed row in its SQL, and the columns every arm yields.
+_ROW_ALIAS = {"document": "d", "section": "s", "published": "p", "comment": "c", "study": "t"}
+_COLUMNS = (
+    "kind",
+    "id",
+    "document_id",
+    "section_id",
+    "score",
+    "organization",
+    "status",
+    "title",
+    "context",
+    "version",
+)

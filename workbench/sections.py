@@ -87,7 +87,7 @@ def equities_by_section(ws, doc_id: int) -> dict[int, tuple[str, ...]]:
     # equity row in the workspace; organization codes come from the small directory table.
     codes = {r["id"]: r["code"] for r in ws.db.query("SELECT id, code FROM organizations")}
     out: dict[int, list[int]] = {}
-    for sid, org in ws.db.conn.execute(
+    for sid, org in ws.db.execute(
         "SELECT e.section_id, e.organization_id FROM sections s "
         "JOIN section_equities e ON e.section_id = s.id "
         "WHERE s.document_id = ? AND s.deleted_at IS NULL",
@@ -169,8 +169,8 @@ def _row(ws, section_id: int, *, include_deleted: bool = False) -> dict:
 
 def _sibling_ids(ws, doc_id: int, parent_id: int | None, exclude: int | None = None) -> list[int]:
     rows = ws.db.query(
-        "SELECT id FROM sections WHERE document_id = ? AND parent_id IS ? AND deleted_at IS NULL "
-        "ORDER BY position",
+        "SELECT id FROM sections WHERE document_id = ? AND parent_id IS NOT DISTINCT FROM ? "
+        "AND deleted_at IS NULL ORDER BY position",
         [doc_id, parent_id],
     )
     return [r["id"] for r in rows if r["id"] != exclude]
@@ -181,7 +181,7 @@ def _place(ws, doc_id: int, parent_id: int | None, section_id: int, index: int |
     siblings = _sibling_ids(ws, doc_id, parent_id, exclude=section_id)
     index = len(siblings) if index is None else max(0, min(index, len(siblings)))
     siblings.insert(index, section_id)
-    ws.db.conn.executemany(
+    ws.db.executemany(
         "UPDATE sections SET position = ?, parent_id = ? WHERE id = ?",
         [(pos, parent_id, sid) for pos, sid in enumerate(siblings)],
     )
@@ -279,7 +279,7 @@ def move_section(ws, section_id: int, parent_id: int | None, index: int | None) 
     if old_parent != parent_id:
         # Close the gap in the old sibling list before joining the new one.
         remaining = _sibling_ids(ws, doc_id, old_parent, exclude=section_id)
-        ws.db.conn.executemany(
+        ws.db.executemany(
             "UPDATE sections SET position = ? WHERE id = ?",
             [(pos, sid) for pos, sid in enumerate(remaining)],
         )
@@ -330,13 +330,13 @@ def delete_section(ws, section_id: int) -> str:
     ids = [i for i in _descendant_ids(ws, section_id)]
     now = ws.now()
     # Descendants deleted earlier keep their own batch, so they are not counted here.
-    count = ws.db.conn.executemany(
+    count = ws.db.executemany(
         "UPDATE sections SET deleted_at = ?, deletion_batch = ? WHERE id = ? "
         "AND deleted_at IS NULL",
         [(now, batch, i) for i in ids],
     ).rowcount
     remaining = _sibling_ids(ws, doc_id, parent)
-    ws.db.conn.executemany(
+    ws.db.executemany(
         "UPDATE sections SET position = ? WHERE id = ?",
         [(pos, sid) for pos, sid in enumerate(remaining)],
     )
@@ -389,9 +389,18 @@ def restore_section(ws, section_id: int, parent_id: int | None, index: int) -> N
 
 @use_case
 def edit_section(
-    ws, section_id: int, *, heading: str | None = None, body: str | None = None
+    ws,
+    section_id: int,
+    *,
+    heading: str | None = None,
+    body: str | None = None,
+    expected_hash: str | None = None,
 ) -> str:
-    """Change heading and/or body; returns the content hash. Unchanged text writes nothing."""
+    """Change heading and/or body; returns the content hash. Unchanged text writes nothing.
+
+    `expected_hash` is the text the editor started from: when someone else has saved the
+    section since, EditConflict says who and when, and nothing is written.
+    """
     row = _row(ws, section_id)
     new_heading = row["heading"] if heading is None else heading
     new_body = row["body"] if body is None else body
@@ -399,6 +408,8 @@ def edit_section(
     new_hash = content_hash(new_heading, new_body)
     if new_hash == row["content_hash"]:
         return new_hash
+    if expected_hash is not None and expected_hash != row["content_hash"]:
+        raise EditConflict.since(ws, row, expected_hash, new_heading, new_body)
     prepare_for_edit(ws, row["document_id"])
     now = ws.now()
     ws.db.execute(
@@ -417,10 +428,63 @@ def edit_section(
     return new_hash
 
 
+class EditConflict(RuleViolation):
+    """Someone else saved the section after this editor opened it; both texts are kept here."""
+
+    def __init__(self, message: str, *, section_id: int, by: str, at: str, base_hash: str,
+                 theirs: tuple[str, str], their_hash: str, yours: tuple[str, str]):  # fmt: skip
+        super().__init__(message)
+        self.section_id = section_id
+        self.by = by
+        self.at = at
+        self.base_hash = base_hash
+        self.theirs = theirs
+        self.their_hash = their_hash
+        self.yours = yours
+
+    @classmethod
+    def since(cls, ws, row, base_hash: str, heading: str, body: str) -> EditConflict:
+        last = next(
+            ws.db.query(
+                "SELECT actor, at FROM audit_log WHERE entity = 'section' AND entity_id = ? "
+                "ORDER BY id DESC LIMIT 1",
+                [row["id"]],
+            ),
+            None,
+        )
+        by = last["actor"] if last else "Someone"
+        at = last["at"] if last else row["updated_at"]
+        return cls(
+            f"{by} changed this section {_when(at, ws.now())} since you opened it.",
+            section_id=row["id"],
+            by=by,
+            at=at,
+            base_hash=base_hash,
+            theirs=(row["heading"], row["body"]),
+            their_hash=row["content_hash"],
+            yours=(heading, body),
+        )
+
+
+def _when(at: str, now: str) -> str:
+    """'at 10:42' (local time), with the day when it was not today."""
+    import datetime as dt
+
+    try:
+        then = dt.datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone()
+        today = dt.datetime.fromisoformat(now.replace("Z", "+00:00")).astimezone().date()
+    except ValueError:
+        return f"at {at}"
+    if then.date() == today:
+        return f"at {then:%H:%M}"
+    return f"on {then:%d %b} at {then:%H:%M}"
+
+
 def _write_equities(ws, section_id: int, org_ids: list[int]) -> None:
     ws.db.execute("DELETE FROM section_equities WHERE section_id = ?", [section_id])
-    ws.db.conn.executemany(
-        "INSERT OR IGNORE INTO section_equities (section_id, organization_id) VALUES (?, ?)",
+    ws.db.executemany(
+        "INSERT INTO section_equities (section_id, organization_id) VALUES (?, ?) "
+        "ON CONFLICT DO NOTHING",
         [(section_id, o) for o in org_ids],
     )
 

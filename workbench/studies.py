@@ -342,42 +342,36 @@ def related_work(
     if not fts:
         return []
     limit = max(1, int(limit))
-    rows = list(
-        ws.db.query(
-            """
-            SELECT * FROM (
-              SELECT 'study' AS kind, t.id, t.title, o.code AS organization, t.office,
-                     t.status, t.year, t.contact, f.rank AS score,
-                     snippet(studies_fts, -1, :a, :b, :e, 14) AS snippet
-              FROM studies_fts f JOIN studies t ON t.id = f.rowid
-              JOIN organizations o ON o.id = t.organization_id
-              WHERE studies_fts MATCH :q AND t.id IS NOT coalesce(:xs, -1)
-                AND t.document_id IS NOT coalesce(:xd, -1)
-              ORDER BY f.rank LIMIT :n)
-            UNION ALL
-            SELECT * FROM (
-              SELECT 'document' AS kind, d.id, d.title, coalesce(o.code, '') AS organization,
-                     '' AS office, d.status, CAST(substr(d.created_at, 1, 4) AS INTEGER) AS year,
-                     '' AS contact, f.rank * 0.8 AS score,
-                     snippet(documents_fts, -1, :a, :b, :e, 14) AS snippet
-              FROM documents_fts f JOIN documents d ON d.id = f.rowid
-              LEFT JOIN organizations o ON o.id = d.lead_org_id
-              WHERE documents_fts MATCH :q AND d.deleted_at IS NULL AND d.id != coalesce(:xd, -1)
-                AND NOT EXISTS (SELECT 1 FROM studies s WHERE s.document_id = d.id)
-              ORDER BY f.rank LIMIT :n)
-            ORDER BY score LIMIT :n
-            """,
-            {
-                "q": fts,
-                "a": MARK_START,
-                "b": MARK_END,
-                "e": ELLIPSIS,
-                "xs": exclude_study_id,
-                "xd": exclude_document_id,
-                "n": limit,
-            },
-        )
-    )
+    fulltext = ws.db.dialect.fulltext
+    studies_src, studies_match = fulltext.source("studies_fts", limited=False)
+    documents_src, documents_match = fulltext.source("documents_fts", limited=False)
+    marks = (MARK_START, MARK_END, ELLIPSIS, 14)
+    sql = f"""
+        SELECT * FROM (
+          SELECT 'study' AS kind, t.id, t.title, o.code AS organization, t.office,
+                 t.status, t.year, t.contact, f.rank AS score,
+                 {fulltext.snippet("studies_fts", "t", *marks)} AS snippet
+          FROM {studies_src} f JOIN studies t ON t.id = f.rowid
+          JOIN organizations o ON o.id = t.organization_id
+          WHERE {studies_match} t.id IS DISTINCT FROM coalesce(:xs, -1)
+            AND t.document_id IS DISTINCT FROM coalesce(:xd, -1)
+          ORDER BY f.rank LIMIT :n) AS studies_found
+        UNION ALL
+        SELECT * FROM (
+          SELECT 'document' AS kind, d.id, d.title, coalesce(o.code, '') AS organization,
+                 '' AS office, d.status, CAST(substr(d.created_at, 1, 4) AS INTEGER) AS year,
+                 '' AS contact, f.rank * 0.8 AS score,
+                 {fulltext.snippet("documents_fts", "d", *marks)} AS snippet
+          FROM {documents_src} f JOIN documents d ON d.id = f.rowid
+          LEFT JOIN organizations o ON o.id = d.lead_org_id
+          WHERE {documents_match} d.deleted_at IS NULL AND d.id != coalesce(:xd, -1)
+            AND NOT EXISTS (SELECT 1 FROM studies s WHERE s.document_id = d.id)
+          ORDER BY f.rank LIMIT :n) AS documents_found
+        ORDER BY score LIMIT :n
+        """
+    params = {"xs": exclude_study_id, "xd": exclude_document_id, "n": limit}
+    params.update(fulltext.parameters(fts))
+    rows = list(ws.db.query(sql, params))
     return [
         RelatedWork(
             r["kind"],

@@ -7,7 +7,6 @@ directory it seeds) can define use-cases without importing the workspace back.
 from __future__ import annotations
 
 import functools
-import sqlite3
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -28,10 +27,12 @@ def use_case(fn: Callable[P, R]) -> Callable[P, R]:
             raise connection.ReadOnlyWorkspace(
                 f"{ws.path.name} is open read-only ({reason}); the change was not saved."
             )
-        outermost = not ws.db.conn.in_transaction
+        outermost = not ws.db.in_transaction
         pending = getattr(ws, "_after_commit", None)
         try:
             with ws.db.atomic():
+                if outermost:
+                    ws.db.claim_writer()  # one writer at a time, as SQLite has by itself
                 result = fn(ws, *args, **kwargs)
         except BaseException as exc:
             if outermost and pending:
@@ -41,11 +42,12 @@ def use_case(fn: Callable[P, R]) -> Callable[P, R]:
                 # mis-decoded argument) reaches the store or the audit log's hash; the
                 # transaction is rolled back and the caller keeps the text to correct.
                 raise UnstorableText(describe(exc)) from None
-            if not isinstance(exc, sqlite3.Error):
-                raise
-            # Storage failures (full disk, damage, read-only media) become one clear message;
-            # the transaction has been rolled back, so nothing half-done was kept.
-            translated = connection.translate_error(exc, ws.path)
+            refused = ws.db.unstorable(exc)  # text this engine cannot hold (a NUL on PostgreSQL)
+            if refused:
+                raise UnstorableText(refused) from None
+            # Storage failures (full disk, damage, read-only media, a lost server) become one
+            # clear message; the transaction has been rolled back, so nothing half-done was kept.
+            translated = ws.db.translate_error(exc, ws.path)
             if translated is None:
                 raise
             raise translated from exc

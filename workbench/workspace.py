@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-import sqlite_utils
-
 from db import connection
+from db.address import ServerAddress, is_server, locate  # noqa: F401 (is_server re-exported)
+from db.store import Store
 from workbench.use_cases import use_case  # noqa: F401 (re-exported: the usual import)
 
 R = TypeVar("R")
@@ -42,8 +42,8 @@ class Workspace:
 
     def __init__(
         self,
-        db: sqlite_utils.Database,
-        path: Path,
+        db: Store,
+        path: Path | ServerAddress,
         *,
         actor: str | None = None,
         clock: Callable[[], dt.datetime] = utc_now,
@@ -52,7 +52,8 @@ class Workspace:
         lock: connection.InstanceLock | None = None,
     ):
         self.db = db
-        self.path = Path(path)
+        # A file workspace's Path, or a shared one's ServerAddress (name, stem, str() as URL).
+        self.path = path if isinstance(path, ServerAddress) else Path(path)
         # Who acts: a directory person (person_id, their name as actor) once identified
         # (workbench.authority.identity.act_as); the OS login is recorded separately.
         self.actor = actor or UNIDENTIFIED
@@ -76,12 +77,11 @@ class Workspace:
         One user action reads a document's outline several times (the gate, the comments, the
         coordination view); on a 500-section document each read costs ~10 ms.
         """
-        conn = self.db.conn
-        if conn.in_transaction:
+        if self.db.in_transaction:
             # Inside a transaction the value may yet be rolled back, and a ROLLBACK moves neither
             # total_changes nor data_version: remembering it would show a phantom afterwards.
             return compute()
-        stamp = (conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0])
+        stamp = self.db.change_stamp()
         hit = self._read_cache.get(key)
         if hit is not None and hit[0] == stamp:
             return hit[1]
@@ -95,11 +95,16 @@ class Workspace:
     def read_only(self) -> bool:
         return self.read_only_reason is not None
 
+    @property
+    def shared(self) -> bool:
+        """True for a workspace on a PostgreSQL server (many writers), False for a file."""
+        return isinstance(self.path, ServerAddress)
+
     # -- opening ---------------------------------------------------------------------------
     @classmethod
     def open(
         cls,
-        path: str | os.PathLike,
+        path: str | os.PathLike | ServerAddress,
         *,
         actor: str | None = None,
         read_only: bool | None = None,
@@ -110,8 +115,12 @@ class Workspace:
         read_only=True opens without the claim (always allowed); None opens read-only only
         when the file or its folder cannot be written. claim=False writes without the claim
         (the command line beside an open window: SQLite's transactions keep both safe).
+        A `postgresql://…` location opens a shared workspace: no claim, many writers.
         """
-        path = Path(path)
+        where = locate(path)
+        if isinstance(where, ServerAddress):
+            return cls._open_shared(where, actor=actor, read_only=read_only)
+        path = where
         reason = "it was opened read-only" if read_only else None
         lock = None
         if reason is None and path.exists():
@@ -131,19 +140,41 @@ class Workspace:
         return cls(db, path, actor=actor, migrated_from=backup, read_only_reason=reason, lock=lock)
 
     @classmethod
-    def create(
-        cls, path: str | os.PathLike, *, actor: str | None = None, seed: bool = True
+    def _open_shared(
+        cls, address: ServerAddress, *, actor: str | None, read_only: bool | None
     ) -> Workspace:
-        db = connection.create_workspace_db(path)
-        try:
-            lock = connection.acquire_instance_lock(path)
-        except BaseException:
-            db.close()
-            raise
-        ws = cls(db, Path(path), actor=actor, lock=lock)
+        from db import server
+
+        store, reason = server.open_workspace_db(address, read_only=bool(read_only))
+        if reason is not None and read_only is False:
+            store.close()
+            raise connection.ReadOnlyWorkspace(f"{address.name} cannot be changed: {reason}.")
+        return cls(store, address, actor=actor, read_only_reason=reason)
+
+    @classmethod
+    def create(
+        cls, path: str | os.PathLike | ServerAddress, *, actor: str | None = None, seed: bool = True
+    ) -> Workspace:
+        """A new, empty workspace: a new file, or an empty PostgreSQL database (or schema)."""
+        where = locate(path)
+        db: Store
+        if isinstance(where, ServerAddress):
+            from db import server
+
+            db = server.create_workspace_db(where)
+            ws = cls(db, where, actor=actor)
+        else:
+            db = connection.create_workspace_db(where)
+            try:
+                lock = connection.acquire_instance_lock(where)
+            except BaseException:
+                db.close()
+                raise
+            ws = cls(db, where, actor=actor, lock=lock)
         from workbench import directory  # the seed is domain knowledge, not schema
 
         with db.atomic():
+            db.claim_writer()
             db.execute(
                 "INSERT INTO meta (key, value) VALUES ('workspace_id', ?)", [uuid.uuid4().hex]
             )
@@ -154,7 +185,12 @@ class Workspace:
 
     def for_thread(self) -> Workspace:
         """A second handle on the same file for another thread (one connection per thread)."""
-        if self.read_only:
+        db: Store
+        if isinstance(self.path, ServerAddress):
+            from db import server
+
+            db, _ = server.open_workspace_db(self.path, read_only=self.read_only)
+        elif self.read_only:
             db = connection.connect_read_only(self.path)
         else:
             db = connection.connect(self.path)
@@ -171,7 +207,7 @@ class Workspace:
 
     def after_commit(self, fn: Callable[[], None]) -> None:
         """Run fn once the current use-case's transaction has committed (now, if none is open)."""
-        if self.db.conn.in_transaction:
+        if self.db.in_transaction:
             self._after_commit.append(fn)
         else:
             fn()
@@ -225,7 +261,17 @@ class Workspace:
 
     @property
     def schema_version(self) -> int:
-        return connection.schema_version(self.db)
+        if isinstance(self.path, ServerAddress):
+            from db import server
+
+            return server.schema_version(self.db)  # type: ignore[arg-type]
+        return connection.schema_version(self.db)  # type: ignore[arg-type]
 
     def backup(self, dest: str | os.PathLike) -> None:
-        connection.backup_to(self.db, dest)
+        """A consistent copy of the whole workspace as a workspace file at dest."""
+        if isinstance(self.path, ServerAddress):
+            from workbench.maintenance import copying
+
+            copying.copy_to_file(self, Path(dest))
+            return
+        connection.backup_to(self.db, dest)  # type: ignore[arg-type]

@@ -23,6 +23,9 @@ from db.errors import (
 from workbench import audit, documents, sections
 from workbench.workspace import Workspace
 
+# About the SQLite file itself (its header, locks, WAL, the FTS5 queue).
+pytestmark = pytest.mark.sqlite_only
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CURRENT = len(migrations.names())
 

@@ -17,6 +17,9 @@ from workbench.coordination.publication import publish
 from workbench.maintenance.check import check_workspace
 from workbench.workspace import Workspace
 
+# About the SQLite file itself (its header, locks, WAL, the FTS5 queue).
+pytestmark = pytest.mark.sqlite_only
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import sqlite3
 
 import pytest
 from PIL import Image, ImageDraw
@@ -140,7 +139,7 @@ def test_alt_text_is_required_and_the_store_never_changes_a_figure(ws, doc):
     with pytest.raises(WorkbenchError, match="alt text"):
         figures.add_figure(ws, doc, png_bytes(), alt="  ", caption="c")
     fid = figures.add_figure(ws, doc, png_bytes(), alt="a", caption="c")
-    with pytest.raises(sqlite3.IntegrityError, match="never changed"):
+    with pytest.raises(Exception, match="never changed"):  # a trigger's refusal, either engine
         ws.db.execute("UPDATE figures SET data = ? WHERE id = ?", [b"x", fid])
 
 
@@ -192,7 +191,7 @@ def test_a_figure_missing_from_the_store_or_changed_prints_as_missing(ws, doc):
 def test_a_hostile_svg_in_the_store_is_not_drawn(ws, doc):
     fid = figures.add_figure(ws, doc, SVG, alt="Box", caption="c")
     sections.add_section(ws, doc, heading="One", body=f"![Box](figure:{fid})")
-    ws.db.execute("DROP TRIGGER figures_no_update")
+    ws.db.execute("DROP TRIGGER figures_no_update" + (" ON figures" if ws.shared else ""))
     evil = b'<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd"/></svg>'
     ws.db.execute("UPDATE figures SET data = ?, size = ? WHERE id = ?", [evil, len(evil), fid])
     snap = document_snapshot(ws, doc)

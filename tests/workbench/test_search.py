@@ -254,6 +254,7 @@ def test_migration_backfills_index_of_older_workspace(tmp_path):
         ws.close()
 
 
+@pytest.mark.sqlite_only
 def test_a_common_word_is_ranked_over_all_its_matches_as_fts5_ranks_them(ws):
     # More matches than any window: the best match is the oldest row, and must still win.
     doc = _doc(ws, title="Annex")
@@ -281,6 +282,7 @@ def test_a_common_word_is_ranked_over_all_its_matches_as_fts5_ranks_them(ws):
     assert "newest" not in found.hint
 
 
+@pytest.mark.sqlite_only
 def test_every_kind_merged_in_fts5_order_with_each_hits_own_snippet(ws):
     # Documents, sections and comments all match; one document is deleted. The hits are
     # FTS5's own rankings merged by score, deleted rows left out, each with its own snippet.

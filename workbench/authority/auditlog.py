@@ -42,11 +42,11 @@ class LogRow:
         return f"{self.at}  {self.person}{account}  {self.action}{target}"
 
 
-def _document_expr() -> str:
+def _document_expr(ws) -> str:
     cases = " ".join(f"WHEN '{e}' THEN ({sql})" for e, sql in _DOCUMENT_OF.items())
     return (
         "COALESCE(CASE a.entity WHEN 'document' THEN a.entity_id "
-        f"{cases} END, json_extract(a.details, '$.document_id'))"
+        f"{cases} END, {ws.db.dialect.json_int('a.details', 'document_id')})"
     )
 
 
@@ -61,7 +61,7 @@ def entries(
     limit: int | None = None,
 ) -> list[LogRow]:
     """Entries newest first. person matches a directory id or a name (case-insensitive)."""
-    doc = _document_expr()
+    doc = _document_expr(ws)
     sql = (
         f"SELECT a.id, a.at, a.actor, a.person_id, a.os_account, a.action, a.entity, "
         f"a.entity_id, a.details, {doc} AS document_id FROM audit_log a WHERE 1=1"

@@ -26,6 +26,7 @@ AREAS = (
     "maintenance",
     "roundtrip",
     "authority",
+    "shared",
 )
 # Who the command acts for: --as NAME, else the person this OS account chose (whoami --set).
 _acting_as: str | None = None
@@ -68,6 +69,7 @@ def areas() -> list:
         pdf,
         roundtrip,
         search,
+        shared,
     )
 
     found = [
@@ -80,6 +82,7 @@ def areas() -> list:
         maintenance,
         roundtrip,
         authority,
+        shared,
     ]
     names = [m.__name__.rpartition(".")[2] for m in found]
     assert names == list(AREAS), f"workbench.cli.areas() imports {names}, AREAS lists {AREAS}"
@@ -144,6 +147,7 @@ def print_json(value) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    args = None
     try:
         global _acting_as
         args = build_parser().parse_args(argv)
@@ -171,3 +175,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        if not type(exc).__module__.startswith("psycopg"):
+            raise
+        # A shared workspace's server failed a read (a lost connection, a refused query).
+        from db.address import ServerAddress, is_server
+        from db.postgres import translate_error
+
+        where = getattr(args, "path", None) or getattr(args, "source", None) or ""
+        plain = translate_error(exc, ServerAddress(where)) if is_server(where) else None
+        text = str(plain) if plain else (str(exc).strip().splitlines() or ["no answer"])[0]
+        print(f"workbench: {text}", file=sys.stderr)
+        return EXIT_ERROR

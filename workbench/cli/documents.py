@@ -17,8 +17,16 @@ def register(sub) -> None:
 
 
 def _new(args) -> int:
+    from db.address import ServerAddress, is_server
     from workbench.workspace import WORKSPACE_SUFFIX, Workspace
 
+    if is_server(args.path):
+        address = ServerAddress(args.path)
+        Workspace.create(address).close()
+        print(
+            f"New shared workspace set up in {address.name}; open it with: workbench open {address}"
+        )
+        return 0
     path = output_file(args.path)
     if path.suffix != WORKSPACE_SUFFIX:
         path = path.with_name(path.name + WORKSPACE_SUFFIX)

@@ -46,6 +46,7 @@ def register(sub) -> None:
 
 
 def _check(args) -> int:
+    from db.address import is_server
     from workbench.maintenance.check import check_workspace
 
     report = check_workspace(args.path, quick=args.quick, against=args.against)
@@ -58,13 +59,14 @@ def _check(args) -> int:
                 "checked": list(report.ran),
                 "findings": [{"check": f.check, "message": f.message} for f in report.findings],
                 "against": report.against,
+                "audit_head": report.head.as_dict() if report.head else None,
             }
         )
     else:
         print(report.summary())
         for line in report.lines():
             print(line)
-        if not report.ok:
+        if not report.ok and not is_server(args.path):
             _offer_backup(args.path)
     return 0 if report.ok else EXIT_ERROR
 

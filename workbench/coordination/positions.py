@@ -245,7 +245,7 @@ def note_clearance(ws, document_id: int, organization_id: int) -> None:
     already = next(
         ws.db.query(
             "SELECT 1 FROM nonconcurrence_events WHERE document_id = ? AND organization_id = ? AND "
-            "kind = 'cleared' AND last_critical_comment_id IS ?",
+            "kind = 'cleared' AND last_critical_comment_id IS NOT DISTINCT FROM ?",
             [document_id, organization_id, last_critical],
         ),
         None,
@@ -337,7 +337,7 @@ def record_position(
         ],
     )
     pid = cur.lastrowid
-    ws.db.conn.executemany(
+    ws.db.executemany(
         "INSERT INTO position_sections (position_id, section_id, content_hash) VALUES (?, ?, ?)",
         [(pid, s, h) for s, h in reviewed.items()],
     )

@@ -219,7 +219,7 @@ def create_request(
         ],
     )
     rid = cur.lastrowid
-    ws.db.conn.executemany(
+    ws.db.executemany(
         "INSERT INTO review_request_sections (request_id, section_id, section_revision_id) "
         "VALUES (?, ?, ?)",
         [(rid, s, ensure_section_revision(ws, s)) for s in section_ids],

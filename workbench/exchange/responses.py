@@ -269,7 +269,7 @@ def import_incoming(ws, incoming: Incoming) -> ImportResult:
         )
         fresh.append((c["client_id"], int(stale), prior["id"] if prior else None, row))
         fresh_digests.append(audit.comment_digest(c)[:16])
-    ws.db.conn.executemany(
+    ws.db.executemany(
         "INSERT INTO comments (document_id, item_no, request_id, organization_id, reviewer_name, "
         "reviewer_title, response_date, type, section_id, section_revision_id, location_detail, "
         "quoted_passage, comment, rationale, critical_ground, proposed_wording, created_at, "
@@ -290,11 +290,11 @@ def import_incoming(ws, incoming: Incoming) -> ImportResult:
         links.append((cid, client_id, stale))
         if prior_id is not None:
             replaced.append((cid, prior_id))
-    ws.db.conn.executemany("UPDATE comments SET superseded_by_id = ? WHERE id = ?", replaced)
+    ws.db.executemany("UPDATE comments SET superseded_by_id = ? WHERE id = ?", replaced)
     added, kept, superseded = len(fresh), len(kept_links), len(replaced)
     # A comment the reviewer dropped from a newer response points at itself: superseded by
     # nothing, so it leaves the live CRM but stays in the record with the earlier import.
-    ws.db.conn.executemany(
+    ws.db.executemany(
         "UPDATE comments SET superseded_by_id = id WHERE id = ?", [(r["id"],) for r in old.values()]
     )
     position_id = record_position(
@@ -328,7 +328,7 @@ def import_incoming(ws, incoming: Incoming) -> ImportResult:
         ],
     )
     import_id = cur.lastrowid
-    ws.db.conn.executemany(
+    ws.db.executemany(
         "INSERT INTO exchange_import_comments (import_id, comment_id, client_id, "
         "made_on_changed_text) VALUES (?, ?, ?, ?)",
         [(import_id, cid, client, stale) for cid, client, stale in links],

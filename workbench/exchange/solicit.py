@@ -242,7 +242,7 @@ def solicit(
             name = f"{n:03d}-{_slug(r.name)}-{len(used_names)}{PACKET_SUFFIX}"
         used_names.add(name)
         planned.append((r, rid, name))
-    ws.db.conn.executemany(
+    ws.db.executemany(
         "INSERT INTO solicitation_requests (solicitation_id, request_id, packet_file) "
         "VALUES (?, ?, ?)",
         [(sol_id, rid, name) for _, rid, name in planned],

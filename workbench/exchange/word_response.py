@@ -551,7 +551,7 @@ def import_word_response(
                 ws.actor,
             )
         )
-    ws.db.conn.executemany(
+    ws.db.executemany(
         "INSERT INTO comments (document_id, item_no, request_id, organization_id, reviewer_name, "
         "reviewer_title, response_date, type, section_id, section_revision_id, location_detail, "
         "quoted_passage, comment, rationale, critical_ground, proposed_wording, created_at, "
@@ -577,7 +577,7 @@ def import_word_response(
         for r in i.replies
         if r.text.strip()
     ]
-    ws.db.conn.executemany(
+    ws.db.executemany(
         "INSERT INTO comment_replies (comment_id, author, at, text) VALUES (?, ?, ?, ?)", replies
     )
     if preview.request_id is not None:

@@ -180,9 +180,12 @@ def take_backup(
     go on past it; nothing is left behind."""
     if reason not in REASONS:
         raise WorkbenchError(f"Unknown backup reason {reason!r}.")
-    if ws.db.conn.in_transaction:
+    if ws.db.in_transaction:
         # The backup API would copy uncommitted changes; publish schedules this after commit.
         raise WorkbenchError("A backup cannot be taken in the middle of a change.")
+    if ws.shared:
+        return _shared_backup(ws, reason, folder)
+    assert isinstance(ws.path, Path)
     folder = Path(folder) if folder else folder_for(ws.path)
     try:
         folder.mkdir(exist_ok=True)
@@ -194,7 +197,7 @@ def take_backup(
     key = _signing_key(ws)
     started = time.monotonic()
     try:
-        connection.backup_to(ws.db, dest, deadline=deadline, stop=stop)
+        connection.backup_to(ws.db, dest, deadline=deadline, stop=stop)  # type: ignore[arg-type]
     except sqlite3.Error as exc:
         raise connection.translate_error(exc, dest) or StoreError(
             f"The backup {dest} could not be written ({exc})."
@@ -226,6 +229,20 @@ def _seal(ws, dest: Path, reason: str) -> None:
         backup_seals.seal_backup(ws, dest, reason)
     except (WorkbenchError, StoreError, sqlite3.Error, OSError) as exc:
         log.warning("The backup %s could not be signed: %s", dest, exc)
+
+
+def _shared_backup(ws: Workspace, reason: str, folder: str | os.PathLike | None) -> Path:
+    """A shared workspace copied whole into a new workspace file in `folder`."""
+    from workbench.maintenance import copying
+
+    if folder is None:
+        raise WorkbenchError(
+            f"{ws.path.name} is backed up on its server; to keep a copy of your own, choose a "
+            "folder for it."
+        )
+    dest = _new_name(Path(ws.path.stem + ".cnew"), Path(folder), reason, ws.clock())
+    copying.copy_to_file(ws, dest)
+    return dest
 
 
 def backup_file(source: str | os.PathLike, dest: str | os.PathLike) -> Path:
@@ -282,7 +299,12 @@ def _write_failed(dest: Path, exc: OSError) -> StoreError:
 
 
 def backup_on_publish(ws: Workspace, keep: int = DEFAULT_KEEP) -> None:
-    """Call inside publish(): a backup is taken once the publication has committed."""
+    """Call inside publish(): a backup is taken once the publication has committed.
+
+    A shared workspace is backed up by its server's administrator, not by each client.
+    """
+    if ws.shared:
+        return
     target = ws
 
     def run() -> None:
@@ -296,13 +318,15 @@ def backup_on_close(ws: Workspace, keep: int = DEFAULT_KEEP) -> None:
     the newest backup lacks it, and only if that takes less than CLOSE_BUDGET_S: closing never
     waits longer. Otherwise the newest backup stands until a BackgroundBackup in a later quiet
     moment (the app starts one once changes have rested, in this session or the next)."""
-
+    if ws.shared:
+        return  # backed up on its server (see backup_on_publish)
     start = _audit_head(ws)
 
     def hook(w: Workspace) -> None:
         # Nothing recorded while open, or a backup in the background already holds it all.
         if w.read_only or _audit_head(w) == start or not needs_backup(w):
             return
+        assert isinstance(w.path, Path)  # a shared workspace takes no closing backup
         size = w.path.stat().st_size
         # Only a copy expected to take half the budget is tried, and it is given up at 60% of
         # it: flushing the copy to disk comes after, and a loaded machine is slower than the
@@ -321,6 +345,8 @@ def backup_on_close(ws: Workspace, keep: int = DEFAULT_KEEP) -> None:
 
 def needs_backup(ws: Workspace) -> bool:
     """Something was recorded since the newest backup in the workspace's backups folder."""
+    if not isinstance(ws.path, Path):
+        return False  # a shared workspace is backed up on its server
     newest = next((b for b in list_backups(ws.path) if b.path.parent == folder_for(ws.path)), None)
     if newest is None:
         return _audit_head(ws) != ""
@@ -357,10 +383,10 @@ class BackgroundBackup:
             return
         try:
             if needs_backup(ws):
-                version = ws.db.conn.execute("PRAGMA data_version").fetchone()[0]
+                version = ws.db.external_stamp()  # PRAGMA data_version
 
                 def stop() -> bool:
-                    changed = ws.db.conn.execute("PRAGMA data_version").fetchone()[0] != version
+                    changed = ws.db.external_stamp() != version
                     return self._stop.is_set() or changed
 
                 self.taken = take_backup(ws, "auto", keep=self._keep, stop=stop)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from db import connection, schema, search_index
+from db.address import ServerAddress, is_server
 from db.errors import StoreError
 from workbench import audit
 from workbench.errors import WorkbenchError
@@ -35,6 +36,7 @@ def _remove_temporary() -> None:
 
 CHECKS = (
     "file",
+    "connection",
     "integrity",
     "schema",
     "foreign keys",
@@ -58,6 +60,7 @@ class CheckReport:
     findings: tuple[Finding, ...]
     ran: tuple[str, ...] = field(default=())
     against: str = ""  # what the log was compared with, when it still holds that head
+    head: audit.AuditHead | None = None  # where the log ends (the same on every copy of it)
 
     @property
     def ok(self) -> bool:
@@ -81,6 +84,8 @@ class CheckReport:
             found = self.problems(check)
             out.append(f"{check:<13} {'ok' if not found else 'FAULT'}")
             out.extend(f"  - {m}" for m in found)
+        if self.head is not None:
+            out.append(f"{'audit head':<13} {self.head.entries} entries, {self.head.hash}")
         return out
 
 
@@ -154,14 +159,16 @@ class _Reader:
         self.db = sqlite_utils.Database(conn, execute_plugins=False)
 
 
-def _figures(conn: sqlite3.Connection) -> list[str]:
-    """Each stored figure is the image its audit entry recorded when it was added."""
+def _figures(conn: sqlite3.Connection, tables: set[str] | None = None) -> list[str]:
+    """Each stored figure is the image its audit entry recorded when it was added.
+
+    `conn` may be a shared workspace's (db.postgres), which names its `tables`."""
     import hashlib
     import json
 
-    if not conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'figures'"
-    ).fetchone():
+    if tables is None:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "figures" not in tables:
         return []  # a file from before figures were stored
     logged: dict[int, str] = {}
     for entity_id, details in conn.execute(
@@ -190,6 +197,19 @@ def check_workspace(
 
     `against` names a PDF, packet or backup: the log must still hold the head recorded there.
     """
+    if is_server(path):
+        from workbench.maintenance.check_shared import check_shared
+
+        address = path if isinstance(path, ServerAddress) else ServerAddress(str(path))
+        return check_shared(
+            address,
+            quick=quick,
+            against=against,
+            report=CheckReport,
+            finding=Finding,
+            most=MAX_FINDINGS_PER_CHECK,
+            extra=[("figures", lambda store: _figures(store.conn, set(store.table_names())))],
+        )
     path = Path(path)
     findings: list[Finding] = []
     ran: list[str] = ["file"]
@@ -237,6 +257,10 @@ def check_workspace(
             except sqlite3.DatabaseError as exc:
                 problems = [f"could not be read ({exc})."]
             findings.extend(Finding(name, m) for m in problems[:MAX_FINDINGS_PER_CHECK])
+        try:
+            head = audit.head(reader)
+        except sqlite3.DatabaseError:
+            head = None
     finally:
         conn.close()
         if tmp:
@@ -245,4 +269,4 @@ def check_workspace(
     note = ""
     if recorded is not None and not any(f.check == "against" for f in findings):
         note = heads.describe_match(recorded, signature[0] if signature else None)
-    return CheckReport(path, quick, tuple(findings), tuple(ran), note)
+    return CheckReport(path, quick, tuple(findings), tuple(ran), note, head)

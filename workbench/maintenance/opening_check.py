@@ -89,7 +89,16 @@ def _schema(conn: sqlite3.Connection) -> list[str]:
 
 def check_since_last_full(path: str | os.PathLike) -> CheckReport:
     """A check that costs little at any size: the file, its tables, the audit chain since the
-    last full check. Reads the file in place (no copy); never changes it."""
+    last full check. Reads the file in place (no copy); never changes it.
+
+    A shared workspace gets the whole shared check (check_shared: its guards, references,
+    search index and log, read on the server; no file to copy)."""
+    from db.address import is_server
+
+    if is_server(path):
+        from workbench.maintenance.check import check_workspace
+
+        return check_workspace(path)
     path = Path(path)
     ran = ["file"]
     try:

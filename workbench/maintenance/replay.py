@@ -78,14 +78,13 @@ def _creation(log: _Log, row) -> tuple[bool, str | None, str | None]:
 
 def _comments(conn, log: _Log, out: list[str]) -> None:
     orgs = dict(conn.execute("SELECT id, code FROM organizations"))
-    conn.row_factory = sqlite3.Row
-    try:
-        rows = conn.execute(
-            "SELECT id, document_id, item_no, organization_id, type, critical_ground, section_id, "
-            "quoted_passage, comment, rationale, proposed_wording, disposition FROM comments"
-        ).fetchall()
-    finally:
-        conn.row_factory = None
+    # Rows by column name from a sqlite3 connection or a shared store's (db.postgres) alike.
+    cursor = conn.execute(
+        "SELECT id, document_id, item_no, organization_id, type, critical_ground, section_id, "
+        "quoted_passage, comment, rationale, proposed_wording, disposition FROM comments"
+    )
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
     seen = set()
     for r in rows:
         seen.add(r["id"])

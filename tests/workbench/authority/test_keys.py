@@ -123,6 +123,7 @@ def test_a_pdf_signer_signs_a_pdf_through_the_same_key(tmp_path):
 
 
 # -- the workspace's own key -----------------------------------------------------------------
+@pytest.mark.sqlite_only
 def test_the_workspace_key_keeps_its_private_half_out_of_the_file(ws, ws_path, workspace_key_dir):
     signer = workspace_key.signer(ws)
     assert signer.source == "workspace" and signer.person_id is None

@@ -20,10 +20,8 @@ def demo_path(tmp_path_factory):
 
 
 @pytest.fixture
-def demo_ws(demo_path, tmp_path):
-    copy = tmp_path / "demo.cnew"
-    copy.write_bytes(demo_path.read_bytes())
-    with Workspace.open(copy, actor="analyst") as ws:
+def demo_ws(demo_path, workspace_copy):
+    with Workspace.open(workspace_copy(demo_path), actor="analyst") as ws:
         yield ws
 
 

@@ -281,6 +281,7 @@ def test_crm_csv_has_every_column_and_neutralises_formulas(ws, strategy):
     assert "'=HYPERLINK" in row
 
 
+@pytest.mark.sqlite_only
 def test_publishing_takes_a_backup_after_it_commits(ws, strategy):
     from workbench.maintenance.backups import list_backups
     from workbench.workspace import Workspace
@@ -316,6 +317,7 @@ def test_a_nonconcurrence_given_after_a_critical_was_accepted_still_blocks(ws, s
     assert messages(ws, strategy.doc) == []
 
 
+@pytest.mark.sqlite_only
 def test_the_order_of_position_and_acceptance_is_kept_on_the_rows_not_in_the_log(ws, strategy):
     """A non-concurrence answers to its own Critical comments by the coordination order; audit
     ids may be renumbered (a copy to another engine, a replayed log) without changing it."""

@@ -16,7 +16,7 @@ MARKING = "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
 def snapshot(ws) -> dict[str, list[tuple]]:
     """Every row of every table: a refused import must leave all of them as they were."""
     return {
-        t: sorted(map(tuple, ws.db.execute(f"SELECT * FROM [{t}]").fetchall()), key=repr)
+        t: sorted(map(tuple, ws.db.execute(f'SELECT * FROM "{t}"').fetchall()), key=repr)
         for t in ws.db.table_names()
     }
 

@@ -219,9 +219,7 @@ def test_check_replays_an_imported_response(ws, packet, tmp_path):
     from workbench.maintenance.check import check_workspace
 
     import_response(ws, _session(packet).export_response(tmp_path / "r.cneresponse"))
-    conn = ws.db.conn
-    conn.execute("UPDATE comments SET type = 'A'")
-    conn.commit()
+    ws.db.execute("UPDATE comments SET type = 'A'")
     ws.close()
     faults = check_workspace(ws.path).problems("audit replay")
     assert any(

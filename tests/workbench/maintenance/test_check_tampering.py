@@ -83,6 +83,7 @@ def test_a_coordinated_and_published_workspace_replays_cleanly(ws, objection):
     assert "audit replay" in report.ran and "schema" in report.ran
 
 
+@pytest.mark.sqlite_only
 def test_rewriting_the_objection_and_recomputing_the_chain_is_caught(ws, objection):
     conn = _raw(ws)
     conn.execute("DROP TRIGGER audit_log_no_update")
@@ -105,6 +106,7 @@ def test_rewriting_the_objection_and_recomputing_the_chain_is_caught(ws, objecti
     assert any("reads concur, but the audit log recorded non_concur" in p for p in replayed)
 
 
+@pytest.mark.sqlite_only
 def test_rewriting_state_and_the_log_together_is_caught_against_a_packet(ws, objection, tmp_path):
     packet = export_packet(
         ws, rq.list_requests(ws, objection["doc"])[0].id, tmp_path / "p.cnereview"
@@ -129,6 +131,7 @@ def test_rewriting_state_and_the_log_together_is_caught_against_a_packet(ws, obj
     assert cli(["check", str(ws.path), "--against", str(packet)]) == 1
 
 
+@pytest.mark.sqlite_only
 def test_editing_comments_and_positions_without_an_audit_entry_is_caught(ws, objection):
     conn = _raw(ws)
     conn.execute("UPDATE comments SET disposition = 'accepted' WHERE type = 'C'")
@@ -149,6 +152,7 @@ def test_editing_comments_and_positions_without_an_audit_entry_is_caught(ws, obj
     assert any("position" in f and "has no audit entry" in f for f in faults), faults
 
 
+@pytest.mark.sqlite_only
 def test_deleting_the_log_tail_and_the_position_is_caught(ws, objection):
     conn = _raw(ws)
     conn.execute("DROP TRIGGER audit_log_no_delete")
@@ -163,6 +167,7 @@ def test_deleting_the_log_tail_and_the_position_is_caught(ws, objection):
     assert "The trigger audit_log_no_delete is missing." in report.problems("schema")
 
 
+@pytest.mark.sqlite_only
 def test_an_after_insert_trigger_that_demotes_critical_comments_is_a_fault(ws, objection):
     conn = _raw(ws)
     conn.execute(
@@ -176,6 +181,7 @@ def test_an_after_insert_trigger_that_demotes_critical_comments_is_a_fault(ws, o
     assert cli(["check", str(ws.path)]) == 1
 
 
+@pytest.mark.sqlite_only
 def test_a_table_replaced_by_a_view_is_a_fault(ws, objection):
     conn = _raw(ws)
     conn.execute("ALTER TABLE waivers RENAME TO waivers_real")
@@ -187,6 +193,7 @@ def test_a_table_replaced_by_a_view_is_a_fault(ws, objection):
     assert "Unknown table waivers_real (not part of the schema)." in faults
 
 
+@pytest.mark.sqlite_only
 def test_rolling_back_to_an_older_copy_is_caught_against_a_backup_and_a_pdf(
     ws, objection, tmp_path, clock
 ):
@@ -210,6 +217,7 @@ def test_rolling_back_to_an_older_copy_is_caught_against_a_backup_and_a_pdf(
     assert faults and "rolled back to an older copy" in faults[0]
 
 
+@pytest.mark.sqlite_only
 def test_a_pdf_records_the_head_at_publication(ws, objection, tmp_path):
     pdf = tmp_path / "sop.pdf"
     pdf.write_bytes(export_pdf(ws, objection["other"]).data)
@@ -235,6 +243,7 @@ def test_a_file_with_no_head_is_named_not_a_traceback(ws, objection, tmp_path, c
     assert "against" in out and "Traceback" not in out
 
 
+@pytest.mark.sqlite_only
 def test_restore_refuses_a_backup_with_an_extra_trigger(ws, objection, tmp_path):
     from db.errors import StoreError
     from workbench.maintenance.backups import restore_backup
@@ -268,7 +277,7 @@ def test_a_stored_figure_swapped_by_hand_is_detected(ws):
     fid = figures.add_figure(ws, doc, SVG, alt="Chart", caption="c")
     assert not check_workspace(ws.path).problems("figures")
     other = SVG.replace(b"Seizures", b"Arrivals")
-    ws.db.execute("DROP TRIGGER figures_no_update")
+    ws.db.execute("DROP TRIGGER figures_no_update" + (" ON figures" if ws.shared else ""))
     ws.db.execute(
         "UPDATE figures SET data = ?, size = ?, sha256 = ? WHERE id = ?",
         [other, len(other), hashlib.sha256(other).hexdigest(), fid],

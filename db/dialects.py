@@ -1,0 +1,164 @@
+"""The few SQL constructs SQLite and PostgreSQL spell differently, as fragments for the core."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# Each full-text index: the table it indexes and the columns, in the order FTS5 knows them.
+FULLTEXT_INDEXES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "documents_fts": ("documents", ("title",)),
+    "sections_fts": ("sections", ("heading", "body")),
+    "comments_fts": ("comments", ("comment", "rationale", "proposed_wording", "quoted_passage")),
+    "studies_fts": ("studies", ("title", "abstract", "office", "contact")),
+    "published_fts": ("published_sections", ("heading", "body")),
+}
+
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PHRASE = re.compile(r'"((?:[^"]|"")*)"(\*?)')
+_ONE_WORD = re.compile(r"[^\W_]+")
+
+
+def _key(key: str) -> str:
+    if not _KEY.fullmatch(key):
+        raise ValueError(f"not a JSON key the dialect writes: {key!r}")
+    return key
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def parse_fts5(expression: str) -> tuple[list[tuple[str, bool]], bool]:
+    """([(phrase, prefix-matched)], any phrase may match) of an FTS5 expression we built.
+
+    The core builds only quoted phrases, each maybe followed by `*`, joined by spaces (all
+    must match) or by OR (any may).
+    """
+    phrases = [
+        (m.group(1).replace('""', '"'), bool(m.group(2))) for m in _PHRASE.finditer(expression)
+    ]
+    outside = _PHRASE.sub(" ", expression)
+    return phrases, "OR" in outside.split()
+
+
+class SqliteFullText:
+    """FTS5: `MATCH` against the index table; rank is bm25 (lower is better)."""
+
+    def parameters(self, expression: str) -> dict[str, Any]:
+        return {"q": expression}
+
+    def source(self, index: str, *, limited: bool) -> tuple[str, str]:
+        if limited:
+            src = f"(SELECT rowid, rank FROM {index} WHERE {index} MATCH :q ORDER BY rank LIMIT :m)"
+            return src, ""
+        return index, f"{index} MATCH :q AND"
+
+    def snippet(
+        self, index: str, base: str, start: str, end: str, ellipsis: str, tokens: int
+    ) -> str:
+        return (
+            f"snippet({index}, -1, {_literal(start)}, {_literal(end)}, {_literal(ellipsis)}, "
+            f"{int(tokens)})"
+        )
+
+    def arm_snippet(self, index: str, base: str, *marks: Any) -> str:
+        # Made by the cursor that matched the row, only for rows the merge pulls in.
+        return self.snippet(index, base, *marks)
+
+    def merge(self, arms: list[str], kinds: list[tuple[str, str]], columns, marks) -> str:
+        """The arms (each in FTS5's rank order) merged, the best :n kept."""
+        return " UNION ALL ".join(arms) + " ORDER BY score LIMIT :n"
+
+
+class PostgresFullText:
+    """tsvector/GIN: the `<index>` tables hold each live row's weighted vector (db/pg_schema)."""
+
+    # ts_rank weights {D, C, B, A}; columns are weighted A, B, C, D in FTS5's column order.
+    WEIGHTS = {
+        "documents_fts": "{0.1, 0.2, 0.4, 1.0}",
+        "sections_fts": "{0.1, 0.2, 0.25, 1.0}",
+        "comments_fts": "{0.3, 0.6, 0.6, 1.0}",
+        "studies_fts": "{0.125, 0.5, 0.25, 1.0}",
+        "published_fts": "{0.1, 0.2, 0.25, 1.0}",
+    }
+    QUERY = "cne_tsquery(:q, :qp, :qany)"
+
+    def parameters(self, expression: str) -> dict[str, Any]:
+        """The phrases (each read by websearch_to_tsquery), which are prefixes, and the joiner.
+
+        A prefix applies to a single word only (to_tsquery's `word:*`); a longer phrase typed
+        with `*` matches as written.
+        """
+        phrases, any_word = parse_fts5(expression)
+        words = [p.replace('"', " ") for p, _ in phrases]
+        prefixes = [int(star and bool(_ONE_WORD.fullmatch(p))) for p, star in phrases]
+        return {"q": words, "qp": prefixes, "qany": int(any_word)}
+
+    def source(self, index: str, *, limited: bool) -> tuple[str, str]:
+        weights = self.WEIGHTS[index]
+        src = (
+            f"(SELECT x.id AS rowid, -ts_rank('{weights}', x.doc, q.q) AS rank "
+            f"FROM {index} x, {self.QUERY} AS q(q) WHERE x.doc @@ q.q"
+        )
+        src += " ORDER BY rank LIMIT :m)" if limited else ")"
+        return src, ""
+
+    def snippet(
+        self, index: str, base: str, start: str, end: str, ellipsis: str, tokens: int
+    ) -> str:
+        _, columns = FULLTEXT_INDEXES[index]
+        texts = "ARRAY[" + ", ".join(f"{base}.{c}" for c in columns) + "]"
+        marks = ", ".join(_literal(m) for m in (start, end, ellipsis))
+        return f"cne_snippet({texts}, {self.QUERY}, {marks}, {int(tokens)})"
+
+    def arm_snippet(self, index: str, base: str, *marks: Any) -> str:
+        return "CAST(NULL AS TEXT)"  # made after the merge, for the rows kept (merge())
+
+    def merge(self, arms: list[str], kinds: list[tuple[str, str]], columns, marks) -> str:
+        """The arms ranked together, the best :n kept, then their snippets (one row each).
+
+        PostgreSQL ranks every match of every arm before the sort; a snippet in the arms
+        would be made for every match too, so it is made here for the kept rows only.
+        """
+        ranked = " UNION ALL ".join(arms) + " ORDER BY score LIMIT :n"
+        keep = ", ".join(f"top.{c}" for c in columns)
+        rows = []
+        for kind, index in kinds:
+            table, _ = FULLTEXT_INDEXES[index]
+            snippet = self.snippet(index, "r", *marks)
+            rows.append(
+                f"SELECT {keep}, {snippet} AS snippet FROM top JOIN {table} r ON r.id = top.id "
+                f"WHERE top.kind = {_literal(kind)}"
+            )
+        return f"WITH top AS MATERIALIZED ({ranked}) " + " UNION ALL ".join(rows)
+
+
+class SqliteDialect:
+    name = "sqlite"
+    fulltext = SqliteFullText()
+
+    def json_int(self, column: str, key: str) -> str:
+        return f"json_extract({column}, '$.{_key(key)}')"
+
+    def json_text(self, column: str, key: str) -> str:
+        return f"json_extract({column}, '$.{_key(key)}')"
+
+    def json_true(self, column: str, key: str) -> str:
+        """A condition: the JSON field is true (or 1)."""
+        return f"json_extract({column}, '$.{_key(key)}') = 1"
+
+
+class PostgresDialect:
+    name = "postgresql"
+    fulltext = PostgresFullText()
+
+    def json_int(self, column: str, key: str) -> str:
+        # cne_json_int (db/pg_schema): NULL for a missing key, a non-integer or unreadable JSON.
+        return f"cne_json_int({column}, '{_key(key)}')"
+
+    def json_text(self, column: str, key: str) -> str:
+        return f"cne_json_text({column}, '{_key(key)}')"
+
+    def json_true(self, column: str, key: str) -> str:
+        return f"cne_json_text({column}, '{_key(key)}') IN ('true', '1')"

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog
 from ui import messages
 from ui import settings as app_settings
 from workbench.errors import AlteredWorkspace, DamagedWorkspace, StoreError, WorkspaceInUse
-from workbench.workspace import WORKSPACE_SUFFIX, Workspace
+from workbench.workspace import WORKSPACE_SUFFIX, ServerAddress, Workspace, is_server
 
 log = logging.getLogger("ui")
 FILE_FILTER = f"CNE Workbench workspaces (*{WORKSPACE_SUFFIX});;All files (*)"
@@ -43,6 +43,7 @@ def parts() -> list[tuple[ModuleType, str]]:
     from ui.maintenance import install as maintenance
     from ui.roundtrip import install as roundtrip
     from ui.search import install as search
+    from ui.shared import install as shared
 
     return [
         (coordination, "coordination"),
@@ -53,6 +54,7 @@ def parts() -> list[tuple[ModuleType, str]]:
         (roundtrip, "roundtrip"),
         (authority, "authority"),
         (insert_menu, "insert_actions"),
+        (shared, "shared"),
     ]
 
 
@@ -71,7 +73,13 @@ from ui.bootstrap import (  # noqa: E402,F401
 
 
 def open_workspace(path: str | Path, parent=None) -> Workspace | None:
-    """Open a workspace file, or explain why not (nothing is written to a refused file)."""
+    """Open a workspace file, or explain why not (nothing is written to a refused file).
+    A postgresql:// address opens a shared workspace (its password from the keyring)."""
+    if is_server(path):
+        from ui.shared.connect import open_shared
+
+        address = path if isinstance(path, ServerAddress) else ServerAddress(str(path))
+        return open_shared(address, parent)
     try:
         ws = Workspace.open(path)
     except WorkspaceInUse as exc:
@@ -216,6 +224,8 @@ def workspace_for_choice(choice: str, parent=None) -> Workspace | None:
 def _open_from_window(window, path: str | None) -> None:
     if path == "new":
         ws = workspace_for_choice("new", window)
+    elif path is not None and is_server(path):
+        ws = open_workspace(path, window)  # a shared workspace from Open Recent
     else:
         chosen = _ask_path("open", window, OPEN_FILTER) if path is None else Path(path)
         if chosen is None:
@@ -253,7 +263,7 @@ def run(argv: list[str]) -> int:
     else:
         ws = None
         last = app_settings.last_workspace()
-        if last and Path(last).exists():
+        if last and (is_server(last) or Path(last).exists()):
             ws = open_workspace(last)
         while ws is None:
             from ui.start_dialog import StartDialog

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench import sections
 from workbench.errors import NotFound, WorkbenchError
+from workbench.sections import EditConflict
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,9 @@ class Edit:
 class Autosave(QObject):
     state_changed = Signal(str)
     saved = Signal(int)  # section id whose text reached the workspace
+    # Someone else saved a section after its text was opened here (a sections.EditConflict):
+    # the typing stays pending, unsent, until resolve() says what to save.
+    conflict = Signal(object)
 
     def __init__(self, ops, parent=None):
         super().__init__(parent)
@@ -44,6 +48,10 @@ class Autosave(QObject):
         self._failures = 0
         self._last_error = ""
         self._refused = False
+        # The stored text each section's editing started from (its content hash): a save
+        # from an older text than the stored one is a conflict, not an overwrite.
+        self._base: dict[int, str] = {}
+        self._conflicted: dict[int, EditConflict] = {}
         self.state = SAVED
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.flush_now)
@@ -58,6 +66,22 @@ class Autosave(QObject):
             self._debounce.start()
         self._update_state()
 
+    def opened(self, section_id: int, content_hash: str) -> None:
+        """The editor shows the stored text with this hash (typing starts from it)."""
+        if section_id not in self._pending and section_id not in self._in_flight:
+            self._base[section_id] = content_hash
+
+    def resolve(self, section_id: int, heading: str, body: str, base_hash: str) -> None:
+        """After a conflict: save this text (merged, mine or theirs) over `base_hash`."""
+        self._conflicted.pop(section_id, None)
+        self._base[section_id] = base_hash
+        self._pending[section_id] = Edit(section_id, heading, body)
+        self._last_error = ""
+        self.flush_now()
+
+    def conflicts(self) -> list[EditConflict]:
+        return list(self._conflicted.values())
+
     def pending_text(self, section_id: int) -> tuple[str, str] | None:
         edit = self._pending.get(section_id) or self._in_flight.get(section_id)
         return (edit.heading, edit.body) if edit else None
@@ -71,7 +95,7 @@ class Autosave(QObject):
         self._debounce.stop()
         self._retry.stop()
         for sid, edit in list(self._pending.items()):
-            if sid in self._in_flight:
+            if sid in self._in_flight or sid in self._conflicted:
                 continue  # its successor goes out when the write in flight returns
             self._submit(edit)
         self._update_state()
@@ -96,12 +120,15 @@ class Autosave(QObject):
             edit.section_id,
             heading=edit.heading,
             body=edit.body,
-            on_done=lambda _hash, e=edit: self._done(e),
+            expected_hash=self._base.get(edit.section_id),
+            on_done=lambda new_hash, e=edit: self._done(e, new_hash),
             on_error=lambda exc, e=edit: self._failed(e, exc),
         )
 
-    def _done(self, edit: Edit) -> None:
+    def _done(self, edit: Edit, new_hash: str | None = None) -> None:
         self._in_flight.pop(edit.section_id, None)
+        if new_hash:
+            self._base[edit.section_id] = new_hash
         self._failures = 0
         self._last_error = ""
         self.saved.emit(edit.section_id)
@@ -118,6 +145,16 @@ class Autosave(QObject):
             return
         # Keep the newest text: a later keystroke may already have replaced this edit.
         self._pending.setdefault(edit.section_id, edit)
+        if isinstance(exc, EditConflict):
+            # Not retried: saving would write over what the other person saved. The text
+            # stays pending (closing asks) until the person resolves it.
+            self._conflicted[edit.section_id] = exc
+            self._last_error = str(exc)
+            self._refused = True
+            self._debounce.stop()
+            self._update_state()
+            self.conflict.emit(exc)
+            return
         self._failures += 1
         self._last_error = str(exc) or type(exc).__name__
         log.warning(
@@ -130,7 +167,9 @@ class Autosave(QObject):
         self._update_state()
 
     def _update_state(self) -> None:
-        if self._last_error and self._pending:
+        if self._conflicted:
+            state = f"Not saved: {next(iter(self._conflicted.values()))} — merge to save"
+        elif self._last_error and self._pending:
             then = "correct it to save" if self._refused else "retrying"
             state = f"Save failed: {self._last_error} — {then}"
         elif self._in_flight:

@@ -284,6 +284,7 @@ class SectionEditor(QWidget):
             self.stack.setCurrentIndex(0)
             self.section_shown.emit(0)
             return
+        self.autosave.opened(sec.id, sec.content_hash)  # what typing here starts from
         heading, body = self.autosave.pending_text(sec.id) or (sec.heading, sec.body)
         self._loading = True
         try:
@@ -364,6 +365,7 @@ class SectionEditor(QWidget):
                 self.heading.setCursorPosition(0)
                 self.body.setPlainText(sec.body)
                 self.update_preview()
+            self.autosave.opened(sec.id, sec.content_hash)
         finally:
             self._loading = False
 

@@ -28,8 +28,15 @@ def recent_workspaces() -> list[str]:
     return _as_list(settings().value("workspace/recent"))
 
 
+def _key(path) -> str:
+    """A file's resolved path; a shared workspace's address as shown (never its password)."""
+    from workbench.workspace import is_server
+
+    return str(path) if is_server(path) else str(Path(path).resolve())
+
+
 def remember_workspace(path: str | Path) -> None:
-    path = str(Path(path).resolve())
+    path = _key(path)
     recent = [p for p in recent_workspaces() if p != path]
     recent.insert(0, path)
     s = settings()
@@ -38,7 +45,7 @@ def remember_workspace(path: str | Path) -> None:
 
 
 def forget_workspace(path: str | Path) -> None:
-    path = str(Path(path).resolve())
+    path = _key(path)
     s = settings()
     s.setValue("workspace/recent", [p for p in recent_workspaces() if p != path])
     if s.value("workspace/last") == path:

@@ -54,7 +54,7 @@ def _text(rng: random.Random, longest: int = 6000) -> str:
 
 
 # -- the workspace the children work on ---------------------------------------------------------
-def prepare(path: Path) -> None:
+def prepare(path: Path | str) -> None:
     with Workspace.create(path, actor="setup") as ws:
         doc = documents.create_document(ws, "strategy", "Maritime Transit Zone Strategy")
         for n, codes in enumerate((["USCG"], ["CBP"], ["USCG", "CBP"], [], ["ICE"])):
@@ -188,7 +188,7 @@ ACTIONS = {
 }
 
 
-def run_child(path: Path, seed: int, report: Path, scratch: Path) -> None:
+def run_child(path: Path | str, seed: int, report: Path, scratch: Path) -> None:
     """Act until killed; after each commit append {action, audit id, hash, table, row}."""
     rng = random.Random(seed)
     names = list(ACTIONS)
@@ -235,7 +235,8 @@ def zygote() -> None:
         pid = os.fork()
         if pid == 0:
             try:
-                run_child(Path(path), int(seed), Path(report), Path(scratch.strip()))
+                # A file's path, or a shared workspace's postgresql:// address.
+                run_child(path, int(seed), Path(report), Path(scratch.strip()))
             finally:
                 os._exit(1)
         print(pid, flush=True)
@@ -249,7 +250,7 @@ class Verdict:
     failures: list[str] = field(default_factory=list)
 
 
-def verify(path: Path, report: Path) -> tuple[list[str], list[dict]]:
+def verify(path: Path | str, report: Path) -> tuple[list[str], list[dict]]:
     """After a kill: the file opens, every check passes, every reported action is there."""
     problems: list[str] = []
     lines = []
@@ -270,13 +271,13 @@ def verify(path: Path, report: Path) -> tuple[list[str], list[dict]]:
             if entry["table"]:
                 found = next(
                     ws.db.query(
-                        f"SELECT 1 AS x FROM {entry['table']} WHERE rowid = ?", [entry["row"]]
+                        f"SELECT 1 AS x FROM {entry['table']} WHERE id = ?", [entry["row"]]
                     ),
                     None,
                 )
                 if found is None:
                     problems.append(f"{entry['table']} row {entry['row']} is missing")
-    for b in backups.list_backups(path):
+    for b in backups.list_backups(path) if isinstance(path, Path) else ():
         bad = check_workspace(b.path, quick=True).findings
         problems += [f"backup {b.path.name}: {f.message}" for f in bad]
     return problems, lines
@@ -302,6 +303,7 @@ def campaign(
     max_delay: float = 0.3,
     log=None,
     enough=None,
+    location: str | None = None,
 ) -> Verdict:
     """Kill children at random moments, `rounds` times or for `seconds`, verifying each time.
 
@@ -309,7 +311,8 @@ def campaign(
     """
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "crash.cnew"
+    # `location`: a shared workspace's empty database (postgresql://…) instead of a file.
+    path: Path | str = location or folder / "crash.cnew"
     prepare(path)
     report = folder / "committed.jsonl"
     scratch = folder / "exchange"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -27,12 +26,15 @@ class ExternalChanges(QObject):
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.poll)
         window.workspace_changed.connect(self._announced)
-        self.timer.start()
+        if not getattr(window.ws, "shared", False):
+            # A shared workspace hears of others' commits from its server (ui.shared.changes).
+            self.timer.start()
 
-    def _version(self) -> int | None:
+    def _version(self):
         try:
-            return self.window.ws.db.conn.execute("PRAGMA data_version").fetchone()[0]
-        except sqlite3.Error:  # closing, or the file went away: nothing to show
+            # SQLite's PRAGMA data_version; a shared workspace's running-transaction snapshot.
+            return self.window.ws.db.external_stamp()
+        except Exception:  # closing, the file went away, the server is unreachable
             return None
 
     def _announced(self) -> None:

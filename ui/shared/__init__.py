@@ -1,0 +1,1 @@
+"""Shared workspaces on PostgreSQL in the app: opening one, others' changes, merging a save."""

@@ -133,8 +133,15 @@ def check_shared(
                 steps.append((name, functools.partial(fn, store)))
             if against is not None and recorded is None:
                 ran.append("against")
+            signature: list = []  # how the recorded head is signed, for the summary
+
+            def compare_head() -> list[str]:
+                assert recorded is not None
+                signature.append(heads.signature_of(reader, recorded))
+                return heads.compare(reader, recorded, signature[0])
+
             if recorded is not None:
-                steps.append(("against", lambda: heads.compare(reader, recorded)))
+                steps.append(("against", compare_head))
             for name, step in steps:
                 ran.append(name)
                 problems = step()
@@ -144,7 +151,7 @@ def check_shared(
         store.close()
     note = ""
     if recorded is not None and not any(f.check == "against" for f in findings):
-        note = heads.describe_match(recorded)
+        note = heads.describe_match(recorded, signature[0] if signature else None)
     return report(
         address,
         quick,

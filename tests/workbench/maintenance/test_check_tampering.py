@@ -299,6 +299,7 @@ def _rewrite_log(ws) -> str:
     return new
 
 
+@pytest.mark.sqlite_only
 def test_a_pdf_head_edited_to_match_a_rewritten_log_no_longer_holds(ws, objection, tmp_path):
     pdf = tmp_path / "sop.pdf"
     pdf.write_bytes(export_pdf(ws, objection["other"]).data)
@@ -319,6 +320,7 @@ def test_a_pdf_head_edited_to_match_a_rewritten_log_no_longer_holds(ws, objectio
     ], faults
 
 
+@pytest.mark.sqlite_only
 def test_a_packet_head_edited_to_match_a_rewritten_log_no_longer_holds(ws, objection, tmp_path):
     import json
 
@@ -369,6 +371,7 @@ def _backup_and_close(ws):
     return path, backup
 
 
+@pytest.mark.sqlite_only
 def test_a_backup_is_signed_and_check_compares_its_signed_head(ws, objection):
     path, backup = _backup_and_close(ws)
     assert backup.with_name(backup.name + ".sig").is_file()
@@ -376,6 +379,7 @@ def test_a_backup_is_signed_and_check_compares_its_signed_head(ws, objection):
     assert report.ok and "that head is sealed by the workspace key" in report.summary()
 
 
+@pytest.mark.sqlite_only
 def test_restore_refuses_a_backup_whose_contents_were_changed(ws, objection):
     from db.errors import DamagedWorkspace
     from workbench.maintenance.backups import restore_backup
@@ -393,6 +397,7 @@ def test_restore_refuses_a_backup_whose_contents_were_changed(ws, objection):
     assert faults and "was changed after it was taken" in faults[0]
 
 
+@pytest.mark.sqlite_only
 def test_restore_refuses_a_backup_resigned_with_someone_elses_key(ws, objection):
     import base64
     import json
@@ -425,6 +430,7 @@ def test_restore_refuses_a_backup_resigned_with_someone_elses_key(ws, objection)
         restore_backup(path, backup)
 
 
+@pytest.mark.sqlite_only
 def test_an_unsigned_backup_is_restored_only_when_asked(ws, objection, capsys):
     from workbench.maintenance import backup_seals
     from workbench.maintenance.backups import UnsignedBackup, restore_backup

@@ -233,9 +233,31 @@ def test_crm_table_sorts_filters_goes_to_the_section_and_exports(
         lambda *a, **k: (str(out), "CSV files (*.csv)"),
     )
     qtbot.mouseClick(crm.export_button, Qt.MouseButton.LeftButton)
+    window.ops.flush()  # read and written off the UI thread
     text = out.read_bytes().decode("utf-8-sig")  # the BOM lets Excel read UTF-8
     assert text == publication.crm_csv(dws, doc)
     assert "Typo: AMO." in text
+
+
+def test_the_crm_exports_as_the_consolidated_workbook_the_command_line_writes(
+    qtbot, app, dws, monkeypatch, tmp_path
+):
+    from openpyxl import load_workbook
+
+    window, coordination = app
+    doc = spss(dws)
+    open_spss(window)
+    chosen = tmp_path / "SPSS-CRM"  # typed without an extension, the Excel filter chosen
+    monkeypatch.setattr(
+        "ui.coordination.controller.QFileDialog.getSaveFileName",
+        lambda *a, **k: (str(chosen), "Excel workbooks (*.xlsx)"),
+    )
+    qtbot.mouseClick(coordination.crm.export_button, Qt.MouseButton.LeftButton)
+    window.ops.flush()
+    sheet = load_workbook(tmp_path / "SPSS-CRM.xlsx")["CRM"]
+    texts = {cell.value for row in sheet.iter_rows() for cell in row}
+    assert {c.comment for c in cm.list_comments(dws, doc)} <= texts
+    assert "Export CRM…" == coordination.crm.export_button.text()
 
 
 def test_new_request_defaults_to_the_sections_with_equities(qtbot, app, dws, monkeypatch):
@@ -630,3 +652,22 @@ def test_a_comment_about_the_whole_document_in_the_gate_crm_and_comments(qtbot, 
     settle(window)
     assert coordination.comments.current_comment_id() == cid
     window.grab().save("/tmp/roundtrip-document-comment.png")
+
+
+def test_a_crm_export_the_disk_refuses_is_one_line_not_the_crash_box(
+    qtbot, app, dws, monkeypatch, tmp_path, dialogs_recorded
+):
+    import errno
+
+    window, coordination = app
+    open_spss(window)
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr("ui.coordination.controller.write_atomic", full)
+    coordination.controller.export_crm(str(tmp_path / "crm.csv"))
+    window.ops.flush()
+    said = [kind for kind, _, text in dialogs_recorded.shown if "No space left" in text]
+    assert said == ["error"]
+    assert not (tmp_path / "crm.csv").exists()

@@ -109,7 +109,7 @@ class CoordinationController(QObject):
             ),
             ("waive", "Wai&ve Review (Director)…", "Waive review…", self.waive),
             ("publish", "P&ublish (Director)…", "Publish…", self.publish),
-            ("export_crm", "&Export CRM as CSV…", "Export CSV…", self.export_crm),
+            ("export_crm", "&Export CRM…", "Export CRM…", self.export_crm),
         ]:
             action = QAction(text, self)
             action.setIconText(short)  # what the panels' buttons show
@@ -623,27 +623,57 @@ class CoordinationController(QObject):
         )
 
     def export_crm(self, path: str | None = None) -> None:
+        """The CRM as a consolidated Excel workbook (every organization's comments, printable)
+        or as CSV, as `workbench crm` writes them; read and written off the UI thread."""
         if self.document_id is None:
             return
         doc = documents.document(self.ws, self.document_id)
         if path is None:
             suggested = "".join(ch if ch.isalnum() else "-" for ch in doc.title)[:60]
-            path, _ = QFileDialog.getSaveFileName(
-                self._parent(), "Export CRM", f"{suggested}-CRM.csv", "CSV files (*.csv)"
+            path, chosen = QFileDialog.getSaveFileName(
+                self._parent(),
+                "Export CRM",
+                f"{suggested}-CRM.xlsx",
+                f"{CRM_XLSX_FILTER};;{CRM_CSV_FILTER}",
             )
+            if path and not path.lower().endswith((".xlsx", ".csv")):
+                path += ".csv" if chosen == CRM_CSV_FILTER else ".xlsx"
         if not path:
             return
-        # Reads stay on the UI thread; only the file write is ours to do here.
-        text = publication.crm_csv(self.ws, self.document_id)
-        try:
-            write_atomic(path, "\ufeff" + text)  # the BOM tells Excel the file is UTF-8
-        except WorkbenchError as exc:
-            messages.error(self._parent(), "Export CRM", str(exc))
-            return
-        except OSError as exc:
-            messages.error(self._parent(), "Export CRM", f"Could not write {path}: {exc}")
-            return
-        self.notice.emit(f"CRM exported to {path}")
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, WorkbenchError):
+                messages.error(self._parent(), "Export CRM", str(exc))
+            else:
+                self.ops.report_error(exc)
+
+        self.ops.run(
+            write_crm_file,
+            self.document_id,
+            str(path),
+            on_done=lambda written: self.notice.emit(f"CRM exported to {written}"),
+            on_error=failed,
+            busy="Exporting the CRM…",
+        )
+
+
+CRM_XLSX_FILTER = "Excel workbooks (*.xlsx)"
+CRM_CSV_FILTER = "CSV files (*.csv)"
+
+
+def write_crm_file(ws, document_id: int, path: str) -> str:
+    """A document's CRM written to `path`: the consolidated workbook for .xlsx, else CSV with a
+    byte-order mark (so Excel reads it as UTF-8). A full disk or read-only folder is one line."""
+    from workbench.exchange.consolidated_crm import export_consolidated_crm
+
+    try:
+        if path.lower().endswith(".xlsx"):
+            export_consolidated_crm(ws, document_id, path)
+        else:
+            write_atomic(path, "\ufeff" + publication.crm_csv(ws, document_id))
+    except OSError as exc:
+        raise WorkbenchError(f"Could not write {path}: {exc.strerror or exc}.") from None
+    return path
 
 
 def _clip(text: str, limit: int = 280) -> str:

@@ -121,7 +121,9 @@ class PostgresFullText:
         PostgreSQL ranks every match of every arm before the sort; a snippet in the arms
         would be made for every match too, so it is made here for the kept rows only.
         """
-        ranked = " UNION ALL ".join(arms) + " ORDER BY score LIMIT :n"
+        # Ties broken as `search` breaks them (kind, id): without it PostgreSQL keeps any of
+        # the rows tied at the limit, so the last hits of a page could change run to run.
+        ranked = " UNION ALL ".join(arms) + " ORDER BY score, kind, id LIMIT :n"
         keep = ", ".join(f"top.{c}" for c in columns)
         rows = []
         for kind, index in kinds:

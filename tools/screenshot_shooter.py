@@ -4,6 +4,8 @@ and theme): the main window in each of its states, every menu, and every window 
 from __future__ import annotations
 
 import datetime as dt
+import faulthandler
+import os
 import re
 import shutil
 import time
@@ -46,6 +48,7 @@ ON_DOCUMENT = {
 ON_REQUEST = {"Extend Suspense…", "Recall Request…", "Withdraw Review Request…"}
 # Commands whose window opens after a read on another thread: how long to wait for it (s).
 SLOW = {"Import Draft…": 6.0, "Import Review Response…": 4.0}
+STUCK_AFTER_S = int(os.environ.get("CNE_SCREENS_STUCK", "900"))  # a run takes 2-3 minutes
 SPSS = "Strategy to Counter Self-Propelled"
 SPSS_SECTION = "Interdiction and Evidence Preservation"
 
@@ -91,6 +94,8 @@ class Shooter:
 
         app_settings.set_theme(self.theme)
         qInstallMessageHandler(_quiet)
+        # A window nobody could close stops the run: say where, rather than wait for ever.
+        faulthandler.dump_traceback_later(STUCK_AFTER_S, exit=True)
         self.app = init_app()
         import ui.authority.install as authority_install
 

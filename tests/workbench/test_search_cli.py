@@ -113,7 +113,17 @@ def test_dashboard_json_and_pdf(path, tmp_path, capsys):
     assert "Criminal proceeds study" in text and "LATE by" in text
 
 
-def test_dashboard_text(path, capsys):
+def test_dashboard_text(path, ws, capsys):
+    from workbench import directory
+
+    # A county office a solicitation added: shown by its name, never its made-up code.
+    directory.add_organization(ws, "C1SSO-2", "Cochise County Sheriff's Office", "slt")
+    doc = documents.find_document(ws, "Criminal proceeds study")
+    sid = sections.outline(ws, doc.id)[0].id
+    comments.add_comment(
+        ws, doc.id, organization_code="C1SSO-2", type="S", section_id=sid, comment_text="Add us."
+    )
     assert main(["dashboard", path]) == 0
     out = capsys.readouterr().out
     assert "Criminal proceeds study" in out and "ICE" in out
+    assert "Cochise County Sheriff's Office" in out and "C1SSO" not in out

@@ -92,9 +92,11 @@ def _search(args) -> int:
 
 def _dash(args) -> int:
     from workbench.dashboard import dashboard
+    from workbench.directory import shown_names
 
     with open_workspace(args.path, read_only=True) as ws:
         board = dashboard(ws)
+        names = shown_names(ws)  # a local agency by name, not the code a solicitation made
         if args.pdf:
             from workbench.dashboard_pdf import write_dashboard_pdf
 
@@ -107,7 +109,7 @@ def _dash(args) -> int:
     print()
     print(f"{'Document':<44} {'Stage':<13} {'Days':>4} {'Out':>4} {'Late':>4} {'C':>3} {'S':>3}")
     for d in board.documents:
-        late = ", ".join(f"{o} {n}" for o, n in d.overdue.items())
+        late = ", ".join(f"{names.get(o, o)} {n}" for o, n in d.overdue.items())
         print(
             f"{d.title[:44]:<44} {d.stage_label:<13} {d.days_in_stage:>4} "
             f"{d.total_outstanding:>4} {d.total_overdue:>4} {d.total_critical:>3} "
@@ -116,7 +118,7 @@ def _dash(args) -> int:
     if board.solicitations:
         print("\nResponse rates")
         for s in board.solicitations:
-            print(f"  {s.title[:44]:<44} {s.label:<16} {s.answered}/{s.asked} ({s.rate:.0%})")
+            print(f"  {s.title[:44]:<44} {s.label:<40} {s.answered}/{s.asked} ({s.rate:.0%})")
     if board.due:
         print("\nDue dates")
         for i in board.due:
@@ -124,7 +126,7 @@ def _dash(args) -> int:
     if board.open_comments_by_org:
         print("\nOpen comments by organization (C/S/A)")
         for org, n in board.open_comments_by_org.items():
-            print(f"  {org:<10} {n['C']:>4} {n['S']:>4} {n['A']:>4}")
+            print(f"  {names.get(org, org)[:32]:<32} {n['C']:>4} {n['S']:>4} {n['A']:>4}")
     if args.pdf:
         print(f"\nWrote {args.pdf}")
     return 0

@@ -15,6 +15,8 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.long_document import WORDS, paragraph, sentence  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 RESULT_PREFIX = "BENCH-RESULT "
@@ -24,28 +26,13 @@ RATIO_TARGET = 1.6
 MEMORY_TARGET_MB = 120.0
 TARGET_PAGES = 200
 
-WORDS = (
-    "interdiction maritime vessel cocaine fentanyl precursor component liaison coordination "
-    "strategy border enforcement intelligence partner federal tribal analysis operations "
-    "detection cartel smuggling resources department policy transit zone semi-submersible "
-    "Coast Guard port entry screening seizure corridor nation the of and to in a for with on "
-    "by is are be that which this shall will as from"
-).split()
-
 
 def _sentence(rng: random.Random) -> str:
-    words = [rng.choice(WORDS) for _ in range(rng.randint(8, 22))]
-    if rng.random() < 0.15:
-        i = rng.randrange(len(words))
-        words[i] = f"**{words[i]}**"
-    if rng.random() < 0.1:
-        i = rng.randrange(len(words))
-        words[i] = f"*{words[i]}*"
-    return " ".join(words).capitalize() + "."
+    return sentence(rng, italic=0.1)
 
 
 def _paragraph(rng: random.Random) -> str:
-    return " ".join(_sentence(rng) for _ in range(rng.randint(3, 6)))
+    return paragraph(rng, italic=0.1)
 
 
 def _body(rng: random.Random, i: int) -> str:

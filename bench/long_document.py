@@ -34,16 +34,20 @@ WORDS = (
 ).split()
 
 
-def _sentence(rng: random.Random) -> str:
+def sentence(rng: random.Random, italic: float = 0.0) -> str:
+    """A sentence of bench words, some bold, and with `italic` some italic (bench_pdf's prose)."""
     words = [rng.choice(WORDS) for _ in range(rng.randint(8, 22))]
     if rng.random() < 0.15:
         i = rng.randrange(len(words))
         words[i] = f"**{words[i]}**"
+    if italic and rng.random() < italic:  # no draw without it: the long document stays as it was
+        i = rng.randrange(len(words))
+        words[i] = f"*{words[i]}*"
     return " ".join(words).capitalize() + "."
 
 
-def _paragraph(rng: random.Random) -> str:
-    return " ".join(_sentence(rng) for _ in range(rng.randint(3, 6)))
+def paragraph(rng: random.Random, italic: float = 0.0) -> str:
+    return " ".join(sentence(rng, italic) for _ in range(rng.randint(3, 6)))
 
 
 def png(width: int, height: int, seed: int) -> bytes:
@@ -70,7 +74,7 @@ def png(width: int, height: int, seed: int) -> bytes:
 
 def _table(rng: random.Random) -> str:
     rows = "\n".join(
-        f"| {rng.choice(WORDS)} | {_sentence(rng)} | {rng.randint(1, 999)} |" for _ in range(8)
+        f"| {rng.choice(WORDS)} | {sentence(rng)} | {rng.randint(1, 999)} |" for _ in range(8)
     )
     return "| Component | Responsibility | Assets |\n|---|---|--:|\n" + rows
 
@@ -108,9 +112,9 @@ def build(
         ]
         parent = None
         for i in range(sections):
-            parts = [_paragraph(rng) for _ in range(paragraphs)]
+            parts = [paragraph(rng) for _ in range(paragraphs)]
             if i % 3 == 0:
-                parts.append("\n".join(f"- {_sentence(rng)}" for _ in range(3)))
+                parts.append("\n".join(f"- {sentence(rng)}" for _ in range(3)))
             # Spread tables, notes and figures evenly through the document.
             table_step = max(1, sections // max(1, tables))
             if tables and i % table_step == 0 and i // table_step < tables:
@@ -120,7 +124,7 @@ def build(
             for k in range(cited):
                 n = int(i * per) + k + 1
                 parts[0] += f" As reported[^{n}]."
-                parts.append(f"[^{n}]: {_sentence(rng)}")
+                parts.append(f"[^{n}]: {sentence(rng)}")
             step = max(1, sections // max(1, figures))
             if figures and i % step == step // 2 and i // step < len(figure_ids):
                 fig = figure_store.figure(ws, figure_ids[i // step])
@@ -130,7 +134,7 @@ def build(
                 ws,
                 doc_id,
                 parent_id=None if top else parent,
-                heading=_sentence(rng)[:60].rstrip("."),
+                heading=sentence(rng)[:60].rstrip("."),
                 body="\n\n".join(parts),
             )
             if top:

@@ -7,10 +7,13 @@ the PDF is what Word shows.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -19,6 +22,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from workbench.markdown_model import figure_ref, parser, section_ref, section_sign
+from workbench.svg_png import svg_png
 from workbench.word.ooxml import (
     Footnotes,
     Numbering,
@@ -45,6 +49,10 @@ MAX_FIGURE_WIDTH = Emu(6 * 914400)  # 6 in: the text width of a Letter page with
 MAX_FIGURE_HEIGHT = Emu(int(4.5 * 914400))
 EMU_PER_PX = 9525  # 914400 EMU per inch, 96 px per inch
 RASTER = ("image/png", "image/jpeg")
+SVG = "image/svg+xml"
+# Office 2016's extension that carries an SVG beside a picture's PNG.
+SVG_BLIP_EXT = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
+SVG_BLIP_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 
 
 @dataclass(frozen=True)
@@ -174,6 +182,8 @@ class BodyWriter:
         self._abstracts: dict[str, int] = {}
         self._bullets = numbering.bullet_list()
         self._figure_numbers: dict[int, int] = {}
+        self._svg_pngs: dict[int, bytes | None] = {}  # figure id -> its PNG drawing
+        self._svg_parts: dict[str, str] = {}  # SHA-256 of an SVG -> its relationship id
         self._definitions: dict[str, list] = {}  # footnote label -> its paragraphs' inline tokens
         self._cited: dict[str, int] = {}  # footnote label -> Word footnote id (this section)
         # The last block element written (a bookmark ends after it).
@@ -317,17 +327,20 @@ class BodyWriter:
         p = self._paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.keep_with_next = True
-        if image is not None and image.media_type in RASTER:
+        picture = self._picture_bytes(image) if image is not None else None
+        if image is not None and picture is not None:
             width, height = _fit(image.width, image.height)
             run = p.add_run()
-            run.add_picture(io.BytesIO(image.data), width=width, height=height)
+            run.add_picture(io.BytesIO(picture), width=width, height=height)
+            if image.media_type == SVG:
+                self._attach_svg(run, image.data)
             shape = run._r.xpath(".//wp:docPr")
             if shape:
                 shape[0].set("descr", clean(alt or image.alt))
                 shape[0].set("title", clean(caption)[:255])
         else:
-            # Not in the store (or an SVG, which Word files carry only beside a PNG): named.
-            missing = "not in this workspace" if image is None else "SVG, not embedded"
+            # Not in the store, or an SVG that cannot be drawn: named, never dropped.
+            missing = "not in this workspace" if image is None else "cannot be drawn"
             run = p.add_run(clean(f"[Figure {number}: {alt or 'figure'} — {missing}]"))
             run.italic = True
         cap = self._paragraph("Caption")
@@ -336,6 +349,36 @@ class BodyWriter:
         add_field(cap, "SEQ Figure \\* ARABIC", str(number))
         cap.add_run(clean(f". {' '.join(caption.split())}" if caption.strip() else "."))
         return True
+
+    def _picture_bytes(self, image) -> bytes | None:
+        """What Word's picture shows: the PNG or JPEG itself, or an SVG drawn as a PNG (twice
+        the size it is shown at, for print) to stand beside the SVG."""
+        if image.media_type in RASTER:
+            return image.data
+        if image.media_type != SVG:
+            return None
+        if image.id not in self._svg_pngs:
+            width, _ = _fit(image.width, image.height)
+            self._svg_pngs[image.id] = svg_png(image.data, 2 * round(width / EMU_PER_PX))
+        return self._svg_pngs[image.id]
+
+    def _attach_svg(self, run: Run, data: bytes) -> None:
+        """The SVG itself beside the picture's PNG (Office's svgBlip extension): Word shows
+        the SVG, programs that do not know it show the PNG."""
+        digest = hashlib.sha256(data).hexdigest()
+        if digest not in self._svg_parts:
+            package = self.doc.part.package
+            name = package.next_partname("/word/media/image%d.svg")
+            part = Part(name, SVG, data, package)
+            self._svg_parts[digest] = self.doc.part.relate_to(part, RT.IMAGE)
+        for blip in run._r.xpath(".//a:blip"):
+            blip.append(
+                parse_xml(
+                    f'<a:extLst {nsdecls("a", "r")}><a:ext uri="{SVG_BLIP_EXT}">'
+                    f'<asvg:svgBlip xmlns:asvg="{SVG_BLIP_NS}" '
+                    f'r:embed="{self._svg_parts[digest]}"/></a:ext></a:extLst>'
+                )
+            )
 
     def _list(self, tokens, i: int, end: int, lists: list, quote: int) -> None:
         level = min(len(lists) - 1, 8)

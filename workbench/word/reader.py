@@ -10,6 +10,7 @@ their targets, images as figures with their alt text, and no Word table of conte
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
@@ -18,10 +19,12 @@ from html.parser import HTMLParser
 
 from lxml import etree
 
+from workbench.images import SVG
 from workbench.markdown_model import list_style_line
 from workbench.word.hooks import PROPERTY_KIND, read_custom_properties
 from workbench.word.inventory import inventory, missing_words, unplaced_paragraphs
 from workbench.word.numbering_labels import Label, numbered_paragraphs
+from workbench.word.svg_pictures import svg_twins
 
 # Word's own styles mapped to what the reader needs; "!" drops a paragraph (the contents).
 STYLE_MAP = "\n".join(
@@ -732,6 +735,7 @@ def read_docx(data: bytes) -> WordDraft:
         labels = []
 
     images: list[WordImage] = []
+    twins = svg_twins(data)
 
     def image(img):
         n = len(images) + 1
@@ -740,8 +744,12 @@ def read_docx(data: bytes) -> WordDraft:
                 content = fh.read(MAX_IMAGE_BYTES + 1)
         except Exception:  # a linked (not embedded) or missing picture: nothing to store
             content = b""
+        kind = img.content_type or ""
+        svg = twins.get(hashlib.sha256(content).hexdigest()) if twins and content else None
+        if svg is not None:  # the SVG the PNG stands for is the figure
+            kind, content = SVG, svg
         alt = " ".join((img.alt_text or "").split())
-        images.append(WordImage(f"word-image-{n}", img.content_type or "", content, alt))
+        images.append(WordImage(f"word-image-{n}", kind, content, alt))
         return {"alt": img.alt_text or "", "src": f"word-image-{n}"}
 
     result = mammoth.convert_to_html(

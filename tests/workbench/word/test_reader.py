@@ -12,7 +12,7 @@ import pytest
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
-from word_helpers import MARKING, make_strategy
+from word_helpers import CHART_SVG, MARKING, make_strategy
 
 from workbench import figures, sections
 from workbench.documents import document
@@ -146,6 +146,21 @@ def test_exported_figure_comes_back_as_a_stored_figure_with_its_caption(ws, tmp_
     assert (back.alt, back.caption) == ("Map of the zone", "Transit zone")
     threat = section(ws, outline(ws, new)[1].id).body
     assert threat == f'![Map of the zone](figure:{back.id} "Transit zone")'
+
+
+def test_exported_svg_figure_comes_back_as_the_same_svg(ws, tmp_path):
+    s = make_strategy(ws)
+    fid = figures.add_figure(ws, s.doc_id, CHART_SVG, alt="Seizure chart", caption="By quarter")
+    sections.edit_section(ws, s.threat, body=f'![Seizure chart](figure:{fid} "By quarter")')
+    path = tmp_path / "export.docx"
+    path.write_bytes(export_docx(ws, s.doc_id).data)
+    new = import_draft(ws, path)
+    (back,) = figures.list_figures(ws, new)
+    assert back.media_type == "image/svg+xml"
+    assert figures.figure_bytes(ws, back.id) == CHART_SVG  # the SVG, not the PNG beside it
+    assert (back.alt, back.caption) == ("Seizure chart", "By quarter")
+    threat = section(ws, outline(ws, new)[1].id).body
+    assert threat == f'![Seizure chart](figure:{back.id} "By quarter")'
 
 
 def test_over_long_heading_is_named_by_its_first_words(ws, tmp_path):

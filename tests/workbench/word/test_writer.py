@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import docx
 import pytest
 from docx.oxml.ns import qn
-from word_helpers import MARKING
+from word_helpers import CHART_SVG, MARKING
 
 from workbench import sections
 from workbench.coordination.publication import document_snapshot
@@ -284,3 +284,69 @@ def test_record_says_what_changed_since_the_last_approval():
     assert struck.font.strike and str(struck.font.color.rgb) == "B3261E"
     assert added.font.underline and str(added.font.color.rgb) == "1A4FA0"
     assert "3 Air domain — added" in text
+
+
+def _svg_snapshot(ws, strategy):
+    body = 'Before.\n\n![Seizure chart](figure:9 "Seizures by quarter")\n\nAfter.'
+    sections.edit_section(ws, strategy.threat, body=body)
+    snap = document_snapshot(ws, strategy.doc_id)
+    figures = {9: StoredImage(9, "image/svg+xml", CHART_SVG, 400, 200, "Chart", "")}
+    return snap, figures
+
+
+def test_svg_figure_is_embedded_as_svg_with_a_png_beside_it(ws, strategy):
+    from PIL import Image
+
+    snap, figures = _svg_snapshot(ws, strategy)
+    data = build_docx(snap, figures=figures)
+    d = docx.Document(io.BytesIO(data))
+    (shape,) = d.inline_shapes
+    assert shape._inline.docPr.get("descr") == "Seizure chart"
+    assert (shape.width, shape.height) == (400 * 9525, 200 * 9525)  # 96 dpi, as PNGs are
+    (blip,) = shape._inline.xpath(".//a:blip")
+    png_part = d.part.related_parts[blip.get(qn("r:embed"))]
+    svg_blips = blip.xpath(".//*[local-name()='svgBlip']")
+    assert len(svg_blips) == 1
+    svg_part = d.part.related_parts[svg_blips[0].get(qn("r:embed"))]
+    assert svg_part.blob == CHART_SVG and svg_part.content_type == "image/svg+xml"
+    with Image.open(io.BytesIO(png_part.blob)) as png:
+        assert png.format == "PNG" and png.size == (800, 400)  # twice the size shown, for print
+        assert png.convert("RGB").getpixel((100, 100)) == (0x2E, 0x8B, 0x57)
+    assert "cannot be drawn" not in "\n".join(p.text for p in d.paragraphs)
+
+
+def test_libreoffice_shows_the_svg_figure(ws, strategy, tmp_path):
+    from PIL import Image
+
+    snap, figures = _svg_snapshot(ws, strategy)
+    _libreoffice_text(build_docx(snap, figures=figures), tmp_path)
+    listed = subprocess.run(
+        ["pdfimages", "-list", str(tmp_path / "export.pdf")],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert any(line.split()[3:5] == ["800", "400"] for line in listed.splitlines()[2:])
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", str(tmp_path / "export.pdf"), str(tmp_path / "page")],
+        check=True,
+    )
+    green = 0
+    for page in sorted(tmp_path.glob("page-*.png")):
+        with Image.open(page) as im:
+            colours = im.convert("RGB").getcolors(1 << 20) or []
+            green += sum(n for n, rgb in colours if _near(rgb, (0x2E, 0x8B, 0x57)))
+    assert green > 2000  # the chart's green area on the rendered page
+
+
+def _near(rgb, want, slack=12) -> bool:
+    return all(abs(a - b) <= slack for a, b in zip(rgb, want, strict=True))
+
+
+def test_an_svg_that_cannot_be_drawn_is_named_not_dropped(ws, strategy):
+    snap, _ = _svg_snapshot(ws, strategy)
+    hostile = b'<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><script/></svg>'
+    figures = {9: StoredImage(9, "image/svg+xml", hostile, 9, 9, "Chart", "")}
+    d = docx.Document(io.BytesIO(build_docx(snap, figures=figures)))
+    assert not d.inline_shapes
+    assert any("[Figure 1: Seizure chart — cannot be drawn]" in p.text for p in d.paragraphs)

@@ -11,6 +11,15 @@ from workbench.coordination import requests as rq
 
 MARKING = "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
 
+# A chart with a fill colour no other part of the export uses, and text in a font the machine
+# may lack (set in the shipped faces).
+CHART_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200" viewBox="0 0 400 200">'
+    b'<rect x="10" y="10" width="380" height="180" rx="16" fill="#2e8b57"/>'
+    b'<circle cx="320" cy="100" r="60" fill="#ffd700"/>'
+    b'<text x="30" y="110" font-family="Arial" font-size="28" fill="white">Seizures</text></svg>'
+)
+
 
 @dataclass
 class Strategy:

@@ -21,9 +21,16 @@ from docx.shared import Emu, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from workbench.markdown_model import figure_ref, parser, section_ref, section_sign
+from workbench.markdown_model import (
+    figure_ref,
+    parser,
+    section_ref,
+    section_sign,
+    uncited_footnotes,
+)
 from workbench.svg_png import svg_png
 from workbench.word.ooxml import (
+    Bookmarks,
     Footnotes,
     Numbering,
     add_field,
@@ -173,10 +180,15 @@ class BodyWriter:
     FigureImage).
     """
 
-    def __init__(self, document, numbering: Numbering, *, targets=None, figures=None):
+    def __init__(
+        self, document, numbering: Numbering, *, targets=None, figures=None, bookmarks=None
+    ):
         self.doc = document
         self.numbering = numbering
         self.notes = Footnotes(document)
+        self.bookmarks: Bookmarks = bookmarks or Bookmarks()
+        self._first_marks: dict[int, BaseOxmlElement] = {}  # note id -> its first mark's run
+        self._note_bookmarks: dict[int, str] = {}  # note id -> bookmark on its first mark
         self.targets: dict[int, Target] = dict(targets or {})
         self.figures = dict(figures or {})
         self._abstracts: dict[str, int] = {}
@@ -192,10 +204,20 @@ class BodyWriter:
         self._end = document.element.body.sectPr  # new blocks go just before it
 
     def write(self, markdown: str) -> None:
-        tokens = parser().parse(clean(markdown))
+        text = clean(markdown)
+        env: dict = {}
+        tokens = parser().parse(text, env)
         self._definitions = _footnote_definitions(tokens)
         self._cited = {}
+        self._first_marks = {}
         self._blocks(tokens, 0, len(tokens), lists=[], quote=0)
+        for typed in uncited_footnotes(text, env):
+            # A note no text cites cannot be a Word footnote; it prints as typed after the
+            # section's text (as in the PDF and the previews), never dropped.
+            p = self.paragraph()
+            run = fast_run(p, typed)
+            run.italic = True
+            run.font.size = Pt(9)
 
     # -- numbering through the document ----------------------------------------------------
     def figure_number(self, figure_id: int) -> int:
@@ -205,8 +227,8 @@ class BodyWriter:
 
     def cite(self, paragraph: Paragraph, label: str) -> None:
         """A footnote reference; the note's text is its definition in the same body."""
-        if label in self._cited:  # cited again: the same number, as the PDF prints it
-            self.notes.reference(paragraph, self._cited[label])
+        if label in self._cited:
+            self._cite_again(paragraph, self._cited[label])
             return
         nid, note = self.notes.add()
         self._cited[label] = nid
@@ -214,7 +236,20 @@ class BodyWriter:
             target = note if k == 0 else self.notes.more(nid)
             if inline is not None:
                 Inline(target, self).write(inline.children)
-        self.notes.reference(paragraph, nid)
+        self._first_marks[nid] = self.notes.reference(paragraph, nid)
+
+    def _cite_again(self, paragraph: Paragraph, nid: int) -> None:
+        """A note cited again: Word's cross-reference to it (a NOTEREF field to a bookmark on
+        its first mark, shown as the same superscript number), not a second note."""
+        name = self._note_bookmarks.get(nid)
+        if name is None:
+            name = self._note_bookmarks[nid] = f"_RefNote{nid}"
+            mark = self._first_marks[nid]
+            start, bookmark_id = self.bookmarks.start(name)
+            mark.addprevious(start)
+            mark.addnext(Bookmarks.end(bookmark_id))
+        # Word numbers notes in the order they are cited, which is the order they are made.
+        self.notes.cross_reference(paragraph, name, nid)
 
     def _ordered(self, style: str) -> int:
         """The abstract list whose every level counts in this style (1, a, A, i, I)."""

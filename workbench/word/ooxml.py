@@ -298,6 +298,20 @@ class Footnotes:
         paragraph._p.append(run)
         return run
 
+    def cross_reference(self, paragraph, bookmark: str, number: int) -> None:
+        """Footnote `number` cited again: a NOTEREF field to the bookmark on its first mark,
+        formatted as a note mark (\\f) and linked to it (\\h); `number` is the cached result."""
+        rpr = f'<w:rPr><w:rStyle w:val="{self.ref_style}"/></w:rPr>'
+        instr = escape(f" NOTEREF {bookmark} \\f \\h ")
+        for inner in (
+            '<w:fldChar w:fldCharType="begin"/>',
+            f'<w:instrText xml:space="preserve">{instr}</w:instrText>',
+            '<w:fldChar w:fldCharType="separate"/>',
+            f"<w:t>{number}</w:t>",
+            '<w:fldChar w:fldCharType="end"/>',
+        ):
+            paragraph._p.append(run_xml(rpr + inner))
+
 
 def add_internal_link(paragraph, bookmark: str) -> BaseOxmlElement:
     """A w:hyperlink to a bookmark in this document; runs go inside the returned element."""

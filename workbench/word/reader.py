@@ -75,6 +75,11 @@ _LINK_START, _LINK_MID, _LINK_END = "\ue000", "\ue001", "\ue002"
 _SENTINELS = re.compile("[\ue000-\ue002]")
 _INTERNAL = re.compile("\ue000([^\ue001]*)\ue001([^\ue002]*)\ue002")
 _INTERNAL_LINK = re.compile("\ue000([^\ue001]*)\ue001")
+# A note cited again through Word's NOTEREF field: its result is marked before mammoth reads
+# it (start, note key, end), and becomes [^n] here.
+_NOTE_AGAIN_START, _NOTE_AGAIN_END = "\ue003", "\ue004"
+_NOTE_AGAIN = re.compile("\ue003((?:foot|end)note-\\d{1,9})\ue004")
+_NOTE_MARK = re.compile("\ue003(\\d+)\ue004")
 _SAFE_ANCHOR = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]{0,80}")
 # A paragraph that is one figure (as this reader writes it), and a caption's own number.
 _FIGURE_LINE = re.compile(r"((?:> )*!\[(?:[^\]\\]|\\.)*\])\((figure:[\w-]+)\)")
@@ -101,6 +106,9 @@ _LOOK_ONLY = tuple(
     ).split()
 )
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_NOTE_REFERENCES = (_W + "footnoteReference", _W + "endnoteReference")
+_NOTEREF = re.compile(r"\s*NOTEREF\s+(\S+)", re.IGNORECASE)
 _HEADING_ID = re.compile(rb"^(Heading)(\d)$", re.IGNORECASE)
 
 
@@ -572,6 +580,8 @@ class _ToMarkdown(HTMLParser):
             return
         data = _SENTINELS.sub("", data)
         text = " ".join(data.split("\n"))
+        if _NOTE_AGAIN_START in text:
+            text = _NOTE_AGAIN.sub(self._note_again, text)
         if self.heading is not None:
             self.line.append(text)
             return
@@ -579,6 +589,14 @@ class _ToMarkdown(HTMLParser):
         if not self._text_of(self.line) and not self.prefix and self.cell is None:
             text = re.sub(r"^(\s*)([#>+\-]|\d+[.)])", r"\1\\\2", text)
         self.line.append(text)
+
+    def _note_again(self, m: re.Match) -> str:
+        """A note cited again through a NOTEREF field (marked by `_notes_cited_again`)."""
+        key = m[1]
+        if key not in self.note_numbers:  # a reference before the note's own mark
+            self.note_refs.append(key)
+        n = self.note_numbers.setdefault(key, len(self.note_numbers) + 1)
+        return f"{_NOTE_AGAIN_START}{n}{_NOTE_AGAIN_END}"
 
     def markdown(self) -> str:
         if self.line:
@@ -591,6 +609,7 @@ class _ToMarkdown(HTMLParser):
         )
         linked |= set(_INTERNAL_LINK.findall(str(self.note_text)))
         headed: set[str] = set()
+        defined: set[str] = set()
         for block in self.blocks:
             if isinstance(block, tuple) and block[0] == "heading":
                 _, line, kind, anchors = block
@@ -603,6 +622,9 @@ class _ToMarkdown(HTMLParser):
                 continue
             if isinstance(block, tuple):
                 for key in block[1]:
+                    if key in defined:  # cited again: defined where first cited
+                        continue
+                    defined.add(key)
                     n = self.note_numbers[key]
                     text = " ".join(self.note_text.get(key, [])).strip() or "(empty note)"
                     out.append("")
@@ -610,6 +632,7 @@ class _ToMarkdown(HTMLParser):
                 continue
             out.append(block)
         text = re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip() + "\n"
+        text = _NOTE_MARK.sub(r"[^\1]", text).replace(_NOTE_AGAIN_START, "")
 
         def internal(m: re.Match) -> str:
             # A link to a heading's bookmark stays a link (the import makes it a
@@ -714,10 +737,54 @@ def _slim(xml: bytes) -> bytes:
         return xml
     for el in list(root.iter(*_LOOK_ONLY)):
         el.getparent().remove(el)
+    _notes_cited_again(root)
     for el in root.iter():
         for name in [a for a in el.attrib if "rsid" in a]:
             del el.attrib[name]
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _notes_cited_again(root) -> None:
+    """A NOTEREF field formatted as a note mark (\\f: Word's way to cite a note again) has its
+    result replaced by a marked note key, which `_ToMarkdown` turns into the same [^n]."""
+    fields = [
+        (el, m[1])
+        for el in root.iter(_W + "instrText")
+        if (m := _NOTEREF.match(el.text or "")) and "\\f" in (el.text or "")
+    ]
+    if not fields:
+        return
+    marks: dict[str, str] = {}  # bookmark -> the note key of the first mark inside it
+    open_marks: dict[str, str] = {}  # bookmark id -> name, while open
+    for el in root.iter(_W + "bookmarkStart", _W + "bookmarkEnd", *_NOTE_REFERENCES):
+        tag = el.tag
+        if tag == _W + "bookmarkStart":
+            open_marks[el.get(_W + "id", "")] = el.get(_W + "name", "")
+        elif tag == _W + "bookmarkEnd":
+            open_marks.pop(el.get(_W + "id", ""), None)
+        else:
+            note = "footnote" if tag == _NOTE_REFERENCES[0] else "endnote"
+            for name in open_marks.values():
+                marks.setdefault(name, f"{note}-{el.get(_W + 'id', '')}")
+    for instr, bookmark in fields:
+        key = marks.get(bookmark)
+        run = instr.getparent()
+        if key is None or run is None:
+            continue
+        texts, state = [], "instr"
+        for sibling in run.itersiblings(_W + "r"):
+            char = sibling.find(_W + "fldChar")
+            char_type = char.get(_W + "fldCharType") if char is not None else None
+            if char_type == "separate":
+                state = "result"
+            elif char_type in ("begin", "end"):
+                break
+            elif state == "result":
+                texts += sibling.findall(_W + "t")
+        if texts:
+            texts[0].text = f"{_NOTE_AGAIN_START}{key}{_NOTE_AGAIN_END}"
+            for t in texts[1:]:
+                t.text = ""
 
 
 def read_docx(data: bytes) -> WordDraft:

@@ -178,7 +178,9 @@ class DocxBuilder:
                 bookmark = section_bookmark(sid, _int(section.get("revision_id")))
                 number = clean(section.get("number"))
                 targets[sid] = Target(bookmark, number, choice is not None and bool(number))
-        self.body = BodyWriter(self.doc, self.numbering, targets=targets, figures=figures)
+        self.body = BodyWriter(
+            self.doc, self.numbering, targets=targets, figures=figures, bookmarks=self.bookmarks
+        )
         published = is_published(snapshot)
         when = parse_time(snapshot.get("published_at")) if published else None
         self.when = when or now or dt.datetime.now(dt.UTC)

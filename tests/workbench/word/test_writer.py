@@ -350,3 +350,68 @@ def test_an_svg_that_cannot_be_drawn_is_named_not_dropped(ws, strategy):
     d = docx.Document(io.BytesIO(build_docx(snap, figures=figures)))
     assert not d.inline_shapes
     assert any("[Figure 1: Seizure chart — cannot be drawn]" in p.text for p in d.paragraphs)
+
+
+@pytest.fixture
+def notes(ws, strategy):
+    """A note cited twice (once in a table), one cited once, and one nobody cites."""
+    body = (
+        "Cutters patrol[^1] the zone[^2].\n\nAircraft patrol it too[^1].\n\n"
+        "| Asset | Source |\n|---|---|\n| Cutters | reports[^2] |\n\n"
+        "[^1]: Coast Guard cutter reports, 2026.\n"
+        "[^2]: CBP air and marine logs.\n"
+        "[^old]: A note whose mark was deleted.\n"
+    )
+    sections.edit_section(ws, strategy.threat, body=body)
+    return document_snapshot(ws, strategy.doc_id)
+
+
+def test_a_note_cited_again_is_a_noteref_to_its_first_mark(notes):
+    data = build_docx(notes)
+    d = docx.Document(io.BytesIO(data))
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        footnotes = z.read("word/footnotes.xml").decode()
+    assert footnotes.count("Coast Guard cutter reports, 2026.") == 1
+    assert footnotes.count("CBP air and marine logs.") == 1
+    body = d.element.body
+    refs = [r.get(qn("w:id")) for r in body.iter(qn("w:footnoteReference"))]
+    assert refs == ["1", "2"]  # one mark per note; Word numbers them 1 and 2
+    instr = [t.text.strip() for t in body.iter(qn("w:instrText")) if "NOTEREF" in t.text]
+    assert instr == ["NOTEREF _RefNote1 \\f \\h", "NOTEREF _RefNote2 \\f \\h"]
+    marks = {b.get(qn("w:name")): b for b in body.iter(qn("w:bookmarkStart"))}
+    # Each bookmark holds the note's first mark, which the field points at.
+    for name, note in (("_RefNote1", "1"), ("_RefNote2", "2")):
+        held = marks[name].getnext()
+        assert held.find(qn("w:footnoteReference")).get(qn("w:id")) == note
+    again = next(p for p in d.paragraphs if p.text.startswith("Aircraft"))
+    assert again.text == "Aircraft patrol it too1."  # the field's cached result
+
+
+def test_a_note_nobody_cites_prints_as_typed(notes):
+    d = docx.Document(io.BytesIO(build_docx(notes)))
+    (typed,) = [p for p in d.paragraphs if "deleted" in p.text]
+    assert typed.text == "[^old]: A note whose mark was deleted."
+    assert typed.runs[0].italic
+
+
+def test_libreoffice_prints_a_note_cited_twice_once(notes, tmp_path):
+    pages = _libreoffice_text(build_docx(notes), tmp_path)
+    page = next(p for p in pages if "Cutters patrol" in p)
+    flat = " ".join(page.split())
+    assert "Cutters patrol1 the zone2. Aircraft patrol it too1." in flat
+    assert "Cutters reports2" in flat
+    assert "[^old]: A note whose mark was deleted." in flat
+    assert flat.count("Coast Guard cutter reports, 2026.") == 1
+    assert flat.count("CBP air and marine logs.") == 1
+
+
+def test_export_then_import_cites_the_same_note_again(notes):
+    from workbench.word.reader import read_docx
+
+    md = read_docx(build_docx(notes)).markdown
+    assert "Cutters patrol[^1] the zone[^2]." in md
+    assert "Aircraft patrol it too[^1]." in md
+    assert "| Cutters | reports[^2] |" in md
+    assert md.count("[^1]: Coast Guard cutter reports, 2026.") == 1
+    assert md.count("[^2]: CBP air and marine logs.") == 1
+    assert "A note whose mark was deleted." in md

@@ -754,18 +754,20 @@ def _notes_cited_again(root) -> None:
     ]
     if not fields:
         return
-    marks: dict[str, str] = {}  # bookmark -> the note key of the first mark inside it
-    open_marks: dict[str, str] = {}  # bookmark id -> name, while open
-    for el in root.iter(_W + "bookmarkStart", _W + "bookmarkEnd", *_NOTE_REFERENCES):
-        tag = el.tag
-        if tag == _W + "bookmarkStart":
-            open_marks[el.get(_W + "id", "")] = el.get(_W + "name", "")
-        elif tag == _W + "bookmarkEnd":
-            open_marks.pop(el.get(_W + "id", ""), None)
+    # Bookmark -> the note whose mark it holds: Word wraps the mark, LibreOffice leaves an
+    # empty bookmark just before it; either way the paragraph's next note mark.
+    marks: dict[str, str] = {}
+    waiting: list[str] = []
+    for el in root.iter(_W + "p", _W + "bookmarkStart", *_NOTE_REFERENCES):
+        if el.tag == _W + "p":
+            waiting = []
+        elif el.tag == _W + "bookmarkStart":
+            waiting.append(el.get(_W + "name", ""))
         else:
-            note = "footnote" if tag == _NOTE_REFERENCES[0] else "endnote"
-            for name in open_marks.values():
+            note = "footnote" if el.tag == _NOTE_REFERENCES[0] else "endnote"
+            for name in waiting:
                 marks.setdefault(name, f"{note}-{el.get(_W + 'id', '')}")
+            waiting = []
     for instr, bookmark in fields:
         key = marks.get(bookmark)
         run = instr.getparent()

@@ -415,3 +415,31 @@ def test_export_then_import_cites_the_same_note_again(notes):
     assert md.count("[^1]: Coast Guard cutter reports, 2026.") == 1
     assert md.count("[^2]: CBP air and marine logs.") == 1
     assert "A note whose mark was deleted." in md
+
+
+def test_libreoffice_resave_keeps_a_note_cited_again(notes, tmp_path):
+    """LibreOffice writes the field back with an empty bookmark just before the note's mark."""
+    from workbench.word.reader import read_docx
+
+    src = tmp_path / "notes.docx"
+    src.write_bytes(build_docx(notes))
+    out = tmp_path / "resaved"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(out),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    md = read_docx((out / "notes.docx").read_bytes()).markdown
+    assert "Aircraft patrol it too[^1]." in md
+    assert "| Cutters | reports[^2] |" in md
+    assert md.count("[^2]: CBP air and marine logs.") == 1

@@ -24,26 +24,9 @@ from workbench.markdown_model import list_style_line
 from workbench.word.hooks import PROPERTY_KIND, read_custom_properties
 from workbench.word.inventory import inventory, missing_words, unplaced_paragraphs
 from workbench.word.numbering_labels import Label, numbered_paragraphs
+from workbench.word.style_map import style_map
 from workbench.word.svg_pictures import svg_twins
 
-# Word's own styles mapped to what the reader needs; "!" drops a paragraph (the contents).
-STYLE_MAP = "\n".join(
-    [
-        "p[style-name='Title'] => p.doc-title:fresh",
-        "p[style-name='Subtitle'] => p.doc-subtitle:fresh",
-        "p[style-name='Caption'] => p.caption:fresh",
-        "p[style-name='Image Caption'] => p.caption:fresh",
-        "p[style-name='Quote'] => blockquote > p:fresh",
-        "p[style-name='Intense Quote'] => blockquote > p:fresh",
-        "p[style-name='Quotations'] => blockquote > p:fresh",
-        "p[style-name='Block Text'] => blockquote > p:fresh",
-        "p[style-name='TOC Heading'] => !",
-        "p[style-name='Contents Heading'] => !",
-    ]
-    + [f"p[style-name='toc {n}'] => !" for n in range(1, 10)]
-    + [f"p[style-name='TOC {n}'] => !" for n in range(1, 10)]
-    + [f"p[style-name='Contents {n}'] => !" for n in range(1, 11)]
-)
 UNPLACED_HEADING = "Text the import could not place"
 UNPLACED_NOTE = (
     "These paragraphs of the Word file did not come through in their place; they are kept here "
@@ -88,6 +71,7 @@ _NOTE_HREF = re.compile(r"^#((?:foot|end)note)-(-?\d+)$")
 _NOTE_ID = re.compile(r"^((?:foot|end)note)-(-?\d+)$")
 # A <w:style ...> start tag that names no w:type.
 _UNTYPED_STYLE = re.compile(rb"<w:style((?:\s+(?!w:type=)[\w:]+=\"[^\"]*\")*\s*/?>)")
+_STYLE_REF = re.compile(rb'<w:[pr]Style w:val="([^"]+)"')
 _PARA_STYLE = re.compile(rb'<w:pStyle w:val="([^"]+)"')
 _STYLE_ID = re.compile(rb'w:styleId="([^"]+)"')
 _SAFE_ID = re.compile(rb"[A-Za-z][A-Za-z0-9 _-]{0,60}")
@@ -105,6 +89,16 @@ _LOOK_ONLY = tuple(
         "lastRenderedPageBreak"
     ).split()
 )
+# What mammoth reads and ignores (bookmark ends, section and grid properties, alignment).
+_IGNORED = tuple(
+    "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}" + tag
+    for tag in "bookmarkEnd sectPr tblGrid tblLook jc ind".split()
+)
+_PROPERTIES = tuple(
+    "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}" + tag
+    for tag in "rPr pPr tcPr trPr".split()
+)
+_W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _NOTE_REFERENCES = (_W + "footnoteReference", _W + "endnoteReference")
@@ -683,8 +677,9 @@ def _own_copy_text(markdown: str) -> str:
     return "\n".join(lines[first:end]).strip() + "\n"
 
 
-def _repaired(data: bytes) -> bytes:
-    """The file with what mammoth cannot read mended.
+def _repaired(data: bytes) -> tuple[bytes, str]:
+    """The file with what mammoth cannot read mended, and the style map to read it with (the
+    rules for the styles it has).
 
     - a style without w:type: a paragraph style, by the standard's default;
     - paragraphs naming a style id that styles.xml lacks (some programs write "Title" or
@@ -700,7 +695,7 @@ def _repaired(data: bytes) -> bytes:
             styles = z.read("word/styles.xml") if "word/styles.xml" in names else b""
             body = z.read("word/document.xml")
         except KeyError:
-            return data
+            return data, style_map(None, None)
         used = set(_PARA_STYLE.findall(body))
         defined = set(_STYLE_ID.findall(styles))
         missing = sorted(u for u in used - defined if _SAFE_ID.fullmatch(u))
@@ -711,36 +706,121 @@ def _repaired(data: bytes) -> bytes:
                 % (sid, _HEADING_ID.sub(rb"\1 \2", sid))
                 for sid in missing
             )
-            fixes["word/styles.xml"] = fixed.replace(b"</w:styles>", added + b"</w:styles>", 1)
+            styles = fixed.replace(b"</w:styles>", added + b"</w:styles>", 1)
+        # The styles the text uses: a rule naming any other can never match.
+        referenced = set(_STYLE_REF.findall(body))
+        for part in ("word/footnotes.xml", "word/endnotes.xml"):
+            if part in names:
+                referenced.update(_STYLE_REF.findall(z.read(part)))
+        style_ids = {x.decode("utf-8", "replace") for x in referenced}
+        style_names: set[str] | None = set()  # no styles part: no paragraph has a name
+        plain = None
+        if styles:
+            fixes["word/styles.xml"], style_names, plain = _slim_styles(styles, style_ids)
+        if "word/numbering.xml" in names:
+            fixes["word/numbering.xml"] = _slim_numbering(z.read("word/numbering.xml"))
         for part in ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml"):
             if part not in names:
                 continue
             xml = body if part == "word/document.xml" else z.read(part)
             if _WRAPPERS.search(xml):
                 xml = _WRAPPERS.sub(b"", xml)
-            fixes[part] = _slim(xml)
+            fixes[part] = _slim(xml, plain)
         out = io.BytesIO()
         # Stored, not deflated: mammoth reads it from memory at once.
         with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
             for info in z.infolist():
                 data_out = fixes.get(info.filename) or z.read(info)
                 dst.writestr(info.filename, data_out)
-    return out.getvalue()
+    return out.getvalue(), style_map(style_ids, style_names)
 
 
-def _slim(xml: bytes) -> bytes:
+def _slim(xml: bytes, plain: str | None = None) -> bytes:
     """The part without what only sets the look (fonts, sizes, languages, borders, revision
-    ids): mammoth builds a DOM of every element, and LibreOffice and Word write many."""
+    ids): mammoth builds a DOM of every element, and LibreOffice and Word write many.
+
+    plain: the id of the default paragraph style when it is named Normal; naming it is the
+    same to mammoth as naming no style (LibreOffice names it on every paragraph).
+    """
     try:
         root = etree.fromstring(xml, _SAFE_XML)
     except etree.XMLSyntaxError:
         return xml
-    for el in list(root.iter(*_LOOK_ONLY)):
+    _notes_cited_again(root)  # before the bookmarks' ends go
+    for el in list(root.iter(*_LOOK_ONLY, *_IGNORED)):
         el.getparent().remove(el)
-    _notes_cited_again(root)
+    if plain is not None:
+        for el in list(root.iter(_W + "pStyle")):
+            if el.get(_W + "val") == plain:
+                el.getparent().remove(el)
+    for el in list(root.iter(*_PROPERTIES)):
+        if not len(el) and not el.attrib:  # what is left of them set only the look
+            el.getparent().remove(el)
     for el in root.iter():
-        for name in [a for a in el.attrib if "rsid" in a]:
+        # Revision ids and Word 2010's paragraph ids are on nearly every element.
+        for name in [a for a in el.attrib if "rsid" in a or a.startswith(_W14)]:
             del el.attrib[name]
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _slim_styles(xml: bytes, used: set[str]) -> tuple[bytes, set[str] | None, str | None]:
+    """Only what mammoth reads of the styles: each style's type, id and name, and a numbering
+    style's list (Word's latent styles and the look of each style are most of the part); the
+    names of the styles whose ids are `used` (None if the part cannot be read); and the id of
+    the default paragraph style if it is named Normal."""
+    try:
+        root = etree.fromstring(xml, _SAFE_XML)
+    except etree.XMLSyntaxError:
+        return xml, None, None
+    names: set[str] = set()
+    plain = None
+    for el in list(root):
+        if el.tag != _W + "style":
+            root.remove(el)
+            continue
+        numbering = el.get(_W + "type") == "numbering"
+        for child in list(el):
+            if child.tag == _W + "name":
+                name = child.get(_W + "val") or ""
+                if el.get(_W + "styleId") in used:
+                    names.add(name)
+                if (
+                    plain is None
+                    and name == "Normal"
+                    and el.get(_W + "type") == "paragraph"
+                    and el.get(_W + "default") in ("1", "true", "on")
+                ):
+                    plain = el.get(_W + "styleId")
+                continue
+            if numbering and child.tag == _W + "pPr":
+                for prop in list(child):
+                    if prop.tag != _W + "numPr":
+                        child.remove(prop)
+                continue
+            el.remove(child)
+    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return xml, names, plain
+
+
+def _slim_numbering(xml: bytes) -> bytes:
+    """Only what mammoth reads of the lists: each level's format and paragraph style, the
+    style a list links to, and which definition each list uses."""
+    try:
+        root = etree.fromstring(xml, _SAFE_XML)
+    except etree.XMLSyntaxError:
+        return xml
+    keep = {
+        _W + "abstractNum": (_W + "lvl", _W + "numStyleLink"),
+        _W + "lvl": (_W + "numFmt", _W + "pStyle"),
+        _W + "num": (_W + "abstractNumId",),
+    }
+    for el in list(root):
+        if el.tag not in keep:
+            root.remove(el)
+    for el in list(root.iter(*keep)):
+        for child in list(el):
+            if child.tag not in keep[el.tag]:
+                el.remove(child)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -821,9 +901,11 @@ def read_docx(data: bytes) -> WordDraft:
         images.append(WordImage(f"word-image-{n}", kind, content, alt))
         return {"alt": img.alt_text or "", "src": f"word-image-{n}"}
 
+    repaired, rules = _repaired(data)
     result = mammoth.convert_to_html(
-        io.BytesIO(_repaired(data)),
-        style_map=STYLE_MAP,
+        io.BytesIO(repaired),
+        style_map=rules,
+        include_default_style_map=False,
         convert_image=mammoth.images.img_element(image),
     )
     parser = _ToMarkdown(labels)

@@ -219,6 +219,7 @@ def write_demo(path: str | os.PathLike, replace: bool = False) -> Path:
     _remove_with_sidecars(tmp)
     try:
         ws = Workspace.create(tmp, actor=DEMO_ACTOR)
+        ws.name = path.stem  # not the temporary file's: keys made here name the demo's file
         try:
             build_demo(ws)
         finally:

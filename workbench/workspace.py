@@ -54,6 +54,9 @@ class Workspace:
         self.db = db
         # A file workspace's Path, or a shared one's ServerAddress (name, stem, str() as URL).
         self.path = path if isinstance(path, ServerAddress) else Path(path)
+        # The workspace as the user knows it (what a workspace key's certificate names): the
+        # file's name without .cnew; one built under a temporary name (the demo) gets its own.
+        self.name = self.path.stem
         # Who acts: a directory person (person_id, their name as actor) once identified
         # (workbench.authority.identity.act_as); the OS login is recorded separately.
         self.actor = actor or UNIDENTIFIED
@@ -203,6 +206,7 @@ class Workspace:
         )
         other.person_id = self.person_id
         other.signer = self.signer
+        other.name = self.name
         return other
 
     def after_commit(self, fn: Callable[[], None]) -> None:

@@ -164,6 +164,16 @@ def _digest(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def test_a_workspace_key_made_in_the_demo_names_the_demo_file_not_its_temporary_one(demo_path):
+    from workbench.authority import keys, workspace_key
+
+    with Workspace.open(demo_path, read_only=True) as ws:
+        names = [keys.subject_name(c) for c in workspace_key.certificates(ws)]
+    assert names, "the demo signs its packets and publications with a workspace key"
+    for name in names:
+        assert name.startswith("CNE Workbench workspace demo ("), name
+
+
 def test_write_demo_refuses_an_existing_file(tmp_path):
     target = tmp_path / "mine.cnew"
     target.write_text("precious")

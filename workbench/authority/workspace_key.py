@@ -126,7 +126,7 @@ def create_key(ws) -> keys.Signer:
     """Make a new workspace key: private half in the data folder, certificate in the file."""
     key = ec.generate_private_key(ec.SECP256R1())
     account = os_account()
-    label = ws.path.stem or "workspace"
+    label = ws.name or "workspace"
     cert = _self_signed(key, f"CNE Workbench workspace {label} ({account or 'unknown account'})")
     der = cert.public_bytes(serialization.Encoding.DER)
     fp = keys.fingerprint(der)

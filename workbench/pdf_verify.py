@@ -6,7 +6,10 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from workbench.authority.signed_heads import HeadSignature
 from workbench.coordination.publication_pdfs import sha256
+from workbench.errors import WorkbenchError
+from workbench.maintenance import heads
 from workbench.pdf.build import IDENTITY_PREFIX, VARIANTS, build_pdf
 from workbench.pdf.sign import SignatureCheck, check_signatures
 
@@ -34,11 +37,15 @@ class VerifyResult:
     variant: str | None = None
     publication_id: int | None = None
     signatures: tuple[SignatureCheck, ...] = field(default=())
+    # The audit head the published bytes record, as `check --against` judges it (None: not a
+    # published version, or one published before heads were recorded).
+    audit_head: HeadCheck | None = None
 
     @property
     def exact(self) -> bool:
-        """The file is a published version and any signature on it holds."""
-        return self.status == PUBLISHED and all(s.ok for s in self.signatures)
+        """The file is a published version, any signature on it holds, and so does its head."""
+        head_holds = self.audit_head is None or not self.audit_head.faults
+        return self.status == PUBLISHED and all(s.ok for s in self.signatures) and head_holds
 
     @property
     def signed(self) -> bool:
@@ -57,6 +64,35 @@ class VerifyResult:
             "variant": self.variant,
             "publication_id": self.publication_id,
             "signatures": [s.__dict__ | {"ok": s.ok} for s in self.signatures],
+            "audit_head": self.audit_head.as_dict() if self.audit_head else None,
+        }
+
+
+@dataclass(frozen=True)
+class HeadCheck:
+    """Who signed the audit head recorded in a published PDF, and whether the log holds it."""
+
+    entries: int
+    hash: str
+    signature: HeadSignature
+    faults: tuple[str, ...]  # the head does not hold, or the log no longer contains it
+
+    def describe(self) -> str:
+        if self.faults:
+            return " ".join(self.faults)
+        return (
+            f"Its audit head (entry {self.entries}) is {self.signature.describe()}, and this "
+            "workspace's log still holds it."
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "entries": self.entries,
+            "hash": self.hash,
+            "state": self.signature.state,
+            "signer": self.signature.signer,
+            "holds": not self.faults,
+            "faults": list(self.faults),
         }
 
 
@@ -158,7 +194,28 @@ def _describe(row: dict) -> str:
     )
 
 
-def _result(status: str, message: str, row: dict | None, sigs) -> VerifyResult:
+def _head_check(ws, published: bytes) -> HeadCheck | None:
+    """The head the published bytes record, judged as `check --against` judges it."""
+    try:
+        recorded = heads.recorded_head_in_pdf(published, "this PDF")
+    except WorkbenchError:
+        return None  # published before heads were recorded: nothing to judge
+    signature = heads.signature_of(ws, recorded)
+    faults = tuple(heads.compare(ws, recorded, signature))
+    return HeadCheck(recorded.head.entries, recorded.head.hash, signature, faults)
+
+
+def _published(ws, message: str, row: dict, sigs, published: bytes) -> VerifyResult:
+    """A published version's answer, with who signed the audit head its bytes record."""
+    head = _head_check(ws, published)
+    if head is not None:
+        message = f"{message} {head.describe()}"
+    return _result(PUBLISHED, message, row, sigs, head)
+
+
+def _result(
+    status: str, message: str, row: dict | None, sigs, head: HeadCheck | None = None
+) -> VerifyResult:
     row = row or {}
     return VerifyResult(
         status,
@@ -171,6 +228,7 @@ def _result(status: str, message: str, row: dict | None, sigs) -> VerifyResult:
         row.get("variant"),
         row.get("publication_id"),
         tuple(sigs),
+        head,
     )
 
 
@@ -223,7 +281,8 @@ def verify_pdf(ws, data: bytes) -> VerifyResult:
 
     row = _lookup(ws, sha256(data))
     if row is not None:
-        return _result(PUBLISHED, f"Exactly the published {_describe(row)}.{sig_note}", row, sigs)
+        message = f"Exactly the published {_describe(row)}.{sig_note}"
+        return _published(ws, message, row, sigs, data)
 
     prefixes = _prefixes(data)
     for appended, prefix in enumerate(prefixes, 1):
@@ -232,12 +291,8 @@ def verify_pdf(ws, data: bytes) -> VerifyResult:
             continue
         problem, signer = _signed_after_publication(ws, data, sigs, appended)
         if not problem:
-            return _result(
-                PUBLISHED,
-                f"The published {_describe(row)}, signed by {signer}.{sig_note}",
-                row,
-                sigs,
-            )
+            message = f"The published {_describe(row)}, signed by {signer}.{sig_note}"
+            return _published(ws, message, row, sigs, prefix)
         return _result(
             MODIFIED,
             f"Modified: starts as the published {_describe(row)}, but {problem}.{sig_note}",
@@ -277,12 +332,15 @@ def verify_pdf(ws, data: bytes) -> VerifyResult:
             sigs,
         )
     row = dict(pub, variant=variant)
-    if _rendered_match(ws, pub, variant, [data]) or (
+    message = f"The published {_describe(row)}.{sig_note}"
+    if _rendered_match(ws, pub, variant, [data]):
+        return _published(ws, message, row, sigs, data)
+    if (
         prefixes
         and not _signed_after_publication(ws, data, sigs, 1)[0]
         and _rendered_match(ws, pub, variant, prefixes[:1])
     ):
-        return _result(PUBLISHED, f"The published {_describe(row)}.{sig_note}", row, sigs)
+        return _published(ws, message, row, sigs, prefixes[0])
     return _result(
         MODIFIED,
         f"Modified: it claims to be the published {_describe(row)}, but its contents differ "

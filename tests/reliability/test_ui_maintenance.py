@@ -344,6 +344,9 @@ def test_verify_pdf_from_the_file_menu(qtbot, ws, shown, tmp_path):
         _menu_action(w, "verifyPdf").trigger()
     assert blocker.args[0].exact
     assert shown[-1][:2] == ("info", "Verify PDF") and "Exactly the published" in shown[-1][2]
+    # Who signed the audit head the PDF records (as Check Against… says).
+    assert "Its audit head (entry " in shown[-1][2]
+    assert "is sealed by the workspace key" in shown[-1][2] and "log still holds it" in shown[-1][2]
     edited = tmp_path / "edited.pdf"
     edited.write_bytes(pdf.read_bytes() + b"\n1 0 obj\n<< >>\nendobj\n%%EOF\n")
     part.choose_pdf = lambda: edited

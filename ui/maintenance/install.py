@@ -259,6 +259,11 @@ class Maintenance(QObject):
             messages.error(self.window, "Verify PDF", f"The file could not be verified: {result}")
         elif result.exact:
             messages.info(self.window, "Verify PDF", result.message)
+        elif result.status == "published":
+            # The bytes are a published version, but the audit head they record does not hold.
+            messages.error(
+                self.window, "Verify PDF: the audit log does not vouch for it", result.message
+            )
         else:
             messages.error(self.window, "Verify PDF: not a published version", result.message)
         self.verify_finished.emit(result)

@@ -34,6 +34,11 @@ class RecordedHead:
     problem: str = ""  # found while reading it (a backup changed after it was signed)
 
 
+def recorded_head_in_pdf(data: bytes, name: str) -> RecordedHead:
+    """The head a published PDF's bytes record; WorkbenchError when they record none."""
+    return _from_pdf(data, name)
+
+
 def _from_pdf(data: bytes, name: str) -> RecordedHead:
     m = _PDF_HEAD.search(data)
     if m is None:

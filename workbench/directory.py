@@ -172,21 +172,43 @@ def update_organization(
     audit.record(ws, "organization.update", "organization", org_id, **changes)
 
 
-def people(ws, *, organization_id: int | None = None, role: str | None = None) -> list[Person]:
-    sql = (
-        "SELECT p.*, o.code AS org_code FROM people p "
-        "LEFT JOIN organizations o ON o.id = p.organization_id WHERE 1=1"
-    )
+def people(
+    ws,
+    *,
+    organization_id: int | None = None,
+    role: str | None = None,
+    person_id: int | None = None,
+) -> list[Person]:
+    where = " WHERE 1=1"
     params: list = []
+    if person_id is not None:
+        where += " AND p.id = ?"
+        params.append(person_id)
     if organization_id is not None:
-        sql += " AND p.organization_id = ?"
+        where += " AND p.organization_id = ?"
         params.append(organization_id)
     if role is not None:
-        sql += " AND EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND r.role = ?)"
+        where += (
+            " AND EXISTS (SELECT 1 FROM person_roles pr WHERE pr.person_id = p.id AND pr.role = ?)"
+        )
         params.append(role)
-    rows = list(ws.db.query(sql + " ORDER BY p.name COLLATE NOCASE", params))
+    rows = list(
+        ws.db.query(
+            "SELECT p.*, o.code AS org_code FROM people p "
+            "LEFT JOIN organizations o ON o.id = p.organization_id"
+            + where
+            + " ORDER BY p.name COLLATE NOCASE",
+            params,
+        )
+    )
     roles: dict[int, list[Role]] = {}
-    for r in ws.db.query("SELECT * FROM person_roles ORDER BY id"):
+    # Only the roles of the people found: one person's lookup must not read the whole table.
+    for r in ws.db.query(
+        "SELECT * FROM person_roles WHERE person_id IN (SELECT p.id FROM people p"
+        + where
+        + ") ORDER BY id",
+        params,
+    ):
         roles.setdefault(r["person_id"], []).append(
             Role(r["role"], r["designated_on"], r["position_description"])
         )
@@ -205,15 +227,25 @@ def people(ws, *, organization_id: int | None = None, role: str | None = None) -
 
 
 def person(ws, person_id: int) -> Person:
-    for p in people(ws):
-        if p.id == person_id:
-            return p
-    raise NotFound(f"No person with id {person_id} in the directory.")
+    found = people(ws, person_id=person_id)
+    if not found:
+        raise NotFound(f"No person with id {person_id} in the directory.")
+    return found[0]
 
 
 def liaison_for(ws, organization_id: int) -> Person | None:
     found = people(ws, organization_id=organization_id, role="liaison")
     return found[0] if found else None
+
+
+def liaisons(ws) -> dict[int, Person]:
+    """Each organization's liaison (as `liaison_for` names them), read at once: a send to many
+    organizations reads the directory once, not once per organization."""
+    out: dict[int, Person] = {}
+    for p in people(ws, role="liaison"):
+        if p.organization_id is not None:
+            out.setdefault(p.organization_id, p)
+    return out
 
 
 def _check_roles(roles) -> list[Role]:

@@ -107,6 +107,23 @@ def test_people_filters(ws):
     assert [p.id for p in directory.people(ws, organization_id=cne)] == [b, a]
     assert [p.id for p in directory.people(ws, role="external_reviewer")] == [c]
     assert directory.person(ws, c).organization_code is None
+    with pytest.raises(NotFound, match="No person with id 9999"):
+        directory.person(ws, 9999)
+
+
+def test_the_liaisons_read_at_once_are_the_ones_named_one_by_one(ws):
+    directory.add_person(ws, "Zed Liaison", organization="USCG", roles=["liaison", "detailee"])
+    directory.add_person(ws, "Amy Liaison", organization="USCG", roles=["liaison"])
+    directory.add_person(ws, "Cal Officer", organization="CBP", roles=["external_reviewer"])
+    directory.add_person(ws, "Dee Liaison", organization="ICE", roles=["liaison"])
+    every = directory.liaisons(ws)
+    for o in directory.organizations(ws):
+        assert every.get(o.id) == directory.liaison_for(ws, o.id), o.code
+    uscg = every[directory.organization(ws, "USCG").id]
+    assert uscg.name == "Amy Liaison"  # the first by name, as liaison_for names them
+    assert directory.organization(ws, "CBP").id not in every
+    zed = directory.people(ws, role="detailee")[0]
+    assert [r.role for r in zed.roles] == ["liaison", "detailee"]  # each person's own roles
 
 
 @pytest.mark.parametrize(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from workbench import audit
 from workbench.coordination import closures
 from workbench.coordination.workdays import FEDERAL, Calendar
-from workbench.directory import liaison_for, organization, person
+from workbench.directory import Person, liaison_for, organization, person
 from workbench.documents import document, set_status
 from workbench.errors import NotFound, RuleViolation, WorkbenchError
 from workbench.revisions import ensure_section_revision
@@ -169,8 +170,12 @@ def create_request(
     suspense_date: str | None = None,
     instructions: str = "",
     send: bool = False,
+    liaisons: Mapping[int, Person] | None = None,
 ) -> int:
-    """A request to one organization, pinned to the current revision of each section sent."""
+    """A request to one organization, pinned to the current revision of each section sent.
+
+    `liaisons` (`directory.liaisons`, organization id → liaison): a caller creating many
+    requests reads the directory once and passes it, rather than each request reading it."""
     doc = document(ws, document_id)
     org = organization(ws, org_code)
     live = {e.id for e in outline(ws, document_id)}
@@ -192,7 +197,7 @@ def create_request(
         name = p.name if name is None else name
         email = p.email if email is None else email
     elif name is None:
-        liaison = liaison_for(ws, org.id)
+        liaison = liaison_for(ws, org.id) if liaisons is None else liaisons.get(org.id)
         if liaison:
             reviewer_person_id, name = liaison.id, liaison.name
             email = liaison.email if email is None else email

@@ -23,7 +23,8 @@ from pathlib import Path
 from workbench import audit
 from workbench.coordination import requests as rq
 from workbench.coordination.workdays import add_workdays
-from workbench.directory import liaison_for, organization, organizations
+from workbench.directory import liaisons as directory_liaisons
+from workbench.directory import organization, organizations
 from workbench.documents import document
 from workbench.errors import WorkbenchError
 from workbench.exchange.formats import PACKET_SUFFIX, ExchangeError
@@ -114,6 +115,7 @@ def addressees(ws, document_id: int) -> list[Addressee]:
     drafts = {
         r.organization: r for r in rq.list_requests(ws, document_id) if r.stored_status == "draft"
     }
+    liaisons = directory_liaisons(ws)
     out = []
     for o in organizations(ws):
         if o.kind == "cne":
@@ -125,7 +127,7 @@ def addressees(ws, document_id: int) -> list[Addressee]:
             sections = tuple(e.id for e in entries if o.code in e.equities)
         if not sections:
             continue
-        liaison = liaison_for(ws, o.id)
+        liaison = liaisons.get(o.id)
         out.append(
             Addressee(
                 o.code,
@@ -189,6 +191,7 @@ def send_for_review(
         raise WorkbenchError("The Word review copy is not available in this build.")
     files = RequestFiles(ws)
     entries = outline(ws, document_id)  # the e-mails name the sections; the text is not changed
+    liaisons = directory_liaisons(ws)  # once for the send, not once per request
     made_dirs: list[Path] = []
     sent: list[SentTo] = []
     stem = _slug(doc.title)
@@ -217,6 +220,7 @@ def send_for_review(
                     suspense_date=suspense_date,
                     instructions=instructions,
                     send=True,
+                    liaisons=liaisons,
                 )
             sub = out / code
             if not sub.exists():

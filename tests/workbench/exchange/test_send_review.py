@@ -35,6 +35,32 @@ def test_addressees_come_from_the_equities_with_the_liaison(ws, strategy):
     assert found["USCG"].reviewer_name == "Capt. Lee Odiña"
 
 
+def test_a_send_reads_the_directory_once_however_many_organizations(
+    ws, strategy, tmp_path, monkeypatch
+):
+    from workbench import directory
+
+    for n in range(6):
+        code = f"SLT{n}"
+        directory.add_organization(ws, code, f"County {n}", "slt")
+        directory.add_person(ws, f"Sheriff {n}", organization=code, roles=["liaison"])
+    reads = []
+    read_people = directory.people
+    monkeypatch.setattr(
+        directory, "people", lambda *a, **k: reads.append(k) or read_people(*a, **k)
+    )
+    result = sr.send_for_review(
+        ws,
+        strategy.doc,
+        [sr.Recipient(f"SLT{n}", (strategy.intro,)) for n in range(6)],
+        tmp_path / "out",
+        produce=sr.Produce(packet=True, workbook=False, word=False, email=False),
+    )
+    assert reads == [{"role": "liaison"}]  # the liaisons, once for the whole send
+    names = [rq.request(ws, s.request_id).reviewer_name for s in result.sent]
+    assert names == [f"Sheriff {n}" for n in range(6)]  # each organization's own liaison
+
+
 def test_a_draft_request_is_offered_and_sent_the_same_way(ws, strategy, tmp_path):
     rid = rq.create_request(
         ws, strategy.doc, "USCG", section_ids=[strategy.intro, strategy.maritime]

@@ -123,6 +123,20 @@ def test_libreoffice_opens_the_export(full, tmp_path):
         assert expected in text
 
 
+def test_libreoffice_keeps_the_record_and_crm_headings_whole(tmp_path):
+    """The record and CRM tables set their column widths: LibreOffice's even split broke
+    'Organization' and 'Disposition' mid-word and put one word of a name on each line."""
+    import word_golden
+
+    pages = _libreoffice_text(build_docx(word_golden.snapshot(), include_crm=True), tmp_path)
+    lines = [line.split() for page in pages for line in page.splitlines()]
+    record = next((words for words in lines if words[:1] == ["Organization"]), [])
+    assert record == ["Organization", "Position", "By", "Date", "Version"]
+    crm = next((words for words in lines if words[:2] == ["No.", "Source"]), [])
+    assert crm[-1:] == ["Disposition"]
+    assert any(" ".join(words).startswith("USCG Concur Capt. Lee Odiña") for words in lines)
+
+
 @dataclass(frozen=True)
 class StoredImage:
     """What the figure store hands the writer (workbench.figures.FigureImage's fields)."""

@@ -328,11 +328,11 @@ class MainWindow(QMainWindow):
         self.spelling_action = tools.addAction("Check &Spelling as You Type")
         self.spelling_action.setObjectName("spelling")
         self.spelling_action.setCheckable(True)
-        self.spelling_action.setChecked(spell.enabled and spell.available)
-        self.spelling_action.setEnabled(spell.available)
-        if not spell.available:
-            self.spelling_action.setStatusTip("No English dictionary: install hunspell-en-us")
+        self.spelling_action.setChecked(spell.enabled)
         self.spelling_action.toggled.connect(spell.set_enabled)
+        # Whether a dictionary is installed is asked when the menu opens: asking loads the
+        # spelling library and its providers (a quarter of a second before the first paint).
+        tools.aboutToShow.connect(self._sync_spelling_action)
         self._action(tools, "Workspace &Dictionary…", self.open_dictionary, None, "dictionary")
         tools.addSeparator()
         self._action(tools, "&Preferences…", self.open_preferences, "Ctrl+,", "preferences")
@@ -348,6 +348,16 @@ class MainWindow(QMainWindow):
         self._action(self.help_menu, "&About CNE Workbench", self._about, None, "about")
         for menu in (file, edit, doc, self.view_menu, tools, self.help_menu):
             self.watch_menu(menu)
+
+    def _sync_spelling_action(self) -> None:
+        """Check Spelling as You Type is on only with a dictionary to check against."""
+        spell, action = self.editor.spell, self.spelling_action
+        action.blockSignals(True)  # a missing dictionary does not switch the user's choice off
+        action.setChecked(spell.enabled and spell.available)
+        action.blockSignals(False)
+        action.setEnabled(spell.available)
+        tip = "" if spell.available else "No English dictionary: install hunspell-en-us"
+        action.setStatusTip(tip)
 
     def watch_menu(self, menu: QMenu) -> None:
         """After the menu closes, the focus goes back to where the user was working."""

@@ -2,75 +2,92 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QMenu,
-    QTreeWidget,
-    QTreeWidgetItem,
-)
+from contextlib import contextmanager
 
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView
+
+from ui.navigator_model import (
+    BLOCKED,
+    DOC,
+    HEADING,
+    KEY,
+    KIND_SHORT,
+    SECTION,
+    STATUS,
+    Key,
+    NavigatorModel,
+    SectionLine,
+    status_icon,
+)
 from workbench import documents, sections
 from workbench.coordination import facts
 from workbench.errors import NotFound
 
-ROLE = Qt.ItemDataRole.UserRole
-HEADING = Qt.ItemDataRole.UserRole + 1  # a section's heading as shown
-STATUS = Qt.ItemDataRole.UserRole + 2  # a document's status as shown
-KIND_SHORT = {
-    "strategy": "Strategy",
-    "doctrine": "Doctrine",
-    "directive": "Directive",
-    "sop": "SOP",
-    "report_to_congress": "Report",
-    "study": "Study",
-    "implementation_plan": "Plan",
-}
-STATUS_COLORS = {
-    "draft": "#6e7781",
-    "in_coordination": "#1f6feb",
-    "blocked": "#b3261e",
-    "published": "#1a7f37",
-}
-STATUS_LETTERS = {"draft": "D", "in_coordination": "C", "blocked": "B", "published": "P"}
-BLOCKED = "blocked"  # in coordination, held up by an objection (facts.blocked_documents)
-_icons: dict[str, QIcon] = {}
+__all__ = [
+    "BLOCKED", "DOC", "HEADING", "KEY", "SECTION", "STATUS", "Above", "Below", "Navigator",
+    "OnItem", "OutlineRow", "status_icon",
+]  # fmt: skip
 
-
-def status_icon(status: str) -> QIcon:
-    """A round badge: grey D(raft), blue C(oordination), red B(locked), green P(ublished)."""
-    if status not in _icons:
-        pix = QPixmap(32, 32)
-        pix.fill(Qt.GlobalColor.transparent)
-        p = QPainter(pix)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setBrush(QColor(STATUS_COLORS.get(status, "#6e7781")))
-        p.setPen(Qt.PenStyle.NoPen)
-        p.drawEllipse(2, 2, 28, 28)
-        font = QFont()
-        font.setBold(True)
-        font.setPixelSize(18)
-        p.setFont(font)
-        p.setPen(QColor("#ffffff"))
-        p.drawText(pix.rect(), Qt.AlignmentFlag.AlignCenter, STATUS_LETTERS.get(status, "?"))
-        p.end()
-        _icons[status] = QIcon(pix)
-    return _icons[status]
-
-
-DOC, SECTION = "document", "section"
 Above = QAbstractItemView.DropIndicatorPosition.AboveItem
 Below = QAbstractItemView.DropIndicatorPosition.BelowItem
 OnItem = QAbstractItemView.DropIndicatorPosition.OnItem
 
 
-def key_of(item: QTreeWidgetItem | None) -> tuple[str, int] | None:
-    return item.data(0, ROLE) if item is not None else None
+class OutlineRow:
+    """One row of the navigator as callers look at it: its key, words, badge and branch.
+
+    Made on demand from the model (the navigator holds no item per row)."""
+
+    def __init__(self, navigator: Navigator, key: Key):
+        self.navigator, self.key = navigator, key
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, OutlineRow) and (other.navigator, other.key) == (
+            self.navigator,
+            self.key,
+        )
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __repr__(self) -> str:
+        return f"OutlineRow{self.key}"
+
+    def index(self, column: int = 0) -> QModelIndex:
+        return self.navigator.model().index_of(self.key, column)
+
+    def data(self, column: int, role):
+        return self.navigator.model().data(self.index(column), role)
+
+    def text(self, column: int = 0) -> str:
+        return self.data(column, Qt.ItemDataRole.DisplayRole) or ""
+
+    def toolTip(self, column: int = 0) -> str:  # noqa: N802 (named as Qt names it)
+        return self.data(column, Qt.ItemDataRole.ToolTipRole) or ""
+
+    def icon(self, column: int = 0) -> QIcon:
+        return self.data(column, Qt.ItemDataRole.DecorationRole) or QIcon()
+
+    def isExpanded(self) -> bool:  # noqa: N802
+        return self.navigator.isExpanded(self.index())
+
+    def setExpanded(self, on: bool) -> None:  # noqa: N802
+        self.navigator.setExpanded(self.index(), on)
+
+    def childCount(self) -> int:  # noqa: N802
+        return len(self.navigator.model().children(self.key))
+
+    def child(self, i: int) -> OutlineRow:
+        return OutlineRow(self.navigator, self.navigator.model().children(self.key)[i])
+
+    def parent(self) -> OutlineRow | None:
+        key = self.navigator.model().parent_key(self.key)
+        return None if key is None else OutlineRow(self.navigator, key)
 
 
-class Navigator(QTreeWidget):
+class Navigator(QTreeView):
     """Shows what is stored; a drop asks for a move (the tree redraws after the write)."""
 
     document_selected = Signal(int)
@@ -82,140 +99,110 @@ class Navigator(QTreeWidget):
         self.ws = ws
         self.setObjectName("navigator")
         self.setAccessibleName("Outline")
+        self._model = NavigatorModel(self)
+        self._model.bold = self.font()
+        self._model.bold.setBold(True)
+        self._model.placeholder = self.palette().placeholderText()
+        self.setModel(self._model)
         self.setHeaderHidden(True)
-        self.setColumnCount(2)  # the title, and a document's kind
-        self.setHeaderLabels(["Outline", "Kind"])
-        self.header().setStretchLastSection(False)
-        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # The kinds are a handful of short words: sized once, never by measuring every row.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        widest = max(self.fontMetrics().horizontalAdvance(k) for k in KIND_SHORT.values())
+        header.resizeSection(1, widest + 2 * self.fontMetrics().averageCharWidth() + 8)
         self.setUniformRowHeights(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
-        self.currentItemChanged.connect(self._current_changed)
+        self.selectionModel().currentChanged.connect(self._index_changed)
+        self.expanded.connect(self._expanded)
+        self.collapsed.connect(self._was_collapsed)
         self.menu_builder = None  # set by the window: fn(QMenu, key) filling the context menu
-        self._items: dict[tuple[str, int], QTreeWidgetItem] = {}  # the items built so far
-        self._collapsed: set[tuple[str, int]] = set()  # sections the user folded
-        self._open_docs: set[tuple[str, int]] = set()  # documents expanded
-        self._doc_ids: list[int] = []  # top-level rows in order
-        self._filled: set[int] = set()  # documents whose sections are built
-        self._blocked: dict[int, str] = {}  # document id -> what holds it up
-        self._shapes: dict[int, list] = {}  # per filled document: (key, parent key) of its rows
-        self._wanted: tuple[str, int] | None = None
-        self._bold = QFont(self.font())
-        self._bold.setBold(True)
-        self.itemCollapsed.connect(self._was_collapsed)
-        self.itemExpanded.connect(self._expanded)
+        self._collapsed: set[Key] = set()  # sections the user folded
+        self._open_docs: set[int] = set()  # documents expanded
+        self._wanted: Key | None = None
+        self._quiet = 0  # >0 while the navigator itself moves the current row or expands
+
+    def model(self) -> NavigatorModel:
+        return self._model
+
+    @contextmanager
+    def _quietly(self):
+        """Changes made here are not the user's: no selection signals, no folding recorded."""
+        self._quiet += 1
+        try:
+            yield
+        finally:
+            self._quiet -= 1
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._model.placeholder = self.palette().placeholderText()
+        elif event.type() == QEvent.Type.FontChange:
+            self._model.bold = self.font()
+            self._model.bold.setBold(True)
+        super().changeEvent(event)
 
     # -- contents ----------------------------------------------------------------------------
     def reload(self) -> None:
-        """Show what is stored, keeping the current item and the collapsed branches.
+        """Show what is stored, keeping the current row and the folded branches.
 
         Lazy: one query lists the documents; a document's sections are read only once it is
         expanded or selected, and a reload re-reads only the documents that are open (expanded,
-        or holding the current item). Labels are updated in place; a document's branch is
-        rebuilt only when its shape changed.
+        or holding the current row). Labels change in place; a document's branch is rebuilt
+        only when its shape changed, the list only when documents came, went or moved.
         """
-        old_key = key_of(self.currentItem())
+        old_key = self.current_key()
         wanted = self._wanted or old_key
         self._wanted = None
         current_doc = self.current_document_id()
-        self.blockSignals(True)
-        try:
-            self._blocked = facts.blocked_documents(self.ws)
-            self._sync_documents(documents.list_documents(self.ws))
-            for doc_id in list(self._filled):
-                item = self._items[(DOC, doc_id)]
-                if item.isExpanded() or doc_id == current_doc:
+        key: Key | None = None
+        with self._quietly():
+            rebuilt = self._model.set_documents(
+                documents.document_rows(self.ws), facts.blocked_documents(self.ws)
+            )
+            if rebuilt:
+                self._open_docs &= set(self._model.document_ids())
+            for doc_id in self._model.filled():
+                if doc_id in self._open_docs or doc_id == current_doc:
                     self._fill(doc_id)
                 else:  # read again when it is next opened
-                    self._unfill(doc_id)
-            item = self._ensure(wanted) if wanted else None
-            if item is None and old_key is not None and old_key[0] == SECTION:
+                    self._model.unfill(doc_id)
+            if rebuilt:
+                for doc_id in self._open_docs:
+                    self._unfold(doc_id)
+            key = self._ensure(wanted) if wanted else None
+            if key is None and old_key is not None and old_key[0] == SECTION:
                 # The current section is gone: stay in its document rather than jump away.
-                item = self._items.get((DOC, current_doc)) if current_doc else None
-            if item is None and self.topLevelItemCount():
-                item = self.topLevelItem(0)
-            if item is not None and item is not self.currentItem():
-                self.setCurrentItem(item)
-                self.scrollToItem(item)
-        finally:
-            self.blockSignals(False)
-        if key_of(item) != old_key:
-            self._current_changed(item, None)
-        elif item is not None:
-            self._fill_for(item)
-
-    def _sync_documents(self, docs: list) -> None:
-        """Top-level rows for `docs`, updating labels in place when the list kept its shape."""
-        ids = [d.id for d in docs]
-        if ids != self._doc_ids:
-            kept = {i: self._items[(DOC, i)] for i in self._doc_ids if i in set(ids)}
-            for doc_id in self._doc_ids:
-                if doc_id not in kept:
-                    self._unfill(doc_id)
-                    gone = self._items.pop((DOC, doc_id))
-                    self.takeTopLevelItem(self.indexOfTopLevelItem(gone))
-            # Reordering keeps existing items (and their branches); only new documents are made.
-            # Enum values looked up once: per item they cost ~50 ms over 1,000 documents.
-            doc_flags = QTreeWidgetItem().flags() & ~Qt.ItemFlag.ItemIsDragEnabled
-            show_indicator = QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator
-            if not kept and self.topLevelItemCount() == 0:
-                fresh = [self._new_document_item(d.id, doc_flags, show_indicator) for d in docs]
-                self.addTopLevelItems(fresh)
-            else:
-                for index, doc in enumerate(docs):
-                    item = kept.get(doc.id)
-                    if item is None:
-                        item = self._new_document_item(doc.id, doc_flags, show_indicator)
-                    else:
-                        self.takeTopLevelItem(self.indexOfTopLevelItem(item))
-                    self.insertTopLevelItem(index, item)
-            for doc in docs:
-                if (DOC, doc.id) in self._open_docs:
-                    self._items[(DOC, doc.id)].setExpanded(True)
-            self._doc_ids = ids
-        for doc in docs:
-            self._show_document(self._items[(DOC, doc.id)], doc)
-
-    def _new_document_item(self, doc_id: int, flags, indicator) -> QTreeWidgetItem:
-        item = QTreeWidgetItem()
-        item.setFont(0, self._bold)
-        item.setFlags(flags)
-        item.setData(0, ROLE, (DOC, doc_id))
-        item.setChildIndicatorPolicy(indicator)
-        self._items[(DOC, doc_id)] = item
-        return item
+                if current_doc and self._model.has_document(current_doc):
+                    key = (DOC, current_doc)
+            if key is None and self._model.document_ids():
+                key = (DOC, self._model.document_ids()[0])
+            if key is not None and key != self.current_key():  # rows rebuilt lose it too
+                self._make_current(key)
+        if key != old_key:
+            self._announce(key)
+        elif key is not None:
+            self._fill_for(key)
 
     def update_document(self, doc_id: int) -> None:
         """Refresh one document's row (its status and version) without reading any outline."""
-        item = self._items.get((DOC, doc_id))
-        if item is None:
+        if not self._model.has_document(doc_id):
             return
         try:
             doc = documents.document(self.ws, doc_id)
         except NotFound:
             return
-        self._show_document(item, doc)
-
-    def _show_document(self, item: QTreeWidgetItem, doc) -> None:
-        """Title, the full title on hover, the status as an icon and the kind beside it."""
-        status = doc.status_label
-        badge = doc.status
-        blocked = self._blocked.get(doc.id) if doc.status == "in_coordination" else None
-        if blocked:
-            badge, status = BLOCKED, f"{status}, blocked: {blocked}"
-        tip = f"{doc.title}\n{doc.kind_label} — {status}, version {doc.version}"
-        self._update_item(item, doc.title, f"{tip}\n{doc.marking}", False)
-        if item.data(0, STATUS) != badge:
-            item.setData(0, STATUS, badge)
-            item.setIcon(0, status_icon(badge))
-        kind = KIND_SHORT.get(doc.kind, doc.kind_label)
-        if item.text(1) != kind:
-            item.setText(1, kind)
-            item.setToolTip(1, doc.kind_label)
+        self._model.set_document(
+            documents.DocumentRow(doc.id, doc.kind, doc.title, doc.marking, doc.status, doc.version)
+        )
 
     def update_document_of(self, section_id: int) -> None:
         """Refresh the row of the document holding this section."""
@@ -231,12 +218,12 @@ class Navigator(QTreeWidget):
 
     def _fill(self, doc_id: int) -> None:
         """Read one document's outline into its branch."""
-        rows = []
+        lines = []
         for entry in sections.outline(self.ws, doc_id):
             parent = (SECTION, entry.parent_id) if entry.parent_id else (DOC, doc_id)
             eq = ", ".join(entry.equities) or "none"
-            rows.append(
-                (
+            lines.append(
+                SectionLine(
                     (SECTION, entry.id),
                     parent,
                     self.label(entry),
@@ -244,182 +231,186 @@ class Navigator(QTreeWidget):
                     entry.heading,
                 )
             )
-        doc_item = self._items[(DOC, doc_id)]
-        shape = [(k, p) for k, p, *_ in rows]
-        if doc_id in self._filled and shape == self._shapes.get(doc_id):
-            for key, _parent, text, tip, heading in rows:
-                self._update_item(self._items[key], text, tip, not heading, heading)
-            return
-        self._unfill(doc_id)
-        for key, parent, text, tip, heading in rows:
-            item = QTreeWidgetItem(self._items[parent], [text])
-            item.setData(0, ROLE, key)
-            item.setData(0, HEADING, heading)
-            item.setToolTip(0, tip)
-            if not heading:
-                item.setForeground(0, self.palette().placeholderText())
-            self._items[key] = item
-        for key, _parent, *_ in rows:
-            self._items[key].setExpanded(key not in self._collapsed)
-        doc_item.setChildIndicatorPolicy(
-            QTreeWidgetItem.ChildIndicatorPolicy.DontShowIndicatorWhenChildless
-        )
-        self._filled.add(doc_id)
-        self._shapes[doc_id] = shape
+        with self._quietly():
+            if self._model.set_sections(doc_id, lines) and doc_id in self._open_docs:
+                self._unfold(doc_id)
 
-    def _unfill(self, doc_id: int) -> None:
-        if doc_id not in self._filled:
+    def _unfold(self, doc_id: int) -> None:
+        """Expand a document and its sections, except those the user folded."""
+        index = self._model.index_of((DOC, doc_id))
+        if not index.isValid():
             return
-        self._filled.discard(doc_id)
-        for key, _parent in self._shapes.pop(doc_id, []):
-            self._items.pop(key, None)
-        doc_item = self._items.get((DOC, doc_id))
-        if doc_item is not None:
-            expanded = doc_item.isExpanded()
-            doc_item.takeChildren()
-            doc_item.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
-            doc_item.setExpanded(expanded)
+        with self._quietly():
+            self.expandRecursively(index)
+            for key, _parent in self._model.shape(doc_id):
+                if key in self._collapsed:
+                    self.collapse(self._model.index_of(key))
 
-    def _fill_for(self, item: QTreeWidgetItem) -> None:
+    def _fill_for(self, key: Key) -> None:
         """Selecting or expanding a document shows its sections."""
-        key = key_of(item)
-        if key is not None and key[0] == DOC and key[1] not in self._filled:
+        if key[0] == DOC and not self._model.is_filled(key[1]):
             self._fill(key[1])
-            self._open(item)
+            self._open(key[1])
 
-    def _ensure(self, key: tuple[str, int]) -> QTreeWidgetItem | None:
-        """The item for `key`, reading its document first if that branch is not built yet."""
-        item = self._items.get(key)
-        if item is not None or key[0] != SECTION:
-            return item
+    def _ensure(self, key: Key) -> Key | None:
+        """`key` if the navigator shows it, reading its document first if that branch is not
+        built yet; None if it is not stored (or not live)."""
+        if self._model.has(key):
+            return key
+        if key[0] != SECTION:
+            return None
         doc_id = self._document_of(key[1])
-        if doc_id is None or (DOC, doc_id) not in self._items or doc_id in self._filled:
+        if doc_id is None or not self._model.has_document(doc_id) or self._model.is_filled(doc_id):
             return None
         self._fill(doc_id)
-        item = self._items.get(key)
-        if item is not None:
-            self._open(self._items[(DOC, doc_id)])
-        return item
+        if not self._model.has(key):
+            return None
+        self._open(doc_id)
+        return key
 
-    def _open(self, doc_item: QTreeWidgetItem) -> None:
-        # Recorded here too: reload() sets it while the tree's signals are blocked.
-        self._open_docs.add(key_of(doc_item))
-        doc_item.setExpanded(True)
+    def _open(self, doc_id: int) -> None:
+        # Recorded here too: reload() expands while its own changes are not recorded.
+        self._open_docs.add(doc_id)
+        self._unfold(doc_id)
 
-    def _expanded(self, item: QTreeWidgetItem) -> None:
-        key = key_of(item)
+    def _expanded(self, index: QModelIndex) -> None:
+        if self._quiet:
+            return
+        key = self._model.key_at(index)
+        if key is None:
+            return
         self._collapsed.discard(key)
         if key[0] == DOC:
-            self._open_docs.add(key)
-            if key[1] not in self._filled:
+            self._open_docs.add(key[1])
+            if not self._model.is_filled(key[1]):
                 self._fill(key[1])
+            else:
+                self._unfold(key[1])
 
-    def _was_collapsed(self, item: QTreeWidgetItem) -> None:
-        key = key_of(item)
+    def _was_collapsed(self, index: QModelIndex) -> None:
+        if self._quiet:
+            return
+        key = self._model.key_at(index)
+        if key is None:
+            return
         if key[0] == DOC:
-            self._open_docs.discard(key)
+            self._open_docs.discard(key[1])
         else:
             self._collapsed.add(key)
 
-    def _update_item(
-        self, item: QTreeWidgetItem, text: str, tip: str, untitled: bool, heading=None
-    ) -> None:
-        if heading is not None:
-            item.setData(0, HEADING, heading)
-        if item.text(0) != text:
-            item.setText(0, text)
-            item.setToolTip(0, tip)
-            if untitled:
-                item.setForeground(0, self.palette().placeholderText())
-            else:
-                item.setData(0, Qt.ItemDataRole.ForegroundRole, None)
-        elif item.toolTip(0) != tip:
-            item.setToolTip(0, tip)
-
     def shown_heading(self, section_id: int) -> str | None:
         """The heading the outline shows for a section, or None when its branch is not built."""
-        item = self._items.get((SECTION, section_id))
-        return item.data(0, HEADING) if item is not None else None
+        key = (SECTION, section_id)
+        return self._model.section_line(key).heading if self._model.has(key) else None
 
     @staticmethod
     def label(entry) -> str:
         sep = "  " if entry.number[:1].isalpha() else " "
         return f"{entry.number}{sep}{entry.heading or '(untitled)'}"
 
-    def want_selection(self, key: tuple[str, int]) -> None:
-        """Select this item at the next reload (it may not exist yet)."""
+    def want_selection(self, key: Key) -> None:
+        """Select this row at the next reload (it may not exist yet)."""
         self._wanted = key
 
     def select(self, kind: str, ident: int) -> bool:
-        item = self._ensure((kind, ident))
-        if item is not None:
-            self.setCurrentItem(item)
-            self.scrollToItem(item)
-        return item is not None
+        key = self._ensure((kind, ident))
+        if key is not None:
+            self._make_current(key)
+        return key is not None
 
-    def item_for(self, kind: str, ident: int) -> QTreeWidgetItem | None:
-        return self._ensure((kind, ident))
+    def _make_current(self, key: Key) -> None:
+        index = self._model.index_of(key)
+        self.setCurrentIndex(index)
+        self.scrollTo(index)
 
-    def current_key(self) -> tuple[str, int] | None:
-        return key_of(self.currentItem())
+    def item_for(self, kind: str, ident: int) -> OutlineRow | None:
+        key = self._ensure((kind, ident))
+        return None if key is None else OutlineRow(self, key)
+
+    def currentItem(self) -> OutlineRow | None:  # noqa: N802 (as a tree widget names it)
+        key = self.current_key()
+        return None if key is None else OutlineRow(self, key)
+
+    def topLevelItemCount(self) -> int:  # noqa: N802 (as a tree widget names it)
+        return self._model.rowCount()
+
+    def row_keys(self) -> set[Key]:
+        """Every row built so far: all documents, and the sections of those read."""
+        return self._model.keys()
+
+    def find_documents(self, text: str) -> list[OutlineRow]:
+        """The document rows whose title contains `text` (case-insensitive)."""
+        needle = text.casefold()
+        return [
+            OutlineRow(self, (DOC, doc_id))
+            for doc_id in self._model.document_ids()
+            if needle in self._model.document(doc_id).title.casefold()
+        ]
+
+    def current_key(self) -> Key | None:
+        return self._model.key_at(self.currentIndex())
 
     def current_document_id(self) -> int | None:
-        item = self.currentItem()
-        while item is not None and key_of(item)[0] != DOC:
-            item = item.parent()
-        return key_of(item)[1] if item is not None else None
+        key = self.current_key()
+        while key is not None and key[0] != DOC:
+            key = self._model.parent_key(key)
+        return key[1] if key is not None else None
 
     def current_section_id(self) -> int | None:
         key = self.current_key()
         return key[1] if key and key[0] == SECTION else None
 
-    def _current_changed(self, item, _previous) -> None:
-        if item is not None:
-            self._fill_for(item)
+    def _index_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not self._quiet:
+            self._announce(self._model.key_at(current))
+
+    def _announce(self, key: Key | None) -> None:
+        """Tell the window which document and section are current now."""
+        if key is not None:
+            self._fill_for(key)
         doc_id = self.current_document_id()
         self.document_selected.emit(doc_id or 0)
-        key = key_of(item)
         self.section_selected.emit(key[1] if key and key[0] == SECTION else 0)
 
     # -- drag and drop -----------------------------------------------------------------------
     def drop_destination(
-        self, section_id: int, target: QTreeWidgetItem | None, position
+        self, section_id: int, target: OutlineRow | None, position
     ) -> tuple[int | None, int | None] | None:
         """Where dropping `section_id` at `target`/`position` puts it: (parent, index), or
         None when the drop is not allowed (another document, or inside itself)."""
-        dragged = self._items.get((SECTION, section_id))
-        if dragged is None or target is None:
+        dragged = (SECTION, section_id)
+        if target is None or not self._model.has(dragged) or not self._model.has(target.key):
             return None
-        if self._document_item(target) is not self._document_item(dragged):
+        if self._document_key(target.key) != self._document_key(dragged):
             return None
-        node = target
+        node: Key | None = target.key
         while node is not None:
-            if node is dragged:
+            if node == dragged:
                 return None  # into itself or its own subsections
-            node = node.parent()
-        kind, ident = key_of(target)
+            node = self._model.parent_key(node)
+        kind, ident = target.key
         if kind == DOC:
             return None, None
         if position == OnItem:
             return ident, None
-        parent_item = target.parent()
-        parent_kind, parent_ident = key_of(parent_item)
-        siblings = [
-            key_of(parent_item.child(i))[1]
-            for i in range(parent_item.childCount())
-            if parent_item.child(i) is not dragged
-        ]
+        parent = self._model.parent_key(target.key)
+        siblings = [k[1] for k in self._model.children(parent) if k != dragged]
         index = siblings.index(ident) + (1 if position == Below else 0)
-        return (parent_ident if parent_kind == SECTION else None), index
+        return (parent[1] if parent[0] == SECTION else None), index
 
-    def _document_item(self, item: QTreeWidgetItem) -> QTreeWidgetItem:
-        while item.parent() is not None:
-            item = item.parent()
-        return item
+    def _document_key(self, key: Key) -> Key:
+        parent = self._model.parent_key(key)
+        while parent is not None:
+            key, parent = parent, self._model.parent_key(parent)
+        return key
+
+    def row_at(self, pos: QPoint) -> OutlineRow | None:
+        key = self._model.key_at(self.indexAt(pos))
+        return None if key is None else OutlineRow(self, key)
 
     def dropEvent(self, event) -> None:  # noqa: N802 (Qt override)
         dragged = self.current_section_id()
-        target = self.itemAt(event.position().toPoint())
+        target = self.row_at(event.position().toPoint())
         position = self.dropIndicatorPosition()
         # The tree never rearranges itself: it redraws from the store after the move.
         event.setDropAction(Qt.DropAction.IgnoreAction)
@@ -430,7 +421,7 @@ class Navigator(QTreeWidget):
         if dragged is not None and event.source() is self:
             self.handle_drop(dragged, target, position)
 
-    def handle_drop(self, section_id: int, target: QTreeWidgetItem | None, position) -> bool:
+    def handle_drop(self, section_id: int, target: OutlineRow | None, position) -> bool:
         """Ask for the move a drop of `section_id` at `target`/`position` means."""
         dest = self.drop_destination(section_id, target, position)
         if dest is None:
@@ -441,11 +432,11 @@ class Navigator(QTreeWidget):
 
     # -- context menu ------------------------------------------------------------------------
     def _context_menu(self, pos: QPoint) -> None:
-        item = self.itemAt(pos)
-        if item is not None:
-            self.setCurrentItem(item)
+        row = self.row_at(pos)
+        if row is not None:
+            self._make_current(row.key)
         if self.menu_builder is None:
             return
         menu = QMenu(self)
-        self.menu_builder(menu, key_of(item))
+        self.menu_builder(menu, row.key if row is not None else None)
         menu.exec(self.viewport().mapToGlobal(pos))

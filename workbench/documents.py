@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from workbench import audit
 from workbench.directory import organization
@@ -95,6 +96,31 @@ def list_documents(ws) -> list[Document]:
             _SELECT_ALL + " WHERE d.deleted_at IS NULL ORDER BY d.title COLLATE NOCASE"
         )
     ]
+
+
+class DocumentRow(NamedTuple):
+    """What a list of every document shows of each: no leads, dates or section counts."""
+
+    id: int
+    kind: str
+    title: str
+    marking: str
+    status: str
+    version: int
+
+
+def document_rows(ws) -> list[DocumentRow]:
+    """Every live document in title order, as `list_documents` orders them, read as plain
+    rows: the outline lists thousands and shows only these fields."""
+    return list(
+        map(
+            DocumentRow._make,
+            ws.db.execute(
+                "SELECT id, kind, title, marking, status, version FROM documents "
+                "WHERE deleted_at IS NULL ORDER BY title COLLATE NOCASE, id"
+            ).fetchall(),
+        )
+    )
 
 
 def document(ws, doc_id: int) -> Document:

@@ -15,10 +15,10 @@ def outline_titles(ws, doc_id):
 
 
 def add(window, qtbot, action="add_section"):
-    before = set(window.navigator._items)
+    before = window.navigator.row_keys()
     window.outline.actions[action].trigger()
     assert window.ops.flush()
-    new = [k for k in window.navigator._items if k not in before]
+    new = [k for k in window.navigator.row_keys() if k not in before]
     assert len(new) == 1, new
     assert window.navigator.current_key() == new[0]
     return new[0][1]

@@ -39,7 +39,7 @@ def test_only_opened_documents_are_read(qtbot, ws, window, monkeypatch):
     nav = window.navigator
     assert nav.topLevelItemCount() == len(made)
     assert read == [first]  # the current document only
-    assert (SECTION, made[second][0]) not in nav._items
+    assert (SECTION, made[second][0]) not in nav.row_keys()
 
     nav.item_for(DOC, second).setExpanded(True)
     assert nav.item_for(DOC, second).childCount() == 3
@@ -104,3 +104,67 @@ def test_a_text_save_updates_the_document_row_when_it_starts_a_new_draft(qtbot, 
     doc = documents.document(ws, doc_id)
     assert doc.status_label in window.navigator.item_for(DOC, doc_id).toolTip(0)
     assert doc.status_label in window.editor.document_label.text()
+
+
+def test_keys_open_and_fold_documents_and_a_folded_section_stays_folded(qtbot, ws, window):
+    made = _documents_with_sections(ws, count=2)
+    first, second = sorted(made, key=lambda d: documents.document(ws, d).title)
+    parent = made[second][0]
+    child = sections.add_section(ws, second, parent_id=parent, heading="Under S1.0")
+    window.navigator.reload()
+    nav = window.navigator
+    nav.select(DOC, second)
+    nav.setFocus()
+    row = nav.item_for(DOC, second)
+    assert row.isExpanded() and row.childCount() == 3  # selecting a document opens it
+    qtbot.keyClick(nav, Qt.Key.Key_Left)
+    assert not nav.item_for(DOC, second).isExpanded()
+    qtbot.keyClick(nav, Qt.Key.Key_Right)
+    assert nav.item_for(DOC, second).isExpanded()
+
+    # Fold a section with the keyboard: a write (which re-reads the open document) keeps it
+    # folded, and its subsection is still there when it is unfolded.
+    qtbot.keyClick(nav, Qt.Key.Key_Down)
+    assert nav.current_section_id() == parent
+    assert nav.item_for(SECTION, parent).isExpanded()
+    qtbot.keyClick(nav, Qt.Key.Key_Left)
+    assert not nav.item_for(SECTION, parent).isExpanded()
+    window.ops.run(sections.add_section, second, heading="Added by a write")
+    assert window.ops.flush()
+    assert nav.item_for(DOC, second).childCount() == 4
+    assert not nav.item_for(SECTION, parent).isExpanded()
+    assert nav.current_section_id() == parent
+    qtbot.keyClick(nav, Qt.Key.Key_Right)
+    assert [nav.item_for(SECTION, parent).child(0).text(0)] == ["1.1 Under S1.0"]
+    assert nav.item_for(SECTION, child).parent().key == (SECTION, parent)
+
+
+def test_the_rows_drawn_are_the_rows_asked_for(qtbot, ws, window, monkeypatch):
+    """A long list is not built row by row: the view asks only for the rows it shows."""
+    with ws.db.atomic():
+        for n in range(3000):
+            ws.db.execute(
+                "INSERT INTO documents (kind, title, marking, status, version, created_at, "
+                "updated_at) VALUES ('sop', ?, 'UNCLASSIFIED', 'draft', 1, '2026-01-01', "
+                "'2026-01-01')",
+                [f"SOP {n:04d}"],
+            )
+    asked: set[int] = set()
+    model = window.navigator.model()
+    original = type(model).data
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if index.isValid() and index.internalId() == 0:
+            asked.add(index.row())
+        return original(self, index, role)
+
+    monkeypatch.setattr(type(model), "data", data)
+    window.navigator.reload()
+    window.resize(1000, 600)
+    window.show()
+    qtbot.waitExposed(window)
+    window.navigator.viewport().repaint()
+    assert window.navigator.topLevelItemCount() == 3000
+    assert 0 < len(asked) < 200
+    last = ws.db.execute("SELECT id FROM documents WHERE title = 'SOP 2999'").fetchone()[0]
+    assert window.navigator.item_for(DOC, last).text(0) == "SOP 2999"

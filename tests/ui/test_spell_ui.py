@@ -176,3 +176,22 @@ def test_spelling_can_be_switched_off(qtbot, ws, doc_id, window):
     assert not underlined(window.editor.body, "tpyo")
     window.spelling_action.trigger()
     assert underlined(window.editor.body, "tpyo")
+
+
+def test_without_a_dictionary_the_tools_menu_says_so_and_keeps_the_choice(
+    qtbot, ws, window, monkeypatch
+):
+    monkeypatch.setattr(spelling, "installed", lambda: False)
+    tools = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Tools")
+    tools.popup(window.mapToGlobal(QPoint(0, 0)))  # what opening the menu does
+    qtbot.waitUntil(tools.isVisible)
+    action = window.spelling_action
+    assert not action.isEnabled() and not action.isChecked()
+    assert "hunspell-en-us" in action.statusTip()
+    tools.close()
+    assert window.editor.spell.enabled  # installing a dictionary later brings it back on
+    monkeypatch.setattr(spelling, "installed", lambda: True)
+    tools.popup(window.mapToGlobal(QPoint(0, 0)))
+    qtbot.waitUntil(tools.isVisible)
+    assert action.isEnabled() and action.isChecked() and not action.statusTip()
+    tools.close()

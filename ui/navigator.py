@@ -111,7 +111,7 @@ class Navigator(QTreeView):
         # The kinds are a handful of short words: sized once, never by measuring every row.
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         widest = max(self.fontMetrics().horizontalAdvance(k) for k in KIND_SHORT.values())
-        header.resizeSection(1, widest + 2 * self.fontMetrics().averageCharWidth() + 8)
+        header.resizeSection(1, widest + 10)  # the item padding (style sheet) and a gap
         self.setUniformRowHeights(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.setDragEnabled(True)

@@ -13,14 +13,15 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
+from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:
+    from cryptography import x509
+
+# cryptography is imported where it is used: it is ~16 MB resident, and a window whose
+# documents carry no signed decision never needs it.
 
 SOFTHSM_MODULE = "/usr/lib/softhsm/libsofthsm2.so"
 MAX_CHAIN = 6  # root → intermediates → signer; deeper than this is not a CNE hierarchy
@@ -28,6 +29,8 @@ MAX_CHAIN = 6  # root → intermediates → signer; deeper than this is not a CN
 
 def load_certificate(data: bytes | x509.Certificate) -> x509.Certificate:
     """A certificate from PEM or DER bytes; a one-line error for anything else."""
+    from cryptography import x509
+
     if isinstance(data, x509.Certificate):
         return data
     try:
@@ -39,6 +42,8 @@ def load_certificate(data: bytes | x509.Certificate) -> x509.Certificate:
 
 
 def certificate_der(cert: bytes | x509.Certificate) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return load_certificate(cert).public_bytes(serialization.Encoding.DER)
 
 
@@ -49,6 +54,8 @@ def fingerprint(cert: bytes | x509.Certificate) -> str:
 
 def subject_name(cert: bytes | x509.Certificate) -> str:
     """The certificate's common name (or its whole subject when it has none)."""
+    from cryptography import x509
+
     cert = load_certificate(cert)
     names = cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
     return str(names[0].value) if names else cert.subject.rfc4514_string()
@@ -86,6 +93,8 @@ class Signer:
 
     @property
     def certificate_pem(self) -> bytes:
+        from cryptography.hazmat.primitives import serialization
+
         return load_certificate(self.certificate).public_bytes(serialization.Encoding.PEM)
 
     @property
@@ -132,6 +141,9 @@ class Signer:
 
 
 def _private_key_signer(key) -> Callable[[bytes], bytes]:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+
     if isinstance(key, rsa.RSAPrivateKey):
         return lambda data: key.sign(data, padding.PKCS1v15(), hashes.SHA256())
     if isinstance(key, ec.EllipticCurvePrivateKey):
@@ -145,6 +157,8 @@ def from_private_key(
     key, certificate: bytes | x509.Certificate, *, source: str, person_id: int | None = None
 ) -> Signer:
     """A signer over an in-memory private key (the workspace key, tests)."""
+    from cryptography.hazmat.primitives import serialization
+
     cert = load_certificate(certificate)
     if cert.public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -159,6 +173,8 @@ def load_pkcs12(
     path: str | Path, password: bytes | str | None, *, person_id: int | None = None
 ) -> Signer:
     """The key and certificate in a PKCS#12 (.p12/.pfx) file."""
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
     path = Path(path)
     if isinstance(password, str):
         password = password.encode("utf-8")
@@ -250,6 +266,10 @@ def load_pkcs11(
 
 def verify(certificate: bytes | x509.Certificate, data: bytes, signature: bytes) -> bool:
     """Whether signature is the certificate's key's SHA-256 signature over data."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+
     try:
         public = load_certificate(certificate).public_key()
         if isinstance(public, rsa.RSAPublicKey):
@@ -266,6 +286,8 @@ def verify(certificate: bytes | x509.Certificate, data: bytes, signature: bytes)
 
 
 def _is_ca(cert: x509.Certificate) -> bool:
+    from cryptography import x509
+
     try:
         return bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
     except x509.ExtensionNotFound:
@@ -310,6 +332,8 @@ def chains_to(
 
 
 def _issuer_of(cert: x509.Certificate, candidates: list[x509.Certificate]):
+    from cryptography.exceptions import InvalidSignature
+
     for candidate in candidates:
         if candidate.subject != cert.issuer or not _is_ca(candidate):
             continue

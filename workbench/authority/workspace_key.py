@@ -11,16 +11,17 @@ import datetime as dt
 import getpass
 import os
 from pathlib import Path
-
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from typing import TYPE_CHECKING
 
 from workbench import audit
 from workbench.authority import keys
 from workbench.files import write_atomic
 from workbench.workspace import use_case
 
+if TYPE_CHECKING:
+    from cryptography import x509
+
+# cryptography is imported where it is used (~16 MB resident; see keys.py).
 # The organization a workspace key's self-made certificate names: how a reader who has no
 # directory (a reviewer) tells CNE's workspace key from a person's certificate.
 ORGANIZATION = "CNE Workbench workspace"
@@ -65,6 +66,8 @@ def is_workspace_certificate(ws, certificate: bytes) -> bool:
 
 def is_workspace_style(certificate: bytes) -> bool:
     """Whether a certificate is a self-made workspace key's (by its subject, not by trust)."""
+    from cryptography import x509
+
     cert = keys.load_certificate(certificate)
     orgs = cert.subject.get_attributes_for_oid(x509.NameOID.ORGANIZATION_NAME)
     self_signed = cert.subject == cert.issuer
@@ -76,6 +79,8 @@ def signer(ws, *, create: bool = True) -> keys.Signer | None:
 
     None when this account holds none and the workspace is read-only or create is False.
     """
+    from cryptography.hazmat.primitives import serialization
+
     for row in ws.db.query("SELECT fingerprint, certificate FROM workspace_keys ORDER BY id DESC"):
         path = _key_path(ws, row["fingerprint"])
         try:
@@ -92,6 +97,9 @@ def signer(ws, *, create: bool = True) -> keys.Signer | None:
 
 
 def _self_signed(key, name: str) -> x509.Certificate:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
     now = dt.datetime.now(dt.UTC)
     subject = x509.Name(
         [
@@ -124,6 +132,9 @@ def _write_private(path: Path, data: bytes) -> None:
 @use_case
 def create_key(ws) -> keys.Signer:
     """Make a new workspace key: private half in the data folder, certificate in the file."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
     key = ec.generate_private_key(ec.SECP256R1())
     account = os_account()
     label = ws.name or "workspace"

@@ -63,6 +63,8 @@ def subject_name(cert: bytes | x509.Certificate) -> str:
 
 def issuer_name(cert: bytes | x509.Certificate) -> str:
     """The common name of whoever issued the certificate (itself, for a self-signed one)."""
+    from cryptography import x509
+
     cert = load_certificate(cert)
     names = cert.issuer.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
     return str(names[0].value) if names else cert.issuer.rfc4514_string()

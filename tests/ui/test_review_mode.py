@@ -62,7 +62,7 @@ def test_no_type_is_preselected_and_it_does_not_carry_to_the_next_section(
     assert w.session.comments == []
     w.type_box.setCurrentIndex(w.type_box.findData("C"))
     w.ground_box.setCurrentIndex(w.ground_box.findData("safety"))
-    w.sections.setCurrentRow(1)
+    w.sections.setCurrentRow(2)
     assert w.type_box.currentData() is None
     assert w.ground_box.currentData() is None
 
@@ -89,7 +89,7 @@ def test_a_reviewer_can_edit_a_comment(qtbot, review_window, dialogs):
 
 def test_the_section_list_shows_long_headings_whole(review_window):
     w = review_window
-    item = w.sections.item(1)
+    item = w.sections.item(2)
     assert LONG in item.toolTip()
     assert w.sections.wordWrap()
     assert w.sections.textElideMode() == Qt.TextElideMode.ElideNone

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from ui import messages
 from ui.review import open_packet
@@ -76,10 +78,12 @@ def test_full_round_trip_through_files(ws, packet, qtbot, shown, tmp_path):
     qtbot.addWidget(window)
     assert window.top_banner.text() == window.bottom_banner.text() == MARKING
     assert window.suspense_label.text().startswith("Suspense ")
-    assert [window.sections.item(i).text().strip() for i in range(2)] == [
+    assert [window.sections.item(i).text().strip() for i in range(3)] == [
+        "The document as a whole",
         "§1.1  Threat",
         "§2  Operations",
     ]
+    assert window.current_section_id() == window.session.packet.sections[0].section_id
 
     _select(window, "carry most cocaine")
     window.quote_selection()
@@ -92,7 +96,7 @@ def test_full_round_trip_through_files(ws, packet, qtbot, shown, tmp_path):
     assert window.add_comment()
     assert window.comment_list.count() == 1
 
-    window.sections.setCurrentRow(1)
+    window.sections.setCurrentRow(2)
     window.type_box.setCurrentIndex(window.type_box.findData("A"))
     qtbot.keyClicks(window.comment_edit, "Say which cutters.")
     assert window.add_comment()
@@ -117,6 +121,70 @@ def test_full_round_trip_through_files(ws, packet, qtbot, shown, tmp_path):
     assert crit.proposed_wording == "carry much of the cocaine"
     assert (admin.section_number, admin.reviewer_name) == ("2", "CAPT Ann Ruiz")
     assert latest_positions(ws, review.doc_id)["USCG"].by_title == "Chief of Staff"
+
+
+def _click_row(qtbot, window: ReviewWindow, row: int) -> None:
+    rect = window.sections.visualItemRect(window.sections.item(row))
+    qtbot.mouseClick(window.sections.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_a_reviewer_comments_on_the_document_as_a_whole(ws, packet, qtbot, shown, tmp_path):
+    review, path = packet
+    window = open_packet(path)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    _click_row(qtbot, window, 0)
+    assert window.about_document() and window.current_section_id() is None
+    assert window.form_title.text() == "New comment on the document as a whole"
+    shown_text = window.text.toPlainText()
+    # Every section sent is shown, so a passage can be quoted from any; none is required.
+    assert "carry most cocaine" in shown_text and "two cutters" in shown_text
+    window.type_box.setCurrentIndex(window.type_box.findData("S"))
+    qtbot.keyClicks(window.comment_edit, "Add a section on funding.")
+    qtbot.mouseClick(window.add_button, Qt.MouseButton.LeftButton)
+    assert shown == [] and window.comment_list.count() == 1
+    assert window.comment_list.item(0).text().startswith("[S] The document as a whole\n")
+
+    _select(window, "two cutters")
+    qtbot.mouseClick(window.findChild(QPushButton, "quoteSelection"), Qt.MouseButton.LeftButton)
+    assert window.passage.text() == "two cutters"
+    window.type_box.setCurrentIndex(window.type_box.findData("A"))
+    qtbot.keyClicks(window.comment_edit, "Name the cutters wherever they appear.")
+    qtbot.mouseClick(window.add_button, Qt.MouseButton.LeftButton)
+    assert shown == [] and window.comment_list.count() == 2
+
+    # A passage from no section sent is refused, here as in CNE's import.
+    window.passage.setText("Guides interdiction.")  # §1 Purpose: not sent to USCG
+    window.type_box.setCurrentIndex(window.type_box.findData("S"))
+    qtbot.keyClicks(window.comment_edit, "Wrong.")
+    qtbot.mouseClick(window.add_button, Qt.MouseButton.LeftButton)
+    assert shown[-1] == (
+        "error",
+        "The quoted passage is not in any section of this packet; copy it exactly from the text.",
+    )
+    window.cancel_edit()
+
+    # Editing it goes back to the document as a whole.
+    _click_row(qtbot, window, 2)
+    window.comment_list.setCurrentRow(0)
+    qtbot.mouseClick(window.edit_button, Qt.MouseButton.LeftButton)
+    assert window.about_document()
+    window.resize(1280, 800)
+    window.grab().save(str(tmp_path / "review-document-as-a-whole.png"))
+
+    window.position_box.setCurrentIndex(window.position_box.findData("concur_with_comment"))
+    out = window.export_to(tmp_path / "uscg.cneresponse")
+    assert out is not None
+    assert import_response(ws, out).added == 2
+    funding, cutters = list_comments(ws, review.doc_id)
+    assert funding.about_document and funding.comment == "Add a section on funding."
+    assert cutters.about_document and cutters.quoted_passage == "two cutters"
+
+    again = ReviewWindow(ReviewSession.open(path))  # the draft beside the packet kept them
+    qtbot.addWidget(again)
+    assert again.comment_list.count() == 2
+    assert again.current_section_id() == again.session.packet.sections[0].section_id
 
 
 def test_work_in_progress_survives_closing(packet, qtbot, shown):
@@ -250,7 +318,7 @@ def test_the_reviewer_sees_the_figures_the_packet_carries(ws, qtbot, tmp_path):
     ws.db.execute("DELETE FROM figures")  # the reviewer's machine has no such workspace
     window = open_packet(path)
     qtbot.addWidget(window)
-    window.sections.setCurrentRow(0)
+    window.sections.setCurrentRow(1)  # the first section, after the document as a whole
     assert "Figure 1. Seizures by region" in window.text.toPlainText()
     image = window.text.document().resource(
         QTextDocument.ResourceType.ImageResource, f"figure:{fid}"
@@ -298,7 +366,7 @@ def test_a_passage_quoted_across_a_footnote_or_a_cell_break_is_accepted(ws, qtbo
     rid = rq.create_request(ws, doc_id, "USCG", reviewer_name="Jane Hale", send=True)
     window = open_packet(export_packet(ws, rid, tmp_path / "uscg.cnereview"))
     qtbot.addWidget(window)
-    window.sections.setCurrentRow(0)
+    window.sections.setCurrentRow(1)  # the first section, after the document as a whole
     for start, end in (("Seizures", "Patrols grew"), ("First line", "Second line")):
         text = window.text.toPlainText()
         cursor = window.text.textCursor()

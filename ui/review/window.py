@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -31,12 +32,15 @@ from workbench.coordination.positions import POSITIONS
 from workbench.coordination.workdays import workdays_between
 from workbench.errors import WorkbenchError
 from workbench.exchange.formats import RESPONSE_SUFFIX
-from workbench.exchange.review import ReviewSession
+from workbench.exchange.review import WHOLE_DOCUMENT, ReviewSession
 from workbench.figures import figure_numbers
 from workbench.numbering import reference
 
 log = logging.getLogger(__name__)
 SAVE_DELAY_MS = 800
+# The section list's first entry: comments about the document, not one section. Its rows carry
+# this flag; a section's carry its id under UserRole.
+WHOLE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _BANNER_CSS = (
     "QLabel#markingBanner { background: #1f5f2e; color: white; font-weight: bold; "
@@ -121,6 +125,16 @@ class ReviewWindow(QMainWindow):
         self.sections.setWordWrap(True)
         self.sections.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.sections.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        whole = QListWidgetItem(WHOLE_DOCUMENT)
+        whole.setData(WHOLE_ROLE, True)
+        whole.setToolTip(
+            "A comment about the document as a whole, not one section; quoting a passage is "
+            "optional"
+        )
+        font = whole.font()
+        font.setItalic(True)
+        whole.setFont(font)
+        self.sections.addItem(whole)
         for s in p.sections:
             title = f"{reference(s.number)}  {s.heading}"
             item = QListWidgetItem(("    " * s.depth) + title)
@@ -143,7 +157,7 @@ class ReviewWindow(QMainWindow):
         self.resize(1280, 800)
 
         self.sections.currentRowChanged.connect(self._show_section)
-        self.sections.setCurrentRow(0)
+        self.sections.setCurrentRow(1 if p.sections else 0)  # the first section to read
         self._refresh_comments()
         if session.notice:
             self.status.setText(session.notice)
@@ -179,7 +193,11 @@ class ReviewWindow(QMainWindow):
         pane = QWidget(parent)
         v = QVBoxLayout(pane)
         v.setContentsMargins(6, 0, 0, 0)
-        v.addWidget(QLabel("<b>New comment on this section</b>"))
+        self.form_title = QLabel()
+        self.form_title.setTextFormat(Qt.TextFormat.PlainText)
+        self.form_title.setWordWrap(True)
+        self.form_title.setStyleSheet("font-weight: bold;")
+        v.addWidget(self.form_title)
         form = QFormLayout()
         self.type_box = QComboBox()
         self.type_box.setAccessibleName("Comment type")
@@ -194,6 +212,7 @@ class ReviewWindow(QMainWindow):
         self.passage = QLineEdit()
         self.passage.setPlaceholderText("Select text at left, then Quote selection")
         quote = QPushButton("Quote selection")
+        quote.setObjectName("quoteSelection")
         quote.clicked.connect(self.quote_selection)
         row = QHBoxLayout()
         row.addWidget(self.passage, 1)
@@ -288,34 +307,69 @@ class ReviewWindow(QMainWindow):
 
     # -- behaviour --------------------------------------------------------------------------
     def current_section_id(self) -> int | None:
+        """The section chosen; None for the document as a whole (or nothing chosen)."""
         item = self.sections.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def about_document(self) -> bool:
+        """True when the reviewer chose "The document as a whole" in the section list."""
+        item = self.sections.currentItem()
+        return bool(item and item.data(WHOLE_ROLE))
+
+    def choose_document(self) -> None:
+        self.sections.setCurrentRow(0)
 
     def _show_section(self, row: int) -> None:
         if row < 0:
             return
         self._render_section(row)
+        whole = self.about_document()
+        item = self.sections.currentItem()
+        where = " ".join(item.toolTip().split()) if item and not whole else "this section"
+        self.form_title.setText(
+            "New comment on the document as a whole" if whole else f"New comment on {where}"
+        )
+        self.passage.setPlaceholderText(
+            "Optional: select text at left, then Quote selection"
+            if whole
+            else "Select text at left, then Quote selection"
+        )
         if self._editing is None:
             self.passage.clear()
             # A new section, a new judgement: the last comment's type and ground do not carry.
             self.type_box.setCurrentIndex(0)
 
     def _render_section(self, row: int) -> None:
-        """The section's text (again after a resize: figures are fitted to the width)."""
-        if row < 0:
+        """The section's text (again after a resize: figures are fitted to the width); for the
+        document as a whole, every section sent, so the reviewer can quote from any."""
+        item = self.sections.item(row)
+        if item is None:
             return
-        s = self.session.packet.sections[row]
-        # Cross-references print the numbers the packet's sections carry.
-        numbers = {x.section_id: x.number for x in self.session.packet.sections}
-        title = f"{reference(s.number)} {s.heading}"
-        other = "§ (a section not in this packet)"
         packet = self.session.packet
+        # Cross-references print the numbers the packet's sections carry.
+        numbers = {x.section_id: x.number for x in packet.sections}
+        other = "§ (a section not in this packet)"
         placed = figure_numbers(x.body for x in packet.sections)
         width = self.text.figure_width()
-        html = markdown_render.document(
-            title, s.body, numbers, other, packet.figures, placed, width
+        if item.data(WHOLE_ROLE):
+            shown = packet.sections
+            note = (
+                "<p><i>A comment here is about the document as a whole. Quoting a passage is "
+                "optional; one you quote may come from any section below.</i></p>"
+            )
+        else:
+            sid = item.data(Qt.ItemDataRole.UserRole)
+            shown = tuple(x for x in packet.sections if x.section_id == sid)
+            note = ""
+        parts = [
+            f"<h2>{escape(f'{reference(s.number)} {s.heading}')}</h2>"
+            + markdown_render.render(s.body, numbers, other, packet.figures, placed, width)
+            for s in shown
+        ]
+        self.text.setHtml(
+            f"<html><head><style>{markdown_render.PREVIEW_CSS}</style></head>"
+            f"<body>{note}{''.join(parts)}</body></html>"
         )
-        self.text.setHtml(html)
 
     def _type_changed(self) -> None:
         critical = self.type_box.currentData() == "C"
@@ -329,9 +383,10 @@ class ReviewWindow(QMainWindow):
             self.passage.setText(text)
 
     def add_comment(self) -> bool:
-        """Add the comment in the form (or save the one being edited)."""
+        """Add the comment in the form (or save the one being edited), on the section chosen
+        or on the document as a whole."""
         sid = self.current_section_id()
-        if sid is None:
+        if sid is None and not self.about_document():
             return False
         if self.type_box.currentData() is None:
             messages.error(
@@ -387,8 +442,10 @@ class ReviewWindow(QMainWindow):
             return
         self._editing = cid
         rows = [s.section_id for s in self.session.packet.sections]
-        if c.section_id in rows:
-            self.sections.setCurrentRow(rows.index(c.section_id))
+        if c.section_id is None:
+            self.choose_document()
+        elif c.section_id in rows:
+            self.sections.setCurrentRow(rows.index(c.section_id) + 1)  # after the document
         self.type_box.setCurrentIndex(self.type_box.findData(c.type))
         self.ground_box.setCurrentIndex(max(0, self.ground_box.findData(c.critical_ground)))
         self.passage.setText(c.quoted_passage)
@@ -414,7 +471,9 @@ class ReviewWindow(QMainWindow):
         self.comment_list.clear()
         numbers = {s.section_id: s.number for s in self.session.packet.sections}
         for c in self.session.comments:
-            where = reference(numbers.get(c.section_id, ""))
+            where = (
+                WHOLE_DOCUMENT if c.section_id is None else reference(numbers.get(c.section_id, ""))
+            )
             quote = f" “{c.quoted_passage}”" if c.quoted_passage else ""
             item = QListWidgetItem(f"[{c.type}] {where}{quote}\n{c.comment}")
             item.setData(Qt.ItemDataRole.UserRole, c.client_id)

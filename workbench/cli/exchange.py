@@ -120,28 +120,15 @@ def _import_response(args) -> int:
         raise CliError("workbench: --organization and --document are for Word files only.", 2)
     with open_workspace(args.path) as ws:
         if args.dry_run:
-            result = _rolled_back(ws, import_response, args.file)
-            print("Dry run, nothing written: " + result.summary())
+            from workbench.exchange.response_preview import preview_response
+
+            # What would arrive, per section (the document as a whole first), as the app shows.
+            print(preview_response(ws, args.file).report())
+            print("Dry run: nothing was written.")
             return 0
         result = import_response(ws, args.file)
     print(result.summary())
     return 0
-
-
-class _DryRun(Exception):
-    pass
-
-
-def _rolled_back(ws, fn, *args):
-    """Run a use-case inside a transaction that is then rolled back: what it would do."""
-    result = None
-    try:
-        with ws.db.atomic():
-            result = fn(ws, *args)
-            raise _DryRun
-    except _DryRun:
-        pass
-    return result
 
 
 def _import_word(args) -> int:

@@ -442,6 +442,11 @@ def passage_span(body: str, passage: str) -> tuple[int, int] | None:
     return find_passage(body, passage)
 
 
+def passage_in(passage: str, heading: str, body: str) -> bool:
+    """Whether a reviewer's quoted passage is a section's heading or stands in its text."""
+    return passage == heading or passage_span(body, passage) is not None
+
+
 def changes_since_comment(ws, comment_id: int) -> list[ParagraphDiff]:
     c = comment(ws, comment_id)
     if c.section_id is None:

@@ -153,6 +153,12 @@ class Fields:
             self._fail(key, "is missing or not a whole number")
         return v
 
+    def int_or_null(self, key: builtins.str) -> builtins.int | None:
+        """A whole number or an explicit null; a missing key is a fault, not a null."""
+        if key not in self.value:
+            self._fail(key, "is missing")
+        return self.int(key, required=False)
+
     def choice(self, key: builtins.str, choices, *, required: bool = True) -> builtins.str | None:
         v = self.value.get(key)
         if v is None and not required:
@@ -174,11 +180,12 @@ class Fields:
 
 
 def check_comment(raw, n: int, what: str) -> dict:
-    """One reviewer comment, validated to what add_comment accepts."""
+    """One reviewer comment, validated to what add_comment accepts. Its `section_id` is null
+    for a comment about the document as a whole; the key itself is always there."""
     f = Fields(raw, f"comment {n}", what)
     c: dict[str, Any] = {
         "client_id": f.str("client_id", max_len=100),
-        "section_id": f.int("section_id"),
+        "section_id": f.int_or_null("section_id"),
         "type": f.choice("type", list(COMMENT_TYPES)),
         "quoted_passage": f.str("quoted_passage", required=False),
         "location_detail": f.str("location_detail", required=False, max_len=1000),

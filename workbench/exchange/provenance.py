@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from workbench.coordination import requests as rq
-from workbench.coordination.comments import passage_span
+from workbench.coordination.comments import passage_in
 from workbench.exchange.formats import ExchangeError, canonical
 from workbench.numbering import reference
 
@@ -195,8 +195,12 @@ def check_content(ws, req: rq.ReviewRequest, body: dict, previous: dict | None, 
     texts = _sent_texts(ws, req)
     for n, c in enumerate(body["comments"], 1):
         passage = c["quoted_passage"]
-        heading, text = texts.get(c["section_id"], ("", ""))
-        if passage and passage != heading and passage_span(text, passage) is None:
+        if not passage:
+            continue
+        # A comment about the document as a whole may quote any section that was sent.
+        sid = c["section_id"]
+        candidates = texts.values() if sid is None else [texts.get(sid, ("", ""))]
+        if not any(passage_in(passage, heading, text) for heading, text in candidates):
             raise ExchangeError(
                 f"Comment {n} quotes a passage that is not in the text sent for review "
                 f"(\u201c{passage[:60]}\u201d). Nothing was imported."

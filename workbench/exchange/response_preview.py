@@ -8,7 +8,8 @@ from pathlib import Path
 
 from workbench.coordination.comments import comment
 from workbench.exchange.responses import import_response
-from workbench.numbering import reference
+
+WHOLE_DOCUMENT = "The document as a whole"
 
 
 class _RollBack(Exception):
@@ -38,13 +39,16 @@ def preview_response(ws, path: str | os.PathLike) -> ResponsePreview:
     try:
         with ws.db.atomic():
             result = import_response(ws, p)
-            groups: dict[str, list[str]] = {}
+            # Comments about the document as a whole first, as the CRM sorts them.
+            groups: dict[str, list[str]] = {WHOLE_DOCUMENT: []}
             for cid in result.comment_ids:
                 c = comment(ws, cid)
-                where = f"{reference(c.section_number)} " if c.section_number else ""
-                groups.setdefault(where.strip() or "Document", []).append(
+                where = WHOLE_DOCUMENT if c.about_document else c.reference
+                groups.setdefault(where, []).append(
                     f"{c.type} {c.type_label}: {' '.join(c.comment.split())[:160]}"
                 )
+            if not groups[WHOLE_DOCUMENT]:
+                del groups[WHOLE_DOCUMENT]
             out["preview"] = ResponsePreview(
                 p.name,
                 result.summary().replace("Imported ", "Will import ", 1),

@@ -178,7 +178,8 @@ def import_incoming(ws, incoming: Incoming) -> ImportResult:
     authentication = provenance.authenticate(ws, req, incoming.raw_body, incoming.signature)
     pinned = {s.section_id: s for s in req.sections}
     for n, c in enumerate(body["comments"], 1):
-        if c["section_id"] not in pinned:
+        # None: about the document as a whole, which every request covers.
+        if c["section_id"] is not None and c["section_id"] not in pinned:
             raise ExchangeError(
                 f"Comment {n} is on a section that was not sent for review in request {req.id}."
             )
@@ -237,8 +238,10 @@ def import_incoming(ws, incoming: Incoming) -> ImportResult:
     changed: dict[int, str] = {}
     for c in body["comments"]:
         sid = c["section_id"]
-        now_hash, deleted = current_hash[sid]
-        stale = deleted is not None or now_hash != pinned[sid].content_hash
+        stale = False  # a comment on the document as a whole names no text that could change
+        if sid is not None:
+            now_hash, deleted = current_hash[sid]
+            stale = deleted is not None or now_hash != pinned[sid].content_hash
         if stale:
             changed[sid] = reference(numbers[sid]) if sid in numbers else "a deleted section"
         prior = old.pop(c["client_id"], None)
@@ -257,7 +260,7 @@ def import_incoming(ws, incoming: Incoming) -> ImportResult:
             day,
             c["type"],
             sid,
-            pinned[sid].section_revision_id,
+            pinned[sid].section_revision_id if sid is not None else None,
             c["location_detail"],
             c["quoted_passage"],
             c["comment"],

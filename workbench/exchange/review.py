@@ -14,7 +14,7 @@ from pathlib import Path
 from workbench.coordination.comments import (
     COMMENT_TYPES,
     comment_problem,
-    passage_span,
+    passage_in,
 )
 from workbench.coordination.positions import POSITIONS
 from workbench.exchange.formats import (
@@ -31,13 +31,14 @@ from workbench.exchange.formats import (
 from workbench.exchange.packets import Packet, read_packet
 
 DRAFT_SUFFIX = ".draft.json"
+WHOLE_DOCUMENT = "The document as a whole"
 DRAFT_FORMAT = "cne-review-draft"
 
 
 @dataclass(frozen=True)
 class DraftComment:
     client_id: str
-    section_id: int
+    section_id: int | None  # None: about the document as a whole
     type: str
     comment: str
     quoted_passage: str = ""
@@ -106,7 +107,8 @@ class ReviewSession:
                 raise ValueError("another request")
             comments = [DraftComment(**c) for c in data["comments"]]
             for c in comments:
-                if self.packet.section(c.section_id) is None or c.type not in COMMENT_TYPES:
+                about = c.section_id is None or self.packet.section(c.section_id) is not None
+                if not about or c.type not in COMMENT_TYPES:
                     raise ValueError("unknown section")
         except (OSError, ValueError, KeyError, TypeError):
             # Keep the unreadable draft aside rather than overwrite what someone typed.
@@ -143,22 +145,31 @@ class ReviewSession:
 
     # -- editing ---------------------------------------------------------------------------
     def _checked(self, c: DraftComment) -> DraftComment:
-        section = self.packet.section(c.section_id)
-        if section is None:
-            raise ExchangeError("Choose one of the sections in this packet.")
+        section = None if c.section_id is None else self.packet.section(c.section_id)
+        if c.section_id is not None and section is None:
+            raise ExchangeError(
+                "Choose one of the sections in this packet, or the document as a whole."
+            )
         problem = comment_problem(c.type, c.comment, c.critical_ground)
         if problem:
             raise ExchangeError(problem)
         if c.type != "C":
             c = replace(c, critical_ground=None)
         passage = c.quoted_passage.strip()
-        if passage and passage_span(section.body, passage) is None and passage != section.heading:
+        # A comment on the document as a whole needs no passage; one it quotes must stand in
+        # some section sent (CNE refuses a passage it never sent).
+        candidates = self.packet.sections if section is None else (section,)
+        if passage and not any(passage_in(passage, s.heading, s.body) for s in candidates):
+            where = "any section of this packet" if section is None else section.title
             raise ExchangeError(
-                f"The quoted passage is not in {section.title}; copy it exactly from the text."
+                f"The quoted passage is not in {where}; copy it exactly from the text."
             )
         return replace(c, quoted_passage=passage)
 
-    def add_comment(self, section_id: int, type: str, comment: str, **fields) -> DraftComment:
+    def add_comment(
+        self, section_id: int | None, type: str, comment: str, **fields
+    ) -> DraftComment:
+        """A new comment on a section, or on the document as a whole (`section_id` None)."""
         c = self._checked(
             DraftComment(uuid.uuid4().hex, section_id, type, comment.strip(), **fields)
         )

@@ -93,3 +93,36 @@ def test_a_workbook_saved_by_calc_is_previewed_imported_and_holds_the_gate(
     assert dialogs.shown[-1][:2] == ("info", "Response imported")
     assert "already" in dialogs.shown[-1][2]
     assert len(list_comments(ws, review.doc_id)) == 1
+
+
+def test_comments_on_the_document_as_a_whole_are_previewed_as_such(
+    window, monkeypatch, dialogs, ws, tmp_path
+):
+    doc = documents.create_document(ws, "sop", "SLT Outreach SOP")
+    sid = sections.add_section(ws, doc, heading="Scope", body="Applies to all SLT partners.")
+    rid = rq.create_request(ws, doc, "CBP", section_ids=[sid], send=True)
+    session = ReviewSession.open(export_packet(ws, rid, tmp_path / "p.cnereview"))
+    session.add_comment(sid, "A", "Define SLT.", quoted_passage="SLT partners")
+    session.add_comment(None, "C", "Tribal consultation is missing.", critical_ground="law")
+    session.set_reviewer("Deputy Commissioner Lee")
+    session.set_position("non_concur")
+    path = session.export_response(tmp_path / "p.cneresponse")
+    monkeypatch.setattr(importing, "ask_response_path", lambda _parent: path)
+    window.findChild(QAction, "importResponse").trigger()
+    assert window.ops.flush()
+    kind, _title, text = dialogs.shown[0]
+    lines = text.splitlines()
+    assert kind == "confirm"
+    assert lines[1:] == [
+        "The document as a whole:",
+        "  C Critical: Tribal consultation is missing.",
+        "§1:",
+        "  A Administrative: Define SLT.",
+    ]
+    assert dialogs.shown[-1][:2] == ("info", "Response imported")
+    whole = [c for c in list_comments(ws, doc) if c.about_document]
+    assert [c.comment for c in whole] == ["Tribal consultation is missing."]
+    from workbench.coordination.gate import publication_blockers
+
+    blockers = [b.message for b in publication_blockers(ws, doc).blockers]
+    assert any("the document as a whole" in m for m in blockers), blockers

@@ -53,6 +53,30 @@ def test_packet_response_import(setup, tmp_path, capsys):
     assert "already imported; nothing changed" in capsys.readouterr().out
 
 
+def test_a_dry_run_lists_what_would_arrive_per_section_and_writes_nothing(setup, tmp_path, capsys):
+    path, review = setup
+    packet = tmp_path / "p.cnereview"
+    main.main(["packet", str(path), "--request", str(review.request_id), "-o", str(packet)])
+    session = ReviewSession.open(packet)
+    session.add_comment(session.packet.sections[1].section_id, "A", "Name the cutters.")
+    session.add_comment(None, "S", "Add a section on funding.")
+    session.set_position("concur_with_comment")
+    response = session.export_response(tmp_path / "p.cneresponse")
+    capsys.readouterr()
+    assert main.main(["import-response", str(path), str(response), "--dry-run"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("Will import USCG (Rear Admiral Jane Hale)'s response")
+    assert out[1:] == [
+        "The document as a whole:",
+        "  S Substantive: Add a section on funding.",
+        "§2:",
+        "  A Administrative: Name the cutters.",
+        "Dry run: nothing was written.",
+    ]
+    with Workspace.open(path) as ws:
+        assert ws.db.execute("SELECT count(*) FROM comments").fetchone()[0] == 0
+
+
 def test_refusals_are_one_line(setup, tmp_path, capsys):
     path, review = setup
     bad = tmp_path / "bad.cneresponse"

@@ -20,6 +20,7 @@ from workbench import audit
 from workbench.coordination.comments import (
     COMMENT_TYPES,
     CRITICAL_GROUNDS,
+    DOCUMENT_LOCATION,
     comment_problems,
 )
 from workbench.coordination.positions import POSITIONS
@@ -34,6 +35,10 @@ from workbench.exchange.zip_template import Slots, ZipTemplate, template_key
 from workbench.workspace import use_case
 
 WORKBOOK_FORMAT = "cne-crm-workbook"
+# The Section a reviewer chooses for a comment about the document as a whole; the other words
+# reviewers write for one in a CRM are accepted too.
+DOCUMENT = DOCUMENT_LOCATION
+_DOCUMENT_WORDS = {DOCUMENT.casefold(), "the document as a whole", "whole document", "general"}
 WHAT = "CRM workbook"
 MAX_UNZIPPED = 200 * 1024 * 1024
 MAX_MEMBERS = 2_000
@@ -175,7 +180,13 @@ def _render_workbook(
         ("Suspense date", packet["suspense_date"]),
         ("Instructions", packet["instructions"]),
         (None, None),
-        ("Fill in the three yellow cells and the Comments sheet, then return this file.", None),
+        (
+            "Fill in the three yellow cells and the Comments sheet, then return this file. "
+            "On the Comments sheet, write each comment beside the section it concerns; for a "
+            f'comment on the document as a whole, choose the Section "{DOCUMENT}" or leave '
+            "the Section blank.",
+            None,
+        ),
         ("Reviewer name", reviewer),
         ("Reviewer title", ""),
         ("Position", ""),
@@ -195,6 +206,10 @@ def _render_workbook(
     resp.column_dimensions["A"].width = 22
     resp.column_dimensions["B"].width = 70
     resp["B6"].alignment = _WRAP
+    # The how-to line spans both columns so it reads whole, wrapped, on a laptop screen.
+    resp.merge_cells("A8:B8")
+    resp["A8"].alignment = _WRAP
+    resp.row_dimensions[8].height = 48
     positions = DataValidation(
         type="list", formula1='"' + ",".join(POSITIONS.values()) + '"', allow_blank=True
     )
@@ -210,8 +225,13 @@ def _render_workbook(
         cell = secs.cell(1, c, head)
         cell.font, cell.fill = _HEAD, _HEAD_FILL
         secs.column_dimensions[get_column_letter(c)].width = width
-    for r, s in enumerate(packet["sections"], 2):
-        for c, v in enumerate((s["number"], s["heading"], s["body"], s["content_hash"]), 1):
+    # The Section list's first choice: a comment about the document as a whole.
+    whole = [(DOCUMENT, "The document as a whole", "(Not a section: the whole document.)", "")]
+    listed = whole + [
+        (s["number"], s["heading"], s["body"], s["content_hash"]) for s in packet["sections"]
+    ]
+    for r, values in enumerate(listed, 2):
+        for c, v in enumerate(values, 1):
             _put(secs.cell(r, c), v)
             secs.cell(r, c).alignment = _WRAP
     n_sections = len(packet["sections"])
@@ -236,7 +256,11 @@ def _render_workbook(
                 cell.fill = _CNE_FILL
     col = {h: get_column_letter(i) for i, (h, _, _) in enumerate(COMMENT_COLUMNS, 1)}
     checks = [
-        ("Section", f"=Sections!$A$2:$A${n_sections + 1}", "Choose a section number sent."),
+        (
+            "Section",
+            f"=Sections!$A$2:$A${len(listed) + 1}",
+            f"Choose a section number sent, or {DOCUMENT} (or blank) for the document as a whole.",
+        ),
         ("Type", '"C,S,A"', "C Critical, S Substantive or A Administrative."),
         (
             "Critical ground",
@@ -250,8 +274,17 @@ def _render_workbook(
         lists.cell(r, 1, label)
     lists.sheet_state = "hidden"
     for head, formula, message in checks:
-        dv = DataValidation(type="list", formula1=formula, allow_blank=True)
-        dv.error, dv.errorTitle, dv.prompt = message, head, message
+        # Shown as the cell is chosen; a value off the list is questioned, not refused (the
+        # import reads "Critical" for C, "General" for Document, and names what it cannot).
+        dv = DataValidation(
+            type="list",
+            formula1=formula,
+            allow_blank=True,
+            showInputMessage=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+        )
+        dv.error, dv.errorTitle, dv.prompt, dv.promptTitle = message, head, message, head
         com.add_data_validation(dv)
         dv.add(f"{col[head]}3:{col[head]}{last}")
     _put(com.cell(last + 2, 1), marking)
@@ -440,11 +473,12 @@ def read_filled_workbook(data: bytes) -> dict:
             problems.append("Comments sheet: more than 10,000 comments")
             break
         number = get.get("Section", "")
-        if number not in section_ids:
-            problems.append(
-                f"{at(r, 'Section')}: "
-                + (f"{number!r} is not a section sent for review" if number else "missing")
-            )
+        # A comment with no section named is about the document as a whole, as a reviewer in
+        # a spreadsheet writes one in a row of its own (and as a Word comment outside every
+        # section is); the preview lists it under "The document as a whole" before it imports.
+        about_document = not number or number.casefold() in _DOCUMENT_WORDS
+        if not about_document and number not in section_ids:
+            problems.append(f"{at(r, 'Section')}: {number!r} is not a section sent for review")
         ctype = _lookup(get.get("Type", ""), COMMENT_TYPES) if get.get("Type") else None
         ground = None
         if ctype == "C" and "Critical ground" in cols:
@@ -457,7 +491,7 @@ def read_filled_workbook(data: bytes) -> dict:
         comments.append(
             {
                 "client_id": f"row-{r}",
-                "section_id": section_ids.get(number, 0),
+                "section_id": None if about_document else section_ids.get(number, 0),
                 "type": ctype or "S",
                 "quoted_passage": get.get("Passage quoted", ""),
                 "location_detail": "",

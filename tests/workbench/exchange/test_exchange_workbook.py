@@ -133,12 +133,22 @@ def test_a_workbook_filled_then_saved_by_libreoffice_calc_imports(ws, review, tm
             },
             4: {"D": "A", "E": "Typo: Pacific."},
             7: {"B": "2", "D": "S", "E": "Name the cutters."},
+            8: {"B": "Document", "D": "S", "E": "Say who leads the strategy."},
+            9: {"D": "A", "E": "Spell out SPSS throughout."},  # no Section: the whole document
         },
         position="Concur with comment",
     )
     returned = resave_with_calc(sent, tmp_path)
+    # Calc keeps the Section list, "Document" first.
+    kept = load_workbook(returned)
+    section_list = next(
+        dv for dv in kept["Comments"].data_validations.dataValidation if "B3" in str(dv.sqref)
+    )
+    assert section_list.formula1.replace("$", "").endswith("Sections!A2:A4")
+    assert section_list.showInputMessage and "or blank" in section_list.prompt
+    assert [kept["Sections"].cell(r, 1).value for r in (2, 3, 4)] == ["Document", "1.1", "2"]
     result = import_response(ws, returned)
-    assert (result.source, result.added) == ("workbook", 3)
+    assert (result.source, result.added) == ("workbook", 5)
     crm = {c.comment: c for c in list_comments(ws, review.doc_id)}
     crit = crm["Go-fast vessels are omitted."]
     assert (crit.type, crit.critical_ground, crit.section_number) == ("C", "policy", "1.1")
@@ -146,6 +156,8 @@ def test_a_workbook_filled_then_saved_by_libreoffice_calc_imports(ws, review, tm
     assert crit.proposed_wording == "=carry most cocaine and go-fast boats"  # text, not formula
     assert crm["Typo: Pacific."].section_number == "2"
     assert crm["Name the cutters."].section_number == "2"
+    assert crm["Say who leads the strategy."].about_document
+    assert crm["Spell out SPSS throughout."].about_document
     assert all(c.reviewer_name == "CAPT Ann Ruiz" for c in crm.values())
     assert latest_positions(ws, review.doc_id)["USCG"].position == "concur_with_comment"
     before = snapshot(ws)
@@ -179,3 +191,76 @@ def test_a_workbook_padded_with_cells_is_refused_before_it_is_loaded(
         import_response(ws, padded)
     assert snapshot(ws) == before
     assert import_response(ws, workbook).added == 1  # the same workbook, unpadded, imports
+
+
+def test_the_section_list_offers_the_document_as_a_whole(workbook):
+    wb = load_workbook(workbook)
+    secs = wb["Sections"]
+    assert [secs.cell(r, 1).value for r in (2, 3, 4)] == ["Document", "1.1", "2"]
+    assert secs.cell(2, 2).value == "The document as a whole"
+    section_list = next(
+        dv for dv in wb["Comments"].data_validations.dataValidation if "B3" in str(dv.sqref)
+    )
+    assert section_list.formula1 == "=Sections!$A$2:$A$4"
+    # Excel and Calc show the prompt as the cell is chosen; a value off the list is questioned.
+    assert section_list.showInputMessage and section_list.showErrorMessage
+    assert section_list.errorStyle == "warning"
+    assert "or Document (or blank) for the document as a whole" in section_list.prompt
+    how = wb["Response"]["A8"].value
+    assert 'choose the Section "Document" or leave the Section blank' in how
+    assert "A8:B8" in wb["Response"].merged_cells  # read whole, not cut at column B's edge
+
+
+def test_a_row_on_the_document_imports_as_a_document_comment(ws, review, workbook):
+    _fill(
+        workbook,
+        {
+            7: {"B": "Document", "D": "C", "E": "Go-fast vessels are omitted throughout.",
+                "G": "Violation of law"},
+            # Reviewers write it in their own words too; a passage may come from any section.
+            8: {"B": "general", "C": "two cutters", "D": "S", "E": "Name the cutters."},
+        },
+    )  # fmt: skip
+    result = import_response(ws, workbook)
+    assert result.added == 2
+    crit, named = list_comments(ws, review.doc_id)
+    assert crit.about_document and (crit.type, crit.critical_ground) == ("C", "law")
+    assert crit.location == "Document" and crit.section_revision_id is None
+    assert named.about_document and named.quoted_passage == "two cutters"
+
+
+def test_a_row_with_no_section_is_about_the_document_as_a_whole(ws, review, workbook):
+    # A reviewer writes a general remark in a row of its own and names no section.
+    _fill(
+        workbook,
+        {
+            3: {"D": "A", "E": "Typo."},  # beside the prefilled §1.1
+            7: {"D": "S", "E": "Add a section on funding."},
+            8: {"B": "9.9", "D": "S", "E": "Wrong number."},
+        },
+    )
+    before = snapshot(ws)
+    with pytest.raises(WorkbookProblems) as err:  # a section named but never sent is still named
+        import_response(ws, workbook)
+    assert snapshot(ws) == before
+    assert err.value.problems == [
+        "Comments sheet, row 8, column B (Section): '9.9' is not a section sent for review"
+    ]
+    _fill(workbook, {8: {"B": None, "D": None, "E": None}})
+    assert import_response(ws, workbook).added == 2
+    crm = {c.comment: c for c in list_comments(ws, review.doc_id)}
+    assert crm["Add a section on funding."].about_document
+    assert crm["Add a section on funding."].location == "Document"
+    assert crm["Typo."].section_number == "1.1"
+
+
+def test_a_document_row_quoting_text_never_sent_is_refused(ws, review, workbook):
+    # §1 Purpose is in the document, but it was not sent to USCG.
+    _fill(
+        workbook,
+        {7: {"B": "Document", "C": "guides maritime interdiction", "D": "S", "E": "Reword."}},
+    )
+    before = snapshot(ws)
+    with pytest.raises(Exception, match="quotes a passage that is not in the text sent"):
+        import_response(ws, workbook)
+    assert snapshot(ws) == before

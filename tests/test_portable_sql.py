@@ -18,6 +18,7 @@ FILE_ONLY = {
     "workbench/maintenance/backups.py",
     "workbench/maintenance/opening_check.py",
     "workbench/maintenance/heads.py",
+    "workbench/maintenance/replay_quick.py",
 }
 _SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|WHERE)\b")
 SQLITE_ONLY = {

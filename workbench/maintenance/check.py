@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import hashlib
 import os
 import sqlite3
 import tempfile
@@ -14,7 +15,7 @@ from db.address import ServerAddress, is_server
 from db.errors import StoreError
 from workbench import audit
 from workbench.errors import WorkbenchError
-from workbench.maintenance import heads, replay
+from workbench.maintenance import heads, replay_quick
 
 MAX_FINDINGS_PER_CHECK = 20
 # Above this size the snapshot is checked from a temporary file rather than from memory.
@@ -159,11 +160,40 @@ class _Reader:
         self.db = sqlite_utils.Database(conn, execute_plugins=False)
 
 
+# Each entry's chained payload built by SQLite (json_array, in C: the same text Python's
+# json.dumps made for text, integers and NULL when the entry was recorded), as bytes, so only
+# the SHA-256 is left to Python: a third of the time of building it in Python (100,000 entries).
+_CHAIN = """
+SELECT id, prev_hash, hash,
+       CAST(CASE WHEN person_id IS NULL AND os_account IS NULL
+                 THEN json_array(prev_hash, at, actor, action, entity, entity_id, details)
+                 ELSE json_array(prev_hash, at, actor, action, entity, entity_id, details,
+                                 person_id, os_account) END AS BLOB)
+FROM audit_log ORDER BY id
+"""
+
+
+def _audit_chain(conn: sqlite3.Connection, reader: _Reader) -> list[str]:
+    """audit.verify_chain, with the payloads built by SQLite; an entry whose hash does not match
+    is hashed again as `audit.record` did, so a value SQLite writes otherwise is never a fault."""
+    sha256 = hashlib.sha256
+
+    def links():
+        for id_, prev_hash, digest, payload in conn.execute(_CHAIN):
+            holds = sha256(payload).hexdigest() == digest or audit.rehashes(reader, id_)
+            yield id_, prev_hash, digest, holds
+
+    try:
+        return audit.chain_faults(reader, links())
+    except sqlite3.OperationalError:
+        # A value json_array refuses (a blob written by hand): every entry the slow way.
+        return audit.verify_chain(reader)
+
+
 def _figures(conn: sqlite3.Connection, tables: set[str] | None = None) -> list[str]:
     """Each stored figure is the image its audit entry recorded when it was added.
 
     `conn` may be a shared workspace's (db.postgres), which names its `tables`."""
-    import hashlib
     import json
 
     if tables is None:
@@ -235,8 +265,8 @@ def check_workspace(
             ("schema", lambda: schema.schema_faults(conn)),
             ("foreign keys", lambda: _foreign_keys(conn)),
             ("search index", lambda: _search_index(conn)),
-            ("audit chain", lambda: audit.verify_chain(reader)),
-            ("audit replay", lambda: replay.replay_faults(conn)),
+            ("audit chain", lambda: _audit_chain(conn, reader)),
+            ("audit replay", lambda: replay_quick.replay_faults(conn)),
             ("figures", lambda: _figures(conn)),
         ]
         if against is not None and recorded is None:

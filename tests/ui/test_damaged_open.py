@@ -99,3 +99,41 @@ def test_an_altered_workspace_offers_its_sound_backup(qapp, tmp_path, dialogs):
     # The altered file is kept as evidence.
     kept = [b for b in backups.list_backups(path) if b.reason == "before-restore"]
     assert kept and b"soften" in kept[0].path.read_bytes()
+
+
+def test_a_backup_the_director_signed_is_offered_as_signed_when_the_file_is_damaged(
+    qapp, tmp_path, dialogs
+):
+    from tests import pki
+    from workbench import directory
+    from workbench.authority import keys, trust
+    from workbench.authority.identity import acting_as
+
+    path = tmp_path / "office.cnew"
+    root = pki.make("CNE Test Root CA", ca=True)
+    ident = pki.make("Dana Reyes", issuer=root)
+    with Workspace.create(path) as ws:
+        dana = directory.add_person(
+            ws, "Dana Reyes", title="Director", organization="CNE", roles=["director"]
+        )
+        trust.pin_trust_anchor(ws, root.der)
+        trust.set_person_certificate(ws, dana, ident.der)
+        documents.create_document(ws, "strategy", "Northern Border Strategy")
+        p12 = ident.write_p12(tmp_path / "dana.p12")
+        with acting_as(ws, "Dana Reyes"):
+            ws.signer = keys.load_pkcs12(p12, "secret", person_id=dana)
+            backups.take_backup(ws, "manual")
+    path.write_bytes(path.read_bytes()[:9000])
+    dialogs.confirm_answer = True
+    ws = ui_app.open_workspace(path)
+    try:
+        assert ws is not None
+        assert [d.title for d in documents.list_documents(ws)] == ["Northern Border Strategy"]
+    finally:
+        ws.close()
+    kind, _, text = dialogs.shown[0]
+    assert kind == "confirm"
+    assert (
+        "It is signed by Dana Reyes (judged by the backup's own directory and the root it pins, "
+        "\u201cCNE Test Root CA\u201d, SHA-256 "
+    ) in text, text

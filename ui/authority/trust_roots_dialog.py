@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from workbench.authority import trust
+from workbench.authority import keys, trust
 
 FINGERPRINT_ROLE = Qt.ItemDataRole.UserRole
 
@@ -87,9 +87,7 @@ class TrustRootsDialog(QDialog):
             subject = QTableWidgetItem(a.subject)
             subject.setData(FINGERPRINT_ROLE, a.fingerprint)
             subject.setToolTip(a.fingerprint)
-            fp = QTableWidgetItem(
-                " ".join(a.fingerprint[i : i + 4] for i in range(0, 16, 4)) + " …"
-            )
+            fp = QTableWidgetItem(keys.short_fingerprint(a.fingerprint))
             fp.setToolTip(a.fingerprint)
             self.table.setItem(r, 0, subject)
             self.table.setItem(r, 1, fp)

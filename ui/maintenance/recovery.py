@@ -73,8 +73,8 @@ def offer_restore(
     if not messages.confirm(
         parent,
         f"Workspace was {kind}" if altered else "Workspace is damaged",
-        f"{damage}\n\nThe newest backup that passes the check was taken {good.label}; it is "
-        f"{words}. Restore it? The {kind} file is kept among the backups, so nothing is "
+        f"{damage}\n\nThe newest backup that passes the check: {good.label}.\n\nIt is "
+        f"{words}.\n\nRestore it? The {kind} file is kept among the backups, so nothing is "
         "thrown away.",
         ok="Restore backup",
     ):

@@ -52,6 +52,11 @@ def fingerprint(cert: bytes | x509.Certificate) -> str:
     return hashlib.sha256(certificate_der(cert)).hexdigest()
 
 
+def short_fingerprint(fp: str) -> str:
+    """The first 16 hex digits in groups of four, as the Trust Roots dialog shows them."""
+    return " ".join(fp[i : i + 4] for i in range(0, 16, 4)) + " \u2026"
+
+
 def subject_name(cert: bytes | x509.Certificate) -> str:
     """The certificate's common name (or its whole subject when it has none)."""
     from cryptography import x509

@@ -28,6 +28,9 @@ class HeadSignature:
     state: str
     signer: str = ""
     reason: str = ""
+    # What the signature was judged against, when not the workspace the file belongs to (a
+    # backup whose workspace cannot be read is judged by its own directory and pinned root).
+    basis: str = ""
 
     @property
     def holds(self) -> bool:
@@ -36,7 +39,7 @@ class HeadSignature:
 
     def describe(self) -> str:
         if self.state == SIGNED:
-            return f"signed by {self.signer}"
+            return f"signed by {self.signer}" + (f" ({self.basis})" if self.basis else "")
         if self.state == SEALED:
             return f"sealed by the workspace key \u201c{self.signer}\u201d"
         if self.state == UNSIGNED:
@@ -124,6 +127,11 @@ def _at(text) -> dt.datetime | None:
         return dt.datetime.strptime(str(text), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
     except ValueError:
         return None
+
+
+def signed_at(signed: dict) -> dt.datetime | None:
+    """When a signed head says it was signed (None when it does not say it readably)."""
+    return _at(signed.get("at"))
 
 
 def verify(reader, signed: dict, *, certificate: bytes | None = None) -> HeadSignature:

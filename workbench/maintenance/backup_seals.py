@@ -17,7 +17,7 @@ from pathlib import Path
 from db import connection
 from db.errors import StoreError
 from workbench.audit import GENESIS, AuditHead
-from workbench.authority import keys, signed_heads, workspace_key
+from workbench.authority import keys, signed_heads, trust, workspace_key
 from workbench.authority.signed_heads import HeadSignature
 from workbench.errors import WorkbenchError
 from workbench.files import write_atomic
@@ -136,8 +136,10 @@ def verify_backup(
 
     The key must be one the current workspace lists (its workspace keys, its directory): the
     file the backup would replace is the authority. When that file cannot be read (it is
-    damaged), a workspace key this OS account holds still counts; any other key could be the
-    forger's own (the backup's directory is part of what it would prove), so it is unconfirmed.
+    damaged), a workspace key this OS account holds still counts, and so does a person's
+    certificate (it travels in the seal) judged by the backup's own directory and pinned root;
+    the words say so and show the fingerprint to compare. Any other workspace key could be
+    the forger's own, so the backup is then unconfirmed.
     """
     backup = Path(backup)
     seal = read_seal(backup)
@@ -154,17 +156,46 @@ def verify_backup(
         return HeadSignature(signed_heads.UNSIGNED, reason="it cannot be read"), ""
     try:
         status = signed_heads.verify(_Reader(db), seal)
+        if not confirmed_by_current and status.state == signed_heads.SIGNED:
+            status = _judged_by_the_backup(_Reader(db), seal, status)
     finally:
         db.close()
     if status.state == signed_heads.INVALID:
         return status, f"The backup {backup.name}'s signature does not hold ({status.reason})."
-    if not confirmed_by_current and not (status.state == signed_heads.SEALED and _held_here(seal)):
+    confirmed = (
+        confirmed_by_current
+        or status.state == signed_heads.SIGNED
+        or (status.state == signed_heads.SEALED and _held_here(seal))
+    )
+    if not confirmed:
         return HeadSignature(
             signed_heads.UNSIGNED,
             status.signer,
             "its key cannot be confirmed while the workspace it belongs to cannot be read",
         ), ""
     return status, ""
+
+
+def _judged_by_the_backup(reader, seal: dict, status: HeadSignature) -> HeadSignature:
+    """A person's signature on a backup whose workspace cannot be read: said to be judged by
+    the backup's own directory, and the root it pins (named, with its fingerprint) if any."""
+    cert = _certificate(seal)
+    why = "the workspace it would replace cannot be read"
+    if cert is None:  # verify found one; kept for the type checker
+        return status
+    for root in trust.trust_anchors(reader):
+        if keys.chains_to(cert, [root], at=signed_heads.signed_at(seal)):
+            name, fp = keys.subject_name(root), keys.short_fingerprint(keys.fingerprint(root))
+            basis = (
+                f"judged by the backup's own directory and the root it pins, \u201c{name}\u201d, "
+                f"SHA-256 {fp}, as {why}"
+            )
+            return HeadSignature(status.state, status.signer, basis=basis)
+    basis = (
+        f"judged only by the backup's own directory, which holds their certificate, SHA-256 "
+        f"{keys.short_fingerprint(keys.fingerprint(cert))}, as {why} and the backup pins no root"
+    )
+    return HeadSignature(status.state, status.signer, basis=basis)
 
 
 class _Reader:

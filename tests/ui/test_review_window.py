@@ -170,8 +170,14 @@ def test_a_reviewer_comments_on_the_document_as_a_whole(ws, packet, qtbot, shown
     window.comment_list.setCurrentRow(0)
     qtbot.mouseClick(window.edit_button, Qt.MouseButton.LeftButton)
     assert window.about_document()
+    assert window.form_title.text() == "Editing the comment on the document as a whole"
+    assert window.comment_edit.toPlainText() == "Add a section on funding."
     window.resize(1280, 800)
     window.grab().save(str(tmp_path / "review-document-as-a-whole.png"))
+    qtbot.mouseClick(window.cancel_edit_button, Qt.MouseButton.LeftButton)
+    assert window.form_title.text() == "New comment on the document as a whole"
+    _click_row(qtbot, window, 1)
+    assert window.form_title.text() == "New comment on §1.1 Threat"
 
     window.position_box.setCurrentIndex(window.position_box.findData("concur_with_comment"))
     out = window.export_to(tmp_path / "uscg.cneresponse")

@@ -324,11 +324,7 @@ class ReviewWindow(QMainWindow):
             return
         self._render_section(row)
         whole = self.about_document()
-        item = self.sections.currentItem()
-        where = " ".join(item.toolTip().split()) if item and not whole else "this section"
-        self.form_title.setText(
-            "New comment on the document as a whole" if whole else f"New comment on {where}"
-        )
+        self._title_form()
         self.passage.setPlaceholderText(
             "Optional: select text at left, then Quote selection"
             if whole
@@ -338,6 +334,16 @@ class ReviewWindow(QMainWindow):
             self.passage.clear()
             # A new section, a new judgement: the last comment's type and ground do not carry.
             self.type_box.setCurrentIndex(0)
+
+    def _title_form(self) -> None:
+        """Say what the form writes: a new comment or the one being edited, and where."""
+        item = self.sections.currentItem()
+        if self.about_document():
+            where = "the document as a whole"
+        else:
+            where = " ".join(item.toolTip().split()) if item else "this section"
+        verb = "New comment" if self._editing is None else "Editing the comment"
+        self.form_title.setText(f"{verb} on {where}")
 
     def _render_section(self, row: int) -> None:
         """The section's text (again after a resize: figures are fitted to the width); for the
@@ -430,6 +436,7 @@ class ReviewWindow(QMainWindow):
         self._editing = None
         self.add_button.setText("Add comment")
         self.cancel_edit_button.hide()
+        self._title_form()
 
     def edit_selected(self) -> None:
         """Load the selected comment into the form; Save comment writes it back."""
@@ -454,6 +461,7 @@ class ReviewWindow(QMainWindow):
         self.wording_edit.setPlainText(c.proposed_wording)
         self.add_button.setText("Save comment")
         self.cancel_edit_button.show()
+        self._title_form()
         self.comment_edit.setFocus()
 
     def cancel_edit(self) -> None:

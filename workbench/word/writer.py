@@ -414,6 +414,8 @@ class DocxBuilder:
                         text += f", {short_date(event['at'])}"
                     if event.get("reason"):
                         text += f": {event['reason']}"
+                    if event.get("signature"):
+                        text += f" [{event['signature']}]"
                     rows.append(["↳", text, "", "", ""])
                 for extension in org.get("extensions") or ():
                     rows.append(["↳", " ".join(extension_parts(extension)), "", "", ""])
@@ -431,7 +433,7 @@ class DocxBuilder:
                 [
                     w.get("organization") or "",
                     w.get("section_number") or "Whole document",
-                    w.get("by_name") or "",
+                    _signed(w),
                     short_date(w.get("at")),
                     w.get("reason") or "",
                 ]
@@ -444,6 +446,23 @@ class DocxBuilder:
             )
         else:
             self.doc.add_paragraph("No review was waived.")
+        rulings = list(coordination.get("rulings") or ())
+        if rulings:
+            # Approvals and "no coordination required", each with how it is signed (as the PDF).
+            self.doc.add_paragraph("Approvals and rulings", style="Heading 2")
+            self._grid(
+                ["Decision", "By", "Date", "Reason"],
+                [
+                    [
+                        r.get("what") or "",
+                        _signed(r),
+                        short_date(r.get("at")),
+                        r.get("reason") or "",
+                    ]
+                    for r in rulings
+                ],
+                [1.7, 1.8, 1.1, 1.9],
+            )
         changes = self.snap.get("since_last_approval")
         if isinstance(changes, dict):
             self.changes_since_approval(changes)
@@ -616,6 +635,13 @@ def _int(value) -> int | None:
         return int(value) if value is not None else None
     except (TypeError, ValueError):
         return None
+
+
+def _signed(decision: dict) -> str:
+    """Who decided, and how it is signed ("signed by …", "unsigned"), as the PDF record prints."""
+    name = decision.get("by_name") or ""
+    signature = decision.get("signature")
+    return f"{name} [{signature}]" if signature else name
 
 
 def _title(section: dict) -> str:

@@ -211,3 +211,47 @@ def test_the_coordination_record_and_the_pdf_show_an_unsigned_ruling(ws, solo):
     assert "Approvals and rulings" in text
     assert "Dana Reyes [unsigned]" in text and "CNE's internal budget process." in text
     assert "by Dana Reyes (unsigned)" in text  # the publication itself, on the cover
+
+
+def _word_rulings(ws, doc) -> list[list[str]]:
+    """The Word export's "Approvals and rulings" table, read with python-docx."""
+    import io
+
+    import docx
+
+    from workbench.word.export import export_docx
+
+    d = docx.Document(io.BytesIO(export_docx(ws, doc).data))
+    heading = next(p for p in d.paragraphs if p.text == "Approvals and rulings")
+    assert heading.style.name == "Heading 2"
+    [table] = [t for t in d.tables if t._tbl is heading._p.getnext()]
+    return [[c.text for c in row.cells] for row in table.rows]
+
+
+def test_the_word_record_shows_unsigned_approvals_and_rulings_as_unsigned(ws, solo):
+    chief = directory.add_person(ws, "Kim Vale", title="Branch chief", organization="CNE")
+    approvals.set_chain(ws, "sop", [("Branch chief", chief)])
+    with identity.acting_as(ws, "Kim Vale"):
+        rulings.approve(ws, solo)
+    with identity.acting_as(ws, "Dana Reyes"):
+        rulings.no_coordination_required(ws, solo, reason="CNE's internal budget process.")
+        pub.publish(ws, solo)
+    rows = _word_rulings(ws, solo)
+    assert rows[0] == ["Decision", "By", "Date", "Reason"]
+    assert [[r[0], r[1], r[3]] for r in rows[1:]] == [
+        ["Approval: Branch chief", "Kim Vale [unsigned]", ""],
+        ["No coordination required", "Dana Reyes [unsigned]", "CNE's internal budget process."],
+    ]
+    assert all(r[2] for r in rows[1:])  # each dated
+
+
+def test_the_word_record_names_who_signed_a_ruling(ws, solo, tmp_path):
+    dana = identity.find_person(ws, "Dana Reyes").id
+    real = pki.make("Dana Reyes", kind="ec")
+    trust.set_person_certificate(ws, dana, real.der)
+    signer = keys.load_pkcs12(real.write_p12(tmp_path / "d.p12"), "secret", person_id=dana)
+    with identity.acting_as(ws, "Dana Reyes"):
+        rulings.no_coordination_required(ws, solo, reason="Internal.", signer=signer)
+        pub.publish(ws, solo, signer=signer)
+    [_, ruling] = _word_rulings(ws, solo)
+    assert ruling[:2] == ["No coordination required", "Dana Reyes [signed by Dana Reyes]"]

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import os
 import sqlite3
+import tempfile
+from pathlib import Path
 
 import sqlite_utils
+import sqlite_utils.migrations
 
 from db import migrations
 
@@ -25,9 +31,66 @@ def _objects(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
     return out
 
 
+_kept_in: Path | None = None  # where each expected schema is remembered (the app's cache)
+
+
+def keep_expected_in(folder: str | os.PathLike | None) -> None:
+    """Remember each expected schema as a small file in `folder` (the app's cache folder):
+    building one applies every migration to an empty database, a tenth of opening a workspace.
+    A kept one is used only for exactly the same migrations, sqlite-utils and SQLite (its key
+    hashes their source and version); an unreadable one is built again."""
+    global _kept_in
+    _kept_in = Path(folder) if folder else None
+    expected_schema.cache_clear()
+
+
 @functools.lru_cache(maxsize=16)
 def expected_schema(applied: tuple[str, ...]) -> dict[tuple[str, str], str]:
     """The schema a fresh file has after exactly these migrations (built once, in memory)."""
+    kept = _kept_file(applied)
+    if kept is not None:
+        try:
+            return {(k, n): sql for k, n, sql in json.loads(kept.read_text(encoding="utf-8"))}
+        except (OSError, ValueError, TypeError):
+            pass  # none yet, or unreadable: built below and kept again
+    built = _built(applied)
+    if kept is not None:
+        _keep(kept, json.dumps([[k, n, sql] for (k, n), sql in sorted(built.items())]))
+    return built
+
+
+def _kept_file(applied: tuple[str, ...]) -> Path | None:
+    if _kept_in is None:
+        return None
+    key = hashlib.sha256()
+    try:
+        for module in (migrations, sqlite_utils.migrations):
+            key.update(Path(str(module.__file__)).read_bytes())
+    except (OSError, TypeError):  # no source to hash (a frozen build): always built
+        return None
+    key.update(sqlite3.sqlite_version.encode())
+    key.update("\n".join(applied).encode())
+    return _kept_in / f"schema-{key.hexdigest()[:32]}.json"
+
+
+def _keep(path: Path, text: str) -> None:
+    """Write atomically (a crash leaves the old file or none); a cache that cannot be written
+    is only slower."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".schema-")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        pass
+
+
+def _built(applied: tuple[str, ...]) -> dict[tuple[str, str], str]:
     known = migrations.names()
     if list(applied) != known[: len(applied)]:
         raise ValueError("migrations out of order")

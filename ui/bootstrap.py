@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 from ui import messages, theme
 from ui import settings as app_settings
 from workbench.coordination import workdays
+from workbench.workspace import keep_schema_checks_in
 
 log = logging.getLogger("ui")
 windows: list = []  # open main windows (kept referenced so they are not collected)
@@ -88,6 +89,8 @@ def init_app() -> QApplication:
     # counts workdays without loading the holidays package (~17 MB).
     cache = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
     workdays.keep_calendars_in(Path(cache) / "calendars" if cache else None)
+    # And the schema each workspace version must have (built from the migrations otherwise).
+    keep_schema_checks_in(Path(cache) / "schema" if cache else None)
     return app
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.metadata
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
@@ -35,6 +33,8 @@ EDITOR_KEYS = [
 
 
 def version() -> str:
+    import importlib.metadata  # ~15 ms of imports (email...): only when asked
+
     try:
         return importlib.metadata.version("cne-workbench")
     except importlib.metadata.PackageNotFoundError:

@@ -30,11 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import accessibility, messages, theme, window_layout
-from ui import help as help_ui
+from ui import messages, theme, window_layout
 from ui import settings as app_settings
 from ui.autosave import SAVED, Autosave
-from ui.directory_dialog import DirectoryDialog
 from ui.find_bar import FindBar
 from ui.history import HistoryPanel
 from ui.navigator import Navigator
@@ -171,6 +169,8 @@ class MainWindow(QMainWindow):
         else:  # first run: the panels below get a quarter of the height, the editor the rest
             QTimer.singleShot(0, lambda: window_layout.default_bottom_height(self))
         window_layout.restore_tabs(self)
+        from ui import accessibility  # after the first paint, as the parts are
+
         accessibility.name_controls(self)  # every control the parts added has a name
         QTimer.singleShot(0, self._sync_view_toggles)  # docks show on the next turn
         self.parts_ready.emit()
@@ -549,7 +549,9 @@ class MainWindow(QMainWindow):
         self.dictionary_dialog = dialog  # kept referenced while it is open
         return dialog
 
-    def open_directory(self) -> DirectoryDialog:
+    def open_directory(self):
+        from ui.directory_dialog import DirectoryDialog  # dialogs load when first opened
+
         dialog = DirectoryDialog(self.ws, self.ops, self)
         dialog.finished.connect(lambda _r: self.workspace_changed.emit())
         dialog.open()
@@ -593,6 +595,8 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("(none)").setEnabled(False)
 
     def _about(self) -> None:
+        from ui import help as help_ui
+
         messages.info(self, "About CNE Workbench", help_ui.about_text(self))
 
     def preview_document(self) -> QDialog | None:
@@ -608,11 +612,15 @@ class MainWindow(QMainWindow):
         return dialog
 
     def keyboard_shortcuts(self) -> QDialog:
+        from ui import help as help_ui
+
         dialog = help_ui.ShortcutsDialog(self)
         dialog.open()
         return dialog
 
     def getting_started(self) -> QDialog:
+        from ui import help as help_ui
+
         dialog = help_ui.GettingStartedDialog(self)
         dialog.open()
         return dialog

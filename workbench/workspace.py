@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from db import connection
+from db import connection, schema
 from db.address import ServerAddress, is_server, locate  # noqa: F401 (is_server re-exported)
 from db.store import Store
 from workbench.use_cases import use_case  # noqa: F401 (re-exported: the usual import)
@@ -23,6 +23,12 @@ WORKSPACE_SUFFIX = ".cnew"
 
 
 UNIDENTIFIED = "unidentified"  # the actor of an entry no directory person was acting for
+
+
+def keep_schema_checks_in(folder: str | os.PathLike | None) -> None:
+    """Opening compares the file's schema with the one its version must have; remember each
+    of those in `folder` (the app's cache) rather than building it on every open."""
+    schema.keep_expected_in(folder)
 
 
 def os_account() -> str:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workbench.coordination.comments import location_reference
-
 
 def commenting_organizations(ws, document_id: int) -> list[str]:
     """The codes of the organizations with a live comment on the document, sorted."""
@@ -37,6 +35,10 @@ class GateComment:
 def gate_comments(ws, document_id: int, numbers: dict[int, str]) -> list[GateComment]:
     """The open comments and the rejected Critical ones (a non-concurrence names them), in
     item order: the gate's reasons come from these alone, filtered by SQL, not in Python."""
+    # Imported here: the outline's badges (blocked_documents) are read before the window's
+    # first paint, and the comments module is not needed for them.
+    from workbench.coordination.comments import location_reference
+
     return [
         GateComment(
             r["id"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import deque
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
@@ -70,13 +71,18 @@ class LazyReload(QObject):
         """With `reader`, `prepare()` (UI thread) returns `job(ws)`, run on the reader thread,
         and `show(result)` puts it on screen: the re-read after a change never blocks typing.
         A result overtaken by a synchronous reload (see `supersede`) is dropped. `pending()`,
-        if given, clears what `now` made out of date while the new read runs."""
+        if given, clears what `now` made out of date while the new read runs.
+
+        A result equal to the one shown last (compared on the reader thread, with the day, as
+        a panel may show what is late) is not shown again: most writes change nothing a panel
+        shows, and refilling thousands of rows and measuring their columns blocked typing."""
         super().__init__(widget)
         self._widget = widget
         self._reload = reload
         self._reader, self._prepare, self._show = reader, prepare, show
         self._pending = pending
         self._generation = 0
+        self._shown: tuple | None = None  # (day, result) the panel shows, when it came from here
         self._stale = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -110,11 +116,13 @@ class LazyReload(QObject):
         else:
             self._stale = True
             if self._pending is not None:
+                self._shown = None  # cleared: the read on show must fill it again
                 self._pending()
 
     def supersede(self) -> None:
         """The panel re-read itself: a background read still running is out of date."""
         self._generation += 1
+        self._shown = None  # what the panel shows now did not come from here
 
     def _run(self) -> None:
         if not self._widget.isVisible():  # hidden (or its window closed) since the request
@@ -128,7 +136,11 @@ class LazyReload(QObject):
 
     def _read(self) -> None:
         generation = self._generation
-        job = self._prepare()
+        job, shown = self._prepare(), self._shown
+
+        def read(ws):
+            result = (dt.date.today(), job(ws))
+            return _UNCHANGED if result == shown else result
 
         def done(result) -> None:
             if generation != self._generation:
@@ -136,9 +148,12 @@ class LazyReload(QObject):
             if not self._widget.isVisible():  # hidden, or its window closed, meanwhile
                 self._stale = True
                 return
-            self._show(result)
+            if result is _UNCHANGED:
+                return
+            self._shown = result
+            self._show(result[1])
 
-        self._reader.request(f"lazy-{id(self)}", job, on_done=done, on_error=self._failed)
+        self._reader.request(f"lazy-{id(self)}", read, on_done=done, on_error=self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         # The document or section went away while it was read: read again as things are now.
@@ -156,6 +171,9 @@ class LazyReload(QObject):
         if obj is self._widget and event.type() == QEvent.Type.Show and self._stale:
             self._timer.start()
         return False
+
+
+_UNCHANGED = object()  # a re-read found what the panel already shows
 
 
 def drain(timeout: float = 10.0) -> None:

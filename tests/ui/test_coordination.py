@@ -671,3 +671,63 @@ def test_a_crm_export_the_disk_refuses_is_one_line_not_the_crash_box(
     said = [kind for kind, _, text in dialogs_recorded.shown if "No space left" in text]
     assert said == ["error"]
     assert not (tmp_path / "crm.csv").exists()
+
+
+def test_a_write_that_changes_nothing_shown_does_not_refill_the_matrix(qtbot, app, dws):
+    # Refilling thousands of rows and fitting their columns after every autosave blocked
+    # typing: a re-read equal to what the matrix shows is not shown again.
+    window, coordination = app
+    open_spss(window)
+    settle(window)
+    filled: list[int] = []
+    real = coordination.crm.model.set_comments
+
+    def counting(found, *args, **kwargs):
+        filled.append(len(found))
+        return real(found, *args, **kwargs)
+
+    coordination.crm.model.set_comments = counting
+    rows = coordination.crm.model.rowCount()
+    other = next(d.id for d in documents.list_documents(dws) if d.id != spss(dws))
+    window.ops.run(
+        cm.add_comment,
+        other,
+        organization_code="CBP",
+        type="A",
+        section_id=None,
+        comment_text="About another document.",
+    )
+    settle(window)
+    assert filled == [] and coordination.crm.model.rowCount() == rows
+
+    window.ops.run(
+        cm.add_comment,
+        spss(dws),
+        organization_code="CBP",
+        type="A",
+        section_id=section_id(dws, LANDING),
+        comment_text="Spell out ports of entry.",
+    )
+    settle(window)
+    assert filled == [rows + 1] and coordination.crm.model.rowCount() == rows + 1
+
+
+def test_a_hidden_matrix_cleared_for_another_document_is_filled_again_when_shown(qtbot, app, dws):
+    window, coordination = app
+    open_spss(window)
+    settle(window)
+    rows = coordination.crm.model.rowCount()
+    assert rows > 0
+    crm_dock = coordination.docks[coordination.crm]
+    crm_dock.hide()  # the user closed the CRM panel
+    QApplication.processEvents()
+    assert not coordination.crm.isVisible()
+    other = next(d.id for d in documents.list_documents(dws) if d.id != spss(dws))
+    assert window.navigator.select(DOC, other)
+    assert window.navigator.select(DOC, spss(dws))  # back: the same read as shown before
+    lazy.drain()
+    crm_dock.show()
+    QApplication.processEvents()
+    lazy.drain()
+    assert coordination.crm.model.rowCount() == rows
+    assert coordination.crm.count.text().startswith(f"{rows} comments")

@@ -67,3 +67,15 @@ def test_an_altered_workspace_is_refused_with_a_kept_schema(kept, tmp_path):
     conn.close()
     with pytest.raises(AlteredWorkspace, match="soften"):
         Workspace.open(path)
+
+
+def test_a_workspace_reopens_as_it_was_with_schemas_kept(kept, ws, ws_path):
+    # On either engine: opening with the app's cache folder set checks and opens as before.
+    from workbench import documents
+
+    doc = documents.create_document(ws, "strategy", "Kept")
+    ws.close()
+    with Workspace.open(ws_path, actor="analyst.one") as again:
+        assert [d.id for d in documents.list_documents(again)] == [doc]
+    if not isinstance(ws_path, str):  # a file's schema is compared with the kept one
+        assert len(list(kept.iterdir())) == 1

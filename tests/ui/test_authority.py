@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import json
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from tests import pki
 from ui.authority import install as authority_install
@@ -155,6 +157,7 @@ def test_a_director_with_a_key_unlocks_it_and_the_decision_is_signed(
 
 
 def test_approval_chain_edited_in_the_app_names_the_pending_step(qtbot, ws, people, monkeypatch):
+    identity.act_as(ws, people["director"])
     window = open_window(qtbot, ws)
 
     def fill(dialog):
@@ -203,8 +206,16 @@ def test_the_audit_log_viewer_filters_and_exports(qtbot, ws, people, tmp_path):
     assert [r[3] for r in log.rows_shown()] == ["document.create"]
     assert log.rows_shown()[0][4] == f"document {other}"
     log.person.setCurrentIndex(0)
+    # Typing an action offers the actions the log holds.
+    offered = log.action.completer().model()
+    assert "section.add" in [offered.index(r, 0).data() for r in range(offered.rowCount())]
     qtbot.keyClicks(log.action, "section.")
     assert {r[3] for r in log.rows_shown()} == {"section.add"}
+    # Details read as "key: value"; the entry as recorded rests on the cell as its tooltip.
+    details = log.model.item(0, 5)
+    [entry] = [e for e in audit.entries(ws) if e.action == "section.add"]
+    assert not details.text().startswith("{") and "heading: Purpose" in details.text()
+    assert json.loads(details.toolTip()) == entry.details
     log.action.clear()
     log.use_since.setChecked(True)
     log.since.setDate(log.since.date().addYears(5))
@@ -277,3 +288,119 @@ def test_trust_roots_dialog_pins_and_unpins_a_root(qtbot, ws, people, tmp_path, 
     ]
     trust.set_person_certificate(ws, people["director"], pki.make("Dana Reyes").der)
     dialog.close()
+
+
+def test_an_analyst_sees_the_approval_chains_but_cannot_change_them(qtbot, ws, people, monkeypatch):
+    identity.act_as(ws, people["director"])
+    approvals.set_chain(ws, "directive", [("Branch chief", people["chief"])])
+    identity.act_as(ws, people["analyst"])
+    window = open_window(qtbot, ws)
+    seen = []
+
+    def look(dialog):
+        dialog.kind.setCurrentIndex(dialog.kind.findData("directive"))
+        seen.append(
+            (
+                dialog.findChild(QLabel, "readOnlyNote").text(),
+                dialog.add_button.isEnabled(),
+                dialog.table.cellWidget(0, 0).isReadOnly(),
+            )
+        )
+        dialog.table.cellWidget(0, 0).setText("Nobody")  # what a stray edit would be
+
+    answer(monkeypatch, qtbot, ChainsDialog, look)
+    window.authority.edit_chains()
+    window.ops.flush()
+    [(note, can_add, read_only)] = seen
+    assert note.startswith(
+        "Only the Director can change approval chains; you are acting as Sam Ortiz"
+    )
+    assert not can_add and read_only
+    assert [s.title for s in approvals.chain(ws, "directive")] == ["Branch chief"]
+
+
+def test_removing_a_step_removes_the_one_being_typed_in(qtbot, ws, people):
+    identity.act_as(ws, people["director"])
+    dialog = ChainsDialog(ws, kind="strategy")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert dialog.empty.isVisible()
+    for title in ("Branch chief", "Deputy director", "Chief of staff"):
+        dialog.add_step(title)
+    assert not dialog.empty.isVisible()
+    middle = dialog.table.cellWidget(1, 0)
+    qtbot.mouseClick(middle, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(middle, " (acting)")
+    dialog.remove_step()
+    assert [t for t, _ in dialog.chains()["strategy"]] == ["Branch chief", "Chief of staff"]
+
+
+def test_unlocking_a_key_the_directory_does_not_hold_offers_to_add_its_certificate(
+    qtbot, ws, people, monkeypatch, tmp_path, dialogs
+):
+    root = pki.make("CNE Test Root CA", ca=True)
+    trust.pin_trust_anchor(ws, root.der)
+    real = pki.make("Dana Reyes", issuer=root)
+    p12 = real.write_p12(tmp_path / "dana.p12")
+    identity.act_as(ws, people["director"])
+    window = open_window(qtbot, ws)
+
+    def fill(dialog):
+        dialog.p12.setText(str(p12))
+        qtbot.keyClicks(dialog.password, "secret")
+
+    answer(monkeypatch, qtbot, KeyDialog, fill)
+    dialogs.confirm_answer = False
+    assert not window.authority.unlock_key()
+    kind, title, text = dialogs.shown[-1]
+    assert (kind, title) == ("confirm", "Unlock my signing key")
+    assert text.startswith("The directory holds no certificate for Dana Reyes yet.")
+    assert "issued by CNE Test Root CA, SHA-256 " in text
+    assert trust.person_certificate(ws, people["director"]) is None  # declined: nothing stored
+    dialogs.confirm_answer = True
+    window.authority.unlock_key()
+    window.ops.flush()
+    assert trust.person_certificate(ws, people["director"]) == real.der
+    assert window.authority.status.text().endswith("· key unlocked")
+    # A self-made key for someone whose certificate the directory holds is named as such.
+    identity.act_as(ws, people["analyst"])
+    sam = pki.make("Sam Ortiz", issuer=root)
+    trust.set_person_certificate(ws, people["analyst"], sam.der)
+    other = pki.make("Sam Ortiz", issuer=root).write_p12(tmp_path / "other.p12")
+    answer(monkeypatch, qtbot, KeyDialog, lambda d: (d.p12.setText(str(other)), fill_pw(d)))
+
+    def fill_pw(dialog):
+        qtbot.keyClicks(dialog.password, "secret")
+
+    assert not window.authority.unlock_key()
+    kind, _, text = dialogs.shown[-1]
+    assert kind == "error" and "is not the one the directory holds for Sam Ortiz" in text
+
+
+def test_approving_asks_for_the_key_of_someone_whose_certificate_the_directory_holds(
+    qtbot, ws, people, monkeypatch, tmp_path, dialogs
+):
+    kim = pki.make("Kim Vale", kind="ec")
+    trust.set_person_certificate(ws, people["chief"], kim.der)
+    identity.act_as(ws, people["director"])
+    approvals.set_chain(ws, "directive", [("Branch chief", people["chief"])])
+    doc = documents.create_document(ws, "directive", "Coordination directive")
+    sections.add_section(ws, doc, heading="Purpose", body="Text.")
+    identity.act_as(ws, people["chief"])
+    window = open_window(qtbot, ws)
+    window.navigator.reload()
+    window.navigator.select("document", doc)
+    p12 = kim.write_p12(tmp_path / "kim.p12")
+
+    def fill(dialog):
+        dialog.p12.setText(str(p12))
+        qtbot.keyClicks(dialog.password, "secret")
+
+    asked = answer(monkeypatch, qtbot, KeyDialog, fill)
+    window.authority.actions["approve"].trigger()
+    window.ops.flush()
+    assert len(asked) == 1  # the key first, then the confirmation, then the signed approval
+    [d] = decisions.decisions(ws, doc, kind="approve")
+    assert d.counts and d.signature_label == "signed by Kim Vale"

@@ -66,7 +66,7 @@ def test_a_published_document_is_published_not_blocked(qtbot, app, dialogs):
     window.navigator.select(DOC, doc_titled(window.ws, "Maritime Border"))
     settle(window)
     assert gate_panel.status.text() == (
-        "Version 1 is published; editing starts version 2\n"
+        "Version 1 is published and read-only; Start Version 2 to edit\n"
         "Published by Harper Quillfeather — unsigned"  # the demo has no keys: said, not hidden
     )
     style = gate_panel.status.styleSheet()

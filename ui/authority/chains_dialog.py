@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,9 +25,10 @@ EXAMPLE = ("Branch chief", "Deputy director")
 class ChainsDialog(QDialog):
     """One table of steps per kind; `chains()` gives {kind: [(title, person id)]} edited."""
 
-    def __init__(self, ws, parent=None, *, kind: str | None = None):
+    def __init__(self, ws, parent=None, *, kind: str | None = None, read_only_reason: str = ""):
         super().__init__(parent)
         self.setWindowTitle("Approval chains")
+        self.read_only = bool(read_only_reason)
         self.setMinimumSize(620, 380)
         self._people = [(p.name, p.id) for p in directory.people(ws)]
         self._chains = {
@@ -42,34 +44,55 @@ class ChainsDialog(QDialog):
         self.kind.setAccessibleName("Document kind")
         for k, label in DOCUMENT_KINDS.items():
             self.kind.addItem(label, k)
+        kind_label = QLabel("Chain for &documents of kind:", self)
+        kind_label.setBuddy(self.kind)
+        kind_row = QHBoxLayout()
+        kind_row.addWidget(kind_label)
+        kind_row.addWidget(self.kind, 1)
         self.table = QTableWidget(0, 2, self)
         self.table.setHorizontalHeaderLabels(["Step", "Held by"])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setColumnWidth(0, 240)
-        add = QPushButton("&Add step", self)
+        self.empty = QLabel(
+            "No steps: the Director publishes without anyone clearing the version first.", self
+        )
+        self.empty.setWordWrap(True)
+        self.add_button = QPushButton("&Add step", self)
         remove = QPushButton("&Remove step", self)
         up = QPushButton("Move &up", self)
         down = QPushButton("Move &down", self)
-        add.clicked.connect(lambda: self.add_step())
+        self.add_button.clicked.connect(lambda: self.add_step())
         remove.clicked.connect(self.remove_step)
         up.clicked.connect(lambda: self.move_step(-1))
         down.clicked.connect(lambda: self.move_step(1))
         row = QHBoxLayout()
-        for b in (add, remove, up, down):
+        for b in (self.add_button, remove, up, down):
             row.addWidget(b)
+            b.setEnabled(not self.read_only)
         row.addStretch(1)
         self.problem = QLabel(self)
         self.problem.setStyleSheet("color: #b42318")
         self.problem.hide()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        if self.read_only:
+            buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+            buttons.rejected.connect(self.reject)
+        else:
+            buttons = QDialogButtonBox(
+                QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
+                self,
+            )
+            buttons.accepted.connect(self.accept)
+            buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(self.kind)
+        if self.read_only:
+            note = QLabel(read_only_reason, self)
+            note.setObjectName("readOnlyNote")
+            note.setWordWrap(True)
+            layout.addWidget(note)
+        layout.addLayout(kind_row)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
         layout.addLayout(row)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
@@ -93,8 +116,25 @@ class ChainsDialog(QDialog):
         self.table.insertRow(n)
         edit = QLineEdit(title, self.table)
         edit.setMaxLength(80)
-        self.table.setCellWidget(n, 0, edit)
-        self.table.setCellWidget(n, 1, self._person_box(person_id))
+        edit.setReadOnly(self.read_only)
+        box = self._person_box(person_id)
+        box.setEnabled(not self.read_only)
+        for column, widget in ((0, edit), (1, box)):
+            # Typing in a step makes it the current one, so Remove and Move act on it.
+            widget.installEventFilter(self)
+            self.table.setCellWidget(n, column, widget)
+        self._update_empty()
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.FocusIn:
+            for r in range(self.table.rowCount()):
+                for c in (0, 1):
+                    if self.table.cellWidget(r, c) is watched:
+                        self.table.setCurrentCell(r, c)
+        return super().eventFilter(watched, event)
+
+    def _update_empty(self) -> None:
+        self.empty.setVisible(self.table.rowCount() == 0)
 
     def _read(self) -> list[tuple[str, int | None]]:
         return [
@@ -109,6 +149,7 @@ class ChainsDialog(QDialog):
         self.table.setRowCount(0)
         for title, pid in self._chains.get(self._shown, []):
             self._row(title, pid)
+        self._update_empty()
 
     def add_step(self, title: str | None = None, person_id: int | None = None) -> None:
         n = self.table.rowCount()
@@ -121,6 +162,7 @@ class ChainsDialog(QDialog):
         r = self.table.currentRow()
         if r >= 0:
             self.table.removeRow(r)
+        self._update_empty()
 
     def move_step(self, delta: int) -> None:
         steps = self._read()

@@ -13,7 +13,7 @@ from ui.authority.key_dialog import KeyDialog
 from ui.authority.log_viewer import AuditLogDialog
 from ui.authority.trust_roots_dialog import TrustRootsDialog
 from workbench import directory, documents
-from workbench.authority import approvals, identity, keys, rulings, trust
+from workbench.authority import approvals, decisions, identity, keys, rulings, trust
 from workbench.errors import WorkbenchError
 
 # The first window on a workspace asks who you are when this OS account has not said yet.
@@ -116,6 +116,11 @@ class Authority:
         self.window.workspace_changed.emit()
 
     def unlock_key(self, dialog: KeyDialog | None = None) -> bool:
+        """Open the acting person's key for this session; True when it is ready to sign.
+
+        Where the directory holds no certificate for them yet, it offers to add this key's
+        (the write runs on the writer thread: the key is ready once it is stored, and the
+        command that asked is chosen again)."""
         person = identity.current(self.ws)
         if person is None:
             messages.error(self.window, "Unlock my signing key", "Say who you are first.")
@@ -124,18 +129,62 @@ class Authority:
         dialog.person_id = person.id
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.signer is None:
             return False
+        signer = dialog.signer
         stored = trust.person_certificate(self.ws, person.id)
-        if stored is None or keys.fingerprint(stored) != dialog.signer.fingerprint:
+        if stored is None:
+            self._offer_certificate(person, signer)
+            return False
+        if keys.fingerprint(stored) != signer.fingerprint:
             messages.error(
                 self.window,
                 "Unlock my signing key",
-                f"That key ({dialog.signer.name}) is not the certificate the directory holds for "
-                f"{person.name}; import the certificate in the directory first.",
+                f"That key's certificate ({signer.name}, SHA-256 "
+                f"{keys.short_fingerprint(signer.fingerprint)}) is not the one the directory "
+                f"holds for {person.name} (SHA-256 "
+                f"{keys.short_fingerprint(keys.fingerprint(stored))}). Open the key that "
+                "certificate belongs to, or replace the certificate in Tools → Directory….",
             )
             return False
-        self.ws.signer = dialog.signer
+        self.ws.signer = signer
         self.refresh()
         return True
+
+    def _offer_certificate(self, person, signer: keys.Signer) -> None:
+        """The directory holds no certificate for the acting person: offer this key's."""
+        issuer = keys.issuer_name(signer.certificate)
+        if not messages.confirm(
+            self.window,
+            "Unlock my signing key",
+            f"The directory holds no certificate for {person.name} yet.\n\nAdd this key's "
+            f"certificate to the directory? It names {signer.name}, issued by {issuer}, "
+            f"SHA-256 {keys.short_fingerprint(signer.fingerprint)}.\n\nFrom then on, decisions "
+            f"by {person.name} count only when they are signed with this key.",
+            ok="Add certificate",
+        ):
+            return
+
+        def stored(_result) -> None:
+            self.ws.signer = signer
+            self.refresh()
+            self.window.statusBar().showMessage(
+                f"{person.name}'s certificate is in the directory and the key is unlocked; "
+                "choose the command again to sign with it.",
+                8000,
+            )
+
+        self.window.ops.run(
+            trust.set_person_certificate, person.id, signer.certificate, on_done=stored
+        )
+
+    def key_ready(self) -> bool:
+        """Before a decision: a person whose certificate the directory holds opens their key."""
+        person = identity.current(self.ws)
+        if person is None or trust.person_certificate(self.ws, person.id) is None:
+            return True  # unsigned where no keys exist; the use-case says so otherwise
+        signer = getattr(self.ws, "signer", None)
+        if signer is not None and signer.person_id == person.id:
+            return True
+        return self.unlock_key()
 
     # -- decisions -----------------------------------------------------------------------------
     def approve(self) -> None:
@@ -147,6 +196,8 @@ class Authority:
             messages.info(self.window, "Approve", "No approval step is waiting on this version.")
             return
         doc = documents.document(self.ws, doc_id)
+        if not self.key_ready():
+            return
         if not messages.confirm(
             self.window,
             "Approve this version",
@@ -168,6 +219,26 @@ class Authority:
         if not doc_id:
             return
         doc = documents.document(self.ws, doc_id)
+        from workbench.coordination.gate import never_coordinated
+
+        title = "No coordination required"
+        try:
+            decisions.require_director(self.ws, "rule that a document needs no coordination")
+        except WorkbenchError as exc:
+            messages.error(self.window, title, str(exc))
+            return
+        if not never_coordinated(self.ws, doc_id):
+            # Said before the reason is typed, not after.
+            messages.info(
+                self.window,
+                title,
+                f"{doc.title} names organizations with equities or was sent for review, so it "
+                "is coordinated: a review nobody needs is waived one by one (Coordination → "
+                "Waive Review (Director)…).",
+            )
+            return
+        if not self.key_ready():
+            return
         reason = messages.ask_text(
             self.window,
             "No coordination required",
@@ -181,8 +252,13 @@ class Authority:
     def edit_chains(self, dialog: ChainsDialog | None = None) -> None:
         doc_id = self.document_id()
         kind = documents.document(self.ws, doc_id).kind if doc_id else None
-        dialog = dialog or ChainsDialog(self.ws, self.window, kind=kind)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        try:
+            decisions.require_director(self.ws, "change approval chains")
+            read_only = ""
+        except WorkbenchError as exc:
+            read_only = f"{exc} The chains are shown as they stand."
+        dialog = dialog or ChainsDialog(self.ws, self.window, kind=kind, read_only_reason=read_only)
+        if dialog.exec() != QDialog.DialogCode.Accepted or read_only:
             return
         current = {
             k: [(s.title, s.person_id) for s in approvals.chain(self.ws, k)]
@@ -200,11 +276,15 @@ class Authority:
         from workbench.authority import decisions
 
         doc = documents.document(self.ws, doc_id)
-        lines = [
-            f"{d.at[:10]}  v{d.document_version}  {d.label} by {d.by_name or 'unknown'} — "
-            f"{d.signature_label}{'' if d.counts else ' (does not count)'}"
-            for d in decisions.decisions(self.ws, doc_id)
-        ]
+        lines = []
+        for d in decisions.decisions(self.ws, doc_id):
+            signature = d.signature_label
+            # "Waiver — signed by Dana Reyes", not "Waiver by Dana Reyes — signed by Dana Reyes".
+            who = "" if signature == f"signed by {d.by_name}" else f" by {d.by_name or 'unknown'}"
+            lines.append(
+                f"{d.at[:10]}  v{d.document_version}  {d.label}{who} — {signature}"
+                f"{'' if d.counts else ' (does not count)'}"
+            )
         text = "\n".join(lines) or "No decisions yet."
         messages.info(self.window, f"Decisions on {doc.title}", text)
         return text

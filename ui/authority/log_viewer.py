@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 import json
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QDialog,
     QFileDialog,
@@ -51,8 +52,13 @@ class AuditLogDialog(QDialog):
         for name in auditlog.people_in_log(ws):
             self.person.addItem(name, name)
         self.action = QLineEdit(self)
-        self.action.setPlaceholderText("action starts with… (e.g. document.publish)")
+        self.action.setPlaceholderText("starts with… (e.g. document.publish)")
         self.action.setAccessibleName("Action")
+        self.action.setMinimumWidth(200)
+        self.action.setClearButtonEnabled(True)
+        completer = QCompleter(auditlog.actions_in_log(ws), self.action)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.action.setCompleter(completer)
         self.use_since = QCheckBox("&From", self)
         self.since = QDateEdit(QDate.currentDate().addMonths(-1), self)
         self.use_until = QCheckBox("&To", self)
@@ -61,12 +67,15 @@ class AuditLogDialog(QDialog):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
         filters = QHBoxLayout()
-        for label, w in (("&Document:", self.document), ("&Person:", self.person)):
+        for label, w in (
+            ("&Document:", self.document),
+            ("&Person:", self.person),
+            ("&Action:", self.action),
+        ):
             lab = QLabel(label, self)
             lab.setBuddy(w)
             filters.addWidget(lab)
             filters.addWidget(w, 1)
-        filters.addWidget(self.action, 1)
         for w in (self.use_since, self.since, self.use_until, self.until):
             filters.addWidget(w)
         self.model = QStandardItemModel(0, len(COLUMNS), self)
@@ -120,10 +129,13 @@ class AuditLogDialog(QDialog):
         self.model.removeRows(0, self.model.rowCount())
         for r in rows[:SHOWN]:
             target = f"{r.entity} {r.entity_id}" if r.entity_id is not None else r.entity
-            details = json.dumps(r.details, ensure_ascii=False, sort_keys=True)
             cells = (r.at.replace("T", " ").rstrip("Z"), r.person, r.os_account, r.action, target)
             items = [QStandardItem(str(c)) for c in cells]
-            items.append(QStandardItem(details[:300]))
+            details = QStandardItem(auditlog.readable(r.details)[:300])
+            # The whole entry, as recorded, when the pointer rests on it.
+            whole = json.dumps(r.details, ensure_ascii=False, sort_keys=True, indent=1)
+            details.setToolTip(whole[:4000])
+            items.append(details)
             self.model.appendRow(items)
         more = len(rows) > SHOWN
         shown = min(len(rows), SHOWN)

@@ -239,7 +239,7 @@ class CoordinationController(QObject):
         if signer is not None and signer.person_id == person.id:
             how = f"signed with your key ({signer.name})"
         elif trust.person_certificate(self.ws, person.id) is not None:
-            how = "your key is needed: Workspace → Unlock My Signing Key…"
+            how = "your key is needed: Authority → Unlock My Signing Key…"
         else:
             how = "unsigned (the directory holds no certificate for you)"
         return f"{person.name}{title} — {how}"

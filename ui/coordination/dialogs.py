@@ -84,8 +84,8 @@ def _line(parent: QWidget, name: str, text: str = "") -> QLineEdit:
 
 
 def _decider_label(parent, text: str) -> QLabel:
-    """Who decides: the person you act as, never a name typed here (Workspace → Who am I…)."""
-    label = QLabel(escape(text) or "no one: choose Workspace → Who am I… first", parent)
+    """Who decides: the person you act as, never a name typed here (Authority → Who Am I…)."""
+    label = QLabel(escape(text) or "no one: choose Authority → Who Am I… first", parent)
     label.setObjectName("decider")
     label.setAccessibleName("Decided by")
     label.setTextFormat(Qt.TextFormat.RichText)
@@ -789,7 +789,8 @@ class PublishDialog(FormDialog):
         self.setMinimumWidth(460)
         lines = [
             f"Publish <b>{escape(title)}</b>, version {version}. Its text, coordination "
-            "record and CRM are frozen; a later edit starts the next version."
+            "record and CRM are frozen, and it becomes read-only; editing again starts "
+            "with Start Next Version."
         ]
         if report.warnings:
             lines.append("<br><br>Warnings (these do not block):<ul>")

@@ -64,10 +64,13 @@ def chains(ws) -> dict[str, list[Step]]:
 
 @use_case
 def set_chain(ws, kind: str, steps: list[tuple[str, int | None]]) -> None:
-    """Replace the chain for a document kind: (title, person id) per step, in order."""
+    """Replace the chain for a document kind: (title, person id) per step, in order.
+
+    Only the Director sets who must clear a version before publication."""
     from workbench import directory
     from workbench.documents import DOCUMENT_KINDS as KINDS
 
+    decisions.require_director(ws, "change approval chains")
     if kind not in KINDS:
         raise WorkbenchError(f"{kind!r} is not a document kind.")
     clean = []

@@ -113,6 +113,27 @@ def entries(
     return out
 
 
+def actions_in_log(ws) -> list[str]:
+    return [r["action"] for r in ws.db.query("SELECT DISTINCT action FROM audit_log ORDER BY 1")]
+
+
+def readable(details: dict) -> str:
+    """An entry's details for reading: "key: value" pairs, lists joined (JSON stays in CSV)."""
+
+    def value(v) -> str:
+        if isinstance(v, list):
+            return ", ".join(value(x) for x in v) or "none"
+        if isinstance(v, dict):
+            return json.dumps(v, ensure_ascii=False, sort_keys=True)
+        if v is None:
+            return "none"
+        if isinstance(v, bool):
+            return "yes" if v else "no"
+        return str(v)
+
+    return " · ".join(f"{k.replace('_', ' ')}: {value(v)}" for k, v in sorted(details.items()))
+
+
 def people_in_log(ws) -> list[str]:
     return [r["actor"] for r in ws.db.query("SELECT DISTINCT actor FROM audit_log ORDER BY actor")]
 

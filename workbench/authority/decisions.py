@@ -77,8 +77,9 @@ def _is_director(ws, person_id: int | None) -> bool:
     )
 
 
-def require_director(ws):
-    """The acting person, who must hold the Director role in the directory."""
+def require_director(ws, what: str = "decide this"):
+    """The acting person, who must hold the Director role in the directory (`what` names what
+    only the Director may do, for the refusal)."""
     person = identity.require_person(ws)
     if not _is_director(ws, person.id):
         directors = [
@@ -90,7 +91,7 @@ def require_director(ws):
         ]
         holder = f" (the directory names {', '.join(directors)})" if directors else ""
         raise RuleViolation(
-            f"Only the Director can decide this; you are acting as {person.name}{holder}."
+            f"Only the Director can {what}; you are acting as {person.name}{holder}."
         )
     return person
 

@@ -98,7 +98,7 @@ def require_person(ws) -> directory.Person:
     person = current(ws)
     if person is None:
         raise RuleViolation(
-            "Say who you are first (Workspace → Who am I…, or --as NAME on the command line)."
+            "Say who you are first (Authority → Who Am I…, or --as NAME on the command line)."
         )
     return person
 

@@ -58,7 +58,10 @@ class GateReport:
 
     def summary(self) -> str:
         if self.published:
-            return f"Version {self.version} is published; editing starts version {self.version + 1}"
+            return (
+                f"Version {self.version} is published and read-only; Start Version "
+                f"{self.version + 1} to edit"
+            )
         if self.publishable:
             n = len(self.warnings)
             return "Ready to publish" + (f" ({n} warning{'s' * (n != 1)})" if n else "")

@@ -117,7 +117,8 @@ def test_a_waiver_inserted_by_hand_does_not_count_once_keys_exist(ws, council):
 def test_an_approval_chain_names_the_pending_step_and_a_change_sends_it_back(ws, council):
     chief = directory.add_person(ws, "Kim Vale", title="Branch chief", organization="CNE")
     deputy = directory.add_person(ws, "Ari Stone", title="Deputy director", organization="CNE")
-    approvals.set_chain(ws, "strategy", [("Branch chief", chief), ("Deputy director", deputy)])
+    with identity.acting_as(ws, "Dana Reyes"):
+        approvals.set_chain(ws, "strategy", [("Branch chief", chief), ("Deputy director", deputy)])
     doc = documents.create_document(ws, "strategy", "S")
     sid = sections.add_section(ws, doc, heading="Maritime", body="Text.", equities=["USCG"])
     assert "Approval: awaiting Branch chief (Kim Vale)" in messages(ws, doc)
@@ -175,7 +176,8 @@ def test_the_gate_shows_each_decision_it_counts_and_how_it_is_signed(ws, solo, t
 
 def test_an_unsigned_waiver_and_approval_are_shown_unsigned(ws, council):
     chief = directory.add_person(ws, "Kim Vale", title="Branch chief", organization="CNE")
-    approvals.set_chain(ws, "strategy", [("Branch chief", chief)])
+    with identity.acting_as(ws, "Dana Reyes"):
+        approvals.set_chain(ws, "strategy", [("Branch chief", chief)])
     doc = documents.create_document(ws, "strategy", "S")
     sections.add_section(ws, doc, heading="Ports", body="Text.", equities=["CBP"])
     with identity.acting_as(ws, "Kim Vale"):
@@ -230,7 +232,8 @@ def _word_rulings(ws, doc) -> list[list[str]]:
 
 def test_the_word_record_shows_unsigned_approvals_and_rulings_as_unsigned(ws, solo):
     chief = directory.add_person(ws, "Kim Vale", title="Branch chief", organization="CNE")
-    approvals.set_chain(ws, "sop", [("Branch chief", chief)])
+    with identity.acting_as(ws, "Dana Reyes"):
+        approvals.set_chain(ws, "sop", [("Branch chief", chief)])
     with identity.acting_as(ws, "Kim Vale"):
         rulings.approve(ws, solo)
     with identity.acting_as(ws, "Dana Reyes"):
@@ -255,3 +258,20 @@ def test_the_word_record_names_who_signed_a_ruling(ws, solo, tmp_path):
         pub.publish(ws, solo, signer=signer)
     [_, ruling] = _word_rulings(ws, solo)
     assert ruling[:2] == ["No coordination required", "Dana Reyes [signed by Dana Reyes]"]
+
+
+def test_only_the_director_sets_an_approval_chain(ws, council):
+    chief = directory.add_person(ws, "Kim Vale", title="Branch chief", organization="CNE")
+    with (
+        identity.acting_as(ws, "Kim Vale"),
+        pytest.raises(
+            RuleViolation,
+            match="Only the Director can change approval chains; you are acting as Kim",
+        ),
+    ):
+        approvals.set_chain(ws, "strategy", [])
+    with identity.acting_as(ws, "Dana Reyes"):
+        approvals.set_chain(ws, "strategy", [("Branch chief", chief)])
+    with identity.acting_as(ws, "Kim Vale"), pytest.raises(RuleViolation):
+        approvals.set_chain(ws, "strategy", [])  # the chief cannot drop their own step
+    assert [s.title for s in approvals.chain(ws, "strategy")] == ["Branch chief"]

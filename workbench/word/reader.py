@@ -21,6 +21,7 @@ from lxml import etree
 
 from workbench.images import SVG
 from workbench.markdown_model import list_style_line
+from workbench.word import mammoth_xml
 from workbench.word.hooks import PROPERTY_KIND, read_custom_properties
 from workbench.word.inventory import inventory, missing_words, unplaced_paragraphs
 from workbench.word.numbering_labels import Label, numbered_paragraphs
@@ -902,6 +903,7 @@ def read_docx(data: bytes) -> WordDraft:
         return {"alt": img.alt_text or "", "src": f"word-image-{n}"}
 
     repaired, rules = _repaired(data)
+    mammoth_xml.install()
     result = mammoth.convert_to_html(
         io.BytesIO(repaired),
         style_map=rules,

@@ -285,7 +285,8 @@ class DocxBuilder:
         p = self.doc.add_paragraph()
         p.add_run(
             "Comment in the margin and propose wording with Track Changes. Begin a comment "
-            "with “Critical:”, “Substantive:” or “Administrative:” to give its type. Return "
+            "with “Critical:”, “Substantive:” or “Administrative:” to give its type. A "
+            "comment on the document as a whole goes on this page. Return "
             f"this file by {long_date(review.suspense_date) or 'the suspense'}."
         ).italic = True
         self._page_break()

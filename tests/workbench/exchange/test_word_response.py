@@ -216,6 +216,9 @@ def test_our_own_word_review_copy_comes_back_to_its_sections(ws, sent, tmp_path)
     word.add_comment(target.runs, text="S: Say which cartels.", author=REVIEWER, initials="AR")
     heading = next(p for p in word.paragraphs if p.text.endswith("Ports of entry"))
     word.add_comment(heading.runs, text="[A] Capitalize Entry.", author=REVIEWER, initials="AR")
+    # The first page tells the reviewer where a comment on the whole document goes: it goes there.
+    where = next(p for p in word.paragraphs if "document as a whole goes on this page" in p.text)
+    word.add_comment(where.runs, text="Add a glossary.", author=REVIEWER, initials="AR")
     returned = tmp_path / "returned.docx"
     word.save(str(returned))
     ws.clock.now = dt.datetime.now(dt.UTC)  # python-docx dates the comments by the real clock
@@ -225,6 +228,7 @@ def test_our_own_word_review_copy_comes_back_to_its_sections(ws, sent, tmp_path)
     assert got == {
         "Say which cartels.": (sent.maritime, sent.revisions[sent.maritime], "S"),
         "Capitalize Entry.": (sent.ports, sent.revisions[sent.ports], "A"),
+        "Add a glossary.": (None, None, "S"),  # on the document as a whole
     }
 
 

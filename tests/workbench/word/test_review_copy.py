@@ -86,6 +86,7 @@ def test_review_copy_first_page_and_properties(ws, strategy, tmp_path):
     page = " ".join(first_page + cells)
     assert "December 15, 2026" in page  # the suspense
     assert "Review for accuracy." in page and "Check the cutter counts." in page
+    assert "A comment on the document as a whole goes on this page." in page
     assert "Rear Admiral Jane Hale" in page and "USCG — U.S. Coast Guard" in page
     assert d.core_properties.title == "Maritime Border and Transit Zone Strategy"
 

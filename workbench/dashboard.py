@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import collections
 import datetime as dt
 import functools
 import json
@@ -191,38 +193,82 @@ class Dashboard:
         }
 
 
-def _has_table(ws, name: str) -> bool:
-    return name in ws.db.table_names()
+def _has_table(db, name: str) -> bool:
+    return name in db.table_names()
 
 
-def dashboard(ws) -> Dashboard:
-    """Every live document's progress, in a handful of aggregate queries.
+_CHUNK = 500  # ids per IN list (SQLite allows 999 parameters in old builds)
+# SQLite's NOCASE folds ASCII letters only and compares the rest code point by code point.
+_NOCASE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+FULL_SHARE = 0.25  # more documents changed than this share: read them all again
 
-    Rows are read as tuples and each distinct date parsed once: at 16,000 documents the
-    per-row dicts and date parsing cost more than the queries."""
-    today = ws.today()
-    calendar = closures.calendar(ws)
-    conn = ws.db.conn
-    docs = conn.execute(
+
+def _title_key(title: str, doc_id: int) -> tuple[str, int]:
+    """The order of `ORDER BY title COLLATE NOCASE, id` on SQLite (PostgreSQL's nocase is an
+    ICU collation, which Python does not reproduce: see LiveDashboard._update)."""
+    return title.translate(_NOCASE), doc_id
+
+
+def _rows(conn, sql: str, column: str, ids: list[int] | None) -> list[tuple]:
+    """`sql` with `{only}` as nothing (every document) or as `AND column IN (ids)`."""
+    if ids is None:
+        return conn.execute(sql.format(only="")).fetchall()
+    out: list[tuple] = []
+    for at in range(0, len(ids), _CHUNK):
+        chunk = ids[at : at + _CHUNK]
+        only = f"AND {column} IN ({', '.join('?' * len(chunk))})"
+        out.extend(conn.execute(sql.format(only=only), chunk).fetchall())
+    return out
+
+
+@dataclass
+class _Figures:
+    """What the queries say about some documents (or all), by document id."""
+
+    docs: list[tuple]  # id, title, kind, status, version, due_date, created_at, marking
+    progress: dict[int, DocumentProgress]
+    due: dict[int, DueItem]
+    open_counts: dict[int, list[tuple[str, str, int]]]  # organization code, type, n
+    rates: dict[int, list[SolicitationRate]]
+
+
+def _read(conn, ids: list[int] | None, today: dt.date, calendar: workdays.Calendar) -> _Figures:
+    """The figures of these documents (None: every live document), in a handful of aggregate
+    queries. Rows are read as tuples and each distinct date parsed once: at 16,000 documents
+    the per-row dicts and date parsing cost more than the queries."""
+    docs = _rows(
+        conn,
         "SELECT id, title, kind, status, version, due_date, created_at, marking FROM documents "
-        "WHERE deleted_at IS NULL ORDER BY title COLLATE NOCASE"
-    ).fetchall()
+        "WHERE deleted_at IS NULL {only} ORDER BY title COLLATE NOCASE, id",
+        "id",
+        ids,
+    )
     new_version_at = dict(
-        conn.execute(
+        _rows(
+            conn,
             "SELECT entity_id, max(at) AS at FROM audit_log WHERE entity = 'document' "
-            "AND action = 'document.new_version' GROUP BY entity_id"
+            "AND action = 'document.new_version' {only} GROUP BY entity_id",
+            "entity_id",
+            ids,
         )
     )
     first_sent = dict(
-        conn.execute(
+        _rows(
+            conn,
             "SELECT q.document_id, min(q.sent_at) AS at FROM review_requests q "
             "JOIN documents d ON d.id = q.document_id AND q.document_version = d.version "
-            "WHERE q.sent_at IS NOT NULL GROUP BY q.document_id"
+            "WHERE q.sent_at IS NOT NULL {only} GROUP BY q.document_id",
+            "q.document_id",
+            ids,
         )
     )
     published_at = dict(
-        conn.execute(
-            "SELECT document_id, max(published_at) AS at FROM publications GROUP BY document_id"
+        _rows(
+            conn,
+            "SELECT document_id, max(published_at) AS at FROM publications WHERE 1 = 1 {only} "
+            "GROUP BY document_id",
+            "document_id",
+            ids,
         )
     )
     dates: dict[str, dt.date] = {}
@@ -237,10 +283,13 @@ def dashboard(ws) -> Dashboard:
     overdue: dict[int, dict[str, int]] = {}
     late_by: dict[int, dict[str, int]] = {}
     lateness: dict[str, int] = {}
-    for doc, code, suspense, n in conn.execute(
+    for doc, code, suspense, n in _rows(
+        conn,
         "SELECT q.document_id, o.code, q.suspense_date, count(*) AS n FROM review_requests q "
-        "JOIN organizations o ON o.id = q.organization_id WHERE q.status = 'sent' "
-        "GROUP BY q.document_id, o.code, q.suspense_date"
+        "JOIN organizations o ON o.id = q.organization_id WHERE q.status = 'sent' {only} "
+        "GROUP BY q.document_id, o.code, q.suspense_date",
+        "q.document_id",
+        ids,
     ):
         counts = outstanding.get(doc)
         if counts is None:
@@ -254,27 +303,21 @@ def dashboard(ws) -> Dashboard:
             overdue[doc][code] += n
             worst = late_by.setdefault(doc, {})
             worst[code] = max(worst.get(code, 0), late)
-    open_by_doc: dict[int, dict[str, dict[str, int]]] = {}
-    by_org: dict[str, dict[str, int]] = {}
     live = {d[0] for d in docs}
     codes = dict(conn.execute("SELECT id, code FROM organizations"))
+    open_counts: dict[int, list[tuple[str, str, int]]] = {}
     # Kept current by the comments' triggers (m013): no scan of every open comment.
-    for doc_id, org_id, ctype, n in conn.execute(
-        "SELECT document_id, organization_id, type, n FROM open_comment_counts "
-        "ORDER BY document_id, organization_id, type"
+    for doc_id, org_id, ctype, n in _rows(
+        conn,
+        "SELECT document_id, organization_id, type, n FROM open_comment_counts WHERE 1 = 1 "
+        "{only} ORDER BY document_id, organization_id, type",
+        "document_id",
+        ids,
     ):
-        if doc_id not in live:
-            continue
-        code = codes[org_id]
-        if ctype != "A":
-            open_by_doc.setdefault(doc_id, {}).setdefault(ctype, {})[code] = n
-        counts = by_org.get(code)
-        if counts is None:
-            counts = by_org[code] = dict.fromkeys(COMMENT_TYPE_ORDER, 0)
-        counts[ctype] += n
-    progress = []
-    due_items = []
-    empty: dict[str, dict[str, int]] = {}
+        if doc_id in live:
+            open_counts.setdefault(doc_id, []).append((codes[org_id], ctype, n))
+    progress: dict[int, DocumentProgress] = {}
+    due_items: dict[int, DueItem] = {}
     for doc_id, title, kind, status, version, due_date, created_at, _marking in docs:
         if status == "published":
             since = published_at.get(doc_id) or created_at
@@ -283,64 +326,79 @@ def dashboard(ws) -> Dashboard:
         else:
             since = new_version_at.get(doc_id) if version > 1 else None
             since = since or created_at
-        open_c = open_by_doc.get(doc_id, empty)
-        progress.append(
-            DocumentProgress(
+        open_c: dict[str, dict[str, int]] = {}
+        for code, ctype, n in open_counts.get(doc_id, ()):
+            if ctype != "A":
+                open_c.setdefault(ctype, {})[code] = n
+        progress[doc_id] = DocumentProgress(
+            doc_id,
+            title,
+            kind,
+            status,
+            version,
+            since,
+            max(0, (today - day(since)).days),
+            due_date,
+            outstanding.get(doc_id, {}),
+            overdue.get(doc_id, {}),
+            late_by.get(doc_id, {}),
+            open_c.get("C", {}),
+            open_c.get("S", {}),
+        )
+        if due_date:
+            due = day(due_date)
+            due_items[doc_id] = DueItem(
                 doc_id,
                 title,
                 kind,
                 status,
-                version,
-                since,
-                max(0, (today - day(since)).days),
                 due_date,
-                outstanding.get(doc_id, {}),
-                overdue.get(doc_id, {}),
-                late_by.get(doc_id, {}),
-                open_c.get("C", {}),
-                open_c.get("S", {}),
+                (due - today).days,
+                calendar.workdays_between(today, due),
+                published_at.get(doc_id),
             )
-        )
-        if due_date:
-            due = day(due_date)
-            due_items.append(
-                DueItem(
-                    doc_id,
-                    title,
-                    kind,
-                    status,
-                    due_date,
-                    (due - today).days,
-                    calendar.workdays_between(today, due),
-                    published_at.get(doc_id),
-                )
-            )
-    due_items.sort(key=lambda i: (i.status == "published", i.due_date, i.title))
-    by_org = dict(
-        sorted(
-            by_org.items(),
-            key=lambda kv: (-sum(kv[1].values()), -kv[1]["C"], -kv[1]["S"], kv[0]),
-        )
-    )
-    return Dashboard(
-        today.isoformat(),
-        tuple(progress),
-        tuple(solicitation_rates(ws)),
-        tuple(due_items),
-        by_org,
-        tuple(sorted({d[7] for d in docs})),
+    rates: dict[int, list[SolicitationRate]] = {}
+    for rate in _solicitation_rates(conn, ids):
+        rates.setdefault(rate.document_id, []).append(rate)
+    return _Figures(docs, progress, due_items, open_counts, rates)
+
+
+def _solicitation_rows(conn, ids: list[int] | None) -> list[tuple]:
+    grouped = _has_table(conn, "solicitation_requests")
+    group = "sr.solicitation_id" if grouped else "NULL"
+    join = "LEFT JOIN solicitation_requests sr ON sr.request_id = q.id" if grouped else ""
+    return _rows(
+        conn,
+        f"""
+        SELECT q.document_id, d.title, {group} AS solicitation_id, count(*) AS asked,
+               sum(CASE WHEN q.status = 'returned'
+                   OR EXISTS (SELECT 1 FROM comments c WHERE c.document_id = q.document_id
+                       AND c.organization_id = q.organization_id
+                       AND (c.request_id = q.id OR c.request_id IS NULL))
+                   OR EXISTS (SELECT 1 FROM positions p WHERE p.document_id = q.document_id
+                       AND p.organization_id = q.organization_id
+                       AND (p.request_id = q.id OR p.request_id IS NULL)) THEN 1 ELSE 0 END)
+                   AS answered,
+               min(q.sent_at) AS sent_at
+        FROM review_requests q
+        JOIN organizations o ON o.id = q.organization_id
+        JOIN documents d ON d.id = q.document_id
+        {join}
+        WHERE q.status IN ('sent', 'returned') AND d.deleted_at IS NULL
+          AND ({group} IS NOT NULL OR o.kind = 'slt') {{only}}
+        GROUP BY q.document_id, d.title, {group}
+        ORDER BY d.title COLLATE NOCASE, q.document_id, {group}
+        """,
+        "q.document_id",
+        ids,
     )
 
 
-def open_comment_counts(ws) -> dict[tuple[int, int, str], int]:
-    """(document id, organization id, type) -> comments with no disposition, not superseded."""
-    return {
-        (doc, org, ctype): n
-        for doc, org, ctype, n in ws.db.conn.execute(
-            "SELECT document_id, organization_id, type, n FROM open_comment_counts "
-            "ORDER BY document_id, organization_id, type"
-        )
-    }
+def _solicitation_rates(conn, ids: list[int] | None) -> list[SolicitationRate]:
+    return [
+        SolicitationRate(doc_id, title, sol_id, asked, answered or 0, sent_at or "")
+        for doc_id, title, sol_id, asked, answered, sent_at in _solicitation_rows(conn, ids)
+    ]
 
 
 def solicitation_rates(ws) -> list[SolicitationRate]:
@@ -350,42 +408,178 @@ def solicitation_rates(ws) -> list[SolicitationRate]:
     outside one count as their document's solicitation. Withdrawn and unsent requests were
     never asked.
     """
-    grouped = _has_table(ws, "solicitation_requests")
-    group = "sr.solicitation_id" if grouped else "NULL"
-    join = "LEFT JOIN solicitation_requests sr ON sr.request_id = q.id" if grouped else ""
-    rows = ws.db.query(
-        f"""
-        SELECT q.document_id, d.title, {group} AS solicitation_id, count(*) AS asked,
-               min(q.sent_at) AS sent_at,
-               sum(CASE WHEN q.status = 'returned'
-                   OR EXISTS (SELECT 1 FROM comments c WHERE c.document_id = q.document_id
-                       AND c.organization_id = q.organization_id
-                       AND (c.request_id = q.id OR c.request_id IS NULL))
-                   OR EXISTS (SELECT 1 FROM positions p WHERE p.document_id = q.document_id
-                       AND p.organization_id = q.organization_id
-                       AND (p.request_id = q.id OR p.request_id IS NULL)) THEN 1 ELSE 0 END)
-                   AS answered
-        FROM review_requests q
-        JOIN organizations o ON o.id = q.organization_id
-        JOIN documents d ON d.id = q.document_id
-        {join}
-        WHERE q.status IN ('sent', 'returned') AND d.deleted_at IS NULL
-          AND ({group} IS NOT NULL OR o.kind = 'slt')
-        GROUP BY q.document_id, d.title, {group}
-        ORDER BY d.title COLLATE NOCASE, {group}
-        """
-    )
-    return [
-        SolicitationRate(
-            r["document_id"],
-            r["title"],
-            r["solicitation_id"],
-            r["asked"],
-            r["answered"] or 0,
-            r["sent_at"] or "",
+    return _solicitation_rates(ws.db, None)
+
+
+def open_comment_counts(ws) -> dict[tuple[int, int, str], int]:
+    """(document id, organization id, type) -> comments with no disposition, not superseded."""
+    return {
+        (doc, org, ctype): n
+        for doc, org, ctype, n in ws.db.execute(
+            "SELECT document_id, organization_id, type, n FROM open_comment_counts "
+            "ORDER BY document_id, organization_id, type"
         )
-        for r in rows
-    ]
+    }
+
+
+class LiveDashboard:
+    """The dashboard kept between refreshes: each refresh reads again only the documents
+    written since the last one.
+
+    The schema's triggers (m015) note in `dashboard_changes` every document whose figures a
+    write can have changed (its row, requests, comments, positions, publications, a new
+    version), and document 0 for a change that touches them all (an organization, an office
+    closure); a new day reads everything again. The figures are exactly `dashboard(ws)`'s;
+    a document untouched keeps the very objects of the last refresh. One per reader: not
+    for use from two threads at once.
+    """
+
+    def __init__(self):
+        self._seq: int | None = None
+        self._file: tuple | None = None  # which workspace file the state is of
+        self._today: dt.date | None = None
+        self._rows: dict[int, tuple] = {}  # document id -> its documents row
+        self._order: list[int] = []  # document ids in title order
+        self._keys: list[tuple[str, int]] = []  # their sort keys, for bisect
+        self._figures: _Figures | None = None
+        self._by_org: dict[str, dict[str, int]] = {}
+        self._markings: collections.Counter[str] = collections.Counter()
+        self.board: Dashboard | None = None
+        self.documents_read = 0  # at the last refresh: how many documents were read again
+
+    def refresh(self, ws) -> Dashboard:
+        conn = ws.db
+        with conn.snapshot():
+            today = ws.today()
+            calendar = closures.calendar(ws)
+            fed = _has_table(conn, "dashboard_changes")
+            seq = (
+                conn.execute("SELECT max(seq) FROM dashboard_changes").fetchone()[0]
+                if fed
+                else None
+            )
+            seq = seq or 0
+            file = (str(ws.path), ws.workspace_id)
+            changed: list[int] | None = None
+            if (
+                fed
+                and self.board is not None
+                and self._seq is not None
+                and file == self._file
+                and today == self._today
+                and seq >= self._seq
+            ):
+                changed = [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT document_id FROM dashboard_changes WHERE seq > ?", [self._seq]
+                    )
+                ]
+                if not changed:
+                    self.documents_read = 0
+                    return self.board
+                if 0 in changed or len(changed) > FULL_SHARE * max(1, len(self._rows)):
+                    changed = None
+            if changed is None:
+                self._full(conn, today, calendar)
+            else:
+                self._update(conn, sorted(changed), today, calendar)
+                if self._figures is None:  # a document moved where Python cannot place it
+                    self._full(conn, today, calendar)
+            self._seq, self._file, self._today = seq if fed else None, file, today
+            self.board = self._assemble(today)
+            return self.board
+
+    def _full(self, conn, today: dt.date, calendar: workdays.Calendar) -> None:
+        figures = _read(conn, None, today, calendar)
+        self._figures = figures
+        self._rows = {r[0]: r for r in figures.docs}
+        self._order = [r[0] for r in figures.docs]
+        self._keys = [_title_key(r[1], r[0]) for r in figures.docs]
+        self._markings = collections.Counter(r[7] for r in figures.docs)
+        self._by_org = {}
+        for counts in figures.open_counts.values():
+            self._count(counts, +1)
+        self.documents_read = len(figures.docs)
+
+    def _update(self, conn, ids: list[int], today: dt.date, calendar: workdays.Calendar) -> None:
+        fresh = _read(conn, ids, today, calendar)
+        kept = self._figures
+        assert kept is not None  # a partial refresh follows a full one
+        rows = {r[0]: r for r in fresh.docs}
+        if conn.engine != "sqlite" and any(
+            (self._rows.get(i) or (0, None))[1] != (rows.get(i) or (0, None))[1] for i in ids
+        ):
+            # Added, removed or renamed: its place in PostgreSQL's (ICU) title order is the
+            # server's to say; read everything again.
+            self._figures = None
+            return
+        for doc_id in ids:
+            was, now = self._rows.pop(doc_id, None), rows.get(doc_id)
+            if was is not None:
+                self._markings[was[7]] -= 1
+                if now is None or now[1] != was[1]:  # gone, or its title moves it
+                    at = bisect.bisect_left(self._keys, _title_key(was[1], doc_id))
+                    del self._keys[at], self._order[at]
+            if now is not None:
+                self._markings[now[7]] += 1
+                self._rows[doc_id] = now
+                if was is None or now[1] != was[1]:
+                    key = _title_key(now[1], doc_id)
+                    at = bisect.bisect_left(self._keys, key)
+                    self._keys.insert(at, key)
+                    self._order.insert(at, doc_id)
+            self._count(kept.open_counts.pop(doc_id, ()), -1)
+            self._count(fresh.open_counts.get(doc_id, ()), +1)
+            _replace(kept.progress, fresh.progress, doc_id)
+            _replace(kept.due, fresh.due, doc_id)
+            _replace(kept.open_counts, fresh.open_counts, doc_id)
+            _replace(kept.rates, fresh.rates, doc_id)
+        self._markings = +self._markings  # drops markings no document has any more
+        self.documents_read = len(ids)
+
+    def _count(self, counts, sign: int) -> None:
+        for code, ctype, n in counts:
+            totals = self._by_org.get(code)
+            if totals is None:
+                totals = self._by_org[code] = dict.fromkeys(COMMENT_TYPE_ORDER, 0)
+            totals[ctype] += sign * n
+            if not any(totals.values()):
+                del self._by_org[code]
+
+    def _assemble(self, today: dt.date) -> Dashboard:
+        figures = self._figures
+        assert figures is not None
+        progress = figures.progress
+        due_items = [figures.due[i] for i in self._order if i in figures.due]
+        due_items.sort(key=lambda i: (i.status == "published", i.due_date, i.title))
+        rates = figures.rates
+        by_org = dict(
+            sorted(
+                ((code, dict(n)) for code, n in self._by_org.items()),
+                key=lambda kv: (-sum(kv[1].values()), -kv[1]["C"], -kv[1]["S"], kv[0]),
+            )
+        )
+        return Dashboard(
+            today.isoformat(),
+            tuple(progress[i] for i in self._order),
+            tuple(r for i in self._order for r in rates.get(i, ())),
+            tuple(due_items),
+            by_org,
+            tuple(sorted(self._markings)),
+        )
+
+
+def _replace(kept: dict, fresh: dict, key) -> None:
+    if key in fresh:
+        kept[key] = fresh[key]
+    else:
+        kept.pop(key, None)
+
+
+def dashboard(ws) -> Dashboard:
+    """Every live document's progress, read afresh (a window keeps a `LiveDashboard`)."""
+    return LiveDashboard().refresh(ws)
 
 
 # -- a document's timeline -----------------------------------------------------------------

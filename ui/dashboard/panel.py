@@ -47,9 +47,10 @@ def _small_table(parent, name: str, headers: list[str], stretch: int) -> QTableW
     return table
 
 
-def _board(ws) -> tuple[core.Dashboard, dict[str, str]]:
-    """On the reader thread: the figures, and how to show each organization in them."""
-    return core.dashboard(ws), directory.shown_names(ws)
+def _board(ws, live: core.LiveDashboard) -> tuple[core.Dashboard, dict[str, str]]:
+    """On the reader thread: the figures (only the documents written since the last refresh
+    are read again), and how to show each organization in them."""
+    return live.refresh(ws), directory.shown_names(ws)
 
 
 def _scrolling(widget: QWidget) -> QScrollArea:
@@ -85,6 +86,7 @@ class DashboardPanel(QWidget):
         self.ws = ws
         self.reader = reader or BackgroundReader(ws, self)
         self.board: core.Dashboard | None = None
+        self.live = core.LiveDashboard()  # used on the reader thread only
         self.names: dict[str, str] = {}
         self.document_id: int | None = None
 
@@ -172,6 +174,7 @@ class DashboardPanel(QWidget):
         self.reader.request(
             "dashboard",
             _board,
+            self.live,
             on_done=lambda read: self.show_board(*read),
             on_error=lambda exc: self.summary.setText(str(exc)),
         )

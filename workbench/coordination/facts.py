@@ -67,11 +67,13 @@ def blocked_documents(ws) -> dict[int, str]:
     overridden, or a non-concurrence still standing. Three queries for the whole workspace
     (the navigator's badges), not the full rule per document (the gate says it exactly)."""
     out: dict[int, str] = {}
+    # Open comments are counted as they are written (m013), and rejected Critical comments
+    # have an index of their own (m015): no scan of every comment.
     for r in ws.db.query(
-        "SELECT c.document_id, count(*) AS n FROM comments c "
+        "SELECT c.document_id, sum(c.n) AS n FROM open_comment_counts c "
         "JOIN documents d ON d.id = c.document_id "
         "WHERE d.status = 'in_coordination' AND d.deleted_at IS NULL AND c.type = 'C' "
-        "AND c.disposition IS NULL AND c.superseded_by_id IS NULL GROUP BY c.document_id"
+        "GROUP BY c.document_id"
     ):
         n = r["n"]
         out[r["document_id"]] = f"{n} open Critical comment{'s' * (n != 1)}"

@@ -1041,7 +1041,7 @@ def m014_document_comments(db: sqlite_utils.Database) -> None:
 
 # What each table's writes change on the dashboard: (table, the document(s) a row belongs to,
 # the columns the dashboard reads). Document 0 stands for every document.
-_DASHBOARD_SOURCES = (
+DASHBOARD_SOURCES = (
     ("documents", "{row}.id", "title, kind, status, version, due_date, created_at, marking, "
      "deleted_at"),
     ("review_requests", "{row}.document_id", "document_id, organization_id, document_version, "
@@ -1088,7 +1088,7 @@ def m015_dashboard_changes(db: sqlite_utils.Database) -> None:
         ")",
         "CREATE INDEX dashboard_changes_seq ON dashboard_changes (seq)",
     ]
-    for table, document, columns in _DASHBOARD_SOURCES:
+    for table, document, columns in DASHBOARD_SOURCES:
         new, old = document.format(row="new"), document.format(row="old")
         statements += [
             f"CREATE TRIGGER dashboard_changes_{table}_ai AFTER INSERT ON {table}\n"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from db import migrations
 from db.pg_ddl import counterpart, replay, run_sqlite_migration, script
+from db.postgres import WRITER_LOCK
 
 # ts_rank reads weights A-D; each index weights its columns A, B, C, D in FTS5's column order.
 # index: (table, indexed columns, the column that takes a row out of the index, if any)
@@ -366,3 +368,76 @@ CREATE TRIGGER open_comment_counts_sync AFTER INSERT OR DELETE
 def m014_document_comments(store) -> None:
     # SQLite rebuilds the table to drop NOT NULL; PostgreSQL alters the column in place.
     store.execute("ALTER TABLE comments ALTER COLUMN section_id DROP NOT NULL")
+
+
+@counterpart("m015_dashboard_changes")
+def m015_dashboard_changes(store) -> None:
+    # The other indexes as SQLite has them; the table and the triggers that feed it by hand:
+    # one trigger function per table, each noting the document(s) a row belongs to.
+    run_sqlite_migration(
+        store,
+        "m015_dashboard_changes",
+        skip=lambda s: "CREATE TRIGGER" in s or "dashboard_changes" in s,
+    )
+    script(
+        store,
+        f"""
+CREATE TABLE dashboard_changes (
+    document_id BIGINT PRIMARY KEY,  -- 0: every document
+    seq BIGINT NOT NULL
+)
+;;
+CREATE INDEX dashboard_changes_seq ON dashboard_changes (seq)
+;;
+CREATE FUNCTION dashboard_changes_mark(doc bigint) RETURNS void LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
+BEGIN
+    IF doc IS NULL THEN
+        RETURN;
+    END IF;
+    -- The writers' lock (use-cases hold it already): a write by anything else waits too, so
+    -- each seq is above every committed one and a reader that saw seq n misses no later one.
+    PERFORM pg_advisory_xact_lock({WRITER_LOCK});
+    INSERT INTO dashboard_changes (document_id, seq)
+        VALUES (doc, (SELECT coalesce(max(seq), 0) + 1 FROM dashboard_changes))
+        ON CONFLICT (document_id) DO UPDATE SET seq = excluded.seq;
+END $$
+;;
+CREATE FUNCTION dashboard_changes_new_version() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
+BEGIN
+    PERFORM dashboard_changes_mark(NEW.entity_id);
+    RETURN NULL;
+END $$
+;;
+CREATE TRIGGER dashboard_changes_new_version AFTER INSERT ON audit_log FOR EACH ROW
+    WHEN (NEW.entity = 'document' AND NEW.action = 'document.new_version')
+    EXECUTE FUNCTION dashboard_changes_new_version()
+""",
+    )
+    for table, document, columns in migrations.DASHBOARD_SOURCES:
+        script(
+            store,
+            f"""
+CREATE FUNCTION dashboard_changes_{table}() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM dashboard_changes_mark({document.format(row="OLD")});
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        PERFORM dashboard_changes_mark({document.format(row="NEW")});
+    END IF;
+    RETURN NULL;
+END $$
+;;
+CREATE TRIGGER dashboard_changes_{table} AFTER INSERT OR DELETE OR UPDATE OF {columns}
+    ON {table} FOR EACH ROW EXECUTE FUNCTION dashboard_changes_{table}()
+""",
+        )
+
+
+# The triggers m015 adds (workbench.maintenance.check_shared knows them as part of the schema).
+DASHBOARD_TRIGGERS = ("dashboard_changes_new_version",) + tuple(
+    f"dashboard_changes_{table}" for table, _, _ in migrations.DASHBOARD_SOURCES
+)

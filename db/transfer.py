@@ -18,6 +18,7 @@ BATCH = 1000
 DERIVED = {
     "published_sections",
     "open_comment_counts",
+    "dashboard_changes",
     "search_queue",
     "schema_migrations",
     "_sqlite_migrations",

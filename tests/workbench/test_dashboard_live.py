@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-import sqlite3
 from pathlib import Path
 
 import dashboard_golden
@@ -128,9 +127,9 @@ def test_another_programs_write_is_seen(ws):
     live = dashboard.LiveDashboard()
     live.refresh(ws)
     # A raw write by another connection (no use-case, no audit entry): the triggers note it.
-    other = sqlite3.connect(ws.path)
-    with other:
-        other.execute("UPDATE documents SET title = 'Renamed' WHERE id = ?", [doc])
+    other = ws.for_thread()
+    with other.db.atomic():
+        other.db.execute("UPDATE documents SET title = 'Renamed' WHERE id = ?", [doc])
     other.close()
     board = live.refresh(ws)
     assert [d.title for d in board.documents] == ["Renamed"]

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from db.address import ServerAddress
 from db.dialects import FULLTEXT_INDEXES
 from db.errors import StoreError
+from db.pg_counterparts import DASHBOARD_TRIGGERS
 from workbench import audit
 from workbench.errors import WorkbenchError
 from workbench.maintenance import heads, replay
@@ -53,7 +54,12 @@ def _guards(store) -> list[str]:
     return out
 
 
-_KNOWN_TRIGGERS = {"audit_log_announce", "publications_search_ai", "open_comment_counts_sync"}
+_KNOWN_TRIGGERS = {
+    "audit_log_announce",
+    "publications_search_ai",
+    "open_comment_counts_sync",
+    *DASHBOARD_TRIGGERS,
+}
 
 
 def _foreign_keys(store) -> list[str]:

@@ -67,7 +67,11 @@ def _utf16(data: bytes) -> bool:
 
 
 def install() -> None:
-    """mammoth reads its parts through parse_xml (idempotent; the trees are the same)."""
-    from mammoth.docx import office_xml
-
-    office_xml.parse_xml = parse_xml
+    """mammoth reads its parts through parse_xml (idempotent; the trees are the same). A
+    mammoth whose parser is laid out otherwise keeps its own: slower, never wrong."""
+    try:
+        from mammoth.docx import office_xml, xmlparser
+    except ImportError:
+        return
+    if office_xml.parse_xml is xmlparser.parse_xml and hasattr(xmlparser, "XmlText"):
+        office_xml.parse_xml = parse_xml

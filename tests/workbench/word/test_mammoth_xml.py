@@ -85,3 +85,12 @@ def test_a_libreoffice_draft_imports_as_through_mammoths_own_parser(ws, monkeypa
     theirs = imported()
     assert ours == theirs
     assert len(ours) == 2 and any("[^1]:" in body for _, body in ours)
+
+
+def test_a_mammoth_laid_out_otherwise_keeps_its_own_parser(monkeypatch):
+    def other(fileobj, namespace_mapping=None):
+        return xmlparser.parse_xml(fileobj, namespace_mapping)
+
+    monkeypatch.setattr(office_xml, "parse_xml", other)
+    mammoth_xml.install()
+    assert office_xml.parse_xml is other

@@ -115,6 +115,7 @@ def numbered_paragraphs(document) -> list[Label]:
     counters: dict[str, list[int]] = {}
     started: set[str] = set()
     style_cache: dict[str, tuple[str | None, int]] = {}
+    name_cache: dict[str, str] = {"": ""}
     styles = document.styles
     out: list[Label] = []
     for p in document.element.body.iter(qn("w:p")):
@@ -154,12 +155,13 @@ def numbered_paragraphs(document) -> list[Label]:
             value = c[k] or info["start"]
             label = label.replace(f"%{k + 1}", format_number(value, info["fmt"]))
         text = "".join(t.text or "" for t in p.iter(qn("w:t")))
-        style_name = ""
-        if style_id:
+        style_name = name_cache.get(style_id or "")
+        if style_name is None:  # python-docx looks a style up by an XPath search each time
             try:
                 style_name = styles.get_by_id(style_id, 1).name or ""
             except (KeyError, ValueError, AttributeError):
                 style_name = ""
+            name_cache[style_id or ""] = style_name
         is_heading = style_name.lower().startswith(("heading", "title"))
         out.append(Label(text, is_heading, ilvl, lvl["fmt"], c[ilvl], label.strip()))
     return out

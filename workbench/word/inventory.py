@@ -22,7 +22,6 @@ _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _V = "urn:schemas-microsoft-com:vml"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _WORD = re.compile(r"[^\W_]+")
-_ROMAN = re.compile(r"^[ivxlcdm]+$")
 _TOC_STYLE = re.compile(r"^(toc|contents)\s*\d*$|^(toc|contents)\s*heading$", re.IGNORECASE)
 _SPACES = tuple(f"{{{_W}}}{t}" for t in ("tab", "br", "cr", "ptab"))
 _HYPHEN = f"{{{_W}}}noBreakHyphen"
@@ -32,12 +31,8 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 
 def words(text: str) -> Counter[str]:
     """The words that count: two or more characters, not a bare list or heading number."""
-    out: Counter[str] = Counter()
-    for w in _WORD.findall(text.lower()):
-        if len(w) < 2 or _ROMAN.match(w):
-            continue
-        out[w] += 1
-    return out
+    # w.strip("ivxlcdm") is empty for a roman numeral; Counter counts in C
+    return Counter(w for w in _WORD.findall(text.lower()) if len(w) > 1 and w.strip("ivxlcdm"))
 
 
 @dataclass
@@ -189,4 +184,6 @@ def missing_words(inv: Inventory, *texts: str) -> Counter[str]:
 
 def unplaced_paragraphs(inv: Inventory, missing: Counter[str]) -> list[str]:
     """The file's paragraphs holding a word the import lost, in order."""
+    if not missing:  # the usual case: no paragraph to look through
+        return []
     return [p for p in inv.paragraphs if any(w in missing for w in words(p))]

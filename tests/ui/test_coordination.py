@@ -233,7 +233,7 @@ def test_crm_table_sorts_filters_goes_to_the_section_and_exports(
         lambda *a, **k: (str(out), "CSV files (*.csv)"),
     )
     qtbot.mouseClick(crm.export_button, Qt.MouseButton.LeftButton)
-    window.ops.flush()  # read and written off the UI thread
+    qtbot.waitUntil(lambda: not window.pdf_exports, timeout=30000)  # on a thread of its own
     text = out.read_bytes().decode("utf-8-sig")  # the BOM lets Excel read UTF-8
     assert text == publication.crm_csv(dws, doc)
     assert "Typo: AMO." in text
@@ -253,7 +253,7 @@ def test_the_crm_exports_as_the_consolidated_workbook_the_command_line_writes(
         lambda *a, **k: (str(chosen), "Excel workbooks (*.xlsx)"),
     )
     qtbot.mouseClick(coordination.crm.export_button, Qt.MouseButton.LeftButton)
-    window.ops.flush()
+    qtbot.waitUntil(lambda: not window.pdf_exports, timeout=30000)
     sheet = load_workbook(tmp_path / "SPSS-CRM.xlsx")["CRM"]
     texts = {cell.value for row in sheet.iter_rows() for cell in row}
     assert {c.comment for c in cm.list_comments(dws, doc)} <= texts
@@ -665,9 +665,9 @@ def test_a_crm_export_the_disk_refuses_is_one_line_not_the_crash_box(
     def full(path, data):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr("ui.coordination.controller.write_atomic", full)
+    monkeypatch.setattr("ui.export_job.write_atomic", full)
     coordination.controller.export_crm(str(tmp_path / "crm.csv"))
-    window.ops.flush()
+    qtbot.waitUntil(lambda: not window.pdf_exports, timeout=30000)
     said = [kind for kind, _, text in dialogs_recorded.shown if "No space left" in text]
     assert said == ["error"]
     assert not (tmp_path / "crm.csv").exists()
@@ -731,3 +731,67 @@ def test_a_hidden_matrix_cleared_for_another_document_is_filled_again_when_shown
     lazy.drain()
     assert coordination.crm.model.rowCount() == rows
     assert coordination.crm.count.text().startswith(f"{rows} comments")
+
+
+def test_export_crm_is_in_the_file_menu_shows_progress_and_cancels_without_a_file(
+    qtbot, app, dws, monkeypatch, tmp_path, dialogs_recorded
+):
+    import threading
+    import time
+
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    from workbench.exchange import consolidated_crm
+
+    window, coordination = app
+    file_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&File")
+    names = [a.objectName() for a in file_menu.actions()]
+    assert names.index("export_crm") == names.index("exportRedline") + 1
+    open_spss(window)
+    action = window.findChild(QAction, "export_crm")
+    assert action.isEnabled()
+    # A large matrix: the workbook stops at its next check once Cancel is pressed.
+    started = threading.Event()
+
+    def slow(ws, document_id, *, progress=None, cancelled=None):  # on the export's thread
+        progress(0.5)
+        started.set()
+        deadline = time.monotonic() + 20
+        while not cancelled() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        raise consolidated_crm.WorkbookCancelled("cancelled")
+
+    monkeypatch.setattr(consolidated_crm, "crm_workbook_bytes", slow)
+    out = tmp_path / "crm.xlsx"
+    monkeypatch.setattr(
+        "ui.coordination.controller.QFileDialog.getSaveFileName",
+        lambda *a, **k: (str(out), "Excel workbooks (*.xlsx)"),
+    )
+    action.trigger()
+    qtbot.waitUntil(started.is_set, timeout=10000)
+    progress = window.findChild(QProgressDialog, "crmExportProgress")
+    assert progress is not None and progress.windowTitle() == "Export CRM"
+    qtbot.waitUntil(lambda: progress.value() == 50, timeout=10000)
+    qtbot.waitUntil(progress.isVisible, timeout=10000)  # shown once it takes a while
+    progress.grab().save("/tmp/crm-export-progress.png")
+    cancel = next(b for b in progress.findChildren(QPushButton) if b.text() == "Cancel")
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.pdf_exports, timeout=30000)
+    assert not out.exists()
+    assert window.statusBar().currentMessage() == "CRM export cancelled: no file was written."
+    assert dialogs_recorded.shown == []
+
+
+def test_a_crm_export_over_the_workspace_is_refused(
+    qtbot, app, dws, monkeypatch, tmp_path, dialogs_recorded
+):
+    window, coordination = app
+    open_spss(window)
+    before = dws.path.read_bytes()
+    link = tmp_path / "crm.xlsx"
+    link.symlink_to(dws.path)  # the chosen name leads to the workspace itself
+    coordination.controller.export_crm(str(link))
+    qtbot.waitUntil(lambda: not window.pdf_exports, timeout=30000)
+    assert [kind for kind, _, text in dialogs_recorded.shown if "not written" in text] == ["error"]
+    assert dws.path.read_bytes() == before

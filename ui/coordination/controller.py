@@ -7,6 +7,7 @@ operations helper on the worker thread; panels re-read when `changed` fires.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -21,7 +22,6 @@ from workbench.coordination import comments as cm
 from workbench.coordination import gate, positions, publication, reviews
 from workbench.coordination import requests as rq
 from workbench.errors import NotFound, WorkbenchError
-from workbench.files import write_atomic
 from workbench.undo import UndoStack
 
 SHORTCUTS = {
@@ -622,11 +622,12 @@ class CoordinationController(QObject):
             done=f"Published {doc.title}, version {doc.version}",
         )
 
-    def export_crm(self, path: str | None = None) -> None:
+    def export_crm(self, path: str | None = None):
         """The CRM as a consolidated Excel workbook (every organization's comments, printable)
-        or as CSV, as `workbench crm` writes them; read and written off the UI thread."""
+        or as CSV, as `workbench crm` writes them; read and written on a thread of its own with
+        progress and Cancel (returns the job, None when nothing was started)."""
         if self.document_id is None:
-            return
+            return None
         doc = documents.document(self.ws, self.document_id)
         if path is None:
             suggested = "".join(ch if ch.isalnum() else "-" for ch in doc.title)[:60]
@@ -639,41 +640,16 @@ class CoordinationController(QObject):
             if path and not path.lower().endswith((".xlsx", ".csv")):
                 path += ".csv" if chosen == CRM_CSV_FILTER else ".xlsx"
         if not path:
-            return
+            return None
+        from ui.coordination import crm_export
 
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, WorkbenchError):
-                messages.error(self._parent(), "Export CRM", str(exc))
-            else:
-                self.ops.report_error(exc)
-
-        self.ops.run(
-            write_crm_file,
-            self.document_id,
-            str(path),
-            on_done=lambda written: self.notice.emit(f"CRM exported to {written}"),
-            on_error=failed,
-            busy="Exporting the CRM…",
-        )
+        if self.parent_widget is None:  # installed, the controller's parent is the window
+            return None
+        return crm_export.start(self.parent_widget, self.notice.emit, self.document_id, Path(path))
 
 
 CRM_XLSX_FILTER = "Excel workbooks (*.xlsx)"
 CRM_CSV_FILTER = "CSV files (*.csv)"
-
-
-def write_crm_file(ws, document_id: int, path: str) -> str:
-    """A document's CRM written to `path`: the consolidated workbook for .xlsx, else CSV with a
-    byte-order mark (so Excel reads it as UTF-8). A full disk or read-only folder is one line."""
-    from workbench.exchange.consolidated_crm import export_consolidated_crm
-
-    try:
-        if path.lower().endswith(".xlsx"):
-            export_consolidated_crm(ws, document_id, path)
-        else:
-            write_atomic(path, "\ufeff" + publication.crm_csv(ws, document_id))
-    except OSError as exc:
-        raise WorkbenchError(f"Could not write {path}: {exc.strerror or exc}.") from None
-    return path
 
 
 def _clip(text: str, limit: int = 280) -> str:

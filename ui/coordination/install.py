@@ -100,6 +100,7 @@ def install(window) -> Coordination:
             menu.addSeparator()
         else:
             menu.addAction(ctrl.actions[key])
+    _add_to_file_menu(window, ctrl.actions["export_crm"])
 
     menu.addSeparator()
     closures_action = menu.addAction("Office &Closures…")
@@ -109,6 +110,19 @@ def install(window) -> Coordination:
     ctrl.set_document(window.navigator.current_document_id())
     ctrl.set_section(window.navigator.current_section_id())
     return coordination
+
+
+def _add_to_file_menu(window, action) -> None:
+    """File ▸ Export CRM… beside the other exports (after Export Redline…)."""
+    for entry in window.menuBar().actions():
+        menu = entry.menu()
+        if menu is None or entry.text().replace("&", "") != "File":
+            continue
+        exports = [a for a in menu.actions() if a.objectName().startswith("export")]
+        after = menu.actions().index(exports[-1]) + 1 if exports else len(menu.actions())
+        following = menu.actions()[after] if after < len(menu.actions()) else None
+        menu.insertAction(following, action)
+        return
 
 
 def open_closures(window):

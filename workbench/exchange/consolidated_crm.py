@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import xlsxwriter
@@ -29,6 +30,12 @@ HEADS = [
     ("Disposition", 18),
     ("Disposition rationale", 35),
 ]
+
+
+class WorkbookCancelled(ExchangeError):
+    """The person who asked for the workbook stopped it before it was written."""
+
+
 CELL_LIMIT = 32_767  # characters Excel keeps in one cell
 CUT_NOTE = " … [cut here: a spreadsheet cell holds 32,767 characters; the workspace has it all]"
 
@@ -42,10 +49,24 @@ def _fit(value):
 
 def export_consolidated_crm(ws, document_id: int, path: str | os.PathLike) -> Path:
     """Every organization's comments on a document in one .xlsx, in section order."""
-    doc = document(ws, document_id)
     out = Path(path)
     if out.is_dir():
         raise ExchangeError(f"{out} is a folder; name the workbook file to write.")
+    write_atomic(out, crm_workbook_bytes(ws, document_id))
+    return out
+
+
+def crm_workbook_bytes(
+    ws,
+    document_id: int,
+    *,
+    progress: Callable[[float], object] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> bytes:
+    """The consolidated CRM workbook's bytes (the app writes them on a thread of its own):
+    `progress(fraction)` hears how far it is; `cancelled()` true stops it (WorkbookCancelled).
+    """
+    doc = document(ws, document_id)
     # The whole document first, then section order (a deleted section's comments last).
     order: dict[int | None, int] = {e.id: i for i, e in enumerate(outline(ws, document_id))}
     order[None] = -1
@@ -87,7 +108,13 @@ def export_consolidated_crm(ws, document_id: int, path: str | os.PathLike) -> Pa
         1, 0, f"Comment resolution matrix — {doc.title} (version {doc.version})", title
     )
     sheet.write_row(2, 0, [h for h, _ in HEADS], head)
+    total = max(1, len(comments))
     for row, c in enumerate(comments, 3):
+        if row % 200 == 0:
+            if cancelled is not None and cancelled():
+                raise WorkbookCancelled("The CRM workbook was cancelled: no file was written.")
+            if progress is not None:
+                progress(0.9 * (row - 3) / total)
         sheet.write_row(
             row,
             0,
@@ -110,5 +137,6 @@ def export_consolidated_crm(ws, document_id: int, path: str | os.PathLike) -> Pa
         )
     sheet.write_string(len(comments) + 4, 0, doc.marking, banner)
     wb.close()
-    write_atomic(out, buf.getvalue())
-    return out
+    if progress is not None:
+        progress(1.0)
+    return buf.getvalue()

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import io
+
+import pytest
 from exchange_helpers import MARKING
 from openpyxl import load_workbook
 
 from workbench.coordination.comments import add_comment
-from workbench.exchange.consolidated_crm import CELL_LIMIT, export_consolidated_crm
+from workbench.exchange.consolidated_crm import (
+    CELL_LIMIT,
+    WorkbookCancelled,
+    crm_workbook_bytes,
+    export_consolidated_crm,
+)
 
 
 def test_formula_text_stays_text(ws, review, tmp_path):
@@ -96,3 +104,24 @@ def test_ampersand_in_the_marking_prints_in_header_and_footer(ws, review, tmp_pa
     sheet = load_workbook(export_consolidated_crm(ws, review.doc_id, tmp_path / "crm.xlsx"))["CRM"]
     assert sheet.oddHeader.center.text == "UNCLASSIFIED//FOUO && LES"  # "&&" prints one "&"
     assert sheet["A1"].value == "UNCLASSIFIED//FOUO & LES"
+
+
+def test_the_workbook_reports_progress_and_stops_when_cancelled(ws, review, tmp_path):
+    for n in range(450):
+        add_comment(
+            ws, review.doc_id, organization_code="CBP", type="A",
+            section_id=review.section_ids[n % 3], comment_text=f"Point {n}.",
+        )  # fmt: skip
+    seen: list[float] = []
+    data = crm_workbook_bytes(ws, review.doc_id, progress=seen.append, cancelled=lambda: False)
+    assert seen == sorted(seen) and seen[-1] == 1.0 and 0 < seen[0] < 1 and len(seen) >= 3
+    assert load_workbook(io.BytesIO(data))["CRM"].max_row == 3 + 450 + 2
+    asked: list[int] = []
+
+    def cancel_on_second_ask() -> bool:
+        asked.append(1)
+        return len(asked) >= 2
+
+    with pytest.raises(WorkbookCancelled):
+        crm_workbook_bytes(ws, review.doc_id, cancelled=cancel_on_second_ask)
+    assert len(asked) == 2  # it stopped at the second check, not at the end

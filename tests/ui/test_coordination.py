@@ -748,6 +748,8 @@ def test_export_crm_is_in_the_file_menu_shows_progress_and_cancels_without_a_fil
     file_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&File")
     names = [a.objectName() for a in file_menu.actions()]
     assert names.index("export_crm") == names.index("exportRedline") + 1
+    # Alt+F, M: Export PDF… already answers to E.
+    assert window.findChild(QAction, "export_crm").text() == "Export CR&M…"
     open_spss(window)
     action = window.findChild(QAction, "export_crm")
     assert action.isEnabled()

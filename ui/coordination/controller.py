@@ -109,7 +109,7 @@ class CoordinationController(QObject):
             ),
             ("waive", "Wai&ve Review (Director)…", "Waive review…", self.waive),
             ("publish", "P&ublish (Director)…", "Publish…", self.publish),
-            ("export_crm", "&Export CRM…", "Export CRM…", self.export_crm),
+            ("export_crm", "Export CR&M…", "Export CRM…", self.export_crm),
         ]:
             action = QAction(text, self)
             action.setIconText(short)  # what the panels' buttons show

@@ -233,9 +233,9 @@ class MainWindow(QMainWindow):
         self._action(file, "Import &Draft…", self.import_draft, "Ctrl+Shift+I", "importDraft")
         self._action(file, "&Export PDF…", self.export_pdf, "Ctrl+E", "exportPdf")
         self._action(file, "Export to &Word…", self.export_docx, "Ctrl+Shift+E", "exportDocx")
-        self._action(file, "Export &Redline…", self.export_redline, "Ctrl+Alt+E", "exportRedline")
+        self._action(file, "Export Red&line…", self.export_redline, "Ctrl+Alt+E", "exportRedline")
         file.addSeparator()
-        self.save_action = self._action(file, "&Save Now", self.autosave.flush_now, SK.Save)
+        self.save_action = self._action(file, "Sa&ve Now", self.autosave.flush_now, SK.Save)
         self.save_action.setStatusTip("Changes save automatically; this writes them right away")
         file.addSeparator()
         self._action(file, "&Close Window", self.close, SK.Close)
@@ -258,7 +258,7 @@ class MainWindow(QMainWindow):
         self._action(edit, "&Find…", lambda: self.find_bar.open_find(), SK.Find, "find")
         self._action(
             edit,
-            "Find and &Replace…",
+            "Find and R&eplace…",
             lambda: self.find_bar.open_find(replace=True),
             "Ctrl+H",
             "replace",
@@ -309,7 +309,7 @@ class MainWindow(QMainWindow):
         )
         self.view_menu.addSeparator()
         self.side_action = self._action(
-            self.view_menu, "Side &Panels", lambda: None, "Ctrl+Shift+L", "sidePanels"
+            self.view_menu, "Si&de Panels", lambda: None, "Ctrl+Shift+L", "sidePanels"
         )
         self.side_action.setCheckable(True)
         self.side_action.toggled.connect(lambda on: window_layout.set_side_shown(self, on))
@@ -333,7 +333,7 @@ class MainWindow(QMainWindow):
         # Whether a dictionary is installed is asked when the menu opens: asking loads the
         # spelling library and its providers (a quarter of a second before the first paint).
         tools.aboutToShow.connect(self._sync_spelling_action)
-        self._action(tools, "Workspace &Dictionary…", self.open_dictionary, None, "dictionary")
+        self._action(tools, "&Workspace Dictionary…", self.open_dictionary, None, "dictionary")
         tools.addSeparator()
         self._action(tools, "&Preferences…", self.open_preferences, "Ctrl+,", "preferences")
 

@@ -28,8 +28,8 @@ class OutlineActions(QObject):
         nav_ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for key, text, shortcut, fn in [
             ("new_document", "&New Document…", None, self.new_document),
-            ("rename_document", "&Rename Document…", QKeySequence("F2"), self.rename_document),
-            ("delete_document", "Delete Document…", None, self.delete_document),
+            ("rename_document", "Rena&me Document…", QKeySequence("F2"), self.rename_document),
+            ("delete_document", "De&lete Document…", None, self.delete_document),
             ("add_section", "Add &Section", QKeySequence("Ctrl+Return"), self.add_section),
             (
                 "add_subsection",
@@ -51,7 +51,7 @@ class OutlineActions(QObject):
             ("move_down", "Move &Down", QKeySequence("Ctrl+Shift+Down"), self.move_down),
             (
                 "delete_section",
-                "&Delete Section",
+                "Delete Se&ction",
                 QKeySequence.StandardKey.Delete,
                 self.delete_section,
             ),

@@ -80,3 +80,29 @@ def test_start_next_version_acts_on_the_selected_document_row(qtbot, demo_path, 
     doc = documents.document(ws, maritime)
     assert (doc.status, doc.version) == ("draft", 2)
     window.close()
+
+
+def _access_letter(text: str) -> str | None:
+    """The letter after a single '&' ('&&' is a literal ampersand)."""
+    plain = text.replace("&&", "")
+    i = plain.find("&")
+    return plain[i + 1].lower() if 0 <= i < len(plain) - 1 else None
+
+
+def test_no_two_entries_of_a_menu_share_an_access_letter(qtbot, demo_path):
+    # Alt+F then R must run one command: with two entries on R the key only moves between them.
+    window = open_window(qtbot, demo_path)
+    clashes, todo = [], [window.menuBar()]
+    while todo:
+        menu = todo.pop()
+        seen: dict[str, str] = {}
+        for action in menu.actions():
+            if action.menu():
+                todo.append(action.menu())
+            letter = _access_letter(action.text())
+            if letter and action.isVisible():
+                if letter in seen:
+                    clashes.append(f"{seen[letter]!r} and {action.text()!r}")
+                seen.setdefault(letter, action.text())
+    window.close()
+    assert clashes == [], "\n".join(clashes)

@@ -103,7 +103,7 @@ def install(window) -> Coordination:
     _add_to_file_menu(window, ctrl.actions["export_crm"])
 
     menu.addSeparator()
-    closures_action = menu.addAction("Office &Closures…")
+    closures_action = menu.addAction("Office C&losures…")
     closures_action.setObjectName("officeClosures")
     closures_action.triggered.connect(lambda: open_closures(window))
 

@@ -366,11 +366,11 @@ def install(main_window) -> Maintenance:
             (a for a in menu.actions() if a.text().replace("&", "").startswith("Close")), None
         )
         entries = [
-            ("Check &Workspace", "checkWorkspace", part.check_now),
+            ("Chec&k Workspace", "checkWorkspace", part.check_now),
             ("Check &Against a File…", "checkAgainst", part.check_against),
-            ("&Verify PDF…", "verifyPdf", part.verify_pdf_file),
+            ("Verify PD&F…", "verifyPdf", part.verify_pdf_file),
             ("&Back Up Now", "backUpNow", part.back_up_now),
-            ("Restore from &Backup…", "restoreFromBackup", part.restore),
+            ("Restore from Back&up…", "restoreFromBackup", part.restore),
         ]
         for text, name, slot in entries:
             action = menu.addAction(text)

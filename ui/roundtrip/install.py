@@ -96,7 +96,7 @@ def install(window) -> Roundtrip:
         window, "&Send for Review…", part.send, "Ctrl+Shift+M", "sendForReview"
     )
     part.extend_action = _action(window, "E&xtend Suspense…", part.extend, None, "extendSuspense")
-    part.recall_action = _action(window, "Re&call Request…", part.recall, None, "recallRequest")
+    part.recall_action = _action(window, "Recall Re&quest…", part.recall, None, "recallRequest")
     menu = _coordination_menu(window)
     first = menu.actions()[0] if menu.actions() else None
     menu.insertActions(first, [part.send_action, part.extend_action, part.recall_action])

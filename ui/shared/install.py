@@ -96,7 +96,7 @@ def _menu(window, title: str) -> QMenu | None:
 
 def install(window) -> SharedPart:
     file_menu, edit_menu = _menu(window, "File"), _menu(window, "Edit")
-    open_action = QAction("Open &Shared Workspace…", window)
+    open_action = QAction("Open S&hared Workspace…", window)
     open_action.setObjectName("openShared")
     open_action.setShortcut(QKeySequence("Ctrl+Alt+O"))
     open_action.setStatusTip("Open a workspace on the office's PostgreSQL server")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
@@ -29,9 +30,19 @@ from PySide6.QtWidgets import (
 from ui import messages, theme
 from ui.batch_progress import BatchProgress
 from workbench.errors import WorkbenchError
-from workbench.exchange import solicit as core
-from workbench.exchange.request_files import Cancelled
 from workbench.files import write_atomic
+
+if TYPE_CHECKING:
+    from workbench.exchange import solicit as core
+
+
+def _core():
+    """The solicitation use cases, imported when first used: the packet writers behind them
+    cost ~50 ms of imports that the window's start does not need."""
+    from workbench.exchange import solicit
+
+    return solicit
+
 
 LATE = QColor("#b42318")
 STATUS_LABELS = {
@@ -127,7 +138,7 @@ class SolicitDialog(QDialog):
             self.preview.setText("")
         else:
             try:
-                self.reviewers = core.read_reviewers(path)
+                self.reviewers = _core().read_reviewers(path)
             except (WorkbenchError, OSError) as exc:
                 self.preview.setText(str(exc))
                 self.preview.setStyleSheet(f"color: {theme.status_color('bad').name()}")
@@ -167,7 +178,7 @@ class SolicitationStatusDialog(QDialog):
     def __init__(self, parent, ws, document_id: int, document_title: str):
         super().__init__(parent)
         self.setWindowTitle(f"Solicitations — {document_title}")
-        self.statuses = core.solicitations(ws, document_id)
+        self.statuses = _core().solicitations(ws, document_id)
         self.choice = QComboBox(self)
         self.choice.setAccessibleName("Solicitation")
         for s in self.statuses:
@@ -241,7 +252,7 @@ class SolicitationStatusDialog(QDialog):
             return None
         out = Path(path)
         try:
-            write_atomic(out, core.reminder_csv(status))
+            write_atomic(out, _core().reminder_csv(status))
         except WorkbenchError as exc:
             messages.error(self, "Reminder list not written", str(exc))
             return None
@@ -303,6 +314,8 @@ class Solicitation:
             self.window.workspace_changed.emit()
 
         def failed(exc: BaseException) -> None:
+            from workbench.exchange.request_files import Cancelled
+
             self._finished()
             if isinstance(exc, Cancelled):
                 self.window.statusBar().showMessage(str(exc), 10000)
@@ -310,7 +323,7 @@ class Solicitation:
                 self.window.ops.report_error(exc)
 
         self.window.ops.run(
-            core.solicit, doc.id, reviewers, folder, progress=progress, on_done=done,
+            _core().solicit, doc.id, reviewers, folder, progress=progress, on_done=done,
             on_error=failed, busy=f"Writing {len(reviewers)} packets…", **values,
         )  # fmt: skip
 

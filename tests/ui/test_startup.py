@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 import sys
 
 import pytest
@@ -152,3 +153,18 @@ def test_file_new_workspace_opens_an_empty_workspace_in_place_of_this_one(
     assert (tmp_path / "my office.cnew").exists()
     assert dialogs.shown == []
     new.close()
+
+
+def test_the_parts_leave_their_dialogs_and_packet_writers_unloaded_until_used():
+    # Every part is imported right after the first paint; what only a dialog or a menu
+    # command needs is loaded when that is used, so the window is settled sooner.
+    code = (
+        "import sys; from ui import app; app.parts(); "
+        "print(sorted(m for m in sys.modules if m in {"
+        "'workbench.exchange.solicit', 'workbench.exchange.request_files', "
+        "'ui.authority.identity_dialog', 'ui.authority.chains_dialog', "
+        "'ui.authority.key_dialog', 'ui.authority.log_viewer', "
+        "'ui.authority.trust_roots_dialog'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

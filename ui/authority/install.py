@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QLabel
 
 from ui import messages
-from ui.authority.chains_dialog import ChainsDialog
-from ui.authority.identity_dialog import IdentityDialog
-from ui.authority.key_dialog import KeyDialog
-from ui.authority.log_viewer import AuditLogDialog
-from ui.authority.trust_roots_dialog import TrustRootsDialog
 from workbench import directory, documents
 from workbench.authority import approvals, decisions, identity, keys, rulings, trust
 from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:  # the dialogs are imported when opened: ~30 ms the window's start skips
+    from ui.authority.chains_dialog import ChainsDialog
+    from ui.authority.key_dialog import KeyDialog
+    from ui.authority.log_viewer import AuditLogDialog
+    from ui.authority.trust_roots_dialog import TrustRootsDialog
 
 # The first window on a workspace asks who you are when this OS account has not said yet.
 # The UI tests' fixture turns it off; the tests of this part turn it back on.
@@ -93,6 +96,8 @@ class Authority:
 
     # -- identity ------------------------------------------------------------------------------
     def who_am_i(self) -> None:
+        from ui.authority.identity_dialog import IdentityDialog
+
         dialog = IdentityDialog(self.ws, self.window, current=self.ws.person_id)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -125,6 +130,8 @@ class Authority:
         if person is None:
             messages.error(self.window, "Unlock my signing key", "Say who you are first.")
             return False
+        from ui.authority.key_dialog import KeyDialog
+
         dialog = dialog or KeyDialog(self.window, person=person.name)
         dialog.person_id = person.id
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.signer is None:
@@ -257,6 +264,8 @@ class Authority:
             read_only = ""
         except WorkbenchError as exc:
             read_only = f"{exc} The chains are shown as they stand."
+        from ui.authority.chains_dialog import ChainsDialog
+
         dialog = dialog or ChainsDialog(self.ws, self.window, kind=kind, read_only_reason=read_only)
         if dialog.exec() != QDialog.DialogCode.Accepted or read_only:
             return
@@ -291,6 +300,8 @@ class Authority:
 
     def trust_roots(self) -> TrustRootsDialog:
         """The pinned roots, with Pin… and Unpin (the writes run on the writer thread)."""
+        from ui.authority.trust_roots_dialog import TrustRootsDialog
+
         dialog = TrustRootsDialog(
             self.ws,
             self.window,
@@ -368,6 +379,8 @@ class Authority:
         self.window.editor.start_next_version(self.document_id())
 
     def show_log(self) -> AuditLogDialog:
+        from ui.authority.log_viewer import AuditLogDialog
+
         dialog = AuditLogDialog(self.ws, self.window, document_id=self.document_id())
         dialog.setModal(False)
         dialog.show()

@@ -263,7 +263,14 @@ class Columns(QObject):
                 model.layoutChanged,
                 model.dataChanged,
             ):
-                signal.connect(lambda *_: self.schedule_fit())
+                signal.connect(self._contents_changed)
+            model.rowsRemoved.connect(self._contents_changed)
+        self._model = model
+        # A table's short columns measured as their contents were last time: resizing the
+        # view (docks laid out, the window resized) fits the widths again without measuring
+        # hundreds of rows per column through the delegate again (~70 ms a fit at 1,000 rows).
+        self._content: dict[int, int] = {}
+        view.installEventFilter(self)
         view.viewport().installEventFilter(self)
         self.menu: QMenu | None = None
         self.restore()
@@ -348,6 +355,10 @@ class Columns(QObject):
 
     # -- widths ------------------------------------------------------------------------------
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        if obj is self.view:  # the text's measure changed: every cell must be measured again
+            if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+                self._contents_changed()
+            return False
         if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
             if not self.user_sized:
                 self.schedule_fit()  # a hidden view measured no rows
@@ -362,9 +373,25 @@ class Columns(QObject):
         if not self.user_sized:
             self._timer.start()
 
+    def _contents_changed(self, *_args) -> None:
+        self._content.clear()
+        self.schedule_fit()
+
     def refit(self) -> None:
         self.user_sized = False
+        self._content.clear()
         self.fit()
+
+    def _content_width(self, col: int) -> int:
+        view = self.view
+        if isinstance(view, QTreeView):  # a spanned row's width follows the view's: measured
+            return view.sizeHintForColumn(col)
+        if view.model() is not self._model:  # another model set since: nothing kept holds
+            self._model = view.model()
+            self._content.clear()
+        if col not in self._content:
+            self._content[col] = view.sizeHintForColumn(col)
+        return self._content[col]
 
     def fit(self) -> None:
         """Short columns as wide as their contents (and header, with its sort arrow); the
@@ -380,7 +407,7 @@ class Columns(QObject):
         widths: dict[int, int] = {}
         for col in shown:
             if col not in self.weights:
-                content = view.sizeHintForColumn(col)
+                content = self._content_width(col)
                 widths[col] = min(FIXED_CAP, max(header.sectionSizeHint(col), content) + 6)
         wrapped = [c for c in shown if c in self.weights]
         room = view.viewport().width() - sum(widths.values())

@@ -163,3 +163,55 @@ def test_comment_rows_wrap_and_the_number_keeps_room_for_its_icon(qtbot, path):
 
     qtbot.waitUntil(lambda: all(right(n) <= width for n in ("Type", "Comment", "Disposition")))
     window.close()
+
+
+def test_resizing_a_table_refits_widths_without_measuring_rows_again_until_they_change(qtbot):
+    from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QStyledItemDelegate, QTableView
+
+    from ui.table_layout import Columns
+
+    class Counting(QStyledItemDelegate):
+        calls = 0
+
+        def sizeHint(self, option, index):  # noqa: N802 (Qt override)
+            Counting.calls += 1
+            return super().sizeHint(option, index)
+
+    model = QStandardItemModel(0, 2)
+    for n in range(300):
+        model.appendRow([QStandardItem(f"CRM-{n}"), QStandardItem(LONG)])
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setItemDelegate(Counting(view))
+    columns = Columns(view, "test-resize", ["Number", "Comment"], weights={1: 1})
+    view.resize(700, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: Counting.calls > 0)
+    QApplication.processEvents()
+    fitted = view.columnWidth(0)
+
+    def fills() -> bool:
+        used = view.columnWidth(0) + view.columnWidth(1)
+        return abs(used - view.viewport().width()) <= 2
+
+    assert fills()
+    before = Counting.calls
+    view.resize(1000, 400)  # the docks laid out, the window widened
+    qtbot.waitUntil(fills)
+    QApplication.processEvents()
+    assert view.columnWidth(0) == fitted
+    assert Counting.calls == before  # nothing re-measured: the rows are what they were
+
+    model.item(0, 0).setText("CRM-0 (returned)")
+    qtbot.waitUntil(lambda: view.columnWidth(0) > fitted)  # a change in the rows is measured
+    assert fills()
+    wider = view.columnWidth(0)
+
+    font = QFont(view.font())
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    view.setFont(font)  # the text's measure changed: measured again
+    qtbot.waitUntil(lambda: view.columnWidth(0) > wider)
+    assert columns.user_sized is False

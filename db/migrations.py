@@ -1105,3 +1105,65 @@ def m015_dashboard_changes(db: sqlite_utils.Database) -> None:
     )
     for statement in statements:
         db.execute(statement)
+
+
+# A document taken offline (a check-out into a workspace file of its own): who has it, since
+# when, until when the lease runs, where the audit log stood when the copy was made (a copy
+# brought back must continue exactly that log), and how it ended: brought back, or broken by
+# the Director's signed decision (a new decision kind, so the decisions table is rebuilt to
+# widen its CHECK, by m014's procedure). At most one open check-out per document.
+@MIGRATIONS(name="m016_offline_checkouts")
+def m016_offline_checkouts(db: sqlite_utils.Database) -> None:
+    if db.execute("PRAGMA foreign_keys").fetchone()[0]:
+        raise RuntimeError("m016 rebuilds the decisions table: run it with foreign keys off.")
+    own = [
+        r[0]
+        for r in db.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = 'decisions' "
+            "AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name"
+        )
+    ]
+    old = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'decisions'")
+    definition = old.fetchone()[0]
+    kinds = "('publish', 'waive', 'override', 'withdraw', 'no_coordination', 'approve')"
+    wider = definition.replace(kinds, kinds[:-1] + ", 'break_lease')", 1).replace(
+        "CREATE TABLE decisions (", "CREATE TABLE decisions_m016 (", 1
+    )
+    if wider.count("decisions_m016") != 1 or "'break_lease'" not in wider:
+        raise RuntimeError("m016 does not recognise the decisions table it must rebuild.")
+    db.execute("PRAGMA legacy_alter_table=ON")
+    try:
+        db.execute(wider)
+        db.execute("INSERT INTO decisions_m016 SELECT * FROM decisions")
+        db.execute("DROP TABLE decisions")
+        db.execute("ALTER TABLE decisions_m016 RENAME TO decisions")
+    finally:
+        db.execute("PRAGMA legacy_alter_table=OFF")
+    for sql in own:
+        db.execute(sql)
+    _script(db, CHECKOUTS)
+
+
+CHECKOUTS = """
+CREATE TABLE checkouts (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    holder TEXT NOT NULL CHECK (trim(holder) != ''),
+    os_account TEXT NOT NULL DEFAULT '',
+    token TEXT NOT NULL UNIQUE CHECK (length(token) = 32),
+    taken_at TEXT NOT NULL,
+    lease_until TEXT NOT NULL,
+    copy_name TEXT NOT NULL DEFAULT '',
+    base_entries INTEGER NOT NULL,
+    base_hash TEXT NOT NULL CHECK (length(base_hash) = 64),
+    returned_at TEXT,
+    broken_at TEXT,
+    broken_by TEXT,
+    broken_reason TEXT NOT NULL DEFAULT '',
+    break_decision_id INTEGER REFERENCES decisions(id) ON DELETE RESTRICT
+)
+;;
+CREATE UNIQUE INDEX checkouts_open ON checkouts (document_id)
+    WHERE returned_at IS NULL AND broken_at IS NULL
+"""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from db import migrations
-from db.pg_ddl import counterpart, replay, run_sqlite_migration, script
+from db.migrations import CHECKOUTS
+from db.pg_ddl import counterpart, replay, run_sqlite_migration, script, translated_ddl
 from db.postgres import WRITER_LOCK
 
 # ts_rank reads weights A-D; each index weights its columns A, B, C, D in FTS5's column order.
@@ -441,3 +442,15 @@ CREATE TRIGGER dashboard_changes_{table} AFTER INSERT OR DELETE OR UPDATE OF {co
 DASHBOARD_TRIGGERS = ("dashboard_changes_new_version",) + tuple(
     f"dashboard_changes_{table}" for table, _, _ in migrations.DASHBOARD_SOURCES
 )
+
+
+@counterpart("m016_offline_checkouts")
+def m016_offline_checkouts(store) -> None:
+    # SQLite rebuilds decisions to widen its CHECK; PostgreSQL swaps the constraint in place.
+    store.execute("ALTER TABLE decisions DROP CONSTRAINT decisions_kind_check")
+    store.execute(
+        "ALTER TABLE decisions ADD CONSTRAINT decisions_kind_check CHECK (kind IN ('publish', "
+        "'waive', 'override', 'withdraw', 'no_coordination', 'approve', 'break_lease'))"
+    )
+    for statement in migrations._split(CHECKOUTS):
+        store.execute(translated_ddl(statement))

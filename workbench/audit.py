@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
+
+from workbench.errors import RuleViolation
 
 GENESIS = "0" * 64
 
@@ -54,8 +57,119 @@ def comment_digest(row) -> str:
     return fingerprint(*(row[k] for k in COMMENT_FIELDS))
 
 
+# Taking a document offline, bringing it back and breaking its lease change it while it is out.
+OFFLINE_ACTIONS = ("document.take_offline", "document.bring_back", "document.break_lease")
+# What may be done to the document in its offline copy (and is brought back): its text and
+# outline, and its comment resolution matrix; and exports, which change nothing.
+OFFLINE_EDITS = ("section.", "comment.", "document.replace_all", "document.export_")
+# Entities that belong to one document, and the table that says which.
+_DOCUMENT_TABLES = {
+    "section": "sections",
+    "comment": "comments",
+    "review_request": "review_requests",
+    "position": "positions",
+    "waiver": "waivers",
+    "publication": "publications",
+    "figure": "figures",
+}
+
+
+class CheckedOut(RuleViolation):
+    """A change to a document that is offline (or, in an offline copy, to anything else)."""
+
+
+def _document_of(ws, entity: str, entity_id: int | None, details: dict) -> int | None:
+    doc = details.get("document_id")
+    if isinstance(doc, int) and not isinstance(doc, bool):
+        return doc
+    if entity == "document":
+        return entity_id
+    table = _DOCUMENT_TABLES.get(entity)
+    if table is None or entity_id is None:
+        return None
+    row = next(ws.db.query(f"SELECT document_id FROM {table} WHERE id = ?", [entity_id]), None)
+    return row["document_id"] if row else None
+
+
+def _when(at: str, *, time: bool = True) -> str:
+    """'02 Nov 2026 09:00 UTC' from a stored UTC timestamp (as it is, if it is not one)."""
+    try:
+        when = dt.datetime.strptime(at[:16], "%Y-%m-%dT%H:%M")
+    except ValueError:
+        return at
+    return f"{when:%d %b %Y %H:%M} UTC" if time else f"{when:%d %b %Y}"
+
+
+def _has_checkouts(ws) -> bool:
+    """Whether the schema knows check-outs (a file older than m016, mid-upgrade, does not)."""
+    if getattr(ws, "_knows_checkouts", False):
+        return True
+    known = "checkouts" in ws.db.table_names()
+    if known:
+        try:
+            ws._knows_checkouts = True
+        except AttributeError:
+            pass
+    return known
+
+
+def _offline_guard(ws, action: str, entity: str, entity_id: int | None, details: dict) -> None:
+    """Refuse an entry that would change a document someone has taken offline, or, in the
+    offline copy itself, anything but that document's text and comments. Every use-case
+    writes its entry here, so no path around it changes a checked-out document."""
+    if action in OFFLINE_ACTIONS or not _has_checkouts(ws):
+        return
+    copy = next(ws.db.query("SELECT value FROM meta WHERE key = 'offline_copy'"), None)
+    if copy is not None:
+        mine = next(
+            ws.db.query(
+                "SELECT c.document_id, d.title FROM checkouts c JOIN documents d ON "
+                "d.id = c.document_id WHERE c.token = ? AND c.returned_at IS NULL "
+                "AND c.broken_at IS NULL",
+                [copy["value"]],
+            ),
+            None,
+        )
+        if mine is None:
+            return  # brought back: an ordinary workspace file again
+        doc = _document_of(ws, entity, entity_id, details)
+        if doc != mine["document_id"] and not action.startswith("spelling."):
+            raise CheckedOut(
+                f"This is the offline copy of {mine['title']}; nothing else changes here "
+                "(it could not be brought back)."
+            )
+        if not action.startswith(OFFLINE_EDITS):
+            raise CheckedOut(
+                f"Offline, {mine['title']} takes text, outline and comment changes; bring it "
+                "back first (File → Bring Back…) to do this."
+            )
+        return
+    if not next(ws.db.query("SELECT 1 AS x FROM checkouts WHERE returned_at IS NULL "
+                            "AND broken_at IS NULL LIMIT 1"), None):  # fmt: skip
+        return
+    doc = _document_of(ws, entity, entity_id, details)
+    if doc is None or doc in getattr(ws, "offline_exempt", ()):
+        return
+    out = next(
+        ws.db.query(
+            "SELECT c.holder, c.taken_at, c.lease_until, d.title FROM checkouts c "
+            "JOIN documents d ON d.id = c.document_id WHERE c.document_id = ? "
+            "AND c.returned_at IS NULL AND c.broken_at IS NULL",
+            [doc],
+        ),
+        None,
+    )
+    if out is not None:
+        raise CheckedOut(
+            f"{out['holder']} has {out['title']} offline (since {_when(out['taken_at'])}, "
+            f"lease until {_when(out['lease_until'], time=False)}); it is read-only until it "
+            "is brought back or the Director breaks the lease."
+        )
+
+
 def record(ws, action: str, entity: str = "", entity_id: int | None = None, **details) -> None:
     """Append one entry; call inside the use-case's transaction."""
+    _offline_guard(ws, action, entity, entity_id, details)
     db = ws.db
     row = next(db.query("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1"), None)
     prev = row["hash"] if row else GENESIS

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from tests import pgserver
+from ui.authority import install as authority_install
 from ui.shared import install as shared_install
 from ui.shared.connect import KEYRING_SERVICE, keyring_key, open_shared
 from ui.shared.open_dialog import OpenSharedDialog
@@ -65,6 +66,8 @@ def shared_window(qtbot, shared_url, clock):
     window.resize(1200, 800)
     window.show()
     qtbot.waitExposed(window)
+    # The parts the shared one builds on, in the app's order (ui.app): its Authority menu.
+    authority_install.install(window)
     window.shared = shared_install.install(window)
     yield window
     window.close()
@@ -198,3 +201,143 @@ def test_the_open_dialog_builds_the_address_and_the_keyring_keeps_the_password(
     for f in (tmp_path / "settings").rglob("*"):
         if f.is_file():
             assert b"s3cret" not in f.read_bytes()
+
+
+def _menu_action(window, menu_title: str, name: str):
+    """The action as the user finds it: in its menu on the menu bar."""
+    from PySide6.QtGui import QAction
+
+    menu = next(
+        a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == menu_title
+    )
+    found = [a for a in menu.actions() if a.objectName() == name]
+    assert found, f"{name} is not in the {menu_title} menu"
+    assert isinstance(found[0], QAction) and found[0].isEnabled()
+    return found[0]
+
+
+@pytest.fixture
+def offline_office(shared_window):
+    from workbench import directory
+    from workbench.authority import identity
+
+    ws = shared_window.ws
+    directory.add_person(ws, "Avery Lin", organization="CNE", roles=["analyst"])
+    directory.add_person(ws, "Dana Reyes", title="Director", organization="CNE", roles=["director"])
+    identity.act_as(ws, "Avery Lin")
+    doc = documents.create_document(ws, "strategy", "Shared Strategy")
+    sid = sections.add_section(ws, doc, heading="Maritime", body="Cutters patrol.")
+    other = documents.create_document(ws, "sop", "Outreach SOP")
+    osid = sections.add_section(ws, other, heading="Scope", body="Outreach.")
+    shared_window.workspace_changed.emit()
+    return {"doc": doc, "sid": sid, "other": other, "osid": osid}
+
+
+def _take_offline(qtbot, window, sid, out, monkeypatch, dialogs):
+    from PySide6.QtWidgets import QFileDialog
+
+    window.navigator.select("section", sid)
+    qtbot.waitUntil(lambda: window.editor.section_id == sid)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    _menu_action(window, "Document", "takeOffline").trigger()
+    window.ops.flush()
+    qtbot.waitUntil(lambda: "Taken offline" in [t for _, t, _ in dialogs.shown])
+
+
+def test_take_offline_work_in_the_copy_and_bring_it_back_from_the_menus(
+    qtbot, shared_window, offline_office, tmp_path, monkeypatch, dialogs
+):
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui.main_window import MainWindow
+    from workbench.authority import identity
+
+    window, sid = shared_window, offline_office["sid"]
+    out = tmp_path / "maritime.cnew"
+    _take_offline(qtbot, window, sid, out, monkeypatch, dialogs)
+    assert out.exists()
+    # Here it is read-only, saying who has it and since when; other documents are not.
+    qtbot.waitUntil(lambda: window.shared.offline.banner.isVisible())
+    assert window.shared.offline.banner.text().startswith(
+        "Shared Strategy: Avery Lin has it offline since "
+    )
+    assert window.editor.body.isReadOnly() and window.editor.heading.isReadOnly()
+    window.grab().save(str(tmp_path / "shared-offline.png"))
+    window.navigator.select("section", offline_office["osid"])
+    qtbot.waitUntil(lambda: window.editor.section_id == offline_office["osid"])
+    qtbot.waitUntil(lambda: not window.shared.offline.banner.isVisible())
+    assert not window.editor.body.isReadOnly()
+
+    # On the laptop: the copy is a workspace file; its document is the one that can change.
+    copy_ws = Workspace.open(out, actor="Analyst One")
+    identity.act_as(copy_ws, "Avery Lin")
+    laptop = MainWindow(copy_ws)
+    qtbot.addWidget(laptop)
+    laptop.resize(1200, 800)
+    laptop.show()
+    qtbot.waitExposed(laptop)
+    laptop.shared = shared_install.install(laptop)
+    laptop.navigator.select("section", offline_office["osid"])
+    qtbot.waitUntil(lambda: laptop.editor.section_id == offline_office["osid"])
+    qtbot.waitUntil(lambda: laptop.editor.body.isReadOnly())
+    assert "other documents are read-only" in laptop.shared.offline.banner.text()
+    laptop.navigator.select("section", sid)
+    qtbot.waitUntil(lambda: laptop.editor.section_id == sid)
+    qtbot.waitUntil(lambda: laptop.shared.offline.banner.text().startswith("Offline copy of "))
+    assert not laptop.editor.body.isReadOnly()
+    laptop.editor.body.moveCursor(laptop.editor.body.textCursor().MoveOperation.End)
+    qtbot.keyClicks(laptop.editor.body, " Aircraft too.")
+    assert laptop.autosave.flush_sync(), laptop.autosave.state
+    qtbot.wait(200)  # the layout settles around the banner's wrapped lines
+    laptop.grab().save(str(tmp_path / "laptop-offline.png"))
+    # Bring Back in the copy says where to do it instead.
+    _menu_action(laptop, "File", "bringBack").trigger()
+    assert (
+        dialogs.shown[-1][1] == "Bring Back" and "This is the offline copy" in dialogs.shown[-1][2]
+    )
+    laptop.close()
+    copy_ws.close()
+
+    # Back at the office: File → Bring Back… replays the change as Avery Lin.
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(out), ""))
+    _menu_action(window, "File", "bringBack").trigger()
+    window.ops.flush()
+    qtbot.waitUntil(lambda: ("info", "Brought back") in [(k, t) for k, t, _ in dialogs.shown])
+    assert dialogs.shown[-1][2] == "Brought back: 1 section changed."
+    assert sections.section(window.ws, sid).body == "Cutters patrol. Aircraft too."
+    window.navigator.select("section", sid)
+    qtbot.waitUntil(lambda: window.editor.section_id == sid)
+    qtbot.waitUntil(lambda: window.editor.body.toPlainText() == "Cutters patrol. Aircraft too.")
+    qtbot.waitUntil(lambda: not window.editor.body.isReadOnly())
+    qtbot.waitUntil(lambda: not window.shared.offline.banner.isVisible())
+    # The same copy again: one line, nothing changes.
+    _menu_action(window, "File", "bringBack").trigger()
+    window.ops.flush()
+    qtbot.waitUntil(lambda: dialogs.shown[-1][0] == "error")
+    assert "already brought back" in dialogs.shown[-1][2] and "\n" not in dialogs.shown[-1][2]
+
+
+def test_the_director_breaks_the_lease_from_the_authority_menu(
+    qtbot, shared_window, offline_office, tmp_path, monkeypatch, dialogs
+):
+    from workbench import offline
+    from workbench.authority import identity
+
+    window, sid = shared_window, offline_office["sid"]
+    _take_offline(qtbot, window, sid, tmp_path / "out.cnew", monkeypatch, dialogs)
+    qtbot.waitUntil(lambda: window.editor.body.isReadOnly())
+    # Avery may not break it: told so before being asked why.
+    _menu_action(window, "Authority", "breakLease").trigger()
+    assert dialogs.shown[-1][0] == "error" and "Only the Director" in dialogs.shown[-1][2]
+    assert "ask" not in dialogs.kinds()
+    identity.act_as(window.ws, "Dana Reyes")
+    dialogs.text_answers = ["Avery is on leave; the draft is due Friday."]
+    _menu_action(window, "Authority", "breakLease").trigger()
+    window.ops.flush()
+    asked = [s for s in dialogs.shown if s[0] == "ask"][-1]
+    assert asked[1] == "Break Offline Lease" and "Avery Lin has it offline since" in asked[2]
+    assert "your decision (unsigned)" in asked[2]
+    qtbot.waitUntil(lambda: ("info", "Lease broken") in [(k, t) for k, t, _ in dialogs.shown])
+    qtbot.waitUntil(lambda: offline.checkout(window.ws, offline_office["doc"]) is None)
+    qtbot.waitUntil(lambda: not window.editor.body.isReadOnly())
+    qtbot.waitUntil(lambda: not window.shared.offline.banner.isVisible())

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QMenu
 
 from ui.shared.changes import SharedChanges, describe
 from ui.shared.merge_dialog import MergeDialog
+from ui.shared.offline_actions import OfflineActions
 
 log = logging.getLogger(__name__)
 SHOW_CHANGE_MS = 15000
@@ -26,6 +27,7 @@ class SharedPart:
     label: QLabel | None = None
     merge_dialog: MergeDialog | None = None
     seen: list[str] = field(default_factory=list)  # what others did, newest last
+    offline: OfflineActions | None = None
 
     # -- opening -------------------------------------------------------------------------------
     def open_shared(self) -> None:
@@ -94,6 +96,21 @@ def _menu(window, title: str) -> QMenu | None:
     return None
 
 
+def _add(window, menu_title: str, text: str, slot, name: str, after: str = "") -> QAction:
+    """An action in a top-level menu (after the one named `after`, else at its end)."""
+    action = QAction(text, window)
+    action.setObjectName(name)
+    action.triggered.connect(lambda _=False: slot())
+    menu = _menu(window, menu_title)
+    if menu is not None:
+        actions = menu.actions()
+        anchor = next((a for a in actions if a.objectName() == after), None)
+        index = actions.index(anchor) + 1 if anchor is not None else len(actions)
+        menu.insertAction(actions[index] if index < len(actions) else None, action)
+    window.addAction(action)
+    return action
+
+
 def install(window) -> SharedPart:
     file_menu, edit_menu = _menu(window, "File"), _menu(window, "Edit")
     open_action = QAction("Open S&hared Workspace…", window)
@@ -114,6 +131,10 @@ def install(window) -> SharedPart:
         edit_menu.addSeparator()
         edit_menu.addAction(merge_action)
     window.autosave.conflict.connect(part.conflict)
+    part.offline = OfflineActions(window)
+    _add(window, "Document", "Ta&ke Offline…", part.offline.take_offline, "takeOffline")
+    _add(window, "File", "Brin&g Back…", part.offline.bring_back, "bringBack", after="openShared")
+    _add(window, "Authority", "Brea&k Offline Lease…", part.offline.break_lease, "breakLease")
     ws = window.ws
     if getattr(ws, "shared", False):
         try:

@@ -25,8 +25,9 @@ KINDS = {
     "withdraw": "Withdrawal",
     "no_coordination": "No coordination required",
     "approve": "Approval",
+    "break_lease": "Offline lease broken",
 }
-DIRECTOR_KINDS = ("publish", "waive", "override", "no_coordination")
+DIRECTOR_KINDS = ("publish", "waive", "override", "no_coordination", "break_lease")
 
 
 @dataclass(frozen=True)

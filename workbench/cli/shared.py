@@ -1,4 +1,4 @@
-"""Command-line commands for shared workspaces on PostgreSQL: copy, roles."""
+"""Command-line commands for shared workspaces: copy, roles, offline, bring-back, break-lease."""
 
 from __future__ import annotations
 
@@ -26,6 +26,30 @@ def register(sub) -> None:
     )
     p.add_argument("path", help="postgresql://owner@host/database")
     p.add_argument("--grant", nargs=2, metavar=("LOGIN", "ROLE"))
+    p = command(
+        sub,
+        "offline",
+        "take a document offline into a workspace file of your own (a check-out with a lease; "
+        "read-only for everyone else until you bring it back); without -d, what is offline",
+        _offline,
+    )
+    p.add_argument("path")
+    p.add_argument("--document", "-d", help="id or unique title fragment")
+    p.add_argument("-o", "--output", help="the offline copy to write (a new .cnew file)")
+    p.add_argument("--days", type=int, default=14, help="the lease (default 14 days)")
+    p = command(
+        sub, "bring-back", "bring an offline copy's changes back and release the document",
+        _bring_back,
+    )  # fmt: skip
+    p.add_argument("path")
+    p.add_argument("copy", help="the offline copy (.cnew)")
+    p = command(
+        sub, "break-lease", "end someone's check-out of a document (the Director, with a reason)",
+        _break_lease,
+    )  # fmt: skip
+    p.add_argument("path")
+    p.add_argument("--document", "-d", required=True)
+    p.add_argument("--reason", required=True)
 
 
 def _copy(args) -> int:
@@ -65,4 +89,51 @@ def _roles(args) -> int:
             print(f"{row['login']:<24} {name}")
     finally:
         store.close()
+    return 0
+
+
+def _offline(args) -> int:
+    from workbench import offline
+    from workbench.cli import open_workspace, output_file
+    from workbench.documents import find_document
+
+    if args.document is None:
+        with open_workspace(args.path, read_only=True) as ws:
+            held = offline.open_checkouts(ws)
+            for out in held:
+                late = ", its lease has run out" if out.overdue(ws.clock()) else ""
+                print(f"{out.title}: {out.describe()}, copy {out.copy_name}{late}")
+        if not held:
+            print("Nothing is offline.")
+        return 0
+    if not args.output:
+        raise CliError("workbench: name the offline copy to write with -o FILE.cnew.")
+    dest = output_file(args.output)
+    with open_workspace(args.path) as ws:
+        doc = find_document(ws, args.document)
+        out = offline.take_offline(ws, doc.id, dest, days=args.days)
+    print(f"{out.title} is offline in {dest}: {out.describe()}.")
+    print(f"Bring it back with: workbench bring-back {args.path} {dest}")
+    return 0
+
+
+def _bring_back(args) -> int:
+    from workbench import offline
+    from workbench.cli import open_workspace
+
+    with open_workspace(args.path) as ws:
+        brought = offline.bring_back(ws, args.copy)
+    print(f"Brought back: {brought.summary()}.")
+    return 0
+
+
+def _break_lease(args) -> int:
+    from workbench import offline
+    from workbench.cli import open_workspace
+    from workbench.documents import find_document
+
+    with open_workspace(args.path) as ws:
+        doc = find_document(ws, args.document)
+        out = offline.break_lease(ws, doc.id, args.reason)
+    print(f"The lease on {out.title} held by {out.holder} is broken; it is editable again.")
     return 0

@@ -1,0 +1,284 @@
+"""Take Offline / Bring Back: a check-out with a lease the Director can break."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from workbench import audit, directory, documents, offline, sections
+from workbench.audit import CheckedOut
+from workbench.authority import identity
+from workbench.coordination import comments
+from workbench.errors import RuleViolation, WorkbenchError
+from workbench.maintenance.check import check_workspace
+from workbench.workspace import Workspace
+
+
+@pytest.fixture
+def office(ws, council):
+    directory.add_person(ws, "Avery Lin", organization="CNE", roles=["analyst"])
+    identity.act_as(ws, "Avery Lin")
+    doc = documents.create_document(ws, "strategy", "Maritime Strategy")
+    a = sections.add_section(ws, doc, heading="Scope", body="Cutters.", equities=["USCG"])
+    b = sections.add_section(ws, doc, heading="Air", body="Radar.")
+    c = sections.add_section(ws, doc, heading="Ports", body="Screening.", equities=["CBP"])
+    cid = comments.add_comment(
+        ws, doc, organization_code="USCG", type="S", section_id=a, comment_text="Say cutters."
+    )
+    other = documents.create_document(ws, "sop", "Outreach SOP")
+    return {"doc": doc, "a": a, "b": b, "c": c, "comment": cid, "other": other}
+
+
+def _outline(ws, doc) -> list[tuple]:
+    entries = sections.outline(ws, doc)
+    return [(e.depth, e.heading, sections.section(ws, e.id).body) for e in entries]
+
+
+def test_a_document_taken_offline_is_read_only_here_and_comes_back_changed(ws, office, tmp_path):
+    doc = office["doc"]
+    out = offline.take_offline(ws, doc, tmp_path / "maritime-offline")
+    assert out.holder == "Avery Lin" and out.copy_name == "maritime-offline.cnew"
+    assert offline.checkout(ws, doc).describe().startswith("Avery Lin has it offline since ")
+    # Here, nobody changes it while it is out, its holder included; other documents are open.
+    with pytest.raises(CheckedOut, match="Avery Lin has Maritime Strategy offline"):
+        sections.edit_section(ws, office["a"], body="Changed here.")
+    with pytest.raises(CheckedOut):
+        comments.add_comment(
+            ws, doc, organization_code="CBP", type="A", section_id=office["c"], comment_text="x"
+        )
+    sections.add_section(ws, office["other"], heading="Meanwhile", body="Elsewhere.")
+    copy_path = tmp_path / "maritime-offline.cnew"
+    with Workspace.open(copy_path) as copy:
+        identity.act_as(copy, "Avery Lin")
+        assert offline.offline_copy(copy).document_id == doc
+        sections.edit_section(copy, office["a"], body="Cutters and aircraft.")
+        new = sections.add_section(
+            copy, doc, parent_id=office["a"], heading="Night", body="At night.", equities=["ICE"]
+        )
+        sections.delete_section(copy, office["b"])
+        sections.move_section(copy, office["c"], None, 0)
+        comments.adjudicate_comment(copy, office["comment"], "accepted")
+        comments.add_reply(copy, office["comment"], "Done in §1.")
+        comments.add_comment(
+            copy, doc, organization_code="USCG", type="A", section_id=new,
+            comment_text="Typo in the new section.",
+        )  # fmt: skip
+        with pytest.raises(CheckedOut, match="offline copy of Maritime Strategy"):
+            sections.add_section(copy, office["other"], heading="Lost?", body="No.")
+        expected = _outline(copy, doc)
+    brought = offline.bring_back(ws, copy_path)
+    assert brought.summary() == (
+        "1 section added, 1 section changed, 1 section moved, 1 section deleted, "
+        "1 comment added, 1 disposition, 1 reply"
+    )
+    assert _outline(ws, doc) == expected
+    night = next(e for e in sections.outline(ws, doc) if e.heading == "Night")
+    assert night.equities == ("ICE",)
+    crm = comments.list_comments(ws, doc)
+    assert [c.comment for c in crm] == ["Say cutters.", "Typo in the new section."]
+    assert crm[0].disposition == "accepted" and crm[1].section_id == night.id
+    assert offline.checkout(ws, doc) is None
+    sections.edit_section(ws, office["a"], body="Editable here again.")
+    assert check_workspace(ws.path).ok
+    with Workspace.open(copy_path, read_only=True) as copy:
+        assert offline.offline_copy(copy) is None  # the copy is an ordinary file now
+    with pytest.raises(RuleViolation, match="already brought back"):
+        offline.bring_back(ws, copy_path)
+
+
+def test_the_director_breaks_the_lease_and_the_copy_keeps_its_changes(ws, office, tmp_path):
+    doc = office["doc"]
+    offline.take_offline(ws, doc, tmp_path / "out.cnew", days=3)
+    with pytest.raises(RuleViolation, match="already offline: Avery Lin has it"):
+        offline.take_offline(ws, doc, tmp_path / "again.cnew")
+    with Workspace.open(tmp_path / "out.cnew") as copy:
+        identity.act_as(copy, "Avery Lin")
+        sections.edit_section(copy, office["a"], body="Typed offline.")
+    with pytest.raises(RuleViolation, match="Only the Director"):
+        offline.break_lease(ws, doc, "Avery is on leave.")
+    identity.act_as(ws, "Dana Reyes")
+    with pytest.raises(RuleViolation, match="Only Avery Lin can bring"):
+        offline.bring_back(ws, tmp_path / "out.cnew")
+    broken = offline.break_lease(ws, doc, "Avery is on leave; the draft is due Friday.")
+    assert broken.broken_by == "Dana Reyes" and not broken.open
+    sections.edit_section(ws, office["a"], body="Carried on here.")
+    identity.act_as(ws, "Avery Lin")
+    with pytest.raises(RuleViolation, match="Dana Reyes broke the lease .* stay in out.cnew"):
+        offline.bring_back(ws, tmp_path / "out.cnew")
+    assert sections.section(ws, office["a"]).body == "Carried on here."
+    with Workspace.open(tmp_path / "out.cnew", read_only=True) as copy:
+        assert sections.section(copy, office["a"]).body == "Typed offline."  # nothing lost
+
+
+def test_a_copy_from_elsewhere_or_an_ordinary_file_is_refused(ws, office, tmp_path):
+    plain = tmp_path / "plain.cnew"
+    Workspace.create(plain).close()
+    with pytest.raises(Exception, match="not an offline copy"):
+        offline.bring_back(ws, plain)
+    with pytest.raises(Exception, match="already exists"):
+        offline.take_offline(ws, office["doc"], plain)
+    assert offline.checkout(ws, office["doc"]) is None
+
+
+def test_the_command_line_takes_it_offline_lists_it_and_brings_it_back(
+    ws, ws_path, office, tmp_path, capsys
+):
+    from workbench.cli import main as cli
+
+    ws.close()
+    out = tmp_path / "cli-offline.cnew"
+    args = ["offline", str(ws_path), "-d", "Maritime", "-o", str(out), "--as", "Avery Lin"]
+    assert cli(args) == 0
+    assert "is offline in" in capsys.readouterr().out
+    assert cli(["offline", str(ws_path)]) == 0
+    assert "Maritime Strategy: Avery Lin has it offline since" in capsys.readouterr().out
+    assert cli(["bring-back", str(ws_path), str(out), "--as", "Dana Reyes"]) == 1
+    assert "Only Avery Lin can bring" in capsys.readouterr().err
+    assert cli(["bring-back", str(ws_path), str(out), "--as", "Avery Lin"]) == 0
+    assert "Brought back: no changes." in capsys.readouterr().out
+    assert cli(["bring-back", str(ws_path), str(out), "--as", "Avery Lin"]) == 1
+    err = capsys.readouterr().err
+    assert "already brought back" in err and len(err.strip().splitlines()) == 1
+    # Out again, and the Director ends it.
+    again = tmp_path / "again.cnew"
+    assert (
+        cli(["offline", str(ws_path), "-d", "Maritime", "-o", str(again), "--as", "Avery Lin"]) == 0
+    )
+    capsys.readouterr()
+    brk = ["break-lease", str(ws_path), "-d", "Maritime", "--reason", "On leave."]
+    assert cli([*brk, "--as", "Avery Lin"]) == 1
+    assert "Only the Director" in capsys.readouterr().err
+    assert cli([*brk, "--as", "Dana Reyes"]) == 0
+    assert "held by Avery Lin is broken" in capsys.readouterr().out
+    assert cli(["offline", str(ws_path)]) == 0
+    assert capsys.readouterr().out == "Nothing is offline.\n"
+
+
+def _refused_and_nothing_changed(ws, doc, copy_path, match):
+    before = (audit.head(ws), _outline(ws, doc), offline.checkout(ws, doc))
+    with pytest.raises(WorkbenchError, match=match) as refused:
+        offline.bring_back(ws, copy_path)
+    assert "\n" not in str(refused.value)
+    assert (audit.head(ws), _outline(ws, doc), offline.checkout(ws, doc)) == before
+
+
+def _typed_offline(copy_path, section_id, body):
+    with Workspace.open(copy_path) as copy:
+        identity.act_as(copy, "Avery Lin")
+        sections.edit_section(copy, section_id, body=body)
+
+
+def _around_the_app(path, *statements):
+    """Change a workspace file as a database tool can: its guarding triggers dropped, the
+    change made, the triggers put back (so the file's schema is as the app left it)."""
+    raw = sqlite3.connect(path)
+    triggers = raw.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    for name, _ in triggers:
+        raw.execute(f'DROP TRIGGER "{name}"')
+    for sql in statements:
+        raw.execute(sql)
+    for _, create in triggers:
+        raw.execute(create)
+    raw.commit()
+    raw.close()
+
+
+def _rechain(path):
+    """Recompute every entry's hash and the head, as anyone holding the file can."""
+    raw = sqlite3.connect(path)
+    raw.row_factory = sqlite3.Row
+    prev, rows = audit.GENESIS, raw.execute("SELECT * FROM audit_log ORDER BY id").fetchall()
+    fixed = []
+    for r in rows:
+        digest = audit._entry_hash(
+            prev, r["at"], r["actor"], r["action"], r["entity"], r["entity_id"], r["details"],
+            r["person_id"], r["os_account"],
+        )  # fmt: skip
+        fixed.append((prev, digest, r["id"]))
+        prev = digest
+    sql = [
+        f"UPDATE audit_log SET prev_hash = '{p}', hash = '{h}' WHERE id = {i}" for p, h, i in fixed
+    ]
+    raw.close()
+    _around_the_app(path, *sql, f"UPDATE meta SET value = '{prev}' WHERE key = 'audit_head'")
+
+
+def test_a_tampered_copy_is_refused_in_one_line_and_changes_nothing(ws, office, tmp_path):
+    doc = office["doc"]
+    offline.take_offline(ws, doc, tmp_path / "out.cnew")
+    _typed_offline(tmp_path / "out.cnew", office["a"], "Typed offline.")
+    pristine = (tmp_path / "out.cnew").read_bytes()
+    # Text changed with a database tool, around the app: its recorded hash no longer agrees.
+    _around_the_app(
+        tmp_path / "out.cnew", f"UPDATE sections SET body = 'Forged.' WHERE id = {office['b']}"
+    )
+    _refused_and_nothing_changed(ws, doc, tmp_path / "out.cnew", "altered outside CNE Workbench")
+    # An audit entry rewritten (a change hidden from the log).
+    (tmp_path / "out.cnew").write_bytes(pristine)
+    _around_the_app(
+        tmp_path / "out.cnew",
+        "UPDATE audit_log SET actor = 'Someone Else' WHERE id = (SELECT max(id) FROM audit_log)",
+    )
+    _refused_and_nothing_changed(ws, doc, tmp_path / "out.cnew", "was altered")
+    # A consistent log, recomputed, that does not continue the one the copy was taken from.
+    (tmp_path / "out.cnew").write_bytes(pristine)
+    _around_the_app(tmp_path / "out.cnew", "DELETE FROM audit_log WHERE id = 1")
+    _rechain(tmp_path / "out.cnew")
+    with Workspace.open(tmp_path / "out.cnew", read_only=True) as forged:
+        assert audit.verify_chain(forged) == []  # it holds together by itself
+    _refused_and_nothing_changed(
+        ws, doc, tmp_path / "out.cnew", "does not continue the log it was taken from"
+    )
+    # Not a workspace at all.
+    (tmp_path / "junk.cnew").write_bytes(b"PK\x03\x04 not a workspace")
+    _refused_and_nothing_changed(ws, doc, tmp_path / "junk.cnew", "cannot be read")
+    # The copy as the app left it still comes back.
+    (tmp_path / "out.cnew").write_bytes(pristine)
+    assert offline.bring_back(ws, tmp_path / "out.cnew").summary() == "1 section changed"
+    assert sections.section(ws, office["a"]).body == "Typed offline."
+
+
+def test_a_copy_brought_back_twice_or_from_another_workspace_is_refused(ws, office, tmp_path):
+    import shutil
+
+    doc = office["doc"]
+    offline.take_offline(ws, doc, tmp_path / "out.cnew")
+    _typed_offline(tmp_path / "out.cnew", office["a"], "First pass.")
+    shutil.copy(tmp_path / "out.cnew", tmp_path / "duplicate.cnew")
+    offline.bring_back(ws, tmp_path / "out.cnew")
+    _refused_and_nothing_changed(ws, doc, tmp_path / "out.cnew", "already brought back")
+    _refused_and_nothing_changed(ws, doc, tmp_path / "duplicate.cnew", "already brought back")
+    # The same document, taken offline from another workspace by the same person.
+    other = Workspace.create(tmp_path / "elsewhere.cnew", actor="analyst.one")
+    directory.add_person(other, "Avery Lin", organization="CNE", roles=["analyst"])
+    identity.act_as(other, "Avery Lin")
+    theirs = documents.create_document(other, "strategy", "Maritime Strategy")
+    sections.add_section(other, theirs, heading="Scope", body="Elsewhere.")
+    offline.take_offline(other, theirs, tmp_path / "theirs.cnew")
+    other.close()
+    _refused_and_nothing_changed(
+        ws, doc, tmp_path / "theirs.cnew", r"taken offline from another workspace \(.*elsewhere"
+    )
+
+
+def test_the_lease_break_is_the_directors_signed_decision(ws, office, tmp_path):
+    from workbench.authority import decisions
+
+    doc = office["doc"]
+    offline.take_offline(ws, doc, tmp_path / "out.cnew", days=3)
+    with pytest.raises(
+        CheckedOut,
+        match=r"\(since \d\d \w\w\w 2\d\d\d \d\d:\d\d UTC, lease until \d\d \w\w\w 2\d\d\d\)",
+    ):
+        sections.edit_section(ws, office["a"], body="x")
+    identity.act_as(ws, "Dana Reyes")
+    with pytest.raises(WorkbenchError, match="Say why"):
+        offline.break_lease(ws, doc, "  ")
+    broken = offline.break_lease(ws, doc, "Avery is on leave.")
+    decided = offline.break_decision(ws, broken)
+    assert decided is not None and decided.kind == "break_lease" and decided.counts
+    assert decided.by_name == "Dana Reyes" and decided.reason == "Avery is on leave."
+    assert [d.label for d in decisions.decisions(ws, doc)] == ["Offline lease broken"]
+    with pytest.raises(RuleViolation, match="is not offline"):
+        offline.break_lease(ws, doc, "Again.")

@@ -1,0 +1,504 @@
+"""Taking a document offline and bringing it back: a check-out with a lease, not a merge engine.
+
+`take_offline` records who has the document and until when, and writes a workspace file that
+holds it (a whole copy, `workbench copy`'s, marked as that check-out's offline copy). While it
+is out, nobody changes the document in the workspace (audit.record refuses any entry about
+it), and in the copy nothing but that document's text, outline and comments changes.
+`bring_back` replays what changed in the copy through the ordinary use-cases, as the holder,
+then closes the check-out; the Director may `break_lease` instead, and the copy keeps its
+changes (nothing typed offline is lost, it simply no longer comes back).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from db import connection
+from workbench import audit, documents, sections
+from workbench.errors import NotFound, RuleViolation, WorkbenchError
+from workbench.use_cases import use_case
+
+COPY_KEY = "offline_copy"  # meta key of an offline copy: the check-out's token
+SOURCE_KEY = "offline_source"  # where it came from (the address, never a password)
+RETURNED_KEY = "offline_returned"  # a copy already brought back: the token it had
+DEFAULT_LEASE_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Checkout:
+    id: int
+    document_id: int
+    title: str
+    holder: str
+    person_id: int | None
+    taken_at: str
+    lease_until: str
+    copy_name: str
+    returned_at: str | None
+    broken_at: str | None
+    broken_by: str | None
+    broken_reason: str
+    break_decision_id: int | None
+
+    @property
+    def open(self) -> bool:
+        return self.returned_at is None and self.broken_at is None
+
+    def describe(self) -> str:
+        """'Avery Lin has it offline since 2 Nov 10:42 (lease until 16 Nov)'."""
+        return f"{self.holder} has it offline since {_day_time(self.taken_at)} " + (
+            f"(lease until {_day_time(self.lease_until, time=False)})"
+        )
+
+    def overdue(self, now: dt.datetime) -> bool:
+        """The lease has run out (the Director may break it; nothing changes by itself)."""
+        return self.lease_until < now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def day(at: str) -> str:
+    """'16 Nov 2026': a lease's end as a person reads it."""
+    return _day_time(at, time=False)
+
+
+def _day_time(at: str, *, time: bool = True) -> str:
+    try:
+        when = dt.datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return at
+    return f"{when:%d %b %H:%M}" if time else f"{when:%d %b %Y}"
+
+
+_SELECT = (
+    "SELECT c.id, c.document_id, d.title, c.holder, c.person_id, c.taken_at, c.lease_until, "
+    "c.copy_name, c.returned_at, c.broken_at, c.broken_by, c.broken_reason, c.break_decision_id "
+    "FROM checkouts c JOIN documents d ON d.id = c.document_id"
+)
+
+
+def _checkout(row) -> Checkout:
+    return Checkout(**row)
+
+
+def checkout(ws, document_id: int) -> Checkout | None:
+    """The document's open check-out, if it is offline."""
+    row = next(
+        ws.db.query(
+            _SELECT + " WHERE c.document_id = ? AND c.returned_at IS NULL AND c.broken_at IS NULL",
+            [document_id],
+        ),
+        None,
+    )
+    return _checkout(row) if row else None
+
+
+def open_checkouts(ws) -> list[Checkout]:
+    return [
+        _checkout(r)
+        for r in ws.db.query(
+            _SELECT + " WHERE c.returned_at IS NULL AND c.broken_at IS NULL ORDER BY c.taken_at"
+        )
+    ]
+
+
+def offline_copy(ws) -> Checkout | None:
+    """In an offline copy: the check-out it belongs to (None in any other workspace)."""
+    token = next(ws.db.query("SELECT value FROM meta WHERE key = ?", [COPY_KEY]), None)
+    if token is None:
+        return None
+    row = next(ws.db.query(_SELECT + " WHERE c.token = ?", [token["value"]]), None)
+    return _checkout(row) if row else None
+
+
+def offline_source(ws) -> str | None:
+    row = next(ws.db.query("SELECT value FROM meta WHERE key = ?", [SOURCE_KEY]), None)
+    return row["value"] if row else None
+
+
+# -- taking it offline ------------------------------------------------------------------------
+@use_case
+def take_offline(ws, document_id: int, dest, *, days: int = DEFAULT_LEASE_DAYS) -> Checkout:
+    """Check the document out to the acting person and write its offline copy to `dest`."""
+    from workbench.authority import identity
+    from workbench.maintenance import copying
+
+    person = identity.require_person(ws)
+    doc = documents.document(ws, document_id)
+    dest = Path(dest)
+    if dest.suffix != ".cnew":
+        dest = dest.with_name(dest.name + ".cnew")
+    if dest.exists():
+        raise WorkbenchError(f"{dest} already exists; choose a new file for the offline copy.")
+    if not dest.parent.is_dir():
+        raise WorkbenchError(f"The folder {dest.parent} does not exist.")
+    if not 1 <= int(days) <= 90:
+        raise WorkbenchError("A lease runs from 1 to 90 days.")
+    held = checkout(ws, document_id)
+    if held is not None:
+        raise RuleViolation(f"{doc.title} is already offline: {held.describe()}.")
+    now = ws.now()
+    until = (ws.clock() + dt.timedelta(days=int(days))).astimezone(dt.UTC)
+    lease_until = until.strftime("%Y-%m-%dT%H:%M:%SZ")
+    token = uuid.uuid4().hex
+    audit.record(
+        ws,
+        "document.take_offline",
+        "document",
+        document_id,
+        document_id=document_id,
+        holder=person.name,
+        lease_until=lease_until,
+        copy=dest.name,
+    )
+    # The copy holds the log up to here; what it brings back must continue exactly this log.
+    base = audit.head(ws)
+    cur = ws.db.execute(
+        "INSERT INTO checkouts (document_id, person_id, holder, os_account, token, taken_at, "
+        "lease_until, copy_name, base_entries, base_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [document_id, person.id, person.name, ws.os_account, token, now, lease_until,
+         dest.name, base.entries, base.hash],
+    )  # fmt: skip
+    # The copy is made inside this transaction: it holds the check-out it belongs to, and a
+    # failure (a full disk) leaves neither a check-out nor a file.
+    copying.copy_to_file(ws, dest)
+    store = connection.connect(dest)
+    try:
+        with store.atomic():
+            store.execute("INSERT INTO meta (key, value) VALUES (?, ?)", [COPY_KEY, token])
+            store.execute("INSERT INTO meta (key, value) VALUES (?, ?)", [SOURCE_KEY, str(ws.path)])
+    finally:
+        store.close()
+    found = checkout(ws, document_id)
+    assert found is not None and found.id == cur.lastrowid
+    return found
+
+
+# -- bringing it back -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Brought:
+    """What came back from an offline copy."""
+
+    document_id: int
+    sections_added: int = 0
+    sections_changed: int = 0
+    sections_moved: int = 0
+    sections_deleted: int = 0
+    comments_added: int = 0
+    comments_adjudicated: int = 0
+    replies_added: int = 0
+
+    def summary(self) -> str:
+        parts = [
+            (self.sections_added, "section added", "sections added"),
+            (self.sections_changed, "section changed", "sections changed"),
+            (self.sections_moved, "section moved", "sections moved"),
+            (self.sections_deleted, "section deleted", "sections deleted"),
+            (self.comments_added, "comment added", "comments added"),
+            (self.comments_adjudicated, "disposition", "dispositions"),
+            (self.replies_added, "reply", "replies"),
+        ]
+        said = [f"{n} {one if n == 1 else many}" for n, one, many in parts if n]
+        return ", ".join(said) if said else "no changes"
+
+
+@use_case
+def bring_back(ws, copy_path) -> Brought:
+    """Replay the offline copy's changes to its document, as the holder, and close the
+    check-out. Refused (nothing changes) when the lease was broken or the copy is another's."""
+    copy_path = Path(copy_path)
+    try:
+        copy, _ = connection.open_workspace_db(copy_path, read_only=True)
+    except Exception as exc:
+        raise WorkbenchError(
+            f"{copy_path.name} cannot be read as an offline copy ({exc})."
+        ) from exc
+    try:
+        token = next(
+            copy.query("SELECT value FROM meta WHERE key IN (?, ?)", [COPY_KEY, RETURNED_KEY]),
+            None,
+        )
+        if token is None:
+            raise WorkbenchError(f"{copy_path.name} is not an offline copy of a document.")
+        row = next(ws.db.query(_SELECT + " WHERE c.token = ?", [token["value"]]), None)
+        if row is None:
+            raise WorkbenchError(
+                f"{copy_path.name} was taken offline from another workspace "
+                f"({_source(copy)}), not from {ws.path.name}."
+            )
+        out = _checkout(row)
+        _refuse_altered(copy, copy_path, row_base(ws, out.id))
+        if out.broken_at is not None:
+            decided = break_decision(ws, out)
+            sealed = decided.signature_label if decided is not None else "no signed decision"
+            raise RuleViolation(
+                f"{out.broken_by} broke the lease on {out.title} on {_day_time(out.broken_at)}, "
+                f'saying "{out.broken_reason}" (decision {sealed}); its changes cannot come '
+                f"back, and they stay in {copy_path.name}."
+            )
+        if out.returned_at is not None:
+            raise RuleViolation(f"{out.title} was already brought back from this copy.")
+        if (out.person_id is not None and ws.person_id != out.person_id) or (
+            out.person_id is None and ws.actor != out.holder
+        ):
+            raise RuleViolation(f"Only {out.holder} can bring {out.title} back.")
+        ws.offline_exempt = {out.document_id}
+        try:
+            brought = _replay(ws, copy, out.document_id)
+        finally:
+            ws.offline_exempt = set()
+        now = ws.now()
+        ws.db.execute("UPDATE checkouts SET returned_at = ? WHERE id = ?", [now, out.id])
+        audit.record(
+            ws,
+            "document.bring_back",
+            "document",
+            out.document_id,
+            document_id=out.document_id,
+            holder=out.holder,
+            **{k: v for k, v in brought.__dict__.items() if k != "document_id" and v},
+        )
+    finally:
+        copy.close()
+    ws.after_commit(lambda: _retire_copy(copy_path))
+    return brought
+
+
+def row_base(ws, checkout_id: int) -> audit.AuditHead:
+    row = next(
+        ws.db.query("SELECT base_entries, base_hash FROM checkouts WHERE id = ?", [checkout_id])
+    )
+    return audit.AuditHead(row["base_entries"], row["base_hash"])
+
+
+class _Reader:
+    """The copy's store where audit's readers expect a workspace."""
+
+    def __init__(self, store):
+        self.db = store
+
+
+def _refuse_altered(copy, copy_path: Path, base: audit.AuditHead) -> None:
+    """A copy comes back only as the app left it: its audit log intact and continuing the log
+    exactly as it stood when the document was taken offline (so a copy edited outside the
+    app, or one made from another copy's log, changes nothing here)."""
+    reader = _Reader(copy)
+    problems = audit.verify_chain(reader)
+    if not problems and audit.entry_hash_at(reader, base.entries) != base.hash:
+        problems = ["its audit log does not continue the log it was taken from"]
+    if not problems:
+        for r in copy.query("SELECT id, heading, body, content_hash FROM sections"):
+            if sections.content_hash(r["heading"], r["body"]) != r["content_hash"]:
+                problems = [f"section {r['id']}'s text does not match its recorded hash"]
+                break
+    if problems:
+        first = problems[0].rstrip(".")
+        raise WorkbenchError(
+            f"{copy_path.name} was altered outside CNE Workbench ({first[0].lower()}"
+            f"{first[1:]}); nothing was brought back."
+        )
+
+
+def _source(copy) -> str:
+    row = next(copy.query("SELECT value FROM meta WHERE key = ?", [SOURCE_KEY]), None)
+    return row["value"] if row else "unknown"
+
+
+def _retire_copy(path: Path) -> None:
+    """The copy is no longer offline: its document reads as it was when brought back."""
+    store = connection.connect(path)
+    try:
+        with store.atomic():
+            store.execute("UPDATE meta SET key = ? WHERE key = ?", [RETURNED_KEY, COPY_KEY])
+    finally:
+        store.close()
+
+
+def _rows(db, sql: str, params) -> dict[int, dict]:
+    return {r["id"]: r for r in db.query(sql, params)}
+
+
+def _depth_order(rows: dict[int, dict]) -> list[int]:
+    """Section ids with every parent before its children."""
+
+    def depth(sid: int) -> int:
+        n, seen = 0, set()
+        while rows[sid]["parent_id"] is not None and rows[sid]["parent_id"] in rows:
+            if sid in seen:
+                break
+            seen.add(sid)
+            sid = rows[sid]["parent_id"]
+            n += 1
+        return n
+
+    return sorted(rows, key=lambda s: (depth(s), rows[s]["position"], s))
+
+
+def _equities(db, section_id: int) -> list[str]:
+    return [
+        r["code"]
+        for r in db.query(
+            "SELECT o.code FROM section_equities e JOIN organizations o ON o.id = "
+            "e.organization_id WHERE e.section_id = ? ORDER BY o.code",
+            [section_id],
+        )
+    ]
+
+
+def _replay(ws, copy, doc: int) -> Brought:
+    from workbench.coordination import comments as cm
+
+    sql = "SELECT * FROM sections WHERE document_id = ?"
+    theirs, ours = _rows(copy, sql, [doc]), _rows(ws.db, sql, [doc])
+    ids: dict[int, int] = {sid: sid for sid in theirs if sid in ours}  # copy id -> here
+    added = changed = moved = deleted = 0
+    # New sections, parents first (created at the end of their parent; placed below).
+    for sid in _depth_order(theirs):
+        t = theirs[sid]
+        if sid in ids or t["deleted_at"] is not None:
+            continue
+        parent = ids.get(t["parent_id"]) if t["parent_id"] is not None else None
+        ids[sid] = sections.add_section(
+            ws, doc, parent_id=parent, kind=t["kind"], heading=t["heading"], body=t["body"],
+            equities=_equities(copy, sid),
+        )  # fmt: skip
+        added += 1
+    # Text, kind and equities of the sections both have; restored ones come back first.
+    for sid in _depth_order(theirs):
+        t, here = theirs[sid], ids.get(sid)
+        if here is None or sid not in ours or t["deleted_at"] is not None:
+            continue
+        o = ours[sid]
+        if o["deleted_at"] is not None:
+            parent = ids.get(t["parent_id"]) if t["parent_id"] is not None else None
+            sections.restore_section(ws, here, parent, 0)
+            changed += 1
+        if (t["heading"], t["body"]) != (o["heading"], o["body"]):
+            sections.edit_section(ws, here, heading=t["heading"], body=t["body"])
+            changed += 1
+        if t["kind"] != o["kind"]:
+            sections.set_section_kind(ws, here, t["kind"])
+        if _equities(copy, sid) != _equities(ws.db, here):
+            sections.set_equities(ws, here, _equities(copy, sid))
+    # The outline as the copy has it: each live section under its parent, in its order.
+    for sid in _depth_order(theirs):
+        t = theirs[sid]
+        if t["deleted_at"] is not None or sid not in ids:
+            continue
+        parent = ids.get(t["parent_id"]) if t["parent_id"] is not None else None
+        siblings = sorted(
+            (s for s, r in theirs.items()
+             if r["parent_id"] == t["parent_id"] and r["deleted_at"] is None),
+            key=lambda s: (theirs[s]["position"], s),
+        )  # fmt: skip
+        index = siblings.index(sid)
+        if sections.location(ws, ids[sid]) != (parent, index):
+            sections.move_section(ws, ids[sid], parent, index)
+            moved += 1
+    # Deleted offline: the topmost of each deleted subtree (its descendants go with it).
+    for sid in _depth_order(theirs):
+        t = theirs[sid]
+        if t["deleted_at"] is None or sid not in ours or ours[sid]["deleted_at"] is not None:
+            continue
+        try:
+            sections.delete_section(ws, sid)
+            deleted += 1
+        except NotFound:
+            pass  # deleted with its parent just now
+    # The comment resolution matrix: new comments, dispositions, replies.
+    csql = "SELECT * FROM comments WHERE document_id = ?"
+    their_c, our_c = _rows(copy, csql, [doc]), _rows(ws.db, csql, [doc])
+    codes = {r["id"]: r["code"] for r in copy.query("SELECT id, code FROM organizations")}
+    cids = {cid: cid for cid in their_c if cid in our_c}
+    new_comments = adjudicated = replies = 0
+    for cid in sorted(their_c):
+        c = their_c[cid]
+        if cid in cids:
+            continue
+        cids[cid] = cm.add_comment(
+            ws, doc, organization_code=codes[c["organization_id"]], type=c["type"],
+            section_id=ids.get(c["section_id"]) if c["section_id"] is not None else None,
+            comment_text=c["comment"], rationale=c["rationale"],
+            critical_ground=c["critical_ground"], proposed_wording=c["proposed_wording"],
+            quoted_passage=c["quoted_passage"], location_detail=c["location_detail"],
+            reviewer_name=c["reviewer_name"], reviewer_title=c["reviewer_title"],
+            response_date=c["response_date"], request_id=c["request_id"],
+        )  # fmt: skip
+        new_comments += 1
+    for cid in sorted(their_c):
+        c, here = their_c[cid], cids[cid]
+        now_disposition = next(
+            ws.db.query("SELECT disposition FROM comments WHERE id = ?", [here])
+        )["disposition"]
+        if c["disposition"] != now_disposition:
+            if now_disposition is not None:
+                cm.reopen_comment(ws, here)
+            if c["disposition"] is not None:
+                cm.adjudicate_comment(ws, here, c["disposition"], c["disposition_rationale"])
+            adjudicated += 1
+    # A reply is already here when its id is, on the same comment (ids made elsewhere since
+    # the copy was taken can coincide with new ones made in it).
+    our_replies = {
+        r["id"]: r["comment_id"] for r in ws.db.query("SELECT id, comment_id FROM comment_replies")
+    }
+    for r in copy.query("SELECT * FROM comment_replies ORDER BY id"):
+        if r["comment_id"] not in their_c or our_replies.get(r["id"]) == r["comment_id"]:
+            continue
+        cm.add_reply(ws, cids[r["comment_id"]], r["text"])
+        replies += 1
+    return Brought(doc, added, changed, moved, deleted, new_comments, adjudicated, replies)
+
+
+# -- breaking the lease -----------------------------------------------------------------------
+@use_case
+def break_lease(ws, document_id: int, reason: str, *, signer=None) -> Checkout:
+    """The Director ends a check-out, by a signed decision: the document is editable here
+    again, and the offline copy can no longer be brought back (its holder keeps what it
+    holds)."""
+    from workbench.authority import decisions
+
+    person = decisions.require_director(ws)
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkbenchError("Say why the lease is broken; the holder is told.")
+    if len(reason) > 2000:
+        raise WorkbenchError("Keep the reason under 2,000 characters.")
+    out = checkout(ws, document_id)
+    if out is None:
+        raise RuleViolation(f"{documents.document(ws, document_id).title} is not offline.")
+    decision_id = decisions.sign_decision(
+        ws,
+        "break_lease",
+        document_id,
+        subject=f"checkout:{out.id}",
+        reason=reason,
+        details={
+            "holder": out.holder,
+            "taken_at": out.taken_at,
+            "lease_until": out.lease_until,
+            "copy": out.copy_name,
+        },
+        signer=signer,
+    )
+    ws.db.execute(
+        "UPDATE checkouts SET broken_at = ?, broken_by = ?, broken_reason = ?, "
+        "break_decision_id = ? WHERE id = ?",
+        [ws.now(), person.name, reason, decision_id, out.id],
+    )
+    audit.record(
+        ws, "document.break_lease", "document", document_id,
+        document_id=document_id, holder=out.holder, reason=reason, decision_id=decision_id,
+    )  # fmt: skip
+    row = next(ws.db.query(_SELECT + " WHERE c.id = ?", [out.id]))
+    return _checkout(row)
+
+
+def break_decision(ws, out: Checkout):
+    """The signed decision that broke this lease (its signature checked), or None."""
+    from workbench.authority import decisions
+
+    if out.break_decision_id is None:
+        return None
+    found = decisions.decisions(ws, out.document_id, subject=f"checkout:{out.id}")
+    return next((d for d in found if d.id == out.break_decision_id), None)

@@ -266,10 +266,13 @@ class Columns(QObject):
                 signal.connect(self._contents_changed)
             model.rowsRemoved.connect(self._contents_changed)
         self._model = model
-        # A table's short columns measured as their contents were last time: resizing the
-        # view (docks laid out, the window resized) fits the widths again without measuring
+        # The short columns measured as their contents were last time: resizing the view
+        # (docks laid out, the window resized) fits the widths again without measuring
         # hundreds of rows per column through the delegate again (~70 ms a fit at 1,000 rows).
         self._content: dict[int, int] = {}
+        if isinstance(view, QTreeView):  # rows folded or unfolded are other rows to measure
+            view.expanded.connect(self._contents_changed)
+            view.collapsed.connect(self._contents_changed)
         view.installEventFilter(self)
         view.viewport().installEventFilter(self)
         self.menu: QMenu | None = None
@@ -383,14 +386,8 @@ class Columns(QObject):
         self.fit()
 
     def _content_width(self, col: int) -> int:
-        view = self.view
-        if isinstance(view, QTreeView):  # a spanned row's width follows the view's: measured
-            return view.sizeHintForColumn(col)
-        if view.model() is not self._model:  # another model set since: nothing kept holds
-            self._model = view.model()
-            self._content.clear()
         if col not in self._content:
-            self._content[col] = view.sizeHintForColumn(col)
+            self._content[col] = self.view.sizeHintForColumn(col)
         return self._content[col]
 
     def fit(self) -> None:
@@ -401,9 +398,14 @@ class Columns(QObject):
         view, header = self.view, self.header
         if not view.isVisible():
             return  # measured when shown (a hidden view has no rows on screen to measure)
-        if isinstance(view, QTreeView):
-            view.doItemsLayout()  # the rows of a model reset a moment ago, to measure
+        if view.model() is not self._model:  # another model set since: nothing kept holds
+            self._model = view.model()
+            self._content.clear()
         shown = [c for c in range(len(self.labels)) if not header.isSectionHidden(c)]
+        if isinstance(view, QTreeView) and any(
+            c not in self.weights and c not in self._content for c in shown
+        ):
+            view.doItemsLayout()  # the rows of a model reset a moment ago, to measure
         widths: dict[int, int] = {}
         for col in shown:
             if col not in self.weights:

@@ -215,3 +215,36 @@ def test_resizing_a_table_refits_widths_without_measuring_rows_again_until_they_
     view.setFont(font)  # the text's measure changed: measured again
     qtbot.waitUntil(lambda: view.columnWidth(0) > wider)
     assert columns.user_sized is False
+
+
+def test_a_tree_measures_again_when_a_branch_is_unfolded_not_when_it_is_resized(qtbot):
+    from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
+
+    from ui.table_layout import Columns, WrappingDelegate
+
+    tree = QTreeWidget()
+    qtbot.addWidget(tree)
+    tree.setColumnCount(2)
+    tree.setItemDelegate(WrappingDelegate(tree, [1]))
+    measured: list[int] = []  # the columns measured over their rows (rows' heights aside)
+    measure = tree.sizeHintForColumn
+    tree.sizeHintForColumn = lambda col: measured.append(col) or measure(col)
+    for n in range(40):
+        top = QTreeWidgetItem(tree, [f"ORG-{n}", LONG])
+        QTreeWidgetItem(top, [f"ORG-{n} request answered late", LONG])
+    columns = Columns(tree, "test-tree", ["Organization", "Position"], weights={1: 1})
+    tree.resize(700, 400)
+    tree.show()
+    qtbot.waitExposed(tree)
+    qtbot.waitUntil(lambda: 0 in measured)
+    QApplication.processEvents()
+    fitted = tree.columnWidth(0)
+    before = len(measured)
+    tree.resize(900, 400)
+    qtbot.waitUntil(lambda: abs(sum(map(tree.columnWidth, (0, 1))) - tree.viewport().width()) <= 2)
+    QApplication.processEvents()
+    assert (tree.columnWidth(0), len(measured)) == (fitted, before)
+
+    tree.expandItem(tree.topLevelItem(0))  # its child's longer name comes into view
+    qtbot.waitUntil(lambda: tree.columnWidth(0) > fitted)
+    assert columns.user_sized is False

@@ -91,8 +91,9 @@ def read_only_reason(path: str | os.PathLike) -> str | None:
 # transactions keep them safe beside the window.
 _locks: dict[str, list] = {}  # file identity -> [fd, holders, lock file, file fd] in this process
 _locks_guard = threading.Lock()
-# Descriptors on workspace files, kept open for the life of the process: closing any descriptor
-# on a database file drops every POSIX lock this process holds on it, SQLite's included.
+# Descriptors on workspace files, kept open while anything here has the file open: closing any
+# descriptor on a database file drops every POSIX lock this process holds on it, SQLite's
+# included (_close_unused_file_fds closes one only when no other descriptor is on its file).
 _file_fds: dict[str, int] = {}
 
 
@@ -146,6 +147,39 @@ def _file_descriptor(key: str, path: Path) -> int | None:
     return fd
 
 
+def _shared_with_sqlite(fd: int) -> bool:
+    """True when another descriptor of this process is on fd's file (a SQLite connection's), or
+    when that cannot be told (no /proc): closing fd would then drop that connection's locks."""
+    try:
+        st = os.fstat(fd)
+        names = os.listdir("/proc/self/fd")
+    except OSError:
+        return True
+    for name in names:
+        if name == str(fd):
+            continue
+        try:
+            other = os.stat(f"/proc/self/fd/{name}")
+        except OSError:
+            continue  # closed meanwhile, or the listing's own descriptor
+        if (other.st_dev, other.st_ino) == (st.st_dev, st.st_ino):
+            return True
+    return False
+
+
+def _close_unused_file_fds() -> None:
+    """Close the descriptors of workspaces nobody here claims or reads any more (call it holding
+    _locks_guard). Kept for the life of the process, one per workspace ever opened, they ran a
+    session that opens many workspaces out of descriptors (1,024 for a user on Debian)."""
+    for key, fd in list(_file_fds.items()):
+        if key not in _locks and not _shared_with_sqlite(fd):
+            del _file_fds[key]
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
 def _unlock_file(fd: int | None) -> None:
     if fd is not None and fcntl is not None:
         try:
@@ -179,6 +213,7 @@ class InstanceLock:
                 except OSError:
                     pass
                 os.close(entry[0])  # closing the descriptor releases the flock
+            _close_unused_file_fds()
 
 
 def held_by_this_process(path: str | os.PathLike) -> bool:
@@ -209,6 +244,7 @@ def acquire_instance_lock(path: str | os.PathLike) -> InstanceLock | None:
     path = Path(path)
     key = _identity(path)
     with _locks_guard:
+        _close_unused_file_fds()  # those whose connections closed after their claim was released
         if key in _locks:
             _locks[key][1] += 1
             return InstanceLock(key)

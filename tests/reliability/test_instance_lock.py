@@ -84,3 +84,47 @@ def test_command_line_writes_while_a_window_holds_the_file(closed, capsys):
     with Workspace.open(path, read_only=True) as ro:
         assert requests.request(ro, ids["request"]).suspense_date == "2031-01-15"
     assert check_workspace(path).ok
+
+
+def _descriptors_on(path) -> int:
+    st = os.stat(path)
+    n = 0
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            other = os.stat(f"/proc/self/fd/{name}")
+        except OSError:
+            continue
+        n += (other.st_dev, other.st_ino) == (st.st_dev, st.st_ino)
+    return n
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts descriptors in /proc")
+def test_a_closed_workspace_leaves_no_descriptor_open(closed, tmp_path):
+    # One descriptor kept per workspace ever opened ran a session that opens many workspaces
+    # (the test suite, as a user on Debian with 1,024 descriptors) out of them.
+    path, _ = closed
+    before = len(os.listdir("/proc/self/fd"))
+    for i in range(40):
+        copy = tmp_path / f"copy{i}.cnew"
+        copy.write_bytes(path.read_bytes())
+        with Workspace.open(copy) as ws:
+            documents.create_document(ws, "strategy", f"Draft {i}")
+        assert _descriptors_on(copy) == 0
+    assert len(os.listdir("/proc/self/fd")) <= before
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts descriptors in /proc")
+def test_the_claims_descriptor_outlives_a_reader_still_open_on_the_file(closed):
+    # Closing any descriptor on the file would drop the reader's SQLite locks with it.
+    path, _ = closed
+    ws = Workspace.open(path)
+    reader = connection.connect(path)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM documents").fetchone()
+    ws.close()
+    assert _descriptors_on(path) >= 2  # the reader's and the claim's
+    reader.execute("COMMIT")
+    reader.close()
+    with Workspace.open(path):
+        pass
+    assert _descriptors_on(path) == 0

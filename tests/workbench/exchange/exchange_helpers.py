@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests import libreoffice
 from workbench import directory, documents, sections
 from workbench.coordination import requests as rq
 
@@ -66,13 +66,9 @@ def make_review(ws) -> Review:
 def resave_with_calc(path: Path, tmp_path: Path) -> Path:
     """The workbook as LibreOffice Calc saves it (tools/apt-packages-test): Calc rewrites the
     whole file in its own dialect (shared strings, styles, the hidden protected sheet)."""
-    out = tmp_path / "calc"
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
-         "--convert-to", "xlsx:Calc Office Open XML", "--outdir", str(out), str(path)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    saved = out / path.name
+    saved = libreoffice.convert(
+        path, "xlsx:Calc Office Open XML", tmp_path / "calc", profile=tmp_path / "lo"
+    )
     with zipfile.ZipFile(saved) as z:
         assert b"LibreOffice" in z.read("docProps/app.xml")  # really Calc's file now
     return saved

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import io
-import subprocess
 
 import docx
 from docx.oxml.ns import qn
 
+from tests import libreoffice
 from workbench.redline import SectionText, Side, compare
 from workbench.word.redline_docx import build_redline_docx
 
@@ -66,27 +66,8 @@ def test_changes_are_tracked_with_author_and_date():
 def test_libreoffice_reads_the_tracked_changes(tmp_path):
     src = tmp_path / "redline.docx"
     src.write_bytes(build_redline_docx(_redline()))
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    text = subprocess.run(
-        ["pdftotext", str(tmp_path / "redline.pdf"), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    pdf = libreoffice.convert(src, "pdf", tmp_path, profile=tmp_path / "lo")
+    text = libreoffice.pdf_text(pdf)
     assert MARKING in text and "three" in text and "Detection" in text
 
 

@@ -12,6 +12,7 @@ import pytest
 from docx.oxml.ns import qn
 from word_helpers import CHART_SVG, MARKING
 
+from tests import libreoffice
 from workbench import sections
 from workbench.coordination.publication import document_snapshot
 from workbench.markdown_model import cross_reference
@@ -92,26 +93,8 @@ def _libreoffice_text(data: bytes, tmp_path) -> list[str]:
     """The export converted to PDF by LibreOffice (tools/apt-packages-test), as page texts."""
     src = tmp_path / "export.docx"
     src.write_bytes(data)
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    pdf = tmp_path / "export.pdf"
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    return text.split("\f")
+    pdf = libreoffice.convert(src, "pdf", tmp_path, profile=tmp_path / "lo")
+    return libreoffice.pdf_text(pdf, layout=True).split("\f")
 
 
 def test_libreoffice_opens_the_export(full, tmp_path):
@@ -438,21 +421,7 @@ def test_libreoffice_resave_keeps_a_note_cited_again(notes, tmp_path):
     src = tmp_path / "notes.docx"
     src.write_bytes(build_docx(notes))
     out = tmp_path / "resaved"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--headless",
-            "--convert-to",
-            "docx:MS Word 2007 XML",
-            "--outdir",
-            str(out),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    libreoffice.convert(src, "docx:MS Word 2007 XML", out, profile=tmp_path / "lo")
     md = read_docx((out / "notes.docx").read_bytes()).markdown
     assert "Aircraft patrol it too[^1]." in md
     assert "| Cutters | reports[^2] |" in md

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
     QFileDialog,
+    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -424,10 +425,16 @@ class Shooter:
             title = modal.windowTitle().casefold()
             answer = next((p for word, p in self.answers.items() if word.casefold() in title), None)
             if answer is not None:
-                modal.selectFile(str(answer))
+                # Typed into the name field as a user would: selectFile() of a path in another
+                # folder selects nothing until the folder has loaded, and accept() then waits.
+                edit = modal.findChild(QLineEdit, "fileNameEdit")
+                if edit is not None:
+                    edit.setText(str(answer))
+                else:
+                    modal.selectFile(str(answer))
                 modal.accept()
-            else:
-                modal.reject()
+            if modal.isVisible():
+                modal.reject()  # never left waiting: a dialog that would not take the answer
             return
         first = self._seen.setdefault(id(modal), time.monotonic())
         if time.monotonic() - first < self.settle_ms / 1000:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections import deque
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
@@ -41,6 +42,7 @@ class _Turns(QObject):
 
 
 _turns: _Turns | None = None
+_waiting: weakref.WeakSet[LazyReload] = weakref.WeakSet()  # every reload, for drain()
 
 
 def _shared_turns() -> _Turns:
@@ -88,6 +90,7 @@ class LazyReload(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
         self._timer.timeout.connect(lambda: _shared_turns().add(self))
+        _waiting.add(self)
         widget.installEventFilter(self)
         self.destroyed.connect(lambda *_: _shared_turns().discard(self))
 
@@ -176,6 +179,18 @@ class LazyReload(QObject):
 _UNCHANGED = object()  # a re-read found what the panel already shows
 
 
+def _delayed() -> list[LazyReload]:
+    """The reloads waiting out their delay (a panel whose window has gone is passed over)."""
+    out = []
+    for reload in list(_waiting):
+        try:
+            if reload._timer.isActive():
+                out.append(reload)
+        except RuntimeError:  # its Qt object was deleted with its widget
+            _waiting.discard(reload)
+    return out
+
+
 def drain(timeout: float = 10.0) -> None:
     """Run every queued reload now and wait for the background reads they started (tests, and
     anything that must see the panels current)."""
@@ -183,10 +198,15 @@ def drain(timeout: float = 10.0) -> None:
 
     turns = _shared_turns()
     for _ in range(50):
+        # A reload still in its delay is queued too: on a busy machine the delay may not have
+        # run out when the caller asks for current panels.
+        for reload in _delayed():
+            reload._timer.stop()
+            turns.add(reload)
         while turns._queue:
             turns._next()
         busy = [r for r in live_readers() if not r.idle()]
-        if not busy:
+        if not busy and not _delayed():
             return
         for r in busy:
             r.wait_read(timeout)

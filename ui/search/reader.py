@@ -115,9 +115,12 @@ class BackgroundReader(QObject):
                 result, exc = None, e
             self.last_ms[key] = (time.perf_counter() - started) * 1000
             with self._cond:
-                self._busy = False
                 self._undelivered += 1
-                self._cond.notify_all()
+            # Posted before the read counts as done: wait_read() then sendPostedEvents() delivers
+            # it. Emitted after, a loaded machine could leave drain() nothing to deliver yet.
             self._ready.emit((key, serial, on_done, on_error, result, exc))
+            with self._cond:
+                self._busy = False
+                self._cond.notify_all()
         if ws is not None:
             ws.close()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import QDate, Qt
 
+from ui import lazy
 from ui.search.deconfliction import DeconflictionDialog
 from ui.search.install import install
 from workbench import audit, documents, studies
@@ -92,5 +95,37 @@ def test_creating_a_document_in_the_window_prompts_and_shows_on_document(qtbot, 
     dialog.record()
     window.ops.flush()
     doc = dialog.document_id
+    window.show_panel(window.prior_work_panel)
     window.prior_work_panel.set_document(doc)
+    lazy.drain()
     assert "Consulted BCSC Chief of Analysis (ICE)" in window.prior_work_panel.label.text()
+
+
+def test_the_prior_work_tab_reads_when_seen_and_off_the_ui_thread(qtbot, window, ws, monkeypatch):
+    install(window)
+    window.show()
+    bcsc = _bcsc(ws)
+    doc = documents.create_document(ws, "study", "How traffickers use criminal proceeds")
+    reads = []
+    real = studies.consultations
+
+    def counted(*args, **kwargs):
+        reads.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(studies, "consultations", counted)
+    prior = window.prior_work_panel
+    window.show_panel(window.search_panel)  # the Prior work tab is behind another
+    prior.set_document(doc)
+    for _ in range(3):
+        window.workspace_changed.emit()
+    lazy.drain()
+    assert reads == []  # nobody could see it: nothing was read
+    studies.record_consultation(
+        ws, document_id=doc, related_study_id=bcsc, consulted=True,
+        whom="BCSC Chief of Analysis", organization_code="ICE", outcome="No overlap.",
+    )  # fmt: skip
+    window.show_panel(prior)
+    lazy.drain()
+    assert reads == [False]  # once, when shown, on the reader thread
+    assert "Consulted BCSC Chief of Analysis (ICE)" in prior.label.text()

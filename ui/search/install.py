@@ -8,6 +8,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ui import messages
+from ui.lazy import LazyReload
 from ui.navigator import DOC, SECTION
 from ui.search import studies_dialog
 from ui.search.deconfliction import DeconflictionDialog
@@ -18,7 +19,7 @@ from workbench import documents, search, studies
 class PriorWorkPanel(QWidget):
     """The current document's recorded consultations, and a way to check for prior work."""
 
-    def __init__(self, ws, ops, parent=None):
+    def __init__(self, ws, ops, parent=None, *, reader=None):
         super().__init__(parent)
         self.ws, self.ops = ws, ops
         self.document_id: int | None = None
@@ -31,18 +32,38 @@ class PriorWorkPanel(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.check)
         layout.addStretch(1)
+        # Read when seen, off the UI thread where a reader is given: every autosave changes the
+        # workspace, and a hidden tab re-reading on the UI thread was work nobody saw.
+        self._lazy = LazyReload(
+            self, self.refresh, reader=reader, prepare=self._job, show=self._show
+        )
         self.set_document(None)
 
     def set_document(self, document_id: int | None) -> None:
         self.document_id = document_id or None
-        self.refresh()
+        self.check.setEnabled(self.document_id is not None)
+        self._lazy.now()
+
+    def changed(self) -> None:
+        """The workspace changed: re-read when next seen."""
+        self._lazy.request()
 
     def refresh(self) -> None:
-        self.check.setEnabled(self.document_id is not None)
-        if self.document_id is None:
+        """Read and show now (on this thread)."""
+        self._lazy.supersede()
+        self._show(self._job()(self.ws))
+
+    def _job(self):
+        doc_id = self.document_id
+        return lambda ws: (doc_id, studies.consultations(ws, doc_id) if doc_id else [])
+
+    def _show(self, read) -> None:
+        doc_id, found = read
+        if doc_id != self.document_id:
+            return  # read for a document no longer chosen
+        if doc_id is None:
             self.label.setText("Select a document to see whether prior work was checked.")
             return
-        found = studies.consultations(self.ws, self.document_id)
         if not found:
             self.label.setText(
                 "<b>No deconfliction recorded.</b> Nobody has recorded whether the owners "
@@ -89,7 +110,7 @@ def install(main_window) -> SearchPanel:
     ws, ops = main_window.ws, main_window.ops
     panel = SearchPanel(ws, parent=main_window)
     main_window.add_panel("Search", panel)
-    prior = PriorWorkPanel(ws, ops, main_window)
+    prior = PriorWorkPanel(ws, ops, main_window, reader=panel.reader)
     main_window.add_panel("Prior work", prior)
     main_window.search_panel, main_window.prior_work_panel = panel, prior
 
@@ -107,7 +128,7 @@ def install(main_window) -> SearchPanel:
     main_window.document_selected.connect(prior.set_document)
 
     def changed() -> None:
-        prior.refresh()
+        prior.changed()
         if panel.box.text().strip():
             panel.run_search()  # keep hits current after edits, deletes and publication
 

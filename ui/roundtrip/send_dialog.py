@@ -176,6 +176,12 @@ class SendForReviewDialog(QDialog):
             self.due.setText(f"due {due:%A} {due.day} {due:%B %Y}")
         except WorkbenchError as exc:
             self.due.setText(str(exc))
+        else:
+            if days is not None:
+                # The greyed date is the preset's, never another: "On a date…" starts from it.
+                self.date.blockSignals(True)
+                self.date.setDate(QDate(due.year, due.month, due.day))
+                self.date.blockSignals(False)
         p = self.produce()
         self.send_button.setEnabled(
             bool(self.chosen())

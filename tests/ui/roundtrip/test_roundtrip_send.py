@@ -61,6 +61,13 @@ def test_send_for_review_from_the_coordination_menu(ready, qtbot, ws, strategy, 
     qtbot.keyClick(dialog.preset, Qt.Key.Key_Down)
     due = suspense_for(ws, 20)
     assert "due" in dialog.due.text()
+    # The greyed date field shows that same date, and "On a date…" starts from it.
+    assert dialog.date.date().toString("yyyy-MM-dd") == due and not dialog.date.isEnabled()
+    qtbot.keyClick(dialog.preset, Qt.Key.Key_End)
+    assert dialog.date.isEnabled() and dialog.suspense() == (None, due)
+    qtbot.keyClick(dialog.preset, Qt.Key.Key_Home)
+    qtbot.keyClick(dialog.preset, Qt.Key.Key_Down)
+    assert dialog.suspense() == (20, None)
     qtbot.keyClicks(dialog.instructions, "Check the interdiction figures.")
     qtbot.mouseClick(dialog.workbook, Qt.MouseButton.LeftButton)
     assert dialog.word.isEnabled()

@@ -135,6 +135,9 @@ def _extend_navigator_menu(window, part: Roundtrip) -> None:
 
 def _hook_coordination_view(view, part: Roundtrip) -> None:
     button = QToolButton(view)
+    # Beside the view's own buttons, in their case and with the "…" of a command that asks
+    # first (a tool button shows the action's icon text, which Qt makes without the "…").
+    part.send_action.setIconText("Send for review…")
     button.setDefaultAction(part.send_action)
     button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
     view.add_button(button)

@@ -141,7 +141,9 @@ def test_send_is_in_the_navigator_context_menu_and_the_coordination_view(ready, 
     menu = QMenu(window)
     window.navigator.menu_builder(menu, (DOCUMENT, strategy[0]))
     assert window.roundtrip.send_action in menu.actions()
-    assert window.coordination.view.send_button.defaultAction() is window.roundtrip.send_action
+    button = window.coordination.view.send_button
+    assert button.defaultAction() is window.roundtrip.send_action
+    assert button.text() == "Send for review…"  # as the view's own buttons read: it asks first
 
 
 def test_an_extension_shows_on_the_request_row(ready, qtbot, ws, strategy):

@@ -107,6 +107,14 @@ def _marking(sheet, marking: str) -> None:
 _PER_REQUEST = ("request_id", "organization", "reviewer", "exported_at", "audit_head", "signature")
 
 
+def _fit_to_width(sheet) -> None:
+    """Printed one page wide, as many tall as it takes: a reviewer who prints the sheet gets
+    each label beside its answer (Calc and Excel otherwise put column B on pages of its own)."""
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+
+
 @use_case
 def export_request_workbook(ws, request_id: int, path: str | os.PathLike) -> Path:
     """A CRM workbook for one request: sections prefilled, lists validated, packet digest kept."""
@@ -210,6 +218,7 @@ def _render_workbook(
     resp.merge_cells("A8:B8")
     resp["A8"].alignment = _WRAP
     resp.row_dimensions[8].height = 48
+    _fit_to_width(resp)
     positions = DataValidation(
         type="list", formula1='"' + ",".join(POSITIONS.values()) + '"', allow_blank=True
     )
@@ -238,6 +247,8 @@ def _render_workbook(
 
     com = wb.create_sheet(COMMENTS_SHEET)
     _marking(com, marking)
+    _fit_to_width(com)
+    com.page_setup.orientation = "landscape"  # ten columns of comment, passage and wording
     _put(com.cell(1, 1), marking)
     com.cell(1, 1).font = _BANNER
     for c, (head, width, _) in enumerate(COMMENT_COLUMNS, 1):

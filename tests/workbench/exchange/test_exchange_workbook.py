@@ -6,6 +6,7 @@ import pytest
 from exchange_helpers import MARKING, resave_with_calc, snapshot
 from openpyxl import load_workbook
 
+from tests import libreoffice
 from workbench.coordination.comments import list_comments
 from workbench.coordination.positions import latest_positions
 from workbench.exchange.responses import import_response
@@ -264,3 +265,16 @@ def test_a_document_row_quoting_text_never_sent_is_refused(ws, review, workbook)
     with pytest.raises(Exception, match="quotes a passage that is not in the text sent"):
         import_response(ws, workbook)
     assert snapshot(ws) == before
+
+
+def test_each_printed_page_of_the_response_keeps_labels_beside_their_answers(
+    workbook, review, tmp_path
+):
+    # Printed (here by LibreOffice, as a reviewer's Calc or Excel would), column B went to a
+    # page of its own: "Reviewer name" on one sheet of paper, the yellow cell on another.
+    pdf = libreoffice.convert(workbook, "pdf", tmp_path / "printed", profile=tmp_path / "lo")
+    pages = libreoffice.pdf_text(pdf).split("\f")
+    first = pages[0]
+    assert "Suspense date" in first and "Review for accuracy." in first
+    comments = next(p for p in pages if "Passage quoted" in p)
+    assert "Proposed wording" in comments  # the Comments sheet's columns side by side

@@ -117,6 +117,7 @@ class ChainsDialog(QDialog):
         edit = QLineEdit(title, self.table)
         edit.setMaxLength(80)
         edit.setReadOnly(self.read_only)
+        edit.setFrame(not self.read_only)  # read-only: plain text in its cell, not a white field
         box = self._person_box(person_id)
         box.setEnabled(not self.read_only)
         for column, widget in ((0, edit), (1, box)):

@@ -228,6 +228,8 @@ def _render_workbook(
 
     secs = wb.create_sheet("Sections")
     _marking(secs, marking)
+    _fit_to_width(secs)
+    secs.page_setup.orientation = "landscape"  # the text as sent beside its number and hash
     for c, (head, width) in enumerate(
         [("Section", 10), ("Heading", 35), ("Text as sent", 90), ("Content hash", 20)], 1
     ):

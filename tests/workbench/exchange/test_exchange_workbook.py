@@ -278,3 +278,5 @@ def test_each_printed_page_of_the_response_keeps_labels_beside_their_answers(
     assert "Suspense date" in first and "Review for accuracy." in first
     comments = next(p for p in pages if "Passage quoted" in p)
     assert "Proposed wording" in comments  # the Comments sheet's columns side by side
+    sent = next(p for p in pages if "Text as sent" in p)
+    assert "Content hash" in sent  # and the Sections sheet's

@@ -163,16 +163,25 @@ def take_offline(ws, document_id: int, dest, *, days: int = DEFAULT_LEASE_DAYS) 
     # The copy is made inside this transaction: it holds the check-out it belongs to, and a
     # failure (a full disk) leaves neither a check-out nor a file.
     copying.copy_to_file(ws, dest)
+    # From here the file is this check-out's: if the check-out is not saved after all (the
+    # shared store's commit fails, the server goes away), the file goes too, or its holder
+    # would work in a copy that can never come back.
+    ws.on_rollback(lambda: copying.remove_file(dest))
+    _mark_copy(dest, token, str(ws.path))
+    found = checkout(ws, document_id)
+    assert found is not None and found.id == cur.lastrowid
+    return found
+
+
+def _mark_copy(dest: Path, token: str, source: str) -> None:
+    """Mark the new file as this check-out's offline copy, and say where it came from."""
     store = connection.connect(dest)
     try:
         with store.atomic():
             store.execute("INSERT INTO meta (key, value) VALUES (?, ?)", [COPY_KEY, token])
-            store.execute("INSERT INTO meta (key, value) VALUES (?, ?)", [SOURCE_KEY, str(ws.path)])
+            store.execute("INSERT INTO meta (key, value) VALUES (?, ?)", [SOURCE_KEY, source])
     finally:
         store.close()
-    found = checkout(ws, document_id)
-    assert found is not None and found.id == cur.lastrowid
-    return found
 
 
 # -- bringing it back -------------------------------------------------------------------------

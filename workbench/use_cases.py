@@ -29,6 +29,7 @@ def use_case(fn: Callable[P, R]) -> Callable[P, R]:
             )
         outermost = not ws.db.in_transaction
         pending = getattr(ws, "_after_commit", None)
+        undo = getattr(ws, "_on_rollback", None)
         try:
             with ws.db.atomic():
                 if outermost:
@@ -37,6 +38,8 @@ def use_case(fn: Callable[P, R]) -> Callable[P, R]:
         except BaseException as exc:
             if outermost and pending:
                 pending.clear()  # nothing committed, so nothing follows
+            if outermost and undo:
+                ws._run_on_rollback()  # what it wrote outside the store goes with it
             if isinstance(exc, UnicodeEncodeError):
                 # Text no file can store (a lone surrogate from a paste, a JSON escape or a
                 # mis-decoded argument) reaches the store or the audit log's hash; the
@@ -51,6 +54,8 @@ def use_case(fn: Callable[P, R]) -> Callable[P, R]:
             if translated is None:
                 raise
             raise translated from exc
+        if outermost and undo:
+            undo.clear()  # committed: what it wrote outside the store stays
         if outermost and pending:
             ws._run_after_commit()
         return result

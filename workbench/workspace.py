@@ -78,6 +78,7 @@ class Workspace:
         self._closed = False
         self.close_hooks: list[Callable[[Workspace], None]] = []
         self._after_commit: list[Callable[[], None]] = []
+        self._on_rollback: list[Callable[[], None]] = []
         self._read_cache: dict = {}
 
     def cached(self, key, compute: Callable[[], R]) -> R:
@@ -221,6 +222,20 @@ class Workspace:
             self._after_commit.append(fn)
         else:
             fn()
+
+    def on_rollback(self, fn: Callable[[], None]) -> None:
+        """Run fn if the current use-case's transaction does not commit (a file it wrote
+        outside the store, say, that must not outlive the change it belonged to)."""
+        if self.db.in_transaction:
+            self._on_rollback.append(fn)
+
+    def _run_on_rollback(self) -> None:
+        while self._on_rollback:
+            fn = self._on_rollback.pop()
+            try:
+                fn()
+            except Exception:  # the rollback itself already happened; say what was left
+                log.exception("Rollback task %r failed", fn)
 
     def _run_after_commit(self) -> None:
         while self._after_commit:

@@ -282,3 +282,62 @@ def test_the_lease_break_is_the_directors_signed_decision(ws, office, tmp_path):
     assert [d.label for d in decisions.decisions(ws, doc)] == ["Offline lease broken"]
     with pytest.raises(RuleViolation, match="is not offline"):
         offline.break_lease(ws, doc, "Again.")
+
+
+def _leftovers(folder) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_a_check_out_the_shared_store_fails_to_save_leaves_no_offline_copy(
+    ws, office, tmp_path, monkeypatch
+):
+    import contextlib
+
+    doc = office["doc"]
+    folder = tmp_path / "laptop"
+    folder.mkdir()
+    before = audit.head(ws)
+    real_atomic = ws.db.atomic
+
+    @contextlib.contextmanager
+    def commit_fails():
+        outermost = not ws.db.in_transaction
+        with real_atomic():
+            yield ws.db
+            if outermost:
+                # The copy is written by now; the store's own save is what fails.
+                assert (folder / "out.cnew").exists()
+                raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ws.db, "atomic", commit_fails)
+    with pytest.raises(Exception, match="No space left|disk is full|full"):
+        offline.take_offline(ws, doc, folder / "out.cnew")
+    monkeypatch.undo()
+    assert _leftovers(folder) == []  # no copy that could never come back
+    assert offline.checkout(ws, doc) is None and audit.head(ws) == before
+    # Nothing half-done: the same check-out succeeds afterwards, into the same name.
+    assert offline.take_offline(ws, doc, folder / "out.cnew").copy_name == "out.cnew"
+    assert (folder / "out.cnew").exists()
+
+
+def test_a_check_out_that_fails_after_writing_its_copy_removes_it(
+    ws, office, tmp_path, monkeypatch
+):
+    doc = office["doc"]
+    folder = tmp_path / "laptop"
+    folder.mkdir()
+    real_mark = offline._mark_copy
+
+    def marked_then_fails(dest, token, source):
+        real_mark(dest, token, source)
+        raise WorkbenchError("The removable drive was pulled out.")
+
+    monkeypatch.setattr(offline, "_mark_copy", marked_then_fails)
+    with pytest.raises(WorkbenchError, match="drive was pulled out"):
+        offline.take_offline(ws, doc, folder / "out.cnew")
+    assert _leftovers(folder) == [] and offline.checkout(ws, doc) is None
+    # A file already there is never touched, even by a failing check-out.
+    (folder / "mine.cnew").write_bytes(b"someone's own file")
+    with pytest.raises(WorkbenchError, match="already exists"):
+        offline.take_offline(ws, doc, folder / "mine.cnew")
+    assert (folder / "mine.cnew").read_bytes() == b"someone's own file"

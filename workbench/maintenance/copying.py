@@ -108,7 +108,7 @@ def _copy_open(ws, dest: Path | ServerAddress, progress) -> CopyReport:
     except BaseException as exc:
         target.close()
         if not isinstance(dest, ServerAddress):
-            _remove_file(dest)
+            remove_file(dest)
         if isinstance(exc, transfer.TransferError):
             raise WorkbenchError(str(exc)) from exc
         raise
@@ -116,7 +116,9 @@ def _copy_open(ws, dest: Path | ServerAddress, progress) -> CopyReport:
     return CopyReport(_name(ws.path), _name(dest), tables, rows, head)
 
 
-def _remove_file(path: Path) -> None:
+def remove_file(path: Path) -> None:
+    """A workspace file this module (or a use-case that had it written) made, with its
+    WAL, shared memory and lock files."""
     for name in (path, Path(str(path) + "-wal"), Path(str(path) + "-shm")):
         try:
             os.unlink(name)

@@ -204,6 +204,10 @@ class Navigator(QTreeView):
             documents.DocumentRow(doc.id, doc.kind, doc.title, doc.marking, doc.status, doc.version)
         )
 
+    def set_document_notes(self, notes: dict[int, tuple[str, str]]) -> None:
+        """Mark documents (id -> (a word after the title, a sentence for the tooltip))."""
+        self._model.set_notes(notes)
+
     def update_document_of(self, section_id: int) -> None:
         """Refresh the row of the document holding this section."""
         doc_id = self._document_of(section_id)

@@ -119,6 +119,7 @@ class NavigatorModel(QAbstractItemModel):
         self._doc_rows: dict[int, int] = {}  # document id -> row
         self._docs: list[DocumentRow] = []  # by row
         self._blocked: dict[int, str] = {}  # document id -> what holds it up
+        self._notes: dict[int, tuple[str, str]] = {}  # document id -> (mark, sentence)
         self._children: dict[Key, list[Key]] = {}  # filled parents -> child keys in order
         self._sections: dict[Key, SectionLine] = {}
         self._rows: dict[Key, int] = {}  # section key -> row under its parent
@@ -217,6 +218,15 @@ class NavigatorModel(QAbstractItemModel):
             return
         self._docs[row] = doc
         self.dataChanged.emit(self.createIndex(row, 0, 0), self.createIndex(row, 1, 0))
+
+    def set_notes(self, notes: dict[int, tuple[str, str]]) -> None:
+        """What else the rows say about documents (taken offline: 'offline' after the title,
+        who has it and until when in the tooltip), in place."""
+        old, self._notes = self._notes, dict(notes)
+        for doc_id in old.keys() | self._notes.keys():
+            row = self._doc_rows.get(doc_id)
+            if row is not None and old.get(doc_id) != self._notes.get(doc_id):
+                self.dataChanged.emit(self.createIndex(row, 0, 0), self.createIndex(row, 1, 0))
 
     def set_sections(self, doc_id: int, lines: list[SectionLine]) -> bool:
         """Give a document its sections (in reading order). Returns True when its rows were
@@ -333,10 +343,12 @@ class NavigatorModel(QAbstractItemModel):
                 if role == _DISPLAY:
                     return KIND_SHORT.get(doc.kind) or DOCUMENT_KINDS[doc.kind]
                 return DOCUMENT_KINDS[doc.kind] if role == _TOOLTIP else None
+            note = self._notes.get(doc.id)
             if role in (_DISPLAY, _ACCESSIBLE):
-                return doc.title
+                return f"{doc.title} — {note[0]}" if note else doc.title
             if role == _TOOLTIP:
-                return document_tip(doc, self._blocked.get(doc.id))
+                tip = document_tip(doc, self._blocked.get(doc.id))
+                return f"{tip}\n{note[1][0].upper()}{note[1][1:]}" if note else tip
             if role == _DECORATION:
                 return status_icon(badge(doc, self._blocked.get(doc.id)))
             if role == _FONT:

@@ -160,10 +160,13 @@ def _offline_guard(ws, action: str, entity: str, entity_id: int | None, details:
         None,
     )
     if out is not None:
+        until = _when(out["lease_until"], time=False)
+        lease = (
+            f"lease expired on {until}" if out["lease_until"] < ws.now() else f"lease until {until}"
+        )
         raise CheckedOut(
             f"{out['holder']} has {out['title']} offline (since {_when(out['taken_at'])}, "
-            f"lease until {_when(out['lease_until'], time=False)}); it is read-only until it "
-            "is brought back or the Director breaks the lease."
+            f"{lease}); it is read-only until it is brought back or the Director breaks the lease."
         )
 
 

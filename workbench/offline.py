@@ -25,6 +25,7 @@ COPY_KEY = "offline_copy"  # meta key of an offline copy: the check-out's token
 SOURCE_KEY = "offline_source"  # where it came from (the address, never a password)
 RETURNED_KEY = "offline_returned"  # a copy already brought back: the token it had
 DEFAULT_LEASE_DAYS = 14
+LEASE_DAYS = (1, 90)  # the shortest and longest lease one may take
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,14 @@ class Checkout:
     def open(self) -> bool:
         return self.returned_at is None and self.broken_at is None
 
-    def describe(self) -> str:
-        """'Avery Lin has it offline since 2 Nov 10:42 (lease until 16 Nov)'."""
-        return f"{self.holder} has it offline since {_day_time(self.taken_at)} " + (
-            f"(lease until {_day_time(self.lease_until, time=False)})"
-        )
+    def describe(self, now: dt.datetime | None = None) -> str:
+        """'Avery Lin has it offline since 02 Nov 10:42 (lease until 16 Nov 2026)', or, once
+        the lease has run out at `now`, 'checked out to Avery Lin since 02 Nov 10:42 — lease
+        expired on 16 Nov 2026'."""
+        since, until = _day_time(self.taken_at), day(self.lease_until)
+        if now is not None and self.overdue(now):
+            return f"checked out to {self.holder} since {since} — lease expired on {until}"
+        return f"{self.holder} has it offline since {since} (lease until {until})"
 
     def overdue(self, now: dt.datetime) -> bool:
         """The lease has run out (the Director may break it; nothing changes by itself)."""
@@ -61,6 +65,11 @@ class Checkout:
 def day(at: str) -> str:
     """'16 Nov 2026': a lease's end as a person reads it."""
     return _day_time(at, time=False)
+
+
+def lease_end(start: dt.datetime, days: int) -> dt.datetime:
+    """When a lease of `days` taken at `start` runs out."""
+    return (start + dt.timedelta(days=int(days))).astimezone(dt.UTC)
 
 
 def _day_time(at: str, *, time: bool = True) -> str:
@@ -133,13 +142,13 @@ def take_offline(ws, document_id: int, dest, *, days: int = DEFAULT_LEASE_DAYS) 
         raise WorkbenchError(f"{dest} already exists; choose a new file for the offline copy.")
     if not dest.parent.is_dir():
         raise WorkbenchError(f"The folder {dest.parent} does not exist.")
-    if not 1 <= int(days) <= 90:
-        raise WorkbenchError("A lease runs from 1 to 90 days.")
+    if not LEASE_DAYS[0] <= int(days) <= LEASE_DAYS[1]:
+        raise WorkbenchError(f"A lease runs from {LEASE_DAYS[0]} to {LEASE_DAYS[1]} days.")
     held = checkout(ws, document_id)
     if held is not None:
-        raise RuleViolation(f"{doc.title} is already offline: {held.describe()}.")
+        raise RuleViolation(f"{doc.title} is already offline: {held.describe(ws.clock())}.")
     now = ws.now()
-    until = (ws.clock() + dt.timedelta(days=int(days))).astimezone(dt.UTC)
+    until = lease_end(ws.clock(), days)
     lease_until = until.strftime("%Y-%m-%dT%H:%M:%SZ")
     token = uuid.uuid4().hex
     audit.record(

@@ -233,12 +233,33 @@ def offline_office(shared_window):
     return {"doc": doc, "sid": sid, "other": other, "osid": osid}
 
 
-def _take_offline(qtbot, window, sid, out, monkeypatch, dialogs):
+def _take_offline(qtbot, window, sid, out, monkeypatch, dialogs, days=None, seen=None):
+    """Document → Take Offline…, answering its dialog with the keyboard: the copy's file
+    chosen with Browse…, and (given) the lease typed in days."""
     from PySide6.QtWidgets import QFileDialog
+
+    from ui.shared.take_offline_dialog import TakeOfflineDialog
 
     window.navigator.select("section", sid)
     qtbot.waitUntil(lambda: window.editor.section_id == sid)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+
+    def answer(dialog):
+        qtbot.mouseClick(dialog.browse, Qt.MouseButton.LeftButton)
+        assert dialog.path.text() == str(out)
+        if days is not None:
+            dialog.days.setFocus()
+            dialog.days.selectAll()
+            qtbot.keyClicks(dialog.days, str(days))
+            assert dialog.days.value() == days
+        if seen is not None:
+            seen.append((dialog.windowTitle(), dialog.until.text()))
+            dialog.show()
+            dialog.grab().save(str(out.with_name("take-offline-dialog.png")))
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+        return dialog.result()
+
+    monkeypatch.setattr(TakeOfflineDialog, "exec", answer)
     _menu_action(window, "Document", "takeOffline").trigger()
     window.ops.flush()
     qtbot.waitUntil(lambda: "Taken offline" in [t for _, t, _ in dialogs.shown])
@@ -341,3 +362,58 @@ def test_the_director_breaks_the_lease_from_the_authority_menu(
     qtbot.waitUntil(lambda: offline.checkout(window.ws, offline_office["doc"]) is None)
     qtbot.waitUntil(lambda: not window.editor.body.isReadOnly())
     qtbot.waitUntil(lambda: not window.shared.offline.banner.isVisible())
+
+
+def test_the_lease_is_chosen_in_the_dialog_and_an_expired_one_shows_and_can_be_broken(
+    qtbot, shared_window, offline_office, tmp_path, monkeypatch, dialogs, clock
+):
+    from workbench import offline
+    from workbench.authority import identity
+
+    window, sid, doc = shared_window, offline_office["sid"], offline_office["doc"]
+    seen: list = []
+    _take_offline(qtbot, window, sid, tmp_path / "out.cnew", monkeypatch, dialogs, 3, seen)
+    # 2 Nov 09:00 UTC and three days: the dialog said when, and the check-out holds it.
+    assert seen[0][0] == "Take Shared Strategy Offline"
+    assert seen[0][1].startswith("until Thursday 05 November 2026")
+    assert offline.checkout(window.ws, doc).lease_until == "2026-11-05T09:00:00Z"
+    assert "lease until 05 Nov 2026" in dialogs.shown[-1][2]
+    banner = window.shared.offline.banner
+    qtbot.waitUntil(lambda: banner.isVisible())
+    assert "(lease until 05 Nov 2026)" in banner.text()
+    assert not window.shared.offline.break_button.isVisible()
+    row = window.navigator.item_for("document", doc)
+    assert row.text(0) == "Shared Strategy — offline"
+    assert "Avery Lin has it offline since" in row.toolTip(0)
+
+    # Four days on, the lease has run out: the header says so, and so does the navigator.
+    clock.advance(days=4)
+    window.workspace_changed.emit()
+    expired = "Shared Strategy: checked out to Avery Lin since 02 Nov "
+    qtbot.waitUntil(lambda: banner.text().startswith(expired))
+    assert "— lease expired on 05 Nov 2026" in banner.text()
+    assert window.editor.body.isReadOnly()
+    qtbot.waitUntil(lambda: row.text(0) == "Shared Strategy — lease expired")
+    assert "Checked out to Avery Lin since 02 Nov" in row.toolTip(0)
+    assert "lease expired on 05 Nov 2026" in row.toolTip(0)
+    # Avery is not the Director: no Break Lease beside it.
+    assert not window.shared.offline.break_button.isVisible()
+    qtbot.wait(100)
+    window.grab().save(str(tmp_path / "expired-lease.png"))
+    # The Director sees Break Lease… there, and it asks why before breaking it.
+    identity.act_as(window.ws, "Dana Reyes")
+    window.workspace_changed.emit()
+    button = window.shared.offline.break_button
+    qtbot.waitUntil(lambda: button.isVisible())
+    qtbot.wait(100)
+    window.grab().save(str(tmp_path / "expired-lease-director.png"))
+    dialogs.text_answers = ["The lease ran out and the draft is due."]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    window.ops.flush()
+    asked = [s for s in dialogs.shown if s[0] == "ask"][-1]
+    assert "checked out to Avery Lin since" in asked[2] and "lease expired on" in asked[2]
+    qtbot.waitUntil(lambda: ("info", "Lease broken") in [(k, t) for k, t, _ in dialogs.shown])
+    assert offline.checkout(window.ws, doc) is None
+    qtbot.waitUntil(lambda: not banner.isVisible())
+    qtbot.waitUntil(lambda: row.text(0) == "Shared Strategy")
+    qtbot.waitUntil(lambda: not window.editor.body.isReadOnly())

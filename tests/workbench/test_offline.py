@@ -341,3 +341,43 @@ def test_a_check_out_that_fails_after_writing_its_copy_removes_it(
     with pytest.raises(WorkbenchError, match="already exists"):
         offline.take_offline(ws, doc, folder / "mine.cnew")
     assert (folder / "mine.cnew").read_bytes() == b"someone's own file"
+
+
+def test_an_expired_lease_says_so_everywhere_it_is_named(
+    ws, office, tmp_path, clock, capsys, monkeypatch
+):
+    doc = office["doc"]
+    with pytest.raises(WorkbenchError, match="from 1 to 90 days"):
+        offline.take_offline(ws, doc, tmp_path / "long.cnew", days=91)
+    assert not (tmp_path / "long.cnew").exists()
+    offline.take_offline(ws, doc, tmp_path / "out.cnew", days=2)
+    out = offline.checkout(ws, doc)
+    assert out.lease_until == "2026-11-04T09:00:00Z" and not out.overdue(clock())
+    assert out.describe(clock()) == out.describe()  # within the lease: who and until when
+    clock.advance(days=2, seconds=1)
+    assert out.overdue(clock())
+    assert out.describe(clock()) == (
+        "checked out to Avery Lin since 02 Nov 09:00 — lease expired on 04 Nov 2026"
+    )
+    with pytest.raises(CheckedOut, match=r"since 02 Nov 2026 09:00 UTC, lease expired on 04 Nov"):
+        sections.edit_section(ws, office["a"], body="x")
+    with pytest.raises(RuleViolation, match="already offline: checked out to Avery Lin since"):
+        offline.take_offline(ws, doc, tmp_path / "again.cnew")
+    # The command line lists it the same way (on the same day).
+    import workbench.cli as cli_module
+    from workbench.cli import main as cli
+
+    opened = cli_module.open_workspace
+
+    def on_the_same_day(path, **kw):
+        workspace = opened(path, **kw)
+        workspace.clock = clock
+        return workspace
+
+    monkeypatch.setattr(cli_module, "open_workspace", on_the_same_day)
+    assert cli(["offline", str(ws.path)]) == 0
+    said = capsys.readouterr().out
+    assert said == (
+        "Maritime Strategy: checked out to Avery Lin since 02 Nov 09:00 — lease expired on "
+        "04 Nov 2026, copy out.cnew\n"
+    )

@@ -10,9 +10,10 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QFileDialog, QLabel, QSizePolicy
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from ui import messages
+from ui.shared.take_offline_dialog import TakeOfflineDialog
 from workbench import documents, offline, sections
 from workbench.authority import decisions
 from workbench.errors import NotFound, WorkbenchError
@@ -24,20 +25,33 @@ class OfflineActions:
     def __init__(self, window):
         self.window = window
         self.ws = window.ws
-        self.banner = QLabel(window)
+        # The bar over the text: what is offline and why it is read-only, and (a lease run
+        # out, the Director acting) Break Lease… beside it.
+        self.bar = QWidget(window)
+        self.bar.setObjectName("offlineBar")
+        row = QHBoxLayout(self.bar)
+        row.setContentsMargins(0, 2, 0, 2)
+        self.banner = QLabel(self.bar)
         self.banner.setObjectName("offlineBanner")
         self.banner.setAccessibleName("Offline")
         self.banner.setWordWrap(True)
-        self.banner.setContentsMargins(0, 2, 0, 2)
+        self.break_button = QPushButton("Break Lease…", self.bar)
+        self.break_button.setObjectName("breakLeaseButton")
+        self.break_button.setAccessibleName("Break the offline lease")
+        self.break_button.clicked.connect(self.break_lease)
+        self.break_button.hide()
+        row.addWidget(self.banner, 1)
+        row.addWidget(self.break_button, 0)
         # As tall as its wrapped lines need, never squeezed by the editor below it.
-        self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        self.banner.hide()
-        _place_over_the_text(window, self.banner)
+        self.bar.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.bar.hide()
+        _place_over_the_text(window, self.bar)
         window.section_selected.connect(lambda _sid: self.show_state())
         window.document_selected.connect(lambda _doc: self.show_state())
         # After any refresh the editor sets its own state; this one follows it.
         window.workspace_changed.connect(lambda: QTimer.singleShot(0, self.show_state))
         self.copy_of = None
+        self.expired = False
         self.show_state()
 
     # -- what is read-only, and why -------------------------------------------------------------
@@ -62,33 +76,72 @@ class OfflineActions:
                 return ""
             return f"This offline copy holds {self.copy_of.title}; other documents are read-only."
         out = offline.checkout(self.ws, doc_id)
+        self.expired = out is not None and out.overdue(self.ws.clock())
         if out is None:
             return ""
+        if self.expired:
+            return (
+                f"{out.title}: {out.describe(self.ws.clock())}. Read-only here until it is "
+                "brought back or the Director breaks the lease."
+            )
         return f"{out.title}: {out.describe()} — read-only here."
+
+    def _may_break(self) -> bool:
+        """Whether the acting person is the Director (who alone may break a lease)."""
+        try:
+            decisions.require_director(self.ws)
+        except WorkbenchError:
+            return False
+        return True
 
     def show_state(self) -> None:
         if getattr(self.window, "closing", False) or self.ws.closed:
             return
+        self.expired = False
         text = self.reason(self._current_document())
+        self._mark_navigator()
         if self.copy_of is not None and not text:
             source = offline.offline_source(self.ws) or "the shared workspace"
             text = (
                 f"Offline copy of {self.copy_of.title} from {_shown(source)}; bring it back "
                 "there with File → Bring Back…"
             )
+            if self.copy_of.overdue(self.ws.clock()):
+                text += (
+                    f" The lease expired on {offline.day(self.copy_of.lease_until)}: the "
+                    "Director may break it, and then these changes cannot come back."
+                )
+            else:
+                text += f" (lease until {offline.day(self.copy_of.lease_until)})."
             blocked = False
         else:
             blocked = bool(text)
         if text != self.banner.text():
             self.banner.setText(text)
             self.banner.updateGeometry()
-        self.banner.setVisible(bool(text))
+        self.break_button.setVisible(self.expired and self._may_break())
+        self.bar.setVisible(bool(text))
         if blocked:
             editor = self.window.editor
             for widget in (editor.heading, editor.body):
                 widget.setReadOnly(True)  # typing that could never be saved would only be lost
             for widget in (editor.kind, editor.equities, editor.toolbar):
                 widget.setEnabled(False)
+
+    def _mark_navigator(self) -> None:
+        """The navigator says which documents are offline, and whose lease ran out."""
+        mark = getattr(self.window.navigator, "set_document_notes", None)
+        if mark is None:
+            return
+        now = self.ws.clock()
+        notes = {}
+        for out in offline.open_checkouts(self.ws):
+            late = out.overdue(now)
+            notes[out.document_id] = (
+                "lease expired" if late else "offline",
+                out.describe(now) if late else out.describe(),
+            )
+        mark(notes)
 
     # -- the actions ----------------------------------------------------------------------------
     def take_offline(self) -> None:
@@ -97,12 +150,11 @@ class OfflineActions:
             messages.info(self.window, "Take Offline", "Select the document to take offline.")
             return
         doc = documents.document(self.ws, doc_id)
-        start = str(Path.home() / f"{doc.title[:60]} (offline).cnew")
-        path, _ = QFileDialog.getSaveFileName(
-            self.window, f"Take {doc.title} Offline", start, "CNE Workbench workspaces (*.cnew)"
-        )
-        if not path:
+        start = str(Path.home() / f"{_file_name(doc.title)} (offline).cnew")
+        dialog = TakeOfflineDialog(doc.title, start, self.ws.clock(), self.window)
+        if not dialog.exec():
             return
+        path, days = dialog.chosen()
 
         def done(out) -> None:
             messages.info(
@@ -114,7 +166,7 @@ class OfflineActions:
             )
 
         self.window.ops.run(
-            offline.take_offline, doc_id, path, on_done=done, busy="Taking it offline…"
+            offline.take_offline, doc_id, path, days=days, on_done=done, busy="Taking it offline…"
         )
 
     def bring_back(self) -> None:
@@ -158,7 +210,7 @@ class OfflineActions:
         reason = messages.ask_text(
             self.window,
             "Break Offline Lease",
-            f"{out.describe()}. Breaking the lease is your decision ({signature}): "
+            f"{out.describe(self.ws.clock())}. Breaking the lease is your decision ({signature}): "
             f"{out.title} becomes editable here again, and {out.holder}'s offline changes can "
             "no longer come back. Why?",
         )
@@ -188,6 +240,12 @@ def _place_over_the_text(window, banner: QLabel) -> None:
         layout.insertWidget(layout.indexOf(bar) + 1, banner)
     else:
         window.statusBar().addPermanentWidget(banner)
+
+
+def _file_name(title: str) -> str:
+    """A title as a file name: no folder separators or characters file systems refuse."""
+    kept = "".join("-" if ch in '/\\:*?"<>|' or ord(ch) < 32 else ch for ch in title)
+    return kept.strip(" .")[:60] or "Document"
 
 
 def _shown(source: str) -> str:

@@ -101,8 +101,7 @@ def _offline(args) -> int:
         with open_workspace(args.path, read_only=True) as ws:
             held = offline.open_checkouts(ws)
             for out in held:
-                late = ", its lease has run out" if out.overdue(ws.clock()) else ""
-                print(f"{out.title}: {out.describe()}, copy {out.copy_name}{late}")
+                print(f"{out.title}: {out.describe(ws.clock())}, copy {out.copy_name}")
         if not held:
             print("Nothing is offline.")
         return 0

@@ -100,6 +100,12 @@ def _org(row) -> Organization:
 
 
 def organizations(ws) -> list[Organization]:
+    # Remembered until the file changes: the gate and the coordination view each ask several
+    # times per refresh, and a solicitation's directory holds hundreds of agencies.
+    return list(ws.cached("directory.organizations", lambda: tuple(_read_organizations(ws))))
+
+
+def _read_organizations(ws) -> list[Organization]:
     return [
         _org(r)
         for r in ws.db.query(
@@ -107,6 +113,11 @@ def organizations(ws) -> list[Organization]:
             "WHEN 'federal' THEN 2 WHEN 'slt' THEN 3 ELSE 4 END, id"
         )
     ]
+
+
+def cne_codes(ws) -> frozenset[str]:
+    """The codes of CNE's own offices: their equities need no outside review."""
+    return frozenset(o.code for o in organizations(ws) if o.kind == "cne")
 
 
 def shown_names(ws) -> dict[str, str]:

@@ -124,6 +124,12 @@ def document_rows(ws) -> list[DocumentRow]:
 
 
 def document(ws, doc_id: int) -> Document:
+    # Remembered until the file changes: one gate asks for its document four times, and the
+    # section count behind it is a scan of the document's sections.
+    return ws.cached(("document", doc_id), lambda: _read_document(ws, doc_id))
+
+
+def _read_document(ws, doc_id: int) -> Document:
     row = next(ws.db.query(_SELECT + " WHERE d.id = ? AND d.deleted_at IS NULL", [doc_id]), None)
     if row is None:
         raise NotFound(f"No document with id {doc_id}.")

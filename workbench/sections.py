@@ -59,33 +59,36 @@ class Section:
     number: str
 
 
-def _live_rows(ws, doc_id: int) -> list[dict]:
-    return list(
-        ws.db.query(
-            "SELECT id, parent_id, position, kind, heading, content_hash, changed_at FROM sections "
-            "WHERE document_id = ? AND deleted_at IS NULL ORDER BY position",
-            [doc_id],
-        )
-    )
+# A live section as the outline reads it: plain tuples, not dicts (a long strategy has
+# hundreds of sections and the outline is re-read after every write).
+_ID, _PARENT, _KIND, _HEADING, _HASH, _CHANGED = range(6)
 
 
-def _tree_order(rows: list[dict]) -> list[tuple[dict, int]]:
-    children: dict[int | None, list[dict]] = {}
+def _live_rows(ws, doc_id: int) -> list[tuple]:
+    return ws.db.execute(
+        "SELECT id, parent_id, kind, heading, content_hash, changed_at FROM sections "
+        "WHERE document_id = ? AND deleted_at IS NULL ORDER BY position",
+        [doc_id],
+    ).fetchall()
+
+
+def _tree_order(rows: list[tuple]) -> list[tuple[tuple, int]]:
+    children: dict[int | None, list[tuple]] = {}
     for r in rows:
-        children.setdefault(r["parent_id"], []).append(r)
-    ordered: list[tuple[dict, int]] = []
+        children.setdefault(r[_PARENT], []).append(r)
+    ordered: list[tuple[tuple, int]] = []
     stack = [(r, 0) for r in reversed(children.get(None, []))]
     while stack:
         r, depth = stack.pop()
         ordered.append((r, depth))
-        stack.extend((c, depth + 1) for c in reversed(children.get(r["id"], [])))
+        stack.extend((c, depth + 1) for c in reversed(children.get(r[_ID], [])))
     return ordered
 
 
 def equities_by_section(ws, doc_id: int) -> dict[int, tuple[str, ...]]:
     # Driven from the document's live sections (covering index) rather than from every
     # equity row in the workspace; organization codes come from the small directory table.
-    codes = {r["id"]: r["code"] for r in ws.db.query("SELECT id, code FROM organizations")}
+    codes = dict(ws.db.execute("SELECT id, code FROM organizations").fetchall())
     out: dict[int, list[int]] = {}
     for sid, org in ws.db.execute(
         "SELECT e.section_id, e.organization_id FROM sections s "
@@ -104,19 +107,19 @@ def outline(ws, doc_id: int) -> list[OutlineEntry]:
 
 def _read_outline(ws, doc_id: int) -> list[OutlineEntry]:
     ordered = _tree_order(_live_rows(ws, doc_id))
-    numbers = number_tree((r["id"], r["parent_id"], r["kind"]) for r, _ in ordered)
+    numbers = number_tree((r[_ID], r[_PARENT], r[_KIND]) for r, _ in ordered)
     equities = equities_by_section(ws, doc_id)
     return [
         OutlineEntry(
-            r["id"],
-            r["parent_id"],
+            r[_ID],
+            r[_PARENT],
             depth,
-            numbers[r["id"]],
-            r["kind"],
-            r["heading"],
-            equities.get(r["id"], ()),
-            r["content_hash"],
-            r["changed_at"],
+            numbers[r[_ID]],
+            r[_KIND],
+            r[_HEADING],
+            equities.get(r[_ID], ()),
+            r[_HASH],
+            r[_CHANGED],
         )
         for r, depth in ordered
     ]

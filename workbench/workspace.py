@@ -96,8 +96,11 @@ class Workspace:
         if hit is not None and hit[0] == stamp:
             return hit[1]
         value = compute()
-        if len(self._read_cache) > 64:
-            self._read_cache.clear()
+        self._read_cache.pop(key, None)
+        if len(self._read_cache) >= 256:
+            # The oldest entry goes (dicts keep insertion order): a loop over many documents
+            # must not evict the outline the next refresh needs.
+            del self._read_cache[next(iter(self._read_cache))]
         self._read_cache[key] = (stamp, value)
         return value
 

@@ -48,3 +48,25 @@ def test_a_refused_use_case_leaves_no_phantom_in_the_outline(ws):
         add_then_refuse(ws)
     assert [e.heading for e in sections.outline(ws, doc)] == ["One"]
     assert len(sections.section_numbers(ws, doc)) == 1
+
+
+def test_a_document_and_the_directory_follow_changes_from_another_connection(ws):
+    from workbench import directory
+
+    doc = documents.create_document(ws, "strategy", "Cache test")
+    sections.add_section(ws, doc, heading="One")
+    assert documents.document(ws, doc).section_count == 1
+    before = {o.code for o in directory.organizations(ws)}
+    other = ws.for_thread()
+    try:
+        documents.rename_document(other, doc, "Renamed elsewhere")
+        sections.add_section(other, doc, heading="Two")
+        directory.add_organization(other, "NEWORG", "A new partner", "federal")
+    finally:
+        other.close()
+    d = documents.document(ws, doc)
+    assert (d.title, d.section_count) == ("Renamed elsewhere", 2)
+    assert {o.code for o in directory.organizations(ws)} == before | {"NEWORG"}
+    directory.organizations(ws).clear()  # a caller's list is its own
+    assert len(directory.organizations(ws)) == len(before) + 1
+    assert "NEWORG" not in directory.cne_codes(ws)

@@ -41,16 +41,16 @@ def gate_comments(ws, document_id: int, numbers: dict[int, str]) -> list[GateCom
 
     return [
         GateComment(
-            r["id"],
-            r["item_no"],
-            r["type"],
-            r["code"],
-            r["section_id"],
-            r["request_id"],
-            location_reference(r["section_id"], numbers.get(r["section_id"], "")),
-            r["disposition"] is None,
+            cid,
+            item_no,
+            kind,
+            code,
+            section_id,
+            request_id,
+            location_reference(section_id, numbers.get(section_id, "")),
+            disposition is None,
         )
-        for r in ws.db.query(
+        for cid, item_no, kind, code, section_id, request_id, disposition in ws.db.execute(
             "SELECT c.id, c.item_no, c.type, o.code, c.section_id, c.request_id, c.disposition "
             "FROM comments c JOIN organizations o ON o.id = c.organization_id "
             "WHERE c.document_id = ? AND c.superseded_by_id IS NULL "

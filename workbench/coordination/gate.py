@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from workbench.authority import approvals
 from workbench.authority.decisions import decisions, document_content_hash, subject_counts
 from workbench.coordination.facts import gate_comments
 from workbench.coordination.positions import nonconcurrences
 from workbench.coordination.reviews import review_states
-from workbench.directory import organizations
+from workbench.directory import cne_codes
 from workbench.documents import document
 from workbench.numbering import reference
 from workbench.sections import outline, section_numbers
 
 
-@dataclass(frozen=True)
-class GateItem:
+class GateItem(NamedTuple):
+    # A tuple, not a frozen dataclass: a long strategy's gate names thousands of reasons.
     severity: str  # "blocker" | "warning" | "decision" (one the gate counts, not a reason)
     # review | critical | nonconcurrence | substantive | administrative | document
     # | coordination (never sent to anyone) | approval (the chain's pending step); for a
@@ -287,7 +288,7 @@ def _has_text(ws, document_id: int) -> bool:
 
 def never_coordinated(ws, document_id: int, entries=None) -> bool:
     """No section names an organization outside CNE, and no one was ever sent a request."""
-    cne = {o.code for o in organizations(ws) if o.kind == "cne"}
+    cne = cne_codes(ws)
     entries = outline(ws, document_id) if entries is None else entries
     if any(code not in cne for e in entries for code in e.equities):
         return False

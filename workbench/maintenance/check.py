@@ -14,7 +14,6 @@ from db import connection, schema, search_index
 from db.address import ServerAddress, is_server
 from db.errors import StoreError
 from workbench import audit
-from workbench.errors import WorkbenchError
 from workbench.maintenance import heads, replay_quick
 
 MAX_FINDINGS_PER_CHECK = 20
@@ -243,7 +242,6 @@ def check_workspace(
     path = Path(path)
     findings: list[Finding] = []
     ran: list[str] = ["file"]
-    recorded = None
     try:
         if not path.exists():
             raise StoreError(f"{path} does not exist.")
@@ -252,11 +250,9 @@ def check_workspace(
     except (StoreError, sqlite3.Error, OSError) as exc:
         findings.append(Finding("file", str(exc)))
         return CheckReport(path, quick, tuple(findings), tuple(ran))
-    if against is not None:
-        try:
-            recorded = heads.recorded_head(against)
-        except (WorkbenchError, OSError) as exc:
-            findings.append(Finding("against", str(exc)))
+    comparison = heads.HeadComparison(against)
+    if comparison.error:
+        findings.append(Finding("against", comparison.error))
     conn.execute("PRAGMA trusted_schema=OFF")
     reader = _Reader(conn)
     try:
@@ -269,17 +265,9 @@ def check_workspace(
             ("audit replay", lambda: replay_quick.replay_faults(conn)),
             ("figures", lambda: _figures(conn)),
         ]
-        if against is not None and recorded is None:
+        if comparison.error:
             ran.append("against")  # the file to compare with holds no head: named above
-        signature: list = []  # how the recorded head is signed, for the summary
-
-        def compare_head() -> list[str]:
-            assert recorded is not None
-            signature.append(heads.signature_of(reader, recorded))
-            return heads.compare(reader, recorded, signature[0])
-
-        if recorded is not None:
-            steps.append(("against", compare_head))
+        steps += comparison.steps(reader)
         for name, step in steps:
             ran.append(name)
             try:
@@ -296,7 +284,5 @@ def check_workspace(
         if tmp:
             os.unlink(tmp)
             _TEMPORARY.discard(tmp)
-    note = ""
-    if recorded is not None and not any(f.check == "against" for f in findings):
-        note = heads.describe_match(recorded, signature[0] if signature else None)
+    note = comparison.note({f.check for f in findings})
     return CheckReport(path, quick, tuple(findings), tuple(ran), note, head)

@@ -14,7 +14,6 @@ from db.dialects import FULLTEXT_INDEXES
 from db.errors import StoreError
 from db.pg_counterparts import DASHBOARD_TRIGGERS
 from workbench import audit
-from workbench.errors import WorkbenchError
 from workbench.maintenance import heads, replay
 
 # (table, trigger) pairs that must exist and be enabled: they keep the record append-only.
@@ -119,12 +118,9 @@ def check_shared(
     except StoreError as exc:
         findings.append(finding("connection", str(exc)))
         return report(address, quick, tuple(findings), tuple(ran))
-    recorded = None
-    if against is not None:
-        try:
-            recorded = heads.recorded_head(against)
-        except (WorkbenchError, OSError) as exc:
-            findings.append(finding("against", str(exc)))
+    comparison = heads.HeadComparison(against)
+    if comparison.error:
+        findings.append(finding("against", comparison.error))
     reader = _Reader(store)
     try:
         with store.snapshot():
@@ -137,17 +133,9 @@ def check_shared(
             ]
             for name, fn in extra:
                 steps.append((name, functools.partial(fn, store)))
-            if against is not None and recorded is None:
+            if comparison.error:
                 ran.append("against")
-            signature: list = []  # how the recorded head is signed, for the summary
-
-            def compare_head() -> list[str]:
-                assert recorded is not None
-                signature.append(heads.signature_of(reader, recorded))
-                return heads.compare(reader, recorded, signature[0])
-
-            if recorded is not None:
-                steps.append(("against", compare_head))
+            steps += comparison.steps(reader)
             for name, step in steps:
                 ran.append(name)
                 problems = step()
@@ -155,9 +143,7 @@ def check_shared(
             head = audit.head(reader)
     finally:
         store.close()
-    note = ""
-    if recorded is not None and not any(f.check == "against" for f in findings):
-        note = heads.describe_match(recorded, signature[0] if signature else None)
+    note = comparison.note({f.check for f in findings})
     return report(
         address,
         quick,

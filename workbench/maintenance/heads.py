@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,3 +160,41 @@ def describe_match(recorded: RecordedHead, signature: HeadSignature | None = Non
         f"The log still holds the head recorded in {recorded.file_name} (entry "
         f"{recorded.head.entries}, when {recorded.event}){words}."
     )
+
+
+class HeadComparison:
+    """A check's "against" step, one place for both engines: read the head a file recorded,
+    compare the log with it, and say how it matched.
+
+    `error` is why the file could not be read (reported as an "against" finding); `steps`
+    adds the comparison only when a head was read; `note` describes the match when no
+    "against" finding was made."""
+
+    def __init__(self, against: str | os.PathLike | None):
+        self.wanted = against is not None
+        self.recorded: RecordedHead | None = None
+        self.error = ""
+        self._signature: HeadSignature | None = None
+        if against is not None:
+            try:
+                self.recorded = recorded_head(against)
+            except (WorkbenchError, OSError) as exc:
+                self.error = str(exc)
+
+    def steps(self, reader) -> list[tuple[str, Callable[[], list[str]]]]:
+        """[("against", step)] when there is a head to compare, else nothing."""
+        if self.recorded is None:
+            return []
+        recorded = self.recorded
+
+        def compare_head() -> list[str]:
+            self._signature = signature_of(reader, recorded)
+            return compare(reader, recorded, self._signature)
+
+        return [("against", compare_head)]
+
+    def note(self, finding_checks) -> str:
+        """How the log matched the file's head, once compared without an "against" finding."""
+        if self.recorded is None or "against" in finding_checks:
+            return ""
+        return describe_match(self.recorded, self._signature)

@@ -59,9 +59,9 @@ def comment_digest(row) -> str:
 
 # Taking a document offline, bringing it back and breaking its lease change it while it is out.
 OFFLINE_ACTIONS = ("document.take_offline", "document.bring_back", "document.break_lease")
-# What may be done to the document in its offline copy (and is brought back): its text and
-# outline, and its comment resolution matrix; and exports, which change nothing.
-OFFLINE_EDITS = ("section.", "comment.", "document.replace_all", "document.export_")
+# What may be done to the document in its offline copy (and is brought back): its text,
+# outline and figures, its comment resolution matrix, and exports (recorded here on return).
+OFFLINE_EDITS = ("section.", "comment.", "figure.", "document.replace_all", "document.export_")
 # Entities that belong to one document, and the table that says which.
 _DOCUMENT_TABLES = {
     "section": "sections",
@@ -132,16 +132,18 @@ def _offline_guard(ws, action: str, entity: str, entity_id: int | None, details:
         )
         if mine is None:
             return  # brought back: an ordinary workspace file again
+        if action.startswith("spelling."):
+            return  # the workspace dictionary: brought back with the document
         doc = _document_of(ws, entity, entity_id, details)
-        if doc != mine["document_id"] and not action.startswith("spelling."):
+        if doc != mine["document_id"]:
             raise CheckedOut(
                 f"This is the offline copy of {mine['title']}; nothing else changes here "
                 "(it could not be brought back)."
             )
         if not action.startswith(OFFLINE_EDITS):
             raise CheckedOut(
-                f"Offline, {mine['title']} takes text, outline and comment changes; bring it "
-                "back first (File → Bring Back…) to do this."
+                f"Offline, {mine['title']} takes text, outline, figure and comment changes; "
+                "bring it back first (File → Bring Back…) to do this."
             )
         return
     if not next(ws.db.query("SELECT 1 AS x FROM checkouts WHERE returned_at IS NULL "

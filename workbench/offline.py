@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db import connection
-from workbench import audit, documents, sections
-from workbench.errors import NotFound, RuleViolation, WorkbenchError
+from workbench import audit, documents, offline_replay, sections
+from workbench.errors import RuleViolation, WorkbenchError
 from workbench.use_cases import use_case
 
 COPY_KEY = "offline_copy"  # meta key of an offline copy: the check-out's token
 SOURCE_KEY = "offline_source"  # where it came from (the address, never a password)
 RETURNED_KEY = "offline_returned"  # a copy already brought back: the token it had
 DEFAULT_LEASE_DAYS = 14
+Brought = offline_replay.Brought  # what bring_back returns
 LEASE_DAYS = (1, 90)  # the shortest and longest lease one may take
 
 
@@ -194,33 +195,6 @@ def _mark_copy(dest: Path, token: str, source: str) -> None:
 
 
 # -- bringing it back -------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Brought:
-    """What came back from an offline copy."""
-
-    document_id: int
-    sections_added: int = 0
-    sections_changed: int = 0
-    sections_moved: int = 0
-    sections_deleted: int = 0
-    comments_added: int = 0
-    comments_adjudicated: int = 0
-    replies_added: int = 0
-
-    def summary(self) -> str:
-        parts = [
-            (self.sections_added, "section added", "sections added"),
-            (self.sections_changed, "section changed", "sections changed"),
-            (self.sections_moved, "section moved", "sections moved"),
-            (self.sections_deleted, "section deleted", "sections deleted"),
-            (self.comments_added, "comment added", "comments added"),
-            (self.comments_adjudicated, "disposition", "dispositions"),
-            (self.replies_added, "reply", "replies"),
-        ]
-        said = [f"{n} {one if n == 1 else many}" for n, one, many in parts if n]
-        return ", ".join(said) if said else "no changes"
-
-
 @use_case
 def bring_back(ws, copy_path) -> Brought:
     """Replay the offline copy's changes to its document, as the holder, and close the
@@ -263,7 +237,9 @@ def bring_back(ws, copy_path) -> Brought:
             raise RuleViolation(f"Only {out.holder} can bring {out.title} back.")
         ws.offline_exempt = {out.document_id}
         try:
-            brought = _replay(ws, copy, out.document_id)
+            brought = offline_replay.replay(
+                ws, copy, out.document_id, row_base(ws, out.id).entries, copy_path.name
+            )
         finally:
             ws.offline_exempt = set()
         now = ws.now()
@@ -275,7 +251,7 @@ def bring_back(ws, copy_path) -> Brought:
             out.document_id,
             document_id=out.document_id,
             holder=out.holder,
-            **{k: v for k, v in brought.__dict__.items() if k != "document_id" and v},
+            **brought.counts(),
         )
     finally:
         copy.close()
@@ -331,141 +307,6 @@ def _retire_copy(path: Path) -> None:
             store.execute("UPDATE meta SET key = ? WHERE key = ?", [RETURNED_KEY, COPY_KEY])
     finally:
         store.close()
-
-
-def _rows(db, sql: str, params) -> dict[int, dict]:
-    return {r["id"]: r for r in db.query(sql, params)}
-
-
-def _depth_order(rows: dict[int, dict]) -> list[int]:
-    """Section ids with every parent before its children."""
-
-    def depth(sid: int) -> int:
-        n, seen = 0, set()
-        while rows[sid]["parent_id"] is not None and rows[sid]["parent_id"] in rows:
-            if sid in seen:
-                break
-            seen.add(sid)
-            sid = rows[sid]["parent_id"]
-            n += 1
-        return n
-
-    return sorted(rows, key=lambda s: (depth(s), rows[s]["position"], s))
-
-
-def _equities(db, section_id: int) -> list[str]:
-    return [
-        r["code"]
-        for r in db.query(
-            "SELECT o.code FROM section_equities e JOIN organizations o ON o.id = "
-            "e.organization_id WHERE e.section_id = ? ORDER BY o.code",
-            [section_id],
-        )
-    ]
-
-
-def _replay(ws, copy, doc: int) -> Brought:
-    from workbench.coordination import comments as cm
-
-    sql = "SELECT * FROM sections WHERE document_id = ?"
-    theirs, ours = _rows(copy, sql, [doc]), _rows(ws.db, sql, [doc])
-    ids: dict[int, int] = {sid: sid for sid in theirs if sid in ours}  # copy id -> here
-    added = changed = moved = deleted = 0
-    # New sections, parents first (created at the end of their parent; placed below).
-    for sid in _depth_order(theirs):
-        t = theirs[sid]
-        if sid in ids or t["deleted_at"] is not None:
-            continue
-        parent = ids.get(t["parent_id"]) if t["parent_id"] is not None else None
-        ids[sid] = sections.add_section(
-            ws, doc, parent_id=parent, kind=t["kind"], heading=t["heading"], body=t["body"],
-            equities=_equities(copy, sid),
-        )  # fmt: skip
-        added += 1
-    # Text, kind and equities of the sections both have; restored ones come back first.
-    for sid in _depth_order(theirs):
-        t, here = theirs[sid], ids.get(sid)
-        if here is None or sid not in ours or t["deleted_at"] is not None:
-            continue
-        o = ours[sid]
-        if o["deleted_at"] is not None:
-            parent = ids.get(t["parent_id"]) if t["parent_id"] is not None else None
-            sections.restore_section(ws, here, parent, 0)
-            changed += 1
-        if (t["heading"], t["body"]) != (o["heading"], o["body"]):
-            sections.edit_section(ws, here, heading=t["heading"], body=t["body"])
-            changed += 1
-        if t["kind"] != o["kind"]:
-            sections.set_section_kind(ws, here, t["kind"])
-        if _equities(copy, sid) != _equities(ws.db, here):
-            sections.set_equities(ws, here, _equities(copy, sid))
-    # The outline as the copy has it: each live section under its parent, in its order.
-    for sid in _depth_order(theirs):
-        t = theirs[sid]
-        if t["deleted_at"] is not None or sid not in ids:
-            continue
-        parent = ids.get(t["parent_id"]) if t["parent_id"] is not None else None
-        siblings = sorted(
-            (s for s, r in theirs.items()
-             if r["parent_id"] == t["parent_id"] and r["deleted_at"] is None),
-            key=lambda s: (theirs[s]["position"], s),
-        )  # fmt: skip
-        index = siblings.index(sid)
-        if sections.location(ws, ids[sid]) != (parent, index):
-            sections.move_section(ws, ids[sid], parent, index)
-            moved += 1
-    # Deleted offline: the topmost of each deleted subtree (its descendants go with it).
-    for sid in _depth_order(theirs):
-        t = theirs[sid]
-        if t["deleted_at"] is None or sid not in ours or ours[sid]["deleted_at"] is not None:
-            continue
-        try:
-            sections.delete_section(ws, sid)
-            deleted += 1
-        except NotFound:
-            pass  # deleted with its parent just now
-    # The comment resolution matrix: new comments, dispositions, replies.
-    csql = "SELECT * FROM comments WHERE document_id = ?"
-    their_c, our_c = _rows(copy, csql, [doc]), _rows(ws.db, csql, [doc])
-    codes = {r["id"]: r["code"] for r in copy.query("SELECT id, code FROM organizations")}
-    cids = {cid: cid for cid in their_c if cid in our_c}
-    new_comments = adjudicated = replies = 0
-    for cid in sorted(their_c):
-        c = their_c[cid]
-        if cid in cids:
-            continue
-        cids[cid] = cm.add_comment(
-            ws, doc, organization_code=codes[c["organization_id"]], type=c["type"],
-            section_id=ids.get(c["section_id"]) if c["section_id"] is not None else None,
-            comment_text=c["comment"], rationale=c["rationale"],
-            critical_ground=c["critical_ground"], proposed_wording=c["proposed_wording"],
-            quoted_passage=c["quoted_passage"], location_detail=c["location_detail"],
-            reviewer_name=c["reviewer_name"], reviewer_title=c["reviewer_title"],
-            response_date=c["response_date"], request_id=c["request_id"],
-        )  # fmt: skip
-        new_comments += 1
-    for cid in sorted(their_c):
-        c, here = their_c[cid], cids[cid]
-        now_disposition = next(
-            ws.db.query("SELECT disposition FROM comments WHERE id = ?", [here])
-        )["disposition"]
-        if c["disposition"] != now_disposition:
-            if now_disposition is not None:
-                cm.reopen_comment(ws, here)
-            if c["disposition"] is not None:
-                cm.adjudicate_comment(ws, here, c["disposition"], c["disposition_rationale"])
-            adjudicated += 1
-    # A reply is already here when its id is, on the same comment (ids made elsewhere since
-    # the copy was taken can coincide with new ones made in it).
-    our_replies = {
-        r["id"]: r["comment_id"] for r in ws.db.query("SELECT id, comment_id FROM comment_replies")
-    }
-    for r in copy.query("SELECT * FROM comment_replies ORDER BY id"):
-        if r["comment_id"] not in their_c or our_replies.get(r["id"]) == r["comment_id"]:
-            continue
-        cm.add_reply(ws, cids[r["comment_id"]], r["text"])
-        replies += 1
-    return Brought(doc, added, changed, moved, deleted, new_comments, adjudicated, replies)
 
 
 # -- breaking the lease -----------------------------------------------------------------------

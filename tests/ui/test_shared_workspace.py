@@ -9,6 +9,7 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialogButtonBox
 
 from tests import pgserver
@@ -16,7 +17,7 @@ from ui.authority import install as authority_install
 from ui.shared import install as shared_install
 from ui.shared.connect import KEYRING_SERVICE, keyring_key, open_shared
 from ui.shared.open_dialog import OpenSharedDialog
-from workbench import documents, sections
+from workbench import documents, figures, sections
 from workbench.workspace import ServerAddress, Workspace
 
 
@@ -309,6 +310,29 @@ def test_take_offline_work_in_the_copy_and_bring_it_back_from_the_menus(
     laptop.editor.body.moveCursor(laptop.editor.body.textCursor().MoveOperation.End)
     qtbot.keyClicks(laptop.editor.body, " Aircraft too.")
     assert laptop.autosave.flush_sync(), laptop.autosave.state
+    # A figure inserted offline (Insert → Figure…) is the document's too.
+    from PySide6.QtCore import QTimer
+
+    from tests.ui.test_insert_menu import png
+    from ui import insert_menu
+
+    insert_menu.install(laptop)
+    laptop.editor.body.moveCursor(laptop.editor.body.textCursor().MoveOperation.End)
+
+    def insert_figure():
+        dialog = laptop.figure_dialog
+        dialog.load_file(png(tmp_path))
+        qtbot.keyClicks(dialog.alt, "Patrol areas")
+        qtbot.keyClicks(dialog.caption, "Where cutters patrol")
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, insert_figure)
+    laptop.findChild(QAction, "insertFigure").trigger()
+    laptop.ops.flush()
+    qtbot.waitUntil(lambda: "figure:" in laptop.editor.body.toPlainText())
+    assert laptop.autosave.flush_sync(), laptop.autosave.state
+    laptop.ops.flush()
+    assert not [d for d in dialogs.shown if d[0] == "error"], dialogs.shown
     qtbot.wait(200)  # the layout settles around the banner's wrapped lines
     laptop.grab().save(str(tmp_path / "laptop-offline.png"))
     # Bring Back in the copy says where to do it instead.
@@ -324,11 +348,15 @@ def test_take_offline_work_in_the_copy_and_bring_it_back_from_the_menus(
     _menu_action(window, "File", "bringBack").trigger()
     window.ops.flush()
     qtbot.waitUntil(lambda: ("info", "Brought back") in [(k, t) for k, t, _ in dialogs.shown])
-    assert dialogs.shown[-1][2] == "Brought back: 1 section changed."
-    assert sections.section(window.ws, sid).body == "Cutters patrol. Aircraft too."
+    assert dialogs.shown[-1][2] == "Brought back: 1 section changed, 1 figure added."
+    (figure,) = figures.list_figures(window.ws, offline_office["doc"])
+    assert figure.alt == "Patrol areas"
+    text = "Cutters patrol. Aircraft too."
+    expected = f'{text}\n\n![Patrol areas](figure:{figure.id} "Where cutters patrol")\n\n'
+    assert sections.section(window.ws, sid).body == expected
     window.navigator.select("section", sid)
     qtbot.waitUntil(lambda: window.editor.section_id == sid)
-    qtbot.waitUntil(lambda: window.editor.body.toPlainText() == "Cutters patrol. Aircraft too.")
+    qtbot.waitUntil(lambda: window.editor.body.toPlainText() == expected)
     qtbot.waitUntil(lambda: not window.editor.body.isReadOnly())
     qtbot.waitUntil(lambda: not window.shared.offline.banner.isVisible())
     # The same copy again: one line, nothing changes.

@@ -381,3 +381,73 @@ def test_an_expired_lease_says_so_everywhere_it_is_named(
         "Maritime Strategy: checked out to Avery Lin since 02 Nov 09:00 — lease expired on "
         "04 Nov 2026, copy out.cnew\n"
     )
+
+
+def test_figures_cross_references_wording_marks_exports_and_words_come_back(ws, office, tmp_path):
+    from tests.workbench.test_figures import png_bytes
+    from workbench import exports, figures, spelling
+    from workbench.markdown_model import figure_markdown
+
+    doc = office["doc"]
+    wording = comments.add_comment(
+        ws, doc, organization_code="USCG", type="S", section_id=office["b"],
+        comment_text="Name the radar.", quoted_passage="Radar.",
+        proposed_wording="Over-the-horizon radar.",
+    )  # fmt: skip
+    offline.take_offline(ws, doc, tmp_path / "out.cnew")
+    # Meanwhile here, another document takes the ids the copy will give its new rows.
+    sections.add_section(ws, office["other"], heading="Taken here", body="Meanwhile.")
+    other_figure = figures.add_figure(ws, office["other"], png_bytes(color="blue"), alt="Blue")
+    with Workspace.open(tmp_path / "out.cnew") as copy:
+        identity.act_as(copy, "Avery Lin")
+        chart = figures.add_figure(
+            copy, doc, png_bytes(color="red"), alt="Seizures by month", caption="Seizures"
+        )
+        assert chart == other_figure  # the same id, a different image
+        annex = sections.add_section(copy, doc, heading="Annex", body="Tables.")
+        summary = sections.add_section(
+            copy, doc, heading="Summary",
+            body=f"See [§](section:{annex}).\n\n{figure_markdown(chart, 'Seizures', '')}",
+        )  # fmt: skip
+        comments.adjudicate_comment(copy, wording, "accepted")
+        comments.apply_proposed_wording(copy, wording)
+        spelling.add_word(copy, "Semisubmersible")
+        pdf = exports.export_pdf(copy, doc)
+    brought = offline.bring_back(ws, tmp_path / "out.cnew")
+    assert brought.summary() == (
+        "2 sections added, 1 section changed, 1 figure added, 1 disposition, "
+        "1 wording marked applied, 1 export recorded, 1 dictionary change"
+    )
+    here = {e.heading: e.id for e in sections.outline(ws, doc)}
+    assert here["Annex"] != annex and here["Summary"] != summary  # ids taken here meanwhile
+    stored = figures.list_figures(ws, doc)
+    assert [f.alt for f in stored] == ["Seizures by month"] and stored[0].id != chart
+    assert figures.figure_bytes(ws, stored[0].id) == png_bytes(color="red")
+    assert figures.figure_bytes(ws, other_figure) == png_bytes(color="blue")  # untouched
+    body = sections.section(ws, here["Summary"]).body
+    assert f"(section:{here['Annex']})" in body and f"(figure:{stored[0].id} " in body
+    crm = {c.id: c for c in comments.list_comments(ws, doc)}
+    assert crm[wording].wording_applied_at is not None and crm[wording].disposition == "accepted"
+    assert sections.section(ws, office["b"]).body == "Over-the-horizon radar."
+    assert "Semisubmersible" in spelling.own_words(ws)
+    export = audit.entries(ws, action_prefix="document.export_pdf")[0]
+    assert export.details["sha256"] == pdf.sha256
+    assert export.details["offline_copy"] == "out.cnew"
+    assert check_workspace(ws.path).ok
+
+
+def test_what_cannot_come_back_refuses_the_whole_copy_naming_it(ws, office, tmp_path):
+    doc = office["doc"]
+    offline.take_offline(ws, doc, tmp_path / "out.cnew")
+    _typed_offline(tmp_path / "out.cnew", office["a"], "Typed offline.")
+    # A change no use-case brings back (here made around the app: a comment's own words).
+    _around_the_app(
+        tmp_path / "out.cnew",
+        f"UPDATE comments SET rationale = 'Words typed offline.' WHERE id = {office['comment']}",
+    )
+    _refused_and_nothing_changed(
+        ws, doc, tmp_path / "out.cnew",
+        r"holds changes that cannot be brought back \(comment 1's rationale\); nothing was "
+        r"brought back, and they stay in the copy",
+    )  # fmt: skip
+    assert sections.section(ws, office["a"]).body == "Cutters."

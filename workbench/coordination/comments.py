@@ -503,6 +503,29 @@ def apply_proposed_wording(ws, comment_id: int) -> str:
 
 
 @use_case
+def mark_wording_applied(ws, comment_id: int, applied: bool, *, at: str | None = None) -> None:
+    """Only the mark that a comment's wording is in the text (or no longer is), when the text
+    itself came separately: bringing back an offline copy, whose sections carry the change."""
+    c = comment(ws, comment_id)
+    if applied and c.section_id is None:
+        raise RuleViolation(f"Comment {c.item_no} is about the document as a whole.")
+    ws.db.execute(
+        "UPDATE comments SET wording_applied_at = ? WHERE id = ?",
+        [(at or ws.now()) if applied else None, comment_id],
+    )
+    audit.record(
+        ws,
+        "comment.apply_wording" if applied else "comment.unapply_wording",
+        "comment",
+        comment_id,
+        document_id=c.document_id,
+        item_no=c.item_no,
+        section_id=c.section_id,
+        text_brought_back=True,
+    )
+
+
+@use_case
 def unapply_proposed_wording(ws, comment_id: int, previous_body: str) -> None:
     c = comment(ws, comment_id)
     assert c.section_id is not None  # applied only to a section's text

@@ -3,7 +3,7 @@
 What the copy may change (audit.OFFLINE_EDITS) comes back: the document's sections (added,
 edited, restored, moved, deleted, their kind and equities), its figures, its comment resolution
 matrix (comments, dispositions, replies, the "wording applied" mark), the workspace dictionary's
-words, and the exports made offline (their audit entries: what left, and when). Ids made in
+words, and the exports made offline (what left, and when, as the copy's log reports it). Ids made in
 the copy are not those made here meanwhile: new sections and figures get ids here, and every
 `section:ID` / `figure:ID` reference in the text follows them. After the replay, the document
 here is compared with the copy's; anything that would not come back refuses the whole of it
@@ -311,18 +311,23 @@ def _entries_after(copy, base_entries: int):
 
 
 def _exports(ws, later, doc: int, copy_name: str) -> int:
-    """Each export made offline, recorded here as it was there (what left, and when): a PDF
-    exported on the laptop verifies against this workspace's log as one exported here does."""
+    """Each export made offline, recorded here as the copy's log reports it (what left, and
+    when), as `document.offline_export`: never as an export this workspace made, since anyone
+    holding the copy can write its log, and verify-pdf trusts a published export's SHA-256."""
     n = 0
     for at, action, entity_id, details in later:
         if not action.startswith("document.export_") or entity_id != doc:
             continue
-        kept = {k: v for k, v in details.items() if k not in ("offline_at", "offline_copy")}
+        reported = {k: v for k, v in details.items() if k not in _EXPORT_OWN}
         audit.record(
-            ws, action, "document", doc, **kept, offline_at=at, offline_copy=copy_name
+            ws, "document.offline_export", "document", doc, export=action,
+            offline_at=at, offline_copy=copy_name, reported=reported,
         )  # fmt: skip
         n += 1
     return n
+
+
+_EXPORT_OWN = ("export", "offline_at", "offline_copy", "reported")
 
 
 def _dictionary(ws, later) -> int:

@@ -430,9 +430,12 @@ def test_figures_cross_references_wording_marks_exports_and_words_come_back(ws, 
     assert crm[wording].wording_applied_at is not None and crm[wording].disposition == "accepted"
     assert sections.section(ws, office["b"]).body == "Over-the-horizon radar."
     assert "Semisubmersible" in spelling.own_words(ws)
-    export = audit.entries(ws, action_prefix="document.export_pdf")[0]
-    assert export.details["sha256"] == pdf.sha256
+    (export,) = audit.entries(ws, action_prefix="document.offline_export")
+    assert export.details["export"] == "document.export_pdf"
+    assert export.details["reported"]["sha256"] == pdf.sha256
     assert export.details["offline_copy"] == "out.cnew"
+    # Reported by the copy, not made here: never a fingerprint verify-pdf trusts.
+    assert not audit.entries(ws, action_prefix="document.export_")
     assert check_workspace(ws.path).ok
 
 

@@ -445,3 +445,41 @@ def test_the_lease_is_chosen_in_the_dialog_and_an_expired_one_shows_and_can_be_b
     qtbot.waitUntil(lambda: not banner.isVisible())
     qtbot.waitUntil(lambda: row.text(0) == "Shared Strategy")
     qtbot.waitUntil(lambda: not window.editor.body.isReadOnly())
+
+
+def test_a_take_offline_that_fails_in_the_app_says_so_and_leaves_no_file(
+    qtbot, shared_window, offline_office, tmp_path, monkeypatch, dialogs
+):
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui.shared.take_offline_dialog import TakeOfflineDialog
+    from workbench import offline
+    from workbench.errors import WorkbenchError
+
+    window, sid = shared_window, offline_office["sid"]
+    out = tmp_path / "laptop" / "out.cnew"
+    out.parent.mkdir()
+    real_mark = offline._mark_copy
+
+    def written_then_lost(dest, token, source):
+        real_mark(dest, token, source)
+        raise WorkbenchError("The connection to the server was lost; nothing was saved.")
+
+    monkeypatch.setattr(offline, "_mark_copy", written_then_lost)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+
+    def answer(dialog):
+        qtbot.mouseClick(dialog.browse, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+        return dialog.result()
+
+    monkeypatch.setattr(TakeOfflineDialog, "exec", answer)
+    window.navigator.select("section", sid)
+    qtbot.waitUntil(lambda: window.editor.section_id == sid)
+    _menu_action(window, "Document", "takeOffline").trigger()
+    window.ops.flush()
+    qtbot.waitUntil(lambda: dialogs.shown and dialogs.shown[-1][0] == "error")
+    assert "connection to the server was lost" in dialogs.shown[-1][2]
+    assert list(out.parent.iterdir()) == []
+    assert offline.checkout(window.ws, offline_office["doc"]) is None
+    assert not window.shared.offline.banner.isVisible() and not window.editor.body.isReadOnly()

@@ -123,6 +123,7 @@ def replay(ws, copy, doc: int, base_entries: int, copy_name: str) -> Brought:
     counts["figures_added"] = _figures(ws, copy, doc, ids)
     counts.update(_sections(ws, copy, doc, ids))
     counts.update(_comments(ws, copy, doc, ids))
+    counts["sections_deleted"] = _deletions(ws, copy, doc, ids)
     later = list(_entries_after(copy, base_entries))
     counts["exports"] = _exports(ws, later, doc, copy_name)
     counts["dictionary_words"] = _dictionary(ws, later)
@@ -159,12 +160,27 @@ def _sections(ws, copy, doc: int, ids: _Ids) -> dict[str, int]:
     sql = "SELECT * FROM sections WHERE document_id = ?"
     theirs, ours = _rows(copy, sql, [doc]), _rows(ws.db, sql, [doc])
     ids.sections.update({sid: sid for sid in theirs if sid in ours})
-    added = changed = moved = deleted = 0
+    added = changed = moved = 0
     new: list[int] = []
+    # A section added and deleted offline is made here too when a comment is on it (or on a
+    # section under it), so the comment keeps its place; it is deleted again afterwards.
+    commented = {
+        r["section_id"]
+        for r in copy.query(
+            "SELECT DISTINCT section_id FROM comments WHERE document_id = ? "
+            "AND section_id IS NOT NULL",
+            [doc],
+        )
+    }
+    wanted: set[int] = set()
+    for sid in commented:
+        while sid in theirs and sid not in wanted:
+            wanted.add(sid)
+            sid = theirs[sid]["parent_id"]
     # New sections, parents first (created at the end of their parent; placed below).
     for sid in _depth_order(theirs):
         t = theirs[sid]
-        if sid in ids.sections or t["deleted_at"] is not None:
+        if sid in ids.sections or (t["deleted_at"] is not None and sid not in wanted):
             continue
         parent = ids.sections.get(t["parent_id"]) if t["parent_id"] is not None else None
         ids.sections[sid] = sections.add_section(
@@ -206,22 +222,25 @@ def _sections(ws, copy, doc: int, ids: _Ids) -> dict[str, int]:
         if sections.location(ws, ids.sections[sid]) != (parent, index):
             sections.move_section(ws, ids.sections[sid], parent, index)
             moved += 1
-    # Deleted offline: the topmost of each deleted subtree (its descendants go with it).
+    return {"sections_added": added, "sections_changed": changed, "sections_moved": moved}
+
+
+def _deletions(ws, copy, doc: int, ids: _Ids) -> int:
+    """Sections deleted offline, after the comments on them came back: the topmost of each
+    deleted subtree (its descendants go with it)."""
+    sql = "SELECT * FROM sections WHERE document_id = ?"
+    theirs, ours = _rows(copy, sql, [doc]), _rows(ws.db, sql, [doc])
+    deleted = 0
     for sid in _depth_order(theirs):
-        t = theirs[sid]
-        if t["deleted_at"] is None or sid not in ours or ours[sid]["deleted_at"] is not None:
+        here = ours.get(ids.sections.get(sid, -1))
+        if theirs[sid]["deleted_at"] is None or here is None or here["deleted_at"] is not None:
             continue
         try:
-            sections.delete_section(ws, sid)
+            sections.delete_section(ws, here["id"])
             deleted += 1
         except NotFound:
             pass  # deleted with its parent just now
-    return {
-        "sections_added": added,
-        "sections_changed": changed,
-        "sections_moved": moved,
-        "sections_deleted": deleted,
-    }
+    return deleted
 
 
 def _siblings(rows: dict[int, dict], parent_id: int | None) -> list[int]:

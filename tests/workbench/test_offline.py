@@ -454,3 +454,45 @@ def test_what_cannot_come_back_refuses_the_whole_copy_naming_it(ws, office, tmp_
         r"brought back, and they stay in the copy",
     )  # fmt: skip
     assert sections.section(ws, office["a"]).body == "Cutters."
+
+
+def test_comments_on_sections_deleted_offline_and_forward_references_come_back(
+    ws, office, tmp_path
+):
+    doc = office["doc"]
+    offline.take_offline(ws, doc, tmp_path / "out.cnew")
+    sections.add_section(ws, office["other"], heading="Taken here", body="Meanwhile.")
+    with Workspace.open(tmp_path / "out.cnew") as copy:
+        identity.act_as(copy, "Avery Lin")
+        # A section added offline, commented on, then deleted again.
+        draft = sections.add_section(copy, doc, heading="Draft annex", body="Rough.")
+        comments.add_comment(
+            copy, doc, organization_code="USCG", type="A", section_id=draft,
+            comment_text="Drop this annex.",
+        )  # fmt: skip
+        sections.delete_section(copy, draft)
+        # An existing section commented on, then deleted.
+        on_air = comments.add_comment(
+            copy, doc, organization_code="CBP", type="S", section_id=office["b"],
+            comment_text="Air belongs elsewhere.",
+        )  # fmt: skip
+        comments.adjudicate_comment(copy, on_air, "accepted")
+        sections.delete_section(copy, office["b"])
+        # A new section that refers to one added after it.
+        first = sections.add_section(copy, doc, heading="First", body="Later.")
+        second = sections.add_section(copy, doc, heading="Second", body="Text.")
+        sections.edit_section(copy, first, body=f"See [§](section:{second}).")
+        expected = _outline(copy, doc)
+    brought = offline.bring_back(ws, tmp_path / "out.cnew")
+    assert "2 sections deleted" in brought.summary() and "2 comments added" in brought.summary()
+    here = {e.heading: e.id for e in sections.outline(ws, doc)}
+    assert sections.section(ws, here["First"]).body == f"See [§](section:{here['Second']})."
+    assert [(d, h) for d, h, _ in _outline(ws, doc)] == [(d, h) for d, h, _ in expected]
+    crm = {c.comment: c for c in comments.list_comments(ws, doc)}
+    placed = crm["Drop this annex."].section_id
+    assert placed is not None and placed != draft  # its own section here, deleted as offline
+    row = next(ws.db.query("SELECT heading, deleted_at FROM sections WHERE id = ?", [placed]))
+    assert row["heading"] == "Draft annex" and row["deleted_at"] is not None
+    assert crm["Air belongs elsewhere."].section_id == office["b"]
+    assert crm["Air belongs elsewhere."].disposition == "accepted"
+    assert check_workspace(ws.path).ok

@@ -41,6 +41,12 @@ class _Turns(QObject):
             self._timer.start()
 
 
+def seen(widget: QWidget) -> bool:
+    """On screen: shown, and not a dock tabbed behind another one (Qt keeps such a dock and
+    its contents "visible", with nothing of it on screen, and shows it without a Show event)."""
+    return widget.isVisible() and not widget.visibleRegion().isEmpty()
+
+
 _turns: _Turns | None = None
 _waiting: weakref.WeakSet[LazyReload] = weakref.WeakSet()  # every reload, for drain()
 
@@ -53,10 +59,11 @@ def _shared_turns() -> _Turns:
 
 
 class LazyReload(QObject):
-    """Calls reload after delay_ms (coalescing requests) if the widget is visible, else on show.
+    """Calls reload after delay_ms (coalescing requests) if the widget is seen, else when it is.
 
     Every autosave emits workspace_changed; each panel then re-reads in a turn of its own, and
-    a hidden one waits until it is shown.
+    a hidden one (or a dock tabbed behind another) waits until it is painted: a dashboard
+    behind the CRM's tab costs nothing at start.
     """
 
     def __init__(
@@ -95,7 +102,7 @@ class LazyReload(QObject):
         self.destroyed.connect(lambda *_: _shared_turns().discard(self))
 
     def request(self, *_args) -> None:
-        if self._widget.isVisible():
+        if seen(self._widget):
             self._timer.start()
         else:
             self._stale = True
@@ -105,7 +112,7 @@ class LazyReload(QObject):
 
         With a reader the read still runs off the UI thread (a document with thousands of
         comments takes a while to read); `pending` shows that the old contents are gone."""
-        if self._widget.isVisible():
+        if seen(self._widget):
             self._timer.stop()
             _shared_turns().discard(self)
             self._stale = False
@@ -128,7 +135,7 @@ class LazyReload(QObject):
         self._shown = None  # what the panel shows now did not come from here
 
     def _run(self) -> None:
-        if not self._widget.isVisible():  # hidden (or its window closed) since the request
+        if not seen(self._widget):  # hidden (or its window closed) since the request
             self._stale = True
             return
         self._stale = False
@@ -148,7 +155,7 @@ class LazyReload(QObject):
         def done(result) -> None:
             if generation != self._generation:
                 return
-            if not self._widget.isVisible():  # hidden, or its window closed, meanwhile
+            if not seen(self._widget):  # hidden, or its window closed, meanwhile
                 self._stale = True
                 return
             if result is _UNCHANGED:
@@ -163,7 +170,7 @@ class LazyReload(QObject):
         from workbench.errors import NotFound
 
         if isinstance(exc, NotFound):
-            if self._widget.isVisible():
+            if seen(self._widget):
                 self._reload()
             else:
                 self._stale = True
@@ -171,11 +178,13 @@ class LazyReload(QObject):
             raise exc
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
-        if obj is self._widget and event.type() == QEvent.Type.Show and self._stale:
+        # A dock whose tab is chosen is painted, not shown (it never was hidden).
+        if self._stale and obj is self._widget and event.type() in _SEEN_EVENTS:
             self._timer.start()
         return False
 
 
+_SEEN_EVENTS = (QEvent.Type.Show, QEvent.Type.Paint)
 _UNCHANGED = object()  # a re-read found what the panel already shows
 
 
@@ -197,6 +206,7 @@ def drain(timeout: float = 10.0) -> None:
     from ui.search.reader import live_readers
 
     turns = _shared_turns()
+    QCoreApplication.sendPostedEvents()  # paint what was just shown: a panel seen reads
     for _ in range(50):
         # A reload still in its delay is queued too: on a busy machine the delay may not have
         # run out when the caller asks for current panels.

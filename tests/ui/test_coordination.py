@@ -418,6 +418,8 @@ def test_rejected_critical_comment_stands_until_the_director_overrides(
     assert gate_messages(coordination)[0].startswith(
         "USCG non-concurs: Critical comment 1 on §4 was rejected"
     )
+    coordination.reveal(coordination.view)  # its tab, behind the CRM's, is read when seen
+    settle(window)
     uscg = coordination.view.items[("org", "USCG")]
     assert uscg.text(4) == "Non-concurs"
 
@@ -480,6 +482,8 @@ def test_reply_appears_under_the_comment_and_a_request_can_be_withdrawn(
     lazy.drain()  # a filter re-reads off the UI thread
     assert coordination.comments.model.rowCount() == 1
 
+    coordination.reveal(coordination.view)  # its tab, behind the CRM's, is read when seen
+    settle(window)
     cbp = coordination.view.items[("org", "CBP")].child(0)
     coordination.view.tree.setCurrentItem(cbp)
     answer(
@@ -600,6 +604,9 @@ def test_choosing_a_document_or_section_reads_its_comments_off_the_ui_thread(
     interdiction = section_id(dws, INTERDICTION)
     window.navigator.select(SECTION, interdiction)
     coordination.comments.scope.setCurrentIndex(coordination.comments.scope.findData(False))
+    lazy.drain()
+    coordination.reveal(coordination.view)  # its tab, behind the CRM's, is read when seen
+    QApplication.processEvents()
     lazy.drain()
 
     assert {label for label, _ in calls} == {"comments", "organizations", "gate", "reviews"}
@@ -727,6 +734,7 @@ def test_a_hidden_matrix_cleared_for_another_document_is_filled_again_when_shown
     assert window.navigator.select(DOC, spss(dws))  # back: the same read as shown before
     lazy.drain()
     crm_dock.show()
+    crm_dock.raise_()  # back in its tab group, behind the Coordination tab until chosen
     QApplication.processEvents()
     lazy.drain()
     assert coordination.crm.model.rowCount() == rows

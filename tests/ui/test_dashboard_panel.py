@@ -118,6 +118,32 @@ def test_installed_dashboard_refreshes_after_a_write(qtbot, window, ws, clock):
     assert sig.args[0].documents[0].total_critical == 0
 
 
+def test_a_dashboard_tabbed_behind_the_crm_reads_nothing_until_its_tab_is_chosen(
+    qtbot, window, ws, clock, monkeypatch
+):
+    from PySide6.QtWidgets import QApplication, QDockWidget
+
+    from ui import lazy
+    from ui.coordination.install import install as install_coordination
+
+    _fixture(ws, clock)
+    refreshes = []
+    real = DashboardPanel.refresh
+    monkeypatch.setattr(DashboardPanel, "refresh", lambda self: (refreshes.append(1), real(self)))
+    install_coordination(window)
+    panel = install(window)
+    window.findChild(QDockWidget, "dock-CRM").raise_()
+    QApplication.processEvents()
+    lazy.drain()
+    # Qt keeps a dock behind another's tab "visible", with nothing of it on screen.
+    assert panel.isVisible() and panel.visibleRegion().isEmpty()
+    assert refreshes == [] and panel.board is None
+    window.findChild(QDockWidget, "dock-Dashboard").raise_()  # the user chooses its tab
+    qtbot.waitUntil(lambda: panel.board is not None, timeout=5000)
+    assert refreshes == [1]
+    assert panel.board.documents[0].total_critical == 1
+
+
 def sort_arrow(header, column: int) -> str:
     """Which way the sort arrow drawn in a header section points: "up" or "down"."""
     image = header.grab().toImage()

@@ -114,30 +114,40 @@ def _queries(path: str) -> dict[str, list[str]]:
     }
 
 
-def search_times(location: str, queries: dict[str, list[str]], runs: int) -> dict:
+def search_times(locations: dict[str, str], queries: dict[str, list[str]], runs: int) -> dict:
+    """search.search timed on each engine, the engines taking turns query by query.
+
+    Taking turns, both see the same load: two CPUs shared by others make a series measured
+    a minute later a different machine.
+    """
     from workbench import search
     from workbench.workspace import Workspace
 
-    ws = Workspace.open(location, read_only=True)
-    out = {}
+    open_ws = {name: Workspace.open(where, read_only=True) for name, where in locations.items()}
+    out: dict[str, dict] = {name: {} for name in locations}
     try:
-        for name, qs in queries.items():
-            times: list[float] = []
+        for kind, qs in queries.items():
+            times: dict[str, list[float]] = {name: [] for name in locations}
             for q in qs:
-                search.search(ws, q)  # warm: a workspace already open, its pages cached
+                for ws in open_ws.values():
+                    search.search(ws, q)  # warm: a workspace already open, its pages cached
                 for _ in range(max(1, runs // len(qs))):
-                    t = time.perf_counter()
-                    search.search(ws, q)
-                    times.append((time.perf_counter() - t) * 1000)
-            out[name] = {
-                "n": len(times),
-                "p50_ms": round(median(times), 2),
-                "p95_ms": round(percentile(times, 95), 2),
-            }
-        hits = len(search.search(ws, queries["common word"][0], limit=1000).hits)
-        out["hits for the commonest word (limit 1000)"] = hits
+                    for name, ws in open_ws.items():
+                        t = time.perf_counter()
+                        search.search(ws, q)
+                        times[name].append((time.perf_counter() - t) * 1000)
+            for name in locations:
+                out[name][kind] = {
+                    "n": len(times[name]),
+                    "p50_ms": round(median(times[name]), 2),
+                    "p95_ms": round(percentile(times[name], 95), 2),
+                }
+        for name, ws in open_ws.items():
+            hits = len(search.search(ws, queries["common word"][0], limit=1000).hits)
+            out[name]["hits for the commonest word (limit 1000)"] = hits
     finally:
-        ws.close()
+        for ws in open_ws.values():
+            ws.close()
     return out
 
 
@@ -206,8 +216,8 @@ def main(argv=None) -> int:
         rows = []
         if "search" in only:
             queries = _queries(str(file_copy))
-            fts5 = search_times(str(file_copy), queries, args.runs)
-            pg = search_times(url, queries, args.runs)
+            both = search_times({"fts5": str(file_copy), "postgresql": url}, queries, args.runs)
+            fts5, pg = both["fts5"], both["postgresql"]
             report["search"] = {"fts5": fts5, "postgresql": pg}
             for name in queries:
                 ratio = pg[name]["p95_ms"] / fts5[name]["p95_ms"]

@@ -42,6 +42,19 @@ def parse_fts5(expression: str) -> tuple[list[tuple[str, bool]], bool]:
     return phrases, "OR" in outside.split()
 
 
+def _finder(phrases: list[str]) -> str:
+    """A regex (PostgreSQL's, case-insensitive) for a word starting with a word of the query.
+
+    cne_snippet gives ts_headline the text around its first match instead of the whole text;
+    words are letters and digits only, so none needs escaping. A word the regex misses (an
+    accent the query lacks) only makes the snippet read the whole text.
+    """
+    words = {w.lower() for p in phrases for w in _ONE_WORD.findall(p)}
+    if not words:
+        return ""
+    return r"\m(?:" + "|".join(sorted(words, key=lambda w: (-len(w), w))[:32]) + r")\w*"
+
+
 class SqliteFullText:
     """FTS5: `MATCH` against the index table; rank is bm25 (lower is better)."""
 
@@ -93,7 +106,7 @@ class PostgresFullText:
         phrases, any_word = parse_fts5(expression)
         words = [p.replace('"', " ") for p, _ in phrases]
         prefixes = [int(star and bool(_ONE_WORD.fullmatch(p))) for p, star in phrases]
-        return {"q": words, "qp": prefixes, "qany": int(any_word)}
+        return {"q": words, "qp": prefixes, "qany": int(any_word), "qfind": _finder(words)}
 
     def source(self, index: str, *, limited: bool) -> tuple[str, str]:
         weights = self.WEIGHTS[index]
@@ -109,8 +122,10 @@ class PostgresFullText:
     ) -> str:
         _, columns = FULLTEXT_INDEXES[index]
         texts = "ARRAY[" + ", ".join(f"{base}.{c}" for c in columns) + "]"
+        # The row's stored vector says which column matches best without parsing any text.
+        stored = f"(SELECT v.doc FROM {index} v WHERE v.id = {base}.id)"
         marks = ", ".join(_literal(m) for m in (start, end, ellipsis))
-        return f"cne_snippet({texts}, {self.QUERY}, {marks}, {int(tokens)})"
+        return f"cne_snippet({texts}, {stored}, {self.QUERY}, :qfind, {marks}, {int(tokens)})"
 
     def arm_snippet(self, index: str, base: str, *marks: Any) -> str:
         return "CAST(NULL AS TEXT)"  # made after the merge, for the rows kept (merge())

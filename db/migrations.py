@@ -1167,3 +1167,10 @@ CREATE TABLE checkouts (
 CREATE UNIQUE INDEX checkouts_open ON checkouts (document_id)
     WHERE returned_at IS NULL AND broken_at IS NULL
 """
+
+
+@MIGRATIONS(name="m017_shared_search")
+def m017_shared_search(db: sqlite_utils.Database) -> None:
+    # PostgreSQL's search functions and index storage change (db/pg_counterparts.py); FTS5
+    # here is unchanged. The migration exists so both engines' schemas keep one history.
+    pass

@@ -55,6 +55,42 @@ def test_snippet_highlights_every_term_and_escapes_html(ws):
     assert "&lt;script&gt;" in hit.snippet_html()
 
 
+def _filler(n: int, seed: int) -> str:
+    words = ("agency", "budget", "training", "meeting", "region", "partner", "report", "plan")
+    return " ".join(words[(i * 7 + seed) % len(words)] for i in range(n))
+
+
+def test_a_long_sections_snippet_is_the_passage_around_its_match(ws):
+    # The match far into a long section: a short passage around it, ellipses on both sides.
+    doc = _doc(ws)
+    body = _filler(150, 1) + " Couriers carry bulk <cash> north by road. " + _filler(150, 2)
+    sections.add_section(ws, doc, heading="Routes", body=body)
+    snippet = search.search(ws, "bulk", kinds=["section"]).hits[0].snippet_text()
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert "[bulk] <cash>" in snippet and len(snippet.split()) <= 20
+    snippet = search.search(ws, "routes", kinds=["section"]).hits[0].snippet_text()
+    assert snippet == "[Routes]"  # the heading is the column that matches
+
+
+def test_a_snippet_finds_its_match_past_look_alikes_and_accents(ws):
+    doc = _doc(ws)
+    # "cashew" starts like the query's word but is not it; the real match is far on.
+    early = sections.add_section(
+        ws, doc, heading="Trade", body="Cashew exports. " + _filler(120, 3) + " Bulk cash seized."
+    )
+    # The query has no accent; the text has one (the index folds accents).
+    accented = sections.add_section(
+        ws,
+        doc,
+        heading="Liaison",
+        body=_filler(120, 4) + " Capt. Odiña met the team. " + _filler(60, 5),
+    )
+    hit = search.search(ws, "cash seized", kinds=["section"]).hits[0]
+    assert hit.section_id == early and "[cash] [seized]" in hit.snippet_text().lower()
+    hit = search.search(ws, "odina", kinds=["section"]).hits[0]
+    assert hit.section_id == accented and "[Odiña]" in hit.snippet_text()
+
+
 def test_last_word_is_a_prefix_and_all_words_must_match(ws):
     doc = _doc(ws)
     a = sections.add_section(ws, doc, heading="Fentanyl interdiction", body="")

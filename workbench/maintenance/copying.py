@@ -112,7 +112,11 @@ def _copy_open(ws, dest: Path | ServerAddress, progress) -> CopyReport:
         if isinstance(exc, transfer.TransferError):
             raise WorkbenchError(str(exc)) from exc
         raise
-    target.close()
+    try:
+        if isinstance(dest, ServerAddress):
+            server.settle(target)
+    finally:
+        target.close()
     return CopyReport(_name(ws.path), _name(dest), tables, rows, head)
 
 

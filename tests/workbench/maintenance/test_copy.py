@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from db import transfer
-from workbench import audit, demo, documents, sections
+from workbench import audit, demo, documents, search, sections
 from workbench.authority import decisions
 from workbench.cli import main as cli
 from workbench.errors import WorkbenchError
@@ -54,6 +54,21 @@ def test_file_to_postgresql_and_back_keeps_everything_and_checks_the_same(
         sid = sections.add_section(b, doc, heading="Added on the server", body="New.")
         assert sid > max(s.id for s in sections.outline(a, doc))
         assert audit.head(b).entries == before + 1 and audit.verify_chain(b) == []
+
+
+def test_a_copy_to_postgresql_is_ready_to_search_at_once(demo_file, pg_url):
+    # Planner statistics and search indexes brought up to date before anyone opens it: a
+    # fresh copy otherwise searched ~4x slower (every GIN index read its pending list).
+    copying.copy_workspace(demo_file, pg_url)
+    with Workspace.open(pg_url, read_only=True) as ws:
+        rows = ws.db.query(
+            "SELECT relname, last_vacuum IS NOT NULL AND last_analyze IS NOT NULL AS settled "
+            "FROM pg_stat_user_tables WHERE relname IN ('sections', 'sections_fts', 'documents')"
+        )
+        assert {r["relname"]: r["settled"] for r in rows} == dict.fromkeys(
+            ("sections", "sections_fts", "documents"), True
+        )
+        assert search.search(ws, "strategy").hits
 
 
 def test_a_copy_never_lands_on_something_that_exists(demo_file, pg_url, tmp_path):

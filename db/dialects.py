@@ -96,6 +96,10 @@ class PostgresFullText:
         "published_fts": "{0.1, 0.2, 0.25, 1.0}",
     }
     QUERY = "cne_tsquery(:q, :qp, :qany)"
+    # A snippet highlights each phrase of the query wherever it is, as FTS5's does: with every
+    # phrase required, ts_headline found no passage holding them all when they stood apart and
+    # showed the text's first words, nothing highlighted.
+    ANY_QUERY = "cne_tsquery(:q, :qp, 1)"
 
     def parameters(self, expression: str) -> dict[str, Any]:
         """The phrases (each read by websearch_to_tsquery), which are prefixes, and the joiner.
@@ -114,7 +118,9 @@ class PostgresFullText:
             f"(SELECT x.id AS rowid, -ts_rank('{weights}', x.doc, q.q) AS rank "
             f"FROM {index} x, {self.QUERY} AS q(q) WHERE x.doc @@ q.q"
         )
-        src += " ORDER BY rank LIMIT :m)" if limited else ")"
+        # In rank order: an arm that keeps its best rows (merge()) then joins its tables for
+        # those rows only, not for every match.
+        src += " ORDER BY rank LIMIT :m)" if limited else " ORDER BY rank, x.id)"
         return src, ""
 
     def snippet(
@@ -125,7 +131,8 @@ class PostgresFullText:
         # The row's stored vector says which column matches best without parsing any text.
         stored = f"(SELECT v.doc FROM {index} v WHERE v.id = {base}.id)"
         marks = ", ".join(_literal(m) for m in (start, end, ellipsis))
-        return f"cne_snippet({texts}, {stored}, {self.QUERY}, :qfind, {marks}, {int(tokens)})"
+        query = self.ANY_QUERY
+        return f"cne_snippet({texts}, {stored}, {query}, :qfind, {marks}, {int(tokens)})"
 
     def arm_snippet(self, index: str, base: str, *marks: Any) -> str:
         return "CAST(NULL AS TEXT)"  # made after the merge, for the rows kept (merge())
@@ -138,7 +145,14 @@ class PostgresFullText:
         """
         # Ties broken as `search` breaks them (kind, id): without it PostgreSQL keeps any of
         # the rows tied at the limit, so the last hits of a page could change run to run.
-        ranked = " UNION ALL ".join(arms) + " ORDER BY score, kind, id LIMIT :n"
+        # Each arm keeps its own best :n first (its kind is one value, so score and id order
+        # it as the whole does): PostgreSQL then reads the sorted matches and joins their
+        # rows until :n pass the arm's conditions, instead of joining every match.
+        best = [
+            f"SELECT * FROM ({arm} ORDER BY score, id LIMIT :n) AS arm{i}"
+            for i, arm in enumerate(arms)
+        ]
+        ranked = " UNION ALL ".join(best) + " ORDER BY score, kind, id LIMIT :n"
         keep = ", ".join(f"top.{c}" for c in columns)
         rows = []
         for kind, index in kinds:

@@ -91,6 +91,16 @@ def test_a_snippet_finds_its_match_past_look_alikes_and_accents(ws):
     assert hit.section_id == accented and "[Odiña]" in hit.snippet_text()
 
 
+def test_words_far_apart_still_give_a_passage_with_a_highlighted_word(ws):
+    # Every word must be in the section, not in one passage: the snippet shows a match anyway
+    # (ts_headline, asked for a passage holding all of them, showed the first words bare).
+    doc = _doc(ws)
+    body = _filler(40, 6) + " Bulk cash moves north. " + _filler(200, 7) + " It was seized. "
+    sections.add_section(ws, doc, heading="Routes", body=body + _filler(40, 8))
+    snippet = search.search(ws, "cash seized", kinds=["section"]).hits[0].snippet_text()
+    assert "[cash]" in snippet.lower() or "[seized]" in snippet.lower(), snippet
+
+
 def test_last_word_is_a_prefix_and_all_words_must_match(ws):
     doc = _doc(ws)
     a = sections.add_section(ws, doc, heading="Fentanyl interdiction", body="")

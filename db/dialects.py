@@ -168,6 +168,13 @@ class PostgresFullText:
 class SqliteDialect:
     name = "sqlite"
     fulltext = SqliteFullText()
+    # Appended to a SELECT whose rows the transaction is about to change: SQLite's one writer
+    # needs no row lock.
+    for_update = ""
+
+    def sha256_hex(self, expression: str) -> str:
+        """SQLite has no SHA-256: its one writer hashes in Python (workbench.audit)."""
+        raise NotImplementedError("SQLite computes no SHA-256")
 
     def json_int(self, column: str, key: str) -> str:
         return f"json_extract({column}, '$.{_key(key)}')"
@@ -183,6 +190,13 @@ class SqliteDialect:
 class PostgresDialect:
     name = "postgresql"
     fulltext = PostgresFullText()
+    # Text saves share the writers' lock: a second save of the same section waits here for the
+    # first one's commit, then reads its text (READ COMMITTED re-reads a row it waited for).
+    for_update = " FOR UPDATE"
+
+    def sha256_hex(self, expression: str) -> str:
+        """The SHA-256 of a text's UTF-8 bytes in lower-case hex, as Python's hexdigest()."""
+        return f"encode(sha256(convert_to({expression}, 'UTF8')), 'hex')"
 
     def json_int(self, column: str, key: str) -> str:
         # cne_json_int (db/pg_schema): NULL for a missing key, a non-integer or unreadable JSON.

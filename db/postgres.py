@@ -3,7 +3,8 @@
 `PgStore` answers the same calls as the SQLite store (db.store): `?`/`:name` placeholders,
 `lastrowid` after an INSERT, `atomic()` with savepoints, rows as dicts from `query`. Writers
 take one transaction-scoped advisory lock (`claim_writer`), so use-cases run one at a time as
-they do on SQLite and the audit chain never forks.
+they do on SQLite; text saves share it with each other (each locks its own section's row) and
+queue only to append to the audit chain (`claim_chain`), so the chain never forks.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ from db.errors import (
 
 # pg_advisory_xact_lock key of the one-writer-at-a-time lock ("CNEW").
 WRITER_LOCK = 0x434E4557
+# The audit chain's lock ("CNEA"), for writers that share the writers' lock.
+CHAIN_LOCK = 0x434E4541
 LOCK_TIMEOUT = "20s"
 # A client that hangs mid-transaction (a debugger, a frozen laptop) releases the writer lock.
 IDLE_IN_TRANSACTION_TIMEOUT = "2min"
@@ -138,7 +141,8 @@ class PgStore:
         self.address = address
         self.conn = _ConnectionView(self)
         self._id_tables: frozenset[str] | None = None
-        self._claimed = False
+        self._claimed: str | None = None  # the writers' lock this transaction holds
+        self._at_commit: list[tuple[str, Any]] = []  # (statement, parameters) to run at COMMIT
 
     # -- statements --------------------------------------------------------------------------
     def execute(self, sql: str, parameters: Any = None) -> PgCursor:
@@ -186,20 +190,92 @@ class PgStore:
     @contextlib.contextmanager
     def atomic(self) -> Iterator[PgStore]:
         """One transaction; nested blocks are savepoints (as sqlite-utils' atomic())."""
-        outermost = not self.in_transaction
-        try:
+        if self.in_transaction:
             with self.raw.transaction():
                 yield self
-        finally:
-            if outermost:
-                self._claimed = False
-
-    def claim_writer(self) -> None:
-        """Wait for the one-writer lock, held until this transaction ends (see module doc)."""
-        if self._claimed or not self.in_transaction:
             return
-        self.raw.execute("SELECT pg_advisory_xact_lock(%s)", [WRITER_LOCK])
-        self._claimed = True
+        transaction = self.raw.transaction()
+        transaction.__enter__()
+        try:
+            try:
+                yield self
+            except BaseException as exc:
+                if not transaction.__exit__(type(exc), exc, exc.__traceback__):
+                    raise
+            else:
+                self._commit(transaction)
+        finally:
+            self._claimed = None
+            self._at_commit = []
+
+    def _commit(self, transaction: contextlib.AbstractContextManager[Any]) -> None:
+        """COMMIT, after the statements kept for it (`at_commit`) in the same round trip."""
+        if not self._at_commit:
+            transaction.__exit__(None, None, None)
+            return
+        committing = False
+        try:
+            with self.raw.pipeline():
+                cursor = self.raw.cursor()
+                for text, params in self._at_commit:
+                    cursor.execute(text, params)
+                committing = True
+                transaction.__exit__(None, None, None)  # COMMIT, queued behind them
+        except BaseException as exc:
+            # A statement failed (the server skipped the rest and the COMMIT): roll back.
+            if not committing:
+                with contextlib.suppress(psycopg.Error):
+                    transaction.__exit__(type(exc), exc, exc.__traceback__)
+            if self.raw.info.transaction_status != TransactionStatus.IDLE:
+                with contextlib.suppress(psycopg.Error):
+                    self.raw.execute("ROLLBACK")
+            raise
+
+    @property
+    def shares_writer_lock(self) -> bool:
+        """Whether this transaction shares the writers' lock (a text save: `claim_writer`)."""
+        return self._claimed == "shared" and self.in_transaction
+
+    def at_commit(self, sql: str, parameters: Any = None) -> None:
+        """Run a statement just before this transaction commits, in one round trip with the
+        COMMIT, when it shares the writers' lock: for the rows every writer changes (the audit
+        chain, a document's `updated_at`), whose locks are then held only while the server
+        runs them and commits, never while a client is scheduled. At once otherwise."""
+        if not self.shares_writer_lock:
+            self.execute(sql, parameters)
+            return
+        text, style = sqltext.to_psycopg(sql)
+        self._at_commit.append((text, _params(parameters, style)))
+
+    def claim_writer(self, *, shared: bool = False, joining: bool = False) -> None:
+        """Wait for the writers' lock, held until this transaction ends (see module doc).
+
+        `shared`: beside other shared holders (text saves), never beside the one writer that
+        holds it to itself. `joining`: a use-case nested in a transaction begun elsewhere keeps
+        the lock that holds, and takes it to itself where it holds none (undo's steps).
+        """
+        if not self.in_transaction or self._claimed == "exclusive":
+            return
+        if self._claimed == "shared":
+            if shared:
+                return
+            # Taking it to itself now would wait for the other text saves while this one holds
+            # the chain's lock they wait for: a deadlock.
+            raise RuntimeError("a use-case that needs the workspace to itself ran in a text save")
+        if joining:
+            shared = False
+        function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        self.raw.execute(f"SELECT {function}(%s)", [WRITER_LOCK])
+        self._claimed = "shared" if shared else "exclusive"
+
+    def claim_chain(self) -> None:
+        """Wait for the audit chain's lock before reading its head to append an entry, unless
+        this transaction holds the writers' lock to itself. Held until the transaction ends;
+        a text save takes it at commit (`at_commit`), with the entry it appends. Taken again by
+        each entry, as a savepoint's rollback lets it go."""
+        if self._claimed == "exclusive" or not self.in_transaction:
+            return
+        self.at_commit("SELECT pg_advisory_xact_lock(?)", [CHAIN_LOCK])
 
     def change_stamp(self) -> str:
         """Moves whenever any transaction commits: the set of transactions now running."""

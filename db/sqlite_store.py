@@ -34,8 +34,17 @@ class SqliteStore(WorkspaceDatabase):
     def in_transaction(self) -> bool:
         return self.conn.in_transaction
 
-    def claim_writer(self) -> None:
+    def claim_writer(self, *, shared: bool = False, joining: bool = False) -> None:
         """SQLite lets one writer at a time into the file by itself."""
+
+    def claim_chain(self) -> None:
+        """The one writer appends to the audit chain."""
+
+    shares_writer_lock = False  # one writer at a time: nothing waits for COMMIT
+
+    def at_commit(self, sql: str, parameters: Any = None) -> None:
+        """At once: with one writer at a time, no row's lock is worth holding for less."""
+        self.execute(sql, parameters)
 
     def change_stamp(self) -> tuple[int, int]:
         """Moves with this connection's changes and any other connection's commits."""

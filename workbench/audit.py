@@ -30,6 +30,18 @@ def _entry_hash(
     return hashlib.sha256(_ENCODER.encode(fields).encode("utf-8")).hexdigest()
 
 
+_HASHED_HEAD = '["' + GENESIS + '",'
+
+
+def _entry_tail(*fields) -> str:
+    """What follows the previous hash in the text `_entry_hash` hashes (its fields but the
+    first): the hashed text is '["' + previous hash + '",' + this, as a 64-digit hex hash
+    needs no escaping. Lets the server chain an entry whose predecessor the client never saw."""
+    text = _ENCODER.encode([GENESIS, *fields])
+    assert text.startswith(_HASHED_HEAD)
+    return text[len(_HASHED_HEAD) :]
+
+
 # What json.dumps(..., ensure_ascii=False, separators=(",", ":")) makes, without building an
 # encoder per call (a check hashes every entry: a third of its time went to the building).
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -173,17 +185,34 @@ def _offline_guard(ws, action: str, entity: str, entity_id: int | None, details:
 
 
 def record(ws, action: str, entity: str = "", entity_id: int | None = None, **details) -> None:
-    """Append one entry; call inside the use-case's transaction."""
+    """Append one entry; call inside the use-case's transaction, after its other writes (a text
+    save holds the chain's lock from here to its commit: other saves queue only for that)."""
     _offline_guard(ws, action, entity, entity_id, details)
     db = ws.db
-    row = next(db.query("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1"), None)
-    prev = row["hash"] if row else GENESIS
     at = ws.now()
     text = json.dumps(
         details, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
     )
     person_id = getattr(ws, "person_id", None)
     account = getattr(ws, "os_account", None) or ""
+    db.claim_chain()
+    if db.shares_writer_lock:
+        # A text save on a shared workspace: the entry is chained by the server at COMMIT, in
+        # the round trip that commits, so saves queue for the chain only while it runs.
+        tail = _entry_tail(at, ws.actor, action, entity, entity_id, text, person_id, account)
+        digest = db.dialect.sha256_hex("""'["' || head.hash || '",' || ?""")
+        db.at_commit(
+            "WITH head AS (SELECT coalesce((SELECT hash FROM audit_log ORDER BY id DESC "
+            "LIMIT 1), ?) AS hash), entry AS (INSERT INTO audit_log (at, actor, action, entity, "
+            "entity_id, details, prev_hash, hash, person_id, os_account) SELECT ?, ?, ?, ?, "
+            f"CAST(? AS BIGINT), ?, head.hash, {digest}, CAST(? AS BIGINT), ? FROM head "
+            "RETURNING hash) INSERT INTO meta (key, value) SELECT 'audit_head', hash FROM entry "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [GENESIS, at, ws.actor, action, entity, entity_id, text, tail, person_id, account],
+        )
+        return
+    row = next(db.query("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1"), None)
+    prev = row["hash"] if row else GENESIS
     digest = _entry_hash(prev, at, ws.actor, action, entity, entity_id, text, person_id, account)
     db.execute(
         "INSERT INTO audit_log (at, actor, action, entity, entity_id, details, prev_hash, hash, "

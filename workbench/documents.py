@@ -324,21 +324,39 @@ def set_status(ws, doc_id: int, status: str, *, new_version: bool = False) -> bo
     return True
 
 
-def prepare_for_edit(ws, doc_id: int) -> Document:
-    """The document about to change; refused while its current version is published.
+def prepare_for_edit(ws, doc_id: int) -> None:
+    """Mark the document about to change; refused while its current version is published."""
+    refuse_published(ws, doc_id)
+    touch(ws, doc_id)
+
+
+def refuse_published(ws, doc_id: int) -> None:
+    """RuleViolation when the document's current version is published, NotFound when it is gone.
 
     A published version is read-only: editing starts only with an explicit
     `start_next_version`, so no keystroke, paste or undo turns it back into a draft.
     """
-    doc = document(ws, doc_id)
-    if doc.status == "published":
+    row = next(
+        ws.db.query(
+            "SELECT title, status, version FROM documents WHERE id = ? AND deleted_at IS NULL",
+            [doc_id],
+        ),
+        None,
+    )
+    if row is None:
+        raise NotFound(f"No document with id {doc_id}.")
+    if row["status"] == "published":
+        version = row["version"]
         raise RuleViolation(
-            f"Version {doc.version} of {doc.title} is published and cannot be changed; "
-            f"start version {doc.version + 1} to edit it (Document → Start Version "
-            f"{doc.version + 1})."
+            f"Version {version} of {row['title']} is published and cannot be changed; "
+            f"start version {version + 1} to edit it (Document → Start Version {version + 1})."
         )
-    ws.db.execute("UPDATE documents SET updated_at = ? WHERE id = ?", [ws.now(), doc_id])
-    return doc
+
+
+def touch(ws, doc_id: int) -> None:
+    """The document changed now (its `updated_at`); every edit of it writes this row, so a
+    text save on a shared workspace writes it as it commits (`at_commit`)."""
+    ws.db.at_commit("UPDATE documents SET updated_at = ? WHERE id = ?", [ws.now(), doc_id])
 
 
 @use_case

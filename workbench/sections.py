@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 from workbench import audit
 from workbench.directory import organization_ids
-from workbench.documents import prepare_for_edit
+from workbench.documents import prepare_for_edit, refuse_published, touch
 from workbench.errors import NotFound, RuleViolation, WorkbenchError
 from workbench.numbering import number_tree
 from workbench.text_input import checked_text
+from workbench.use_cases import concurrent_use_case
 from workbench.workspace import use_case
 
 SECTION_KINDS = {
@@ -160,10 +161,12 @@ def section(ws, section_id: int) -> Section:
     )
 
 
-def _row(ws, section_id: int, *, include_deleted: bool = False) -> dict:
+def _row(ws, section_id: int, *, include_deleted: bool = False, lock: bool = False) -> dict:
     sql = "SELECT * FROM sections WHERE id = ?"
     if not include_deleted:
         sql += " AND deleted_at IS NULL"
+    if lock:
+        sql += ws.db.dialect.for_update
     row = next(ws.db.query(sql, [section_id]), None)
     if row is None:
         raise NotFound(f"No section with id {section_id}.")
@@ -390,7 +393,7 @@ def restore_section(ws, section_id: int, parent_id: int | None, index: int) -> N
     )
 
 
-@use_case
+@concurrent_use_case
 def edit_section(
     ws,
     section_id: int,
@@ -403,8 +406,12 @@ def edit_section(
 
     `expected_hash` is the text the editor started from: when someone else has saved the
     section since, EditConflict says who and when, and nothing is written.
+
+    Saves of different sections run side by side on a shared workspace: this one locks its
+    section's row, and writes what every save writes (the audit chain, the document's
+    `updated_at`) last, so they queue only for those few statements and the commit.
     """
-    row = _row(ws, section_id)
+    row = _row(ws, section_id, lock=True)
     new_heading = row["heading"] if heading is None else heading
     new_body = row["body"] if body is None else body
     _check_text(new_heading, new_body)
@@ -413,7 +420,7 @@ def edit_section(
         return new_hash
     if expected_hash is not None and expected_hash != row["content_hash"]:
         raise EditConflict.since(ws, row, expected_hash, new_heading, new_body)
-    prepare_for_edit(ws, row["document_id"])
+    refuse_published(ws, row["document_id"])
     now = ws.now()
     ws.db.execute(
         "UPDATE sections SET heading = ?, body = ?, content_hash = ?, updated_at = ?, "
@@ -428,6 +435,7 @@ def edit_section(
     if new_heading != row["heading"]:
         details["heading"] = new_heading
     audit.record(ws, "section.edit", "section", section_id, **details)
+    touch(ws, row["document_id"])  # at commit on a shared workspace, as the audit entry is
     return new_hash
 
 

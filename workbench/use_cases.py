@@ -18,8 +18,25 @@ R = TypeVar("R")
 
 
 def use_case(fn: Callable[P, R]) -> Callable[P, R]:
-    """Run a use-case in one transaction (nested ones join the caller's as a savepoint)."""
+    """Run a use-case in one transaction (nested ones join the caller's as a savepoint).
 
+    On a shared workspace it has the writers' lock to itself: use-cases run one at a time,
+    as they do on a file."""
+    return _transactional(fn, concurrent=False)
+
+
+def concurrent_use_case(fn: Callable[P, R]) -> Callable[P, R]:
+    """A use-case that, run on its own on a shared workspace, shares the writers' lock with
+    others of its kind (ten analysts saving ten sections at once do not queue for each other's
+    whole transactions): it must lock the rows it reads to decide (`dialect.for_update`),
+    write only rows no other concurrent use-case writes before appending to the audit chain
+    (`audit.record` takes the chain's own lock), and nothing the dashboard's triggers watch.
+    Nested in a transaction that holds no lock yet (undo's), or on a file, it is an ordinary
+    use-case."""
+    return _transactional(fn, concurrent=True)
+
+
+def _transactional(fn: Callable[P, R], *, concurrent: bool) -> Callable[P, R]:
     @functools.wraps(fn)
     def wrapper(ws, *args, **kwargs):
         reason = getattr(ws, "read_only_reason", None)
@@ -31,9 +48,15 @@ def use_case(fn: Callable[P, R]) -> Callable[P, R]:
         pending = getattr(ws, "_after_commit", None)
         undo = getattr(ws, "_on_rollback", None)
         try:
+            if not outermost:
+                # Joining a transaction begun elsewhere (a use-case's, undo's, a preview's):
+                # claim the lock in it, not in this use-case's savepoint, whose rollback would
+                # let the lock go.
+                ws.db.claim_writer(shared=concurrent, joining=True)
             with ws.db.atomic():
                 if outermost:
-                    ws.db.claim_writer()  # one writer at a time, as SQLite has by itself
+                    # One writer at a time, as SQLite has by itself (text saves side by side).
+                    ws.db.claim_writer(shared=concurrent)
                 result = fn(ws, *args, **kwargs)
         except BaseException as exc:
             if outermost and pending:

@@ -95,6 +95,68 @@ def test_writers_take_turns_and_the_change_stamp_moves_with_their_commits(store,
         other.close()
 
 
+def test_text_saves_share_the_writers_lock_and_a_writer_alone_waits_for_them(store, pg_url):
+    other, third = connect(ServerAddress(pg_url)), connect(ServerAddress(pg_url))
+    try:
+        with store.atomic():
+            store.claim_writer(shared=True)
+            assert store.shares_writer_lock
+            shared_done = threading.Event()
+
+            def second_saver():
+                with other.atomic():
+                    other.claim_writer(shared=True)  # beside the first
+                    shared_done.set()
+
+            saver = threading.Thread(target=second_saver)
+            saver.start()
+            assert shared_done.wait(10), "a second shared claim waited for the first"
+            saver.join(10)
+            alone: list[str] = []
+
+            def writer():
+                with third.atomic():
+                    third.claim_writer()
+                    alone.append("claimed")
+
+            thread = threading.Thread(target=writer)
+            thread.start()
+            time.sleep(0.3)
+            assert alone == []  # waits for the text save's commit
+            with pytest.raises(RuntimeError):
+                store.claim_writer()  # to itself, inside a text save: a deadlock waiting
+        thread.join(10)
+        assert alone == ["claimed"]
+        assert not store.shares_writer_lock
+    finally:
+        other.close()
+        third.close()
+
+
+def test_statements_kept_for_commit_run_with_it_or_not_at_all(store):
+    with store.atomic():
+        store.claim_writer(shared=True)
+        store.at_commit("INSERT INTO t (name) VALUES (?)", ["at commit"])
+        store.execute("INSERT INTO t (name) VALUES (?)", ["at once"])
+        assert [r["name"] for r in store.query("SELECT name FROM t")] == ["at once"]
+    assert [r["name"] for r in store.query("SELECT name FROM t ORDER BY id")] == [
+        "at once",
+        "at commit",
+    ]
+    with pytest.raises(psycopg.errors.NotNullViolation):
+        with store.atomic():
+            store.claim_writer(shared=True)
+            store.execute("INSERT INTO t (name) VALUES ('rolled back')")
+            store.at_commit("INSERT INTO t (name) VALUES (NULL)")
+            store.at_commit("INSERT INTO t (name) VALUES ('after the failure')")
+    assert not store.in_transaction
+    assert store.query("SELECT count(*) AS n FROM t").__next__()["n"] == 2
+    with store.atomic():
+        store.claim_writer()  # to itself: nothing waits for its commit
+        store.at_commit("INSERT INTO t (name) VALUES ('now')")
+        assert [r["name"] for r in store.query("SELECT name FROM t WHERE name = 'now'")]
+
+
 def test_a_lost_connection_is_one_plain_sentence(store, pg_url):
     killer = connect(ServerAddress(pg_url))
     try:

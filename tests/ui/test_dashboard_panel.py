@@ -127,9 +127,11 @@ def test_a_dashboard_tabbed_behind_the_crm_reads_nothing_until_its_tab_is_chosen
     from ui.coordination.install import install as install_coordination
 
     _fixture(ws, clock)
-    refreshes = []
+    refreshes = []  # what the panel said as each refresh had asked for the figures
     real = DashboardPanel.refresh
-    monkeypatch.setattr(DashboardPanel, "refresh", lambda self: (refreshes.append(1), real(self)))
+    monkeypatch.setattr(
+        DashboardPanel, "refresh", lambda self: (real(self), refreshes.append(self.summary.text()))
+    )
     install_coordination(window)
     panel = install(window)
     window.findChild(QDockWidget, "dock-CRM").raise_()
@@ -140,7 +142,8 @@ def test_a_dashboard_tabbed_behind_the_crm_reads_nothing_until_its_tab_is_chosen
     assert refreshes == [] and panel.board is None
     window.findChild(QDockWidget, "dock-Dashboard").raise_()  # the user chooses its tab
     qtbot.waitUntil(lambda: panel.board is not None, timeout=5000)
-    assert refreshes == [1]
+    assert refreshes == ["Reading the figures…"]  # said while the figures were read
+    assert panel.summary.text().startswith("As of ")
     assert panel.board.documents[0].total_critical == 1
 
 

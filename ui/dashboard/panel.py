@@ -171,6 +171,8 @@ class DashboardPanel(QWidget):
 
     # -- loading -----------------------------------------------------------------------------
     def refresh(self) -> None:
+        if self.board is None:  # the first read, when the panel is first seen, takes a moment
+            self.summary.setText("Reading the figures…")
         self.reader.request(
             "dashboard",
             _board,

@@ -62,8 +62,22 @@ def _order(store, tables: list[str]) -> list[str]:
     return ordered
 
 
-def copy_rows(source, dest, *, progress: Progress | None = None) -> int:
-    """Every recorded row from source to dest (an empty workspace, inside its transaction).
+# Which rows of a table to copy: a WHERE clause over the table's own columns (parameters as
+# `?`), for a copy of part of a workspace (one document taken offline). A table not named is
+# copied whole.
+Only = dict[str, tuple[str, list]]
+
+
+def _where(table: str, only: Only | None) -> tuple[str, list]:
+    if only is None or table not in only:
+        return "", []
+    clause, params = only[table]
+    return f" WHERE {clause}", list(params)
+
+
+def copy_rows(source, dest, *, progress: Progress | None = None, only: Only | None = None) -> int:
+    """Every recorded row (or, for the tables `only` names, the rows it selects) from source
+    to dest (an empty workspace, inside its transaction).
 
     Returns the number of rows copied. Self-referencing columns (a section's parent, a
     comment's successor) are written after all their table's rows exist.
@@ -75,7 +89,11 @@ def copy_rows(source, dest, *, progress: Progress | None = None) -> int:
     # The empty workspace's own rows (none are seeded below the use-cases) make way for the copy.
     for table in reversed(_order(dest, tables)):
         dest.execute(f'DELETE FROM "{table}"')
-    counts = {t: next(source.query(f'SELECT count(*) AS n FROM "{t}"'))["n"] for t in tables}
+    counts = {
+        t: next(source.query(f'SELECT count(*) AS n FROM "{t}"' + _where(t, only)[0],
+                             _where(t, only)[1]))["n"]
+        for t in tables
+    }  # fmt: skip
     total, done = sum(counts.values()), 0
     for table in _order(source, tables):
         columns = source.columns(table)
@@ -89,7 +107,8 @@ def copy_rows(source, dest, *, progress: Progress | None = None) -> int:
         keep = [i for i, c in enumerate(columns) if c in later]
         deferred: list[tuple] = []
         batch: list[list] = []
-        for row in source.execute(f'SELECT {names} FROM "{table}"').fetchall():
+        where, params = _where(table, only)
+        for row in source.execute(f'SELECT {names} FROM "{table}"{where}', params).fetchall():
             values = list(row)
             if keep:
                 deferred.append(tuple(values[i] for i in keep) + (values[columns.index("id")],))
@@ -139,13 +158,15 @@ def _value(v: Any) -> Any:
     return ("s", str(v))
 
 
-def table_digest(store, table: str) -> tuple[int, str]:
-    """(rows, SHA-256 over every row in a fixed order) — equal on both engines for equal rows."""
+def table_digest(store, table: str, only: Only | None = None) -> tuple[int, str]:
+    """(rows, SHA-256 over every row in a fixed order) — equal on both engines for equal rows
+    (of the rows `only` selects, where it names the table)."""
     columns = sorted(store.columns(table))
     names = ", ".join(f'"{c}"' for c in columns)
+    where, params = _where(table, only)
     rows = sorted(
         repr(tuple(_value(v) for v in r))
-        for r in store.execute(f'SELECT {names} FROM "{table}"').fetchall()
+        for r in store.execute(f'SELECT {names} FROM "{table}"{where}', params).fetchall()
     )
     digest = hashlib.sha256()
     digest.update(repr(columns).encode())
@@ -155,11 +176,12 @@ def table_digest(store, table: str) -> tuple[int, str]:
     return len(rows), digest.hexdigest()
 
 
-def differences(source, dest) -> list[str]:
-    """Every recorded table whose rows differ between the two stores, in plain words."""
+def differences(source, dest, only: Only | None = None) -> list[str]:
+    """Every recorded table whose rows differ between the two stores (the source's rows that
+    `only` selects, where it names the table), in plain words."""
     out = []
     for table in recorded_tables(source):
-        a, b = table_digest(source, table), table_digest(dest, table)
+        a, b = table_digest(source, table, only), table_digest(dest, table)
         if a != b:
             out.append(f"{table}: {a[0]} rows in the source, {b[0]} in the copy, or they differ.")
     return out

@@ -1,7 +1,8 @@
 """Taking a document offline and bringing it back: a check-out with a lease, not a merge engine.
 
 `take_offline` records who has the document and until when, and writes a workspace file that
-holds it (a whole copy, `workbench copy`'s, marked as that check-out's offline copy). While it
+holds it (the document's rows and what they refer to, the directory and the whole audit log:
+offline_scope; marked as that check-out's offline copy). While it
 is out, nobody changes the document in the workspace (audit.record refuses any entry about
 it), and in the copy nothing but that document's text, outline and comments changes.
 `bring_back` replays what changed in the copy through the ordinary use-cases, as the holder,
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db import connection
-from workbench import audit, documents, offline_replay, sections
+from workbench import audit, documents, offline_replay, offline_scope, sections
 from workbench.errors import RuleViolation, WorkbenchError
 from workbench.use_cases import use_case
 
@@ -171,8 +172,10 @@ def take_offline(ws, document_id: int, dest, *, days: int = DEFAULT_LEASE_DAYS) 
          dest.name, base.entries, base.hash],
     )  # fmt: skip
     # The copy is made inside this transaction: it holds the check-out it belongs to, and a
-    # failure (a full disk) leaves neither a check-out nor a file.
-    copying.copy_to_file(ws, dest)
+    # failure (a full disk) leaves neither a check-out nor a file. Only this document's rows
+    # go (and the rows they refer to); the audit log goes whole, so the copy's chain is this
+    # one's, ending at the check-out's entry.
+    copying.copy_to_file(ws, dest, only=offline_scope.selection(ws.db, document_id))
     # From here the file is this check-out's: if the check-out is not saved after all (the
     # shared store's commit fails, the server goes away), the file goes too, or its holder
     # would work in a copy that can never come back.

@@ -10,7 +10,7 @@ from workbench import audit, directory, documents, offline, sections
 from workbench.audit import CheckedOut
 from workbench.authority import identity
 from workbench.coordination import comments
-from workbench.errors import RuleViolation, WorkbenchError
+from workbench.errors import NotFound, RuleViolation, WorkbenchError
 from workbench.maintenance.check import check_workspace
 from workbench.workspace import Workspace
 
@@ -64,8 +64,12 @@ def test_a_document_taken_offline_is_read_only_here_and_comes_back_changed(ws, o
             copy, doc, organization_code="USCG", type="A", section_id=new,
             comment_text="Typo in the new section.",
         )  # fmt: skip
-        with pytest.raises(CheckedOut, match="offline copy of Maritime Strategy"):
+        # The copy holds this document only; nothing else can be made in it.
+        assert [d.title for d in documents.list_documents(copy)] == ["Maritime Strategy"]
+        with pytest.raises(NotFound):
             sections.add_section(copy, office["other"], heading="Lost?", body="No.")
+        with pytest.raises(CheckedOut, match="offline copy of Maritime Strategy"):
+            documents.create_document(copy, "sop", "Lost?")
         expected = _outline(copy, doc)
     brought = offline.bring_back(ws, copy_path)
     assert brought.summary() == (
@@ -496,3 +500,82 @@ def test_comments_on_sections_deleted_offline_and_forward_references_come_back(
     assert crm["Air belongs elsewhere."].section_id == office["b"]
     assert crm["Air belongs elsewhere."].disposition == "accepted"
     assert check_workspace(ws.path).ok
+
+
+def _count(store, sql: str, params=()) -> int:
+    return next(store.query(sql, list(params)))["n"]
+
+
+def test_the_copy_holds_only_its_document_and_check_passes_on_it(ws, tmp_path):
+    """Take Offline copies one document, its coordination record and what it refers to; the
+    copy carries the whole audit log, so `check` verifies it and ends at the same head."""
+    from workbench import demo
+
+    ids = demo.build_demo(ws)
+    directory.add_person(ws, "Avery Lin", organization="CNE", roles=["analyst"])
+    identity.act_as(ws, "Avery Lin")
+    sql = {
+        "sections": "SELECT count(*) AS n FROM sections WHERE document_id = ?",
+        "comments": "SELECT count(*) AS n FROM comments WHERE document_id = ?",
+        "positions": "SELECT count(*) AS n FROM positions WHERE document_id = ?",
+        "review_requests": "SELECT count(*) AS n FROM review_requests WHERE document_id = ?",
+        "publications": "SELECT count(*) AS n FROM publications WHERE document_id = ?",
+        "section_revisions": "SELECT count(*) AS n FROM section_revisions r JOIN sections s "
+        "ON s.id = r.section_id WHERE s.document_id = ?",
+    }
+    coordinated = 0
+    for key, doc in sorted(ids.items()):
+        path = tmp_path / f"{key}.cnew"
+        offline.take_offline(ws, doc, path)
+        head = audit.head(ws)
+        with Workspace.open(path, read_only=True) as copy:
+            assert [d.id for d in documents.list_documents(copy)] == [doc], key
+            for table, query in sql.items():
+                here, there = _count(ws.db, query, [doc]), _count(copy.db, query, [doc])
+                assert there == here, (key, table)
+                total = _count(copy.db, f"SELECT count(*) AS n FROM {table}")
+                assert total == there, (key, table)  # nothing of another document
+            coordinated += _count(copy.db, sql["comments"], [doc]) > 0
+            assert audit.head(copy) == head
+        report = check_workspace(path)
+        assert report.ok, (key, report.lines())
+        assert report.head == head and report.scope == doc
+        assert f"scope         an offline copy of document {doc}:" in report.lines()[-1]
+        # Nothing changed offline: it comes back as it went, and the shared log still checks.
+        assert offline.bring_back(ws, path).summary() == "no changes"
+        assert check_workspace(path).ok  # brought back, it is still a sound copy
+    assert coordinated >= 2  # documents with a comment resolution matrix were among them
+    assert check_workspace(ws.path).ok
+
+
+@pytest.mark.sqlite_only
+def test_check_excuses_only_the_other_documents_rows_of_a_true_offline_copy(ws, office, tmp_path):
+    import shutil
+
+    elsewhere = sections.add_section(ws, office["other"], heading="Scope", body="Outreach.")
+    theirs = comments.add_comment(
+        ws, office["other"], organization_code="CBP", type="A", section_id=elsewhere,
+        comment_text="Name the sheriffs.",
+    )  # fmt: skip
+    offline.take_offline(ws, office["doc"], tmp_path / "out.cnew")
+    ws.close()
+    pristine = (tmp_path / "out.cnew").read_bytes()
+    # The offline copy lacks the other document's comment the log records: sound.
+    assert check_workspace(tmp_path / "out.cnew").ok
+    # A comment cut from a workspace is missing, as ever (the file is no copy).
+    shutil.copy(ws.path, tmp_path / "cut.cnew")
+    _around_the_app(tmp_path / "cut.cnew", f"DELETE FROM comments WHERE id = {theirs}")
+    found = check_workspace(tmp_path / "cut.cnew").lines()
+    assert any(f"Comment {theirs}, recorded in the audit log, is missing" in m for m in found)
+    # In the copy, one of its own document's comments cut is missing too.
+    _around_the_app(tmp_path / "out.cnew", f"DELETE FROM comments WHERE id = {office['comment']}")
+    found = check_workspace(tmp_path / "out.cnew").lines()
+    assert any(f"Comment {office['comment']}, recorded" in m for m in found), found
+    assert not any(f"Comment {theirs}," in m for m in found)
+    # A copy whose meta names no check-out its log records is judged as a whole workspace.
+    (tmp_path / "out.cnew").write_bytes(pristine)
+    _around_the_app(
+        tmp_path / "out.cnew", "UPDATE meta SET value = 'forged' WHERE key = 'offline_copy'"
+    )
+    found = check_workspace(tmp_path / "out.cnew").lines()
+    assert any(f"Comment {theirs}, recorded in the audit log, is missing" in m for m in found)

@@ -14,7 +14,7 @@ from db import connection, schema, search_index
 from db.address import ServerAddress, is_server
 from db.errors import StoreError
 from workbench import audit
-from workbench.maintenance import heads, replay_quick
+from workbench.maintenance import heads, replay, replay_quick
 
 MAX_FINDINGS_PER_CHECK = 20
 # Above this size the snapshot is checked from a temporary file rather than from memory.
@@ -61,6 +61,7 @@ class CheckReport:
     ran: tuple[str, ...] = field(default=())
     against: str = ""  # what the log was compared with, when it still holds that head
     head: audit.AuditHead | None = None  # where the log ends (the same on every copy of it)
+    scope: int | None = None  # an offline copy: the one document it holds
 
     @property
     def ok(self) -> bool:
@@ -86,6 +87,11 @@ class CheckReport:
             out.extend(f"  - {m}" for m in found)
         if self.head is not None:
             out.append(f"{'audit head':<13} {self.head.entries} entries, {self.head.hash}")
+        if self.scope is not None:
+            out.append(
+                f"{'scope':<13} an offline copy of document {self.scope}: the log is whole, "
+                "the rows are that document's (the others' are not missing)"
+            )
         return out
 
 
@@ -277,12 +283,13 @@ def check_workspace(
             findings.extend(Finding(name, m) for m in problems[:MAX_FINDINGS_PER_CHECK])
         try:
             head = audit.head(reader)
+            scope = replay.offline_scope(conn)
         except sqlite3.DatabaseError:
-            head = None
+            head, scope = None, None
     finally:
         conn.close()
         if tmp:
             os.unlink(tmp)
             _TEMPORARY.discard(tmp)
     note = comparison.note({f.check for f in findings})
-    return CheckReport(path, quick, tuple(findings), tuple(ran), note, head)
+    return CheckReport(path, quick, tuple(findings), tuple(ran), note, head, scope)

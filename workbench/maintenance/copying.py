@@ -69,14 +69,17 @@ def copy_workspace(source, dest, *, progress: transfer.Progress | None = None) -
         store.close()
 
 
-def copy_to_file(ws, dest: Path, progress: transfer.Progress | None = None) -> CopyReport:
-    """An open workspace (a shared one, typically) written whole to a new workspace file."""
+def copy_to_file(
+    ws, dest: Path, progress: transfer.Progress | None = None, only: transfer.Only | None = None
+) -> CopyReport:
+    """An open workspace (a shared one, typically) written to a new workspace file: whole, or
+    the rows `only` selects of the tables it names (one document taken offline)."""
     if dest.exists():
         raise WorkbenchError(f"{dest} already exists; copy into a new file.")
-    return _copy_open(ws, dest, progress)
+    return _copy_open(ws, dest, progress, only)
 
 
-def _copy_open(ws, dest: Path | ServerAddress, progress) -> CopyReport:
+def _copy_open(ws, dest: Path | ServerAddress, progress, only=None) -> CopyReport:
     from db import server
 
     target: Any
@@ -94,9 +97,9 @@ def _copy_open(ws, dest: Path | ServerAddress, progress) -> CopyReport:
                     from db import pg_migrations
 
                     pg_migrations.migrate(target)
-                rows = transfer.copy_rows(ws.db, target, progress=progress)
+                rows = transfer.copy_rows(ws.db, target, progress=progress, only=only)
                 transfer.reset_identities(target)
-                problems = transfer.differences(ws.db, target)
+                problems = transfer.differences(ws.db, target, only)
                 if problems:
                     raise WorkbenchError("The copy does not match its source: " + problems[0])
                 head, copied = audit.head(ws), audit.head(_Reader(target))

@@ -68,6 +68,36 @@ class Log:
                 self.pdfs[entity_id] = d
 
 
+def offline_scope(conn) -> int | None:
+    """The document an offline copy holds, when this is one (None otherwise): such a copy
+    carries the whole audit log but only that document's rows, so rows of other documents the
+    log records are not missing from it. It is one only if its meta names a check-out of that
+    document that its own log records taking offline."""
+    try:
+        token = conn.execute(
+            "SELECT value FROM meta WHERE key IN ('offline_copy', 'offline_returned')"
+        ).fetchone()
+        if token is None:
+            return None
+        row = conn.execute("SELECT document_id FROM checkouts WHERE token = ?", [token[0]])
+        found = row.fetchone()
+    except Exception:  # a file from before check-outs (no table): not a copy
+        return None
+    if found is None:
+        return None
+    taken = conn.execute(
+        "SELECT 1 FROM audit_log WHERE action = 'document.take_offline' AND entity = 'document' "
+        "AND entity_id = ?",
+        [found[0]],
+    ).fetchone()
+    return int(found[0]) if taken is not None else None
+
+
+def _elsewhere(scope: int | None, d: dict) -> bool:
+    """An entry about a document an offline copy does not hold."""
+    return scope is not None and d.get("document_id") != scope
+
+
 def _creation(log: Log, row) -> tuple[bool, str | None, str | None]:
     """(found, type recorded, text fingerprint recorded) from the entry that created a comment.
 
@@ -79,7 +109,9 @@ def _creation(log: Log, row) -> tuple[bool, str | None, str | None]:
     return in_ranges(log, row["document_id"], row["item_no"])
 
 
-def explain_comments(conn, log: Log, out: list[str], only: set[int], missing: bool) -> None:
+def explain_comments(
+    conn, log: Log, out: list[str], only: set[int], missing: bool, scope: int | None = None
+) -> None:
     """The findings for the comments `only` (and, if `missing`, comments the log has but the
     table lacks), entry by entry: the words every comment fault is reported in."""
     orgs = dict(conn.execute("SELECT id, code FROM organizations"))
@@ -123,11 +155,14 @@ def explain_comments(conn, log: Log, out: list[str], only: set[int], missing: bo
     if not missing:
         return
     for (entity, eid), entries in log.by_entity.items():
-        if entity == "comment" and eid not in seen and any(a == "comment.add" for a, _ in entries):
+        added = [d for a, d in entries if a == "comment.add"]
+        if entity == "comment" and eid not in seen and added and not _elsewhere(scope, added[0]):
             out.append(f"Comment {eid}, recorded in the audit log, is missing (it was deleted).")
 
 
-def explain_positions(conn, log: Log, out: list[str], only: set[int], missing: bool) -> None:
+def explain_positions(
+    conn, log: Log, out: list[str], only: set[int], missing: bool, scope: int | None = None
+) -> None:
     """The findings for the positions `only` (and those the log has but the table lacks)."""
     orgs = dict(conn.execute("SELECT id, code FROM organizations"))
     seen = set()
@@ -158,11 +193,12 @@ def explain_positions(conn, log: Log, out: list[str], only: set[int], missing: b
     if missing:
         for (entity, eid), entries in log.by_entity.items():
             if entity == "position" and eid not in seen:
-                if any(a == "position.record" for a, _ in entries):
+                recorded = [d for a, d in entries if a == "position.record"]
+                if recorded and not _elsewhere(scope, recorded[0]):
                     out.append(f"Position {eid}, recorded in the audit log, is missing (deleted).")
 
 
-def nonconcurrence(conn, log: Log, out: list[str]) -> None:
+def nonconcurrence(conn, log: Log, out: list[str], scope: int | None = None) -> None:
     orgs = dict(conn.execute("SELECT id, code FROM organizations"))
     rows = Counter(
         (doc, orgs.get(org, "?"), kind)
@@ -173,6 +209,8 @@ def nonconcurrence(conn, log: Log, out: list[str]) -> None:
     for key in sorted(set(rows) | set(log.nonconcurrence), key=str):
         have, logged = rows.get(key, 0), log.nonconcurrence.get(key, 0)
         doc, code, kind = key
+        if scope is not None and doc != scope and not have:
+            continue  # another document's record: not in an offline copy
         if have > logged:
             out.append(
                 f"{code}'s non-concurrence on document {doc} is marked {kind} without an "
@@ -184,13 +222,13 @@ def nonconcurrence(conn, log: Log, out: list[str]) -> None:
             )
 
 
-def _waivers(conn, log: Log, out: list[str]) -> None:
+def _waivers(conn, log: Log, out: list[str], scope: int | None = None) -> None:
     for wid, doc in conn.execute("SELECT id, document_id FROM waivers"):
         if not any(a == "review.waive" for a, _ in log.by_entity.get(("waiver", wid), ())):
             out.append(f"Waiver {wid} on document {doc} has no audit entry.")
 
 
-def _publications(conn, log: Log, out: list[str]) -> None:
+def _publications(conn, log: Log, out: list[str], scope: int | None = None) -> None:
     seen = set()
     for pid, doc, version, by, snapshot in conn.execute(
         "SELECT id, document_id, version, published_by, snapshot FROM publications"
@@ -207,7 +245,7 @@ def _publications(conn, log: Log, out: list[str]) -> None:
         if digest and digest != hashlib.sha256(snapshot.encode("utf-8")).hexdigest():
             out.append(f"{name}'s published text was changed after publication.")
     for pid, entry in log.publish.items():
-        if pid not in seen:
+        if pid not in seen and not _elsewhere(scope, entry):
             out.append(
                 f"Version {entry.get('version')} of document {entry.get('document_id', '?')} "
                 "was published, but its publication record is missing."
@@ -240,19 +278,20 @@ def replay_faults(conn: sqlite3.Connection) -> list[str]:
     few = Log(conn, FEW)
     out: list[str] = []
     log = Log(conn)
+    scope = offline_scope(conn)
     every_comment = {r[0] for r in conn.execute("SELECT id FROM comments")}
-    explain_comments(conn, log, out, every_comment, True)
+    explain_comments(conn, log, out, every_comment, True, scope)
     if len(out) < MAX_FINDINGS:
         every_position = {r[0] for r in conn.execute("SELECT id FROM positions")}
-        explain_positions(conn, log, out, every_position, True)
-        nonconcurrence(conn, few, out)
-    return finish(conn, few, out)
+        explain_positions(conn, log, out, every_position, True, scope)
+        nonconcurrence(conn, few, out, scope)
+    return finish(conn, few, out, scope)
 
 
-def finish(conn, few: Log, out: list[str]) -> list[str]:
+def finish(conn, few: Log, out: list[str], scope: int | None = None) -> list[str]:
     """The waivers' and publications' findings after the comments' and positions' (`out`)."""
     for step in (_waivers, _publications):
         if len(out) >= MAX_FINDINGS:
             break
-        step(conn, few, out)
+        step(conn, few, out, scope)
     return out[:MAX_FINDINGS]

@@ -15,6 +15,7 @@ from workbench.maintenance.replay import (
     finish,
     in_ranges,
     nonconcurrence,
+    offline_scope,
 )
 
 # Each comment beside the first entry that added it and the last that ruled on it, with the
@@ -143,25 +144,25 @@ class _WholeLog:
         return self._log
 
 
-def _comments(conn, few: Log, whole: _WholeLog, out: list[str]) -> None:
+def _comments(conn, few: Log, whole: _WholeLog, out: list[str], scope: int | None) -> None:
     try:
         only = _comments_to_explain(conn, few)
     except sqlite3.OperationalError:  # a value SQLite's JSON refuses: explain every comment
         only = {r[0] for r in conn.execute("SELECT id FROM comments")}
     missing = _deleted(conn, "comment", "comment.add", "comments")
     if only or missing:
-        explain_comments(conn, whole.get(), out, only, missing)
+        explain_comments(conn, whole.get(), out, only, missing, scope)
 
 
-def _positions(conn, few: Log, whole: _WholeLog, out: list[str]) -> None:
+def _positions(conn, few: Log, whole: _WholeLog, out: list[str], scope: int | None) -> None:
     try:
         only = _positions_to_explain(conn)
     except sqlite3.OperationalError:
         only = {r[0] for r in conn.execute("SELECT id FROM positions")}
     missing = _deleted(conn, "position", "position.record", "positions")
     if only or missing:
-        explain_positions(conn, whole.get(), out, only, missing)
-    nonconcurrence(conn, few, out)
+        explain_positions(conn, whole.get(), out, only, missing, scope)
+    nonconcurrence(conn, few, out, scope)
 
 
 def replay_faults(conn: sqlite3.Connection) -> list[str]:
@@ -170,7 +171,8 @@ def replay_faults(conn: sqlite3.Connection) -> list[str]:
     few = Log(conn, FEW)
     whole = _WholeLog(conn)
     out: list[str] = []
-    _comments(conn, few, whole, out)
+    scope = offline_scope(conn)  # an offline copy: only its document's rows are here
+    _comments(conn, few, whole, out, scope)
     if len(out) < MAX_FINDINGS:
-        _positions(conn, few, whole, out)
-    return finish(conn, few, out)
+        _positions(conn, few, whole, out, scope)
+    return finish(conn, few, out, scope)

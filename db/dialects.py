@@ -83,6 +83,9 @@ class SqliteFullText:
         """The arms (each in FTS5's rank order) merged, the best :n kept."""
         return " UNION ALL ".join(arms) + " ORDER BY score LIMIT :n"
 
+    def with_snippets(self, rows: list[dict], params: dict[str, Any], marks) -> list[dict]:
+        return rows  # FTS5 made each row's snippet in the statement
+
 
 class PostgresFullText:
     """tsvector/GIN: the `<index>` tables hold each live row's weighted vector (db/pg_schema)."""
@@ -138,11 +141,8 @@ class PostgresFullText:
         return "CAST(NULL AS TEXT)"  # made after the merge, for the rows kept (merge())
 
     def merge(self, arms: list[str], kinds: list[tuple[str, str]], columns, marks) -> str:
-        """The arms ranked together, the best :n kept, then their snippets (one row each).
-
-        PostgreSQL ranks every match of every arm before the sort; a snippet in the arms
-        would be made for every match too, so it is made here for the kept rows only.
-        """
+        """The arms ranked together, the best :n kept, then the text of each (`texts`, its
+        indexed columns in order) for `with_snippets` to make its snippet from."""
         # Ties broken as `search` breaks them (kind, id): without it PostgreSQL keeps any of
         # the rows tied at the limit, so the last hits of a page could change run to run.
         # Each arm keeps its own best :n first (its kind is one value, so score and id order
@@ -156,13 +156,24 @@ class PostgresFullText:
         keep = ", ".join(f"top.{c}" for c in columns)
         rows = []
         for kind, index in kinds:
-            table, _ = FULLTEXT_INDEXES[index]
-            snippet = self.snippet(index, "r", *marks)
+            table, indexed = FULLTEXT_INDEXES[index]
+            texts = "ARRAY[" + ", ".join(f"r.{c}" for c in indexed) + "]::text[]"
             rows.append(
-                f"SELECT {keep}, {snippet} AS snippet FROM top JOIN {table} r ON r.id = top.id "
+                f"SELECT {keep}, {texts} AS texts FROM top JOIN {table} r ON r.id = top.id "
                 f"WHERE top.kind = {_literal(kind)}"
             )
         return f"WITH top AS MATERIALIZED ({ranked}) " + " UNION ALL ".join(rows)
+
+    def with_snippets(self, rows: list[dict], params: dict[str, Any], marks) -> list[dict]:
+        """Each row's snippet made from its `texts` in Python (db.pg_snippets): ts_headline
+        on the server parsed every kept row's whole column, most of a search's time."""
+        from db import pg_snippets
+
+        start, end, ellipsis, tokens = marks
+        maker = pg_snippets.Snippets(
+            pg_snippets.phrases(params["q"], params["qp"]), (start, end, ellipsis), tokens
+        )
+        return [{**r, "snippet": maker.make(r.get("texts") or [])} for r in rows]
 
 
 class SqliteDialect:

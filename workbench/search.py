@@ -285,6 +285,7 @@ def search(
     rows = list(ws.db.query(_ranked_sql(fulltext, kinds, org is not None, bool(status)), params))
     more = len(rows) > limit
     rows = sorted(rows, key=lambda r: (r["score"], r["kind"], r["id"]))[:limit]
+    rows = fulltext.with_snippets(rows, params, (MARK_START, MARK_END, ELLIPSIS, SNIPPET_TOKENS))
     hits = tuple(
         Hit(
             r["kind"],
@@ -315,7 +316,8 @@ def _ranked_sql(fulltext, kinds: list[str], by_org: bool, by_status: bool) -> st
     The merge orders by score alone: more keys would make SQLite sort each arm itself,
     making a snippet for every match; `search` breaks ties by kind and id.
     The engine's own parts (the index, its rank, snippets, how arms merge) come from
-    `fulltext` (db.dialects): on PostgreSQL snippets are made after the merge, for n rows.
+    `fulltext` (db.dialects): on PostgreSQL snippets are made after the merge, in Python, for
+    the rows kept (`with_snippets`).
     """
     parts = []
     marks = (MARK_START, MARK_END, ELLIPSIS, SNIPPET_TOKENS)

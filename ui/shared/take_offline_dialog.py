@@ -30,7 +30,8 @@ class TakeOfflineDialog(QDialog):
         self.now = now
         layout = QVBoxLayout(self)
         intro = QLabel(
-            f"{title} is copied into a workspace file of your own, to work on without the "
+            f"{title}, its coordination record and what they refer to are copied into a "
+            "workspace file of your own (not the rest of the workspace), to work on without the "
             "network. Here everyone sees it read-only, with your name, until you bring it back "
             "(File → Bring Back…). When the lease runs out it stays yours, but the Director may "
             "break it; changes in a copy whose lease was broken cannot come back.",

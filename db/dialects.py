@@ -138,42 +138,35 @@ class PostgresFullText:
         return f"cne_snippet({texts}, {stored}, {query}, :qfind, {marks}, {int(tokens)})"
 
     def arm_snippet(self, index: str, base: str, *marks: Any) -> str:
-        return "CAST(NULL AS TEXT)"  # made after the merge, for the rows kept (merge())
+        # The row's indexed columns, in order: `with_snippets` makes the snippet from them in
+        # Python, for the rows kept (an arm reads them only for the rows its LIMIT passes).
+        _, columns = FULLTEXT_INDEXES[index]
+        return "ARRAY[" + ", ".join(f"{base}.{c}" for c in columns) + "]::text[]"
 
     def merge(self, arms: list[str], kinds: list[tuple[str, str]], columns, marks) -> str:
-        """The arms ranked together, the best :n kept, then the text of each (`texts`, its
-        indexed columns in order) for `with_snippets` to make its snippet from."""
-        # Ties broken as `search` breaks them (kind, id): without it PostgreSQL keeps any of
-        # the rows tied at the limit, so the last hits of a page could change run to run.
+        """The arms ranked together, the best :n kept, each with its indexed text (in its
+        `snippet` column) for `with_snippets` to make the snippet from."""
         # Each arm keeps its own best :n first (its kind is one value, so score and id order
         # it as the whole does): PostgreSQL then reads the sorted matches and joins their
         # rows until :n pass the arm's conditions, instead of joining every match.
+        # Ties broken as `search` breaks them (kind, id): without it PostgreSQL keeps any of
+        # the rows tied at the limit, so the last hits of a page could change run to run.
         best = [
             f"SELECT * FROM ({arm} ORDER BY score, id LIMIT :n) AS arm{i}"
             for i, arm in enumerate(arms)
         ]
-        ranked = " UNION ALL ".join(best) + " ORDER BY score, kind, id LIMIT :n"
-        keep = ", ".join(f"top.{c}" for c in columns)
-        rows = []
-        for kind, index in kinds:
-            table, indexed = FULLTEXT_INDEXES[index]
-            texts = "ARRAY[" + ", ".join(f"r.{c}" for c in indexed) + "]::text[]"
-            rows.append(
-                f"SELECT {keep}, {texts} AS texts FROM top JOIN {table} r ON r.id = top.id "
-                f"WHERE top.kind = {_literal(kind)}"
-            )
-        return f"WITH top AS MATERIALIZED ({ranked}) " + " UNION ALL ".join(rows)
+        return " UNION ALL ".join(best) + " ORDER BY score, kind, id LIMIT :n"
 
     def with_snippets(self, rows: list[dict], params: dict[str, Any], marks) -> list[dict]:
-        """Each row's snippet made from its `texts` in Python (db.pg_snippets): ts_headline
-        on the server parsed every kept row's whole column, most of a search's time."""
+        """Each row's snippet made in Python from its text (db.pg_snippets): ts_headline on
+        the server parsed every kept row's whole column, most of a search's time."""
         from db import pg_snippets
 
         start, end, ellipsis, tokens = marks
         maker = pg_snippets.Snippets(
             pg_snippets.phrases(params["q"], params["qp"]), (start, end, ellipsis), tokens
         )
-        return [{**r, "snippet": maker.make(r.get("texts") or [])} for r in rows]
+        return [{**r, "snippet": maker.make(r["snippet"] or [])} for r in rows]
 
 
 class SqliteDialect:

@@ -172,9 +172,11 @@ class PostgresFullText:
 class SqliteDialect:
     name = "sqlite"
     fulltext = SqliteFullText()
-    # Appended to a SELECT whose rows the transaction is about to change: SQLite's one writer
-    # needs no row lock.
-    for_update = ""
+
+    def for_update(self, table: str) -> str:
+        """Appended to a SELECT whose rows of `table` (a name or alias in it) the transaction is
+        about to change: SQLite's one writer needs no row lock."""
+        return ""
 
     def sha256_hex(self, expression: str) -> str:
         """SQLite has no SHA-256: its one writer hashes in Python (workbench.audit)."""
@@ -194,9 +196,12 @@ class SqliteDialect:
 class PostgresDialect:
     name = "postgresql"
     fulltext = PostgresFullText()
-    # Text saves share the writers' lock: a second save of the same section waits here for the
-    # first one's commit, then reads its text (READ COMMITTED re-reads a row it waited for).
-    for_update = " FOR UPDATE"
+
+    def for_update(self, table: str) -> str:
+        """Text saves share the writers' lock: a second save of the same section waits here for
+        the first one's commit, then reads its text (READ COMMITTED re-reads a row it waited
+        for)."""
+        return f" FOR UPDATE OF {_key(table)}"
 
     def sha256_hex(self, expression: str) -> str:
         """The SHA-256 of a text's UTF-8 bytes in lower-case hex, as Python's hexdigest()."""

@@ -131,14 +131,22 @@ def _offline_guard(ws, action: str, entity: str, entity_id: int | None, details:
     writes its entry here, so no path around it changes a checked-out document."""
     if action in OFFLINE_ACTIONS or not _has_checkouts(ws):
         return
-    copy = next(ws.db.query("SELECT value FROM meta WHERE key = 'offline_copy'"), None)
+    # Both facts in one statement: every save asks (a round trip each on a shared workspace).
+    state = next(
+        ws.db.query(
+            "SELECT (SELECT value FROM meta WHERE key = 'offline_copy') AS copy, "
+            "(SELECT 1 FROM checkouts WHERE returned_at IS NULL AND broken_at IS NULL "
+            "LIMIT 1) AS out"
+        )
+    )
+    copy = state["copy"]
     if copy is not None:
         mine = next(
             ws.db.query(
                 "SELECT c.document_id, d.title FROM checkouts c JOIN documents d ON "
                 "d.id = c.document_id WHERE c.token = ? AND c.returned_at IS NULL "
                 "AND c.broken_at IS NULL",
-                [copy["value"]],
+                [copy],
             ),
             None,
         )
@@ -158,8 +166,7 @@ def _offline_guard(ws, action: str, entity: str, entity_id: int | None, details:
                 "bring it back first (File → Bring Back…) to do this."
             )
         return
-    if not next(ws.db.query("SELECT 1 AS x FROM checkouts WHERE returned_at IS NULL "
-                            "AND broken_at IS NULL LIMIT 1"), None):  # fmt: skip
+    if state["out"] is None:
         return
     doc = _document_of(ws, entity, entity_id, details)
     if doc is None or doc in getattr(ws, "offline_exempt", ()):

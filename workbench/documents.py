@@ -345,10 +345,14 @@ def refuse_published(ws, doc_id: int) -> None:
     )
     if row is None:
         raise NotFound(f"No document with id {doc_id}.")
-    if row["status"] == "published":
-        version = row["version"]
+    refuse_if_published(row["title"], row["status"], row["version"])
+
+
+def refuse_if_published(title: str, status: str, version: int) -> None:
+    """RuleViolation when a document in this state may not change (see refuse_published)."""
+    if status == "published":
         raise RuleViolation(
-            f"Version {version} of {row['title']} is published and cannot be changed; "
+            f"Version {version} of {title} is published and cannot be changed; "
             f"start version {version + 1} to edit it (Document → Start Version {version + 1})."
         )
 

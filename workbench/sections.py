@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from workbench import audit
 from workbench.directory import organization_ids
-from workbench.documents import prepare_for_edit, refuse_published, touch
+from workbench.documents import prepare_for_edit, refuse_if_published, touch
 from workbench.errors import NotFound, RuleViolation, WorkbenchError
 from workbench.numbering import number_tree
 from workbench.text_input import checked_text
@@ -161,12 +161,10 @@ def section(ws, section_id: int) -> Section:
     )
 
 
-def _row(ws, section_id: int, *, include_deleted: bool = False, lock: bool = False) -> dict:
+def _row(ws, section_id: int, *, include_deleted: bool = False) -> dict:
     sql = "SELECT * FROM sections WHERE id = ?"
     if not include_deleted:
         sql += " AND deleted_at IS NULL"
-    if lock:
-        sql += ws.db.dialect.for_update
     row = next(ws.db.query(sql, [section_id]), None)
     if row is None:
         raise NotFound(f"No section with id {section_id}.")
@@ -408,10 +406,22 @@ def edit_section(
     section since, EditConflict says who and when, and nothing is written.
 
     Saves of different sections run side by side on a shared workspace: this one locks its
-    section's row, and writes what every save writes (the audit chain, the document's
-    `updated_at`) last, so they queue only for those few statements and the commit.
+    section's row as it reads it (with its document's state, in one statement), and writes
+    what every save writes (the audit chain, the document's `updated_at`) with its COMMIT
+    (`at_commit`), so saves queue only while the server appends and commits.
     """
-    row = _row(ws, section_id, lock=True)
+    row = next(
+        ws.db.query(
+            "SELECT s.*, d.title AS document_title, d.status AS document_status, "
+            "d.version AS document_version FROM sections s LEFT JOIN documents d "
+            "ON d.id = s.document_id AND d.deleted_at IS NULL "
+            "WHERE s.id = ? AND s.deleted_at IS NULL" + ws.db.dialect.for_update("s"),
+            [section_id],
+        ),
+        None,
+    )
+    if row is None:
+        raise NotFound(f"No section with id {section_id}.")
     new_heading = row["heading"] if heading is None else heading
     new_body = row["body"] if body is None else body
     _check_text(new_heading, new_body)
@@ -420,7 +430,9 @@ def edit_section(
         return new_hash
     if expected_hash is not None and expected_hash != row["content_hash"]:
         raise EditConflict.since(ws, row, expected_hash, new_heading, new_body)
-    refuse_published(ws, row["document_id"])
+    if row["document_status"] is None:
+        raise NotFound(f"No document with id {row['document_id']}.")
+    refuse_if_published(row["document_title"], row["document_status"], row["document_version"])
     now = ws.now()
     ws.db.execute(
         "UPDATE sections SET heading = ?, body = ?, content_hash = ?, updated_at = ?, "

@@ -96,10 +96,20 @@ class LazyReload(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
-        self._timer.timeout.connect(lambda: _shared_turns().add(self))
+        self._timer.timeout.connect(self._due)
         _waiting.add(self)
         widget.installEventFilter(self)
         self.destroyed.connect(lambda *_: _shared_turns().discard(self))
+
+    def _due(self) -> None:
+        if self._reader is not None:
+            # A read off the UI thread costs this thread only asking for it (its result is
+            # shown in a turn of its own when it arrives): ask now, while the window paints,
+            # rather than after the turns of every panel queued before it.
+            _shared_turns().discard(self)
+            self._run()
+        else:
+            _shared_turns().add(self)
 
     def request(self, *_args) -> None:
         if seen(self._widget):

@@ -579,3 +579,29 @@ def test_check_excuses_only_the_other_documents_rows_of_a_true_offline_copy(ws, 
     )
     found = check_workspace(tmp_path / "out.cnew").lines()
     assert any(f"Comment {theirs}, recorded in the audit log, is missing" in m for m in found)
+
+
+def test_rows_of_other_documents_that_the_document_refers_to_go_with_it(ws, office, tmp_path):
+    from workbench import studies
+
+    doc, other = office["doc"], office["other"]
+    bcsc = studies.add_study(ws, "Bulk cash smuggling trends", "ICE", status="completed")
+    theirs = studies.add_study(ws, "Outreach survey", "CBP", document_id=other)
+    studies.record_consultation(
+        ws, doc, consulted=True, whom="BCSC analysts", outcome="Shared their findings.",
+        related_study_id=bcsc, related_document_id=other,
+    )  # fmt: skip
+    studies.record_consultation(
+        ws, doc, consulted=False, outcome="Not asked.", related_study_id=theirs
+    )
+    sections.add_section(ws, other, heading="Scope", body="Outreach.")
+    offline.take_offline(ws, doc, tmp_path / "out.cnew")
+    with Workspace.open(tmp_path / "out.cnew", read_only=True) as copy:
+        # The document it refers to is there as a row (no text of its own), as are the studies.
+        assert sorted(d.id for d in documents.list_documents(copy)) == sorted([doc, other])
+        assert _count(copy.db, "SELECT count(*) AS n FROM sections WHERE document_id = ?",
+                      [other]) == 0  # fmt: skip
+        assert {s.id for s in studies.list_studies(copy)} == {bcsc, theirs}
+        assert len(studies.consultations(copy, doc)) == 2
+    assert check_workspace(tmp_path / "out.cnew").ok
+    assert offline.bring_back(ws, tmp_path / "out.cnew").summary() == "no changes"

@@ -43,6 +43,7 @@ CHECKS = (
     "search index",
     "audit chain",
     "audit replay",
+    "figures",
     "against",
 )
 

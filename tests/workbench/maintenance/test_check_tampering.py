@@ -282,8 +282,12 @@ def test_a_stored_figure_swapped_by_hand_is_detected(ws):
         "UPDATE figures SET data = ?, size = ?, sha256 = ? WHERE id = ?",
         [other, len(other), hashlib.sha256(other).hexdigest(), fid],
     )
-    (fault,) = check_workspace(ws.path).problems("figures")
+    report = check_workspace(ws.path)
+    (fault,) = report.problems("figures")
     assert "not the one the audit log recorded" in fault
+    # What `workbench check` and Tools → Check Workspace print names it too.
+    lines = report.lines()
+    assert f"{'figures':<13} FAULT" in lines and f"  - {fault}" in lines
 
 
 # -- the head is signed in what leaves the building ---------------------------------------------

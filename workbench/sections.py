@@ -406,9 +406,9 @@ def edit_section(
     section since, EditConflict says who and when, and nothing is written.
 
     Saves of different sections run side by side on a shared workspace: this one locks its
-    section's row as it reads it (with its document's state, in one statement), and writes
-    what every save writes (the audit chain, the document's `updated_at`) with its COMMIT
-    (`at_commit`), so saves queue only while the server appends and commits.
+    section's row as it reads it (with its document's state, in one statement), and sends its
+    text and what every save writes (the audit chain, the document's `updated_at`) with its
+    COMMIT (`at_commit`), so saves queue only while the server appends and commits.
     """
     row = next(
         ws.db.query(
@@ -434,7 +434,8 @@ def edit_section(
         raise NotFound(f"No document with id {row['document_id']}.")
     refuse_if_published(row["document_title"], row["document_status"], row["document_version"])
     now = ws.now()
-    ws.db.execute(
+    # Its row is locked already: on a shared workspace the text goes with the COMMIT too.
+    ws.db.at_commit(
         "UPDATE sections SET heading = ?, body = ?, content_hash = ?, updated_at = ?, "
         "changed_at = ? WHERE id = ?",
         [new_heading, new_body, new_hash, now, now, section_id],

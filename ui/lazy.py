@@ -188,9 +188,11 @@ class LazyReload(QObject):
             raise exc
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
-        # A dock whose tab is chosen is painted, not shown (it never was hidden).
+        # A dock whose tab is chosen is painted, not shown (it never was hidden). Painting
+        # again does not restart a debounce already running: it would never run out.
         if self._stale and obj is self._widget and event.type() in _SEEN_EVENTS:
-            self._timer.start()
+            if not self._timer.isActive():
+                self._timer.start()
         return False
 
 

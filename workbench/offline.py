@@ -1,8 +1,9 @@
 """Taking a document offline and bringing it back: a check-out with a lease, not a merge engine.
 
 `take_offline` records who has the document and until when, and writes a workspace file that
-holds it (the document's rows and what they refer to, the directory and the whole audit log:
-offline_scope; marked as that check-out's offline copy). While it
+holds it (the document's rows and what they refer to, and the directory: offline_scope; its
+own audit log, rooted in a signed statement of the shared head: offline_log; marked as that
+check-out's offline copy). While it
 is out, nobody changes the document in the workspace (audit.record refuses any entry about
 it), and in the copy nothing but that document's text, outline and comments changes.
 `bring_back` replays what changed in the copy through the ordinary use-cases, as the holder,
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db import connection
-from workbench import audit, documents, offline_replay, offline_scope, sections
+from workbench import audit, documents, offline_log, offline_replay, offline_scope, sections
 from workbench.errors import RuleViolation, WorkbenchError
 from workbench.use_cases import use_case
 
@@ -173,9 +174,14 @@ def take_offline(ws, document_id: int, dest, *, days: int = DEFAULT_LEASE_DAYS) 
     )  # fmt: skip
     # The copy is made inside this transaction: it holds the check-out it belongs to, and a
     # failure (a full disk) leaves neither a check-out nor a file. Only this document's rows
-    # go (and the rows they refer to); the audit log goes whole, so the copy's chain is this
-    # one's, ending at the check-out's entry.
-    copying.copy_to_file(ws, dest, only=offline_scope.selection(ws.db, document_id))
+    # go (and the rows they refer to), with a log of its own: the signed head, then this
+    # log's entries about the document (offline_log).
+    signed = offline_log.signed_statement(ws, document_id, token, base)
+    only = offline_scope.selection(ws.db, document_id) | {"audit_log": ("1 = 0", [])}
+    copying.copy_to_file(
+        ws, dest, only=only,
+        log=lambda target: offline_log.write_log(ws, target, document_id, token, base, signed),
+    )  # fmt: skip
     # From here the file is this check-out's: if the check-out is not saved after all (the
     # shared store's commit fails, the server goes away), the file goes too, or its holder
     # would work in a copy that can never come back.
@@ -223,7 +229,8 @@ def bring_back(ws, copy_path) -> Brought:
                 f"({_source(copy)}), not from {ws.path.name}."
             )
         out = _checkout(row)
-        _refuse_altered(copy, copy_path, row_base(ws, out.id))
+        base = row_base(ws, out.id)
+        _refuse_altered(ws, copy, copy_path, out.document_id, token["value"], base)
         if out.broken_at is not None:
             decided = break_decision(ws, out)
             sealed = decided.signature_label if decided is not None else "no signed decision"
@@ -240,9 +247,8 @@ def bring_back(ws, copy_path) -> Brought:
             raise RuleViolation(f"Only {out.holder} can bring {out.title} back.")
         ws.offline_exempt = {out.document_id}
         try:
-            brought = offline_replay.replay(
-                ws, copy, out.document_id, row_base(ws, out.id).entries, copy_path.name
-            )
+            before = offline_log.entries_before_offline(copy, base)
+            brought = offline_replay.replay(ws, copy, out.document_id, before, copy_path.name)
         finally:
             ws.offline_exempt = set()
         now = ws.now()
@@ -276,14 +282,16 @@ class _Reader:
         self.db = store
 
 
-def _refuse_altered(copy, copy_path: Path, base: audit.AuditHead) -> None:
+def _refuse_altered(ws, copy, copy_path: Path, doc: int, token: str, base) -> None:
     """A copy comes back only as the app left it: its audit log intact and continuing the log
-    exactly as it stood when the document was taken offline (so a copy edited outside the
-    app, or one made from another copy's log, changes nothing here)."""
+    this check-out wrote (offline_log: its root names this check-out and the head then, and
+    quotes the shared log's entries about the document unchanged), so a copy edited outside
+    the app, or one made from another copy's log, changes nothing here."""
     reader = _Reader(copy)
     problems = audit.verify_chain(reader)
-    if not problems and audit.entry_hash_at(reader, base.entries) != base.hash:
-        problems = ["its audit log does not continue the log it was taken from"]
+    if not problems:
+        gap = offline_log.continuation_problem(ws, copy, doc, token, base)
+        problems = [gap] if gap else []
     if not problems:
         for r in copy.query("SELECT id, heading, body, content_hash FROM sections"):
             if sections.content_hash(r["heading"], r["body"]) != r["content_hash"]:

@@ -3,13 +3,12 @@
 Worked out from the schema's foreign keys, so a table added later is placed without a list to
 keep: a table whose rows belong to a document (a `document_id`, or a reference to a table that
 does) is copied for this document only; every other table (the directory, keys and trust
-anchors, office closures, the workspace's meta, the audit log) is copied whole. Rows of this
+anchors, office closures, the workspace's meta) is copied whole. Rows of this
 document that refer to rows of another document (a consultation's related study, say) bring
 those rows too, so every reference in the copy holds.
 
-The audit log goes whole, so the copy's chain is the shared workspace's, unbroken, ending at
-the check-out's own entry: `check` verifies it as it verifies any workspace, and judges the
-rows of this document against it (replay.offline_scope says which document that is).
+The audit log is not copied: the copy gets a chain of its own (offline_log), rooted in a
+signed statement of the shared head and quoting the shared log's entries about the document.
 """
 
 from __future__ import annotations

@@ -508,8 +508,9 @@ def _count(store, sql: str, params=()) -> int:
 
 def test_the_copy_holds_only_its_document_and_check_passes_on_it(ws, tmp_path):
     """Take Offline copies one document, its coordination record and what it refers to; the
-    copy carries the whole audit log, so `check` verifies it and ends at the same head."""
-    from workbench import demo
+    copy's audit log is its own chain, rooted in a signed statement of the shared head, quoting
+    the shared log's entries about that document only; `check` verifies it."""
+    from workbench import demo, offline_log
 
     ids = demo.build_demo(ws)
     directory.add_person(ws, "Avery Lin", organization="CNE", roles=["analyst"])
@@ -524,11 +525,22 @@ def test_the_copy_holds_only_its_document_and_check_passes_on_it(ws, tmp_path):
         "ON s.id = r.section_id WHERE s.document_id = ?",
     }
     coordinated = 0
+    titles = {d.id: d.title for d in documents.list_documents(ws)}
     for key, doc in sorted(ids.items()):
         path = tmp_path / f"{key}.cnew"
         offline.take_offline(ws, doc, path)
         head = audit.head(ws)
+        mine = offline_log.document_entries(ws, doc)
         with Workspace.open(path, read_only=True) as copy:
+            # Its log: the root (the shared head, signed), then this document's entries only.
+            log = list(copy.db.query("SELECT action, details FROM audit_log ORDER BY id"))
+            assert log[0]["action"] == offline_log.ROOT_ACTION
+            root = offline_log.root_statement(copy.db)
+            assert root["base"] == head.as_dict() and root["quoted"] == len(mine) == len(log) - 1
+            assert root["signed_head"]["hash"] == head.hash
+            assert [e["action"] for e in log[1:]] == [e["action"] for e in mine]
+            text = " ".join(e["details"] for e in log)
+            assert not [t for d, t in titles.items() if d != doc and t in text], key
             assert [d.id for d in documents.list_documents(copy)] == [doc], key
             for table, query in sql.items():
                 here, there = _count(ws.db, query, [doc]), _count(copy.db, query, [doc])
@@ -536,10 +548,9 @@ def test_the_copy_holds_only_its_document_and_check_passes_on_it(ws, tmp_path):
                 total = _count(copy.db, f"SELECT count(*) AS n FROM {table}")
                 assert total == there, (key, table)  # nothing of another document
             coordinated += _count(copy.db, sql["comments"], [doc]) > 0
-            assert audit.head(copy) == head
         report = check_workspace(path)
         assert report.ok, (key, report.lines())
-        assert report.head == head and report.scope == doc
+        assert report.head.entries == len(mine) + 1 and report.scope == doc
         assert f"scope         an offline copy of document {doc}:" in report.lines()[-1]
         # Nothing changed offline: it comes back as it went, and the shared log still checks.
         assert offline.bring_back(ws, path).summary() == "no changes"
@@ -549,36 +560,48 @@ def test_the_copy_holds_only_its_document_and_check_passes_on_it(ws, tmp_path):
 
 
 @pytest.mark.sqlite_only
-def test_check_excuses_only_the_other_documents_rows_of_a_true_offline_copy(ws, office, tmp_path):
+def test_check_excuses_only_the_other_documents_rows_of_a_whole_log_copy(ws, office, tmp_path):
+    """A copy taken before copies had their own log carries the whole log but only its
+    document's rows: check does not call the other documents' rows missing from it."""
     import shutil
+
+    from workbench import offline_scope
+    from workbench.maintenance import copying
 
     elsewhere = sections.add_section(ws, office["other"], heading="Scope", body="Outreach.")
     theirs = comments.add_comment(
         ws, office["other"], organization_code="CBP", type="A", section_id=elsewhere,
         comment_text="Name the sheriffs.",
     )  # fmt: skip
-    offline.take_offline(ws, office["doc"], tmp_path / "out.cnew")
+    offline.take_offline(ws, office["doc"], tmp_path / "own.cnew")
+    token = next(ws.db.query("SELECT token FROM checkouts"))["token"]
+    path = tmp_path / "out.cnew"
+    copying.copy_to_file(ws, path, only=offline_scope.selection(ws.db, office["doc"]))
+    offline._mark_copy(path, token, str(ws.path))
     ws.close()
-    pristine = (tmp_path / "out.cnew").read_bytes()
-    # The offline copy lacks the other document's comment the log records: sound.
-    assert check_workspace(tmp_path / "out.cnew").ok
+    pristine = path.read_bytes()
+    # The whole-log copy lacks the other document's comment the log records: sound.
+    assert check_workspace(path).ok
     # A comment cut from a workspace is missing, as ever (the file is no copy).
     shutil.copy(ws.path, tmp_path / "cut.cnew")
     _around_the_app(tmp_path / "cut.cnew", f"DELETE FROM comments WHERE id = {theirs}")
     found = check_workspace(tmp_path / "cut.cnew").lines()
     assert any(f"Comment {theirs}, recorded in the audit log, is missing" in m for m in found)
     # In the copy, one of its own document's comments cut is missing too.
-    _around_the_app(tmp_path / "out.cnew", f"DELETE FROM comments WHERE id = {office['comment']}")
-    found = check_workspace(tmp_path / "out.cnew").lines()
+    _around_the_app(path, f"DELETE FROM comments WHERE id = {office['comment']}")
+    found = check_workspace(path).lines()
     assert any(f"Comment {office['comment']}, recorded" in m for m in found), found
     assert not any(f"Comment {theirs}," in m for m in found)
     # A copy whose meta names no check-out its log records is judged as a whole workspace.
-    (tmp_path / "out.cnew").write_bytes(pristine)
-    _around_the_app(
-        tmp_path / "out.cnew", "UPDATE meta SET value = 'forged' WHERE key = 'offline_copy'"
-    )
-    found = check_workspace(tmp_path / "out.cnew").lines()
+    path.write_bytes(pristine)
+    _around_the_app(path, "UPDATE meta SET value = 'forged' WHERE key = 'offline_copy'")
+    found = check_workspace(path).lines()
     assert any(f"Comment {theirs}, recorded in the audit log, is missing" in m for m in found)
+    # The copy Take Offline writes now has no other document's entries to excuse.
+    assert check_workspace(tmp_path / "own.cnew").ok
+    _around_the_app(tmp_path / "own.cnew", f"DELETE FROM comments WHERE id = {office['comment']}")
+    found = check_workspace(tmp_path / "own.cnew").lines()
+    assert any(f"Comment {office['comment']}, recorded" in m for m in found), found
 
 
 def test_rows_of_other_documents_that_the_document_refers_to_go_with_it(ws, office, tmp_path):

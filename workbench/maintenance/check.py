@@ -90,8 +90,8 @@ class CheckReport:
             out.append(f"{'audit head':<13} {self.head.entries} entries, {self.head.hash}")
         if self.scope is not None:
             out.append(
-                f"{'scope':<13} an offline copy of document {self.scope}: the log is whole, "
-                "the rows are that document's (the others' are not missing)"
+                f"{'scope':<13} an offline copy of document {self.scope}: its rows and "
+                "its log are that document's (other documents are not missing from it)"
             )
         return out
 

@@ -69,10 +69,11 @@ class Log:
 
 
 def offline_scope(conn) -> int | None:
-    """The document an offline copy holds, when this is one (None otherwise): such a copy
-    carries the whole audit log but only that document's rows, so rows of other documents the
-    log records are not missing from it. It is one only if its meta names a check-out of that
-    document that its own log records taking offline."""
+    """The document an offline copy holds, when this is one (None otherwise). A copy taken
+    before copies had a log of their own (offline_log) carries the whole audit log but only
+    that document's rows, so rows of other documents the log records are not missing from it.
+    It is one only if its meta names a check-out of that document that its own log records
+    taking offline."""
     try:
         token = conn.execute(
             "SELECT value FROM meta WHERE key IN ('offline_copy', 'offline_returned')"

@@ -155,7 +155,11 @@ class MainWindow(QMainWindow):
         }[area]
         self.addDockWidget(where, dock)
         dock.visibilityChanged.connect(self._sync_view_toggles)
-        self.view_menu.addAction(dock.toggleViewAction())
+        toggle = dock.toggleViewAction()
+        # Shown from the View menu, a panel comes to the front: it would otherwise come back
+        # behind whichever panel's tab it shares its place with.
+        toggle.triggered.connect(lambda shown, d=dock: shown and d.raise_())
+        self.view_menu.addAction(toggle)
         return dock
 
     def finish_parts(self) -> None:

@@ -129,3 +129,18 @@ def test_reopening_returns_to_the_last_document_section_and_tab(qtbot, demo_path
     assert third.navigator.current_document_id() == doc_id
     assert third.navigator.current_section_id() is None
     third.close()
+
+
+def test_a_panel_shown_from_the_view_menu_comes_to_the_front(qtbot, demo_path):
+    window = open_window(qtbot, demo_path)
+    crm_dock = window.coordination.docks[window.coordination.crm]
+    behind = [d for d in window.tabifiedDockWidgets(crm_dock) if d.isVisible()]
+    assert behind, "the CRM shares its place with other panels' tabs"
+    toggle = crm_dock.toggleViewAction()
+    toggle.trigger()  # View → Comment Resolution Matrix: closed
+    qtbot.waitUntil(lambda: not crm_dock.isVisible())
+    behind[0].raise_()
+    toggle.trigger()  # … and shown again: in front, not behind another panel's tab
+    qtbot.waitUntil(lambda: not crm_dock.visibleRegion().isEmpty())
+    assert all(d.visibleRegion().isEmpty() for d in behind)
+    window.close()

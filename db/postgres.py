@@ -143,6 +143,7 @@ class PgStore:
         self._id_tables: frozenset[str] | None = None
         self._claimed: str | None = None  # the writers' lock this transaction holds
         self._at_commit: list[tuple[str, Any]] = []  # (statement, parameters) to run at COMMIT
+        self._claim_at_begin: str | None = None  # the lock the next BEGIN claims with it
 
     # -- statements --------------------------------------------------------------------------
     def execute(self, sql: str, parameters: Any = None) -> PgCursor:
@@ -194,8 +195,14 @@ class PgStore:
             with self.raw.transaction():
                 yield self
             return
-        transaction = self.raw.transaction()
-        transaction.__enter__()
+        # The Transaction itself: conn.transaction() begun in a pipeline keeps its whole block
+        # in pipeline mode.
+        transaction = psycopg.Transaction(self.raw)
+        claim, self._claim_at_begin = self._claim_at_begin, None
+        if claim is None:
+            transaction.__enter__()
+        else:
+            self._begin_claiming(transaction, claim)
         try:
             try:
                 yield self
@@ -208,7 +215,29 @@ class PgStore:
             self._claimed = None
             self._at_commit = []
 
-    def _commit(self, transaction: contextlib.AbstractContextManager[Any]) -> None:
+    def _begin_claiming(self, transaction: psycopg.Transaction, claim: str) -> None:
+        """BEGIN and the writers' lock in one round trip."""
+        function = "pg_advisory_xact_lock_shared" if claim == "shared" else "pg_advisory_xact_lock"
+        try:
+            with self.raw.pipeline():
+                transaction.__enter__()
+                self.raw.execute(f"SELECT {function}(%s)", [WRITER_LOCK])
+        except BaseException as exc:
+            with contextlib.suppress(psycopg.Error):
+                transaction.__exit__(type(exc), exc, exc.__traceback__)
+            if self.raw.info.transaction_status != TransactionStatus.IDLE:
+                with contextlib.suppress(psycopg.Error):
+                    self.raw.execute("ROLLBACK")
+            raise
+        self._claimed = claim
+
+    def claim_at_begin(self, *, shared: bool = False) -> None:
+        """Claim the writers' lock (`claim_writer`) with the next atomic()'s BEGIN, in its round
+        trip; call just before it, outside a transaction."""
+        if not self.in_transaction:
+            self._claim_at_begin = "shared" if shared else "exclusive"
+
+    def _commit(self, transaction: psycopg.Transaction) -> None:
         """COMMIT, after the statements kept for it (`at_commit`) in the same round trip."""
         if not self._at_commit:
             transaction.__exit__(None, None, None)
@@ -254,6 +283,7 @@ class PgStore:
         holds it to itself. `joining`: a use-case nested in a transaction begun elsewhere keeps
         the lock that holds, and takes it to itself where it holds none (undo's steps).
         """
+        self._claim_at_begin = None
         if not self.in_transaction or self._claimed == "exclusive":
             return
         if self._claimed == "shared":

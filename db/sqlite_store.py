@@ -37,6 +37,9 @@ class SqliteStore(WorkspaceDatabase):
     def claim_writer(self, *, shared: bool = False, joining: bool = False) -> None:
         """SQLite lets one writer at a time into the file by itself."""
 
+    def claim_at_begin(self, *, shared: bool = False) -> None:
+        """SQLite lets one writer at a time into the file by itself."""
+
     def claim_chain(self) -> None:
         """The one writer appends to the audit chain."""
 

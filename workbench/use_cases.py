@@ -48,7 +48,9 @@ def _transactional(fn: Callable[P, R], *, concurrent: bool) -> Callable[P, R]:
         pending = getattr(ws, "_after_commit", None)
         undo = getattr(ws, "_on_rollback", None)
         try:
-            if not outermost:
+            if outermost:
+                ws.db.claim_at_begin(shared=concurrent)  # one round trip with the BEGIN
+            else:
                 # Joining a transaction begun elsewhere (a use-case's, undo's, a preview's):
                 # claim the lock in it, not in this use-case's savepoint, whose rollback would
                 # let the lock go.

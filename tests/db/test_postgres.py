@@ -133,6 +133,31 @@ def test_text_saves_share_the_writers_lock_and_a_writer_alone_waits_for_them(sto
         third.close()
 
 
+def test_a_lock_claimed_with_the_begin_is_held_until_the_commit(store, pg_url):
+    other = connect(ServerAddress(pg_url))
+    try:
+        store.claim_at_begin(shared=True)
+        with store.atomic():
+            assert store.shares_writer_lock
+            waited: list[str] = []
+
+            def writer():
+                with other.atomic():
+                    other.claim_writer()
+                    waited.append("claimed")
+
+            thread = threading.Thread(target=writer)
+            thread.start()
+            time.sleep(0.3)
+            assert waited == []
+        thread.join(10)
+        assert waited == ["claimed"]
+        with store.atomic():  # the claim went with that BEGIN, not this one
+            assert not store.shares_writer_lock
+    finally:
+        other.close()
+
+
 def test_statements_kept_for_commit_run_with_it_or_not_at_all(store):
     with store.atomic():
         store.claim_writer(shared=True)

@@ -125,6 +125,20 @@ def _has_checkouts(ws) -> bool:
     return known
 
 
+def offline_edit_refused(
+    ws, action: str, entity: str, entity_id: int | None, details: dict, document_id: int
+) -> str | None:
+    """Why an entry may not be made in the offline copy of `document_id`: "elsewhere" (about
+    anything but that document), "kind" (not a text, outline, figure, comment or export change),
+    or None (it may). The one rule: the copy's guard applies it as each entry is written, and
+    Bring Back to every entry the copy's log holds after it went out (offline.bring_back)."""
+    if action.startswith("spelling."):
+        return None  # the workspace dictionary: brought back with the document
+    if _document_of(ws, entity, entity_id, details) != document_id:
+        return "elsewhere"
+    return None if action.startswith(OFFLINE_EDITS) else "kind"
+
+
 def _offline_guard(ws, action: str, entity: str, entity_id: int | None, details: dict) -> None:
     """Refuse an entry that would change a document someone has taken offline, or, in the
     offline copy itself, anything but that document's text and comments. Every use-case
@@ -152,15 +166,13 @@ def _offline_guard(ws, action: str, entity: str, entity_id: int | None, details:
         )
         if mine is None:
             return  # brought back: an ordinary workspace file again
-        if action.startswith("spelling."):
-            return  # the workspace dictionary: brought back with the document
-        doc = _document_of(ws, entity, entity_id, details)
-        if doc != mine["document_id"]:
+        refused = offline_edit_refused(ws, action, entity, entity_id, details, mine["document_id"])
+        if refused == "elsewhere":
             raise CheckedOut(
                 f"This is the offline copy of {mine['title']}; nothing else changes here "
                 "(it could not be brought back)."
             )
-        if not action.startswith(OFFLINE_EDITS):
+        if refused:
             raise CheckedOut(
                 f"Offline, {mine['title']} takes text, outline, figure and comment changes; "
                 "bring it back first (File → Bring Back…) to do this."

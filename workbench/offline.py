@@ -21,6 +21,7 @@ from pathlib import Path
 from db import connection
 from workbench import audit, documents, offline_log, offline_replay, offline_scope, sections
 from workbench.errors import RuleViolation, WorkbenchError
+from workbench.maintenance import replay_quick
 from workbench.use_cases import use_case
 
 COPY_KEY = "offline_copy"  # meta key of an offline copy: the check-out's token
@@ -291,7 +292,12 @@ def _refuse_altered(ws, copy, copy_path: Path, doc: int, token: str, base) -> No
     problems = audit.verify_chain(reader)
     if not problems:
         gap = offline_log.continuation_problem(ws, copy, doc, token, base)
+        gap = gap or offline_log.offline_entry_problem(copy, doc, base)
         problems = [gap] if gap else []
+    if not problems:
+        # Every row the log accounts for follows from it (as `check` asks of any workspace):
+        # a disposition, comment or waiver written into a table without its entry is refused.
+        problems = replay_quick.replay_faults(copy.conn)
     if not problems:
         for r in copy.query("SELECT id, heading, body, content_hash FROM sections"):
             if sections.content_hash(r["heading"], r["body"]) != r["content_hash"]:

@@ -150,6 +150,26 @@ def continuation_problem(ws, copy, document_id: int, token: str, base) -> str | 
     return None
 
 
+def offline_entry_problem(copy, document_id: int, base) -> str | None:
+    """Why an entry the copy's log holds after it went out could not have been made in it
+    (None when each could): the copy's guard's own rule (audit.offline_edit_refused), so a
+    waiver, publication or lease break written into the copy's log, or a change to another
+    document, refuses the copy rather than being passed over."""
+    for r in copy.query(
+        f"SELECT {_FIELDS} FROM audit_log ORDER BY id LIMIT -1 OFFSET ?",
+        [entries_before_offline(copy, base)],
+    ):
+        try:
+            details = json.loads(r["details"])
+        except ValueError:
+            details = None
+        if not isinstance(details, dict) or audit.offline_edit_refused(
+            _Reader(copy), r["action"], r["entity"], r["entity_id"], details, document_id
+        ):
+            return f"its audit log records {r['action']}, which cannot be made offline"
+    return None
+
+
 def entries_before_offline(copy, base) -> int:
     """How many of the copy's entries it was taken with (those after are offline work)."""
     statement = root_statement(copy)

@@ -447,14 +447,15 @@ def test_what_cannot_come_back_refuses_the_whole_copy_naming_it(ws, office, tmp_
     doc = office["doc"]
     offline.take_offline(ws, doc, tmp_path / "out.cnew")
     _typed_offline(tmp_path / "out.cnew", office["a"], "Typed offline.")
-    # A change no use-case brings back (here made around the app: a comment's own words).
+    # A change no use-case brings back (made around the app, where the log does not hold
+    # it: a comment's own words would be refused as altered, its location is not recorded).
     _around_the_app(
         tmp_path / "out.cnew",
-        f"UPDATE comments SET rationale = 'Words typed offline.' WHERE id = {office['comment']}",
+        f"UPDATE comments SET location_detail = 'p. 4' WHERE id = {office['comment']}",
     )
     _refused_and_nothing_changed(
         ws, doc, tmp_path / "out.cnew",
-        r"holds changes that cannot be brought back \(comment 1's rationale\); nothing was "
+        r"holds changes that cannot be brought back \(comment 1's location detail\); nothing was "
         r"brought back, and they stay in the copy",
     )  # fmt: skip
     assert sections.section(ws, office["a"]).body == "Cutters."

@@ -299,16 +299,39 @@ def _refuse_altered(ws, copy, copy_path: Path, doc: int, token: str, base) -> No
         # a disposition, comment or waiver written into a table without its entry is refused.
         problems = replay_quick.replay_faults(copy.conn)
     if not problems:
+        problems = _decisions_problem(ws, copy, doc)
+    if not problems:
         for r in copy.query("SELECT id, heading, body, content_hash FROM sections"):
             if sections.content_hash(r["heading"], r["body"]) != r["content_hash"]:
                 problems = [f"section {r['id']}'s text does not match its recorded hash"]
                 break
     if problems:
         first = problems[0].rstrip(".")
+        if first[1:2].islower():  # "Comment 2 ..." reads on in lower case; "USCG's ..." not
+            first = first[0].lower() + first[1:]
         raise WorkbenchError(
-            f"{copy_path.name} was altered outside CNE Workbench ({first[0].lower()}"
-            f"{first[1:]}); nothing was brought back."
+            f"{copy_path.name} was altered outside CNE Workbench ({first}); nothing was "
+            "brought back."
         )
+
+
+_DECISION = "SELECT id, kind, subject, record, signature FROM decisions WHERE document_id = ?"
+
+
+def _decisions_problem(ws, copy, doc: int) -> list[str]:
+    """A signed decision is never made offline (the copy's guard refuses each kind) and none is
+    replayed: every decision the copy holds about the document must be one made here, unchanged
+    (here may hold more: the Director's break_lease)."""
+    ours = {r["id"]: r for r in ws.db.query(_DECISION, [doc])}
+    for r in copy.query(_DECISION, [doc]):
+        here = ours.get(r["id"])
+        same = here is not None and all(
+            (bytes(here[k]) if isinstance(here[k], memoryview) else here[k]) == r[k]
+            for k in ("kind", "subject", "record", "signature")
+        )
+        if not same:
+            return [f"it holds a decision ({r['kind']}) that was not made here"]
+    return []
 
 
 def _source(copy) -> str:

@@ -200,3 +200,30 @@ def test_a_newer_or_foreign_or_truncated_file_or_the_workspace_itself_is_refused
     assert documents.document(ws, doc).title == "Maritime Strategy"
     assert offline.bring_back(ws, path).summary() == "1 section changed"
     assert audit.verify_chain(ws) == []
+
+
+def test_a_signed_decision_planted_or_rewritten_in_the_copy_is_refused(ws, office, tmp_path):
+    from workbench.authority import identity, rulings
+
+    doc, other = office["doc"], office["other"]
+    sections.add_section(ws, other, heading="Outreach", body="Schools.")
+    identity.act_as(ws, "Dana Reyes")
+    rulings.no_coordination_required(ws, other, reason="CNE's own outreach.")
+    identity.act_as(ws, "Avery Lin")
+    # A copy carrying the Director's real decision comes back.
+    sop = tmp_path / "sop.cnew"
+    offline.take_offline(ws, other, sop)
+    pristine = sop.read_bytes()
+    # Its record rewritten (the table's no-update trigger dropped around the app).
+    _around_the_app(sop, "UPDATE decisions SET record = replace(record, 'outreach', 'all')")
+    _refused(ws, other, sop, r"a decision \(no_coordination\) that was not made here")
+    sop.write_bytes(pristine)
+    assert offline.bring_back(ws, sop).summary() == "no changes"
+    # An override planted in a copy, with no entry: nothing replays it, and it is refused.
+    path, _ = _taken(ws, office, tmp_path)
+    _around_the_app(
+        path,
+        "INSERT INTO decisions (document_id, kind, subject, document_version, at, record) "
+        f"VALUES ({doc}, 'override', 'organization:2', 1, '2026-11-02T09:00:00Z', '{{}}')",
+    )
+    _refused(ws, doc, path, r"altered outside CNE Workbench \(it holds a decision \(override\)")

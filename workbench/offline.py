@@ -299,7 +299,7 @@ def _refuse_altered(ws, copy, copy_path: Path, doc: int, token: str, base) -> No
         # a disposition, comment or waiver written into a table without its entry is refused.
         problems = replay_quick.replay_faults(copy.conn)
     if not problems:
-        problems = _decisions_problem(ws, copy, doc)
+        problems = _decisions_problem(ws, copy, doc) or _document_problem(ws, copy, doc)
     if not problems:
         for r in copy.query("SELECT id, heading, body, content_hash FROM sections"):
             if sections.content_hash(r["heading"], r["body"]) != r["content_hash"]:
@@ -313,6 +313,25 @@ def _refuse_altered(ws, copy, copy_path: Path, doc: int, token: str, base) -> No
             f"{copy_path.name} was altered outside CNE Workbench ({first}); nothing was "
             "brought back."
         )
+
+
+_DOCUMENT = (
+    "SELECT kind, title, marking, status, version, lead_org_id, co_lead_org_id, due_date, "
+    "deleted_at FROM documents WHERE id = ?"
+)
+
+
+def _document_problem(ws, copy, doc: int) -> list[str]:
+    """The document's own record (title, kind, marking, status, leads, due date) is never
+    changed offline (the copy's guard refuses it) and is not replayed: it must be as here."""
+    ours, theirs = (
+        next(ws.db.query(_DOCUMENT, [doc]), None),
+        next(copy.query(_DOCUMENT, [doc]), None),
+    )
+    if theirs is None or ours is None:
+        return ["it does not hold the document it was taken offline for"]
+    differ = [k for k in ours if ours[k] != theirs[k]]
+    return [f"the document's {differ[0].replace('_', ' ')} differs"] if differ else []
 
 
 _DECISION = "SELECT id, kind, subject, record, signature FROM decisions WHERE document_id = ?"

@@ -227,3 +227,15 @@ def test_a_signed_decision_planted_or_rewritten_in_the_copy_is_refused(ws, offic
         f"VALUES ({doc}, 'override', 'organization:2', 1, '2026-11-02T09:00:00Z', '{{}}')",
     )
     _refused(ws, doc, path, r"altered outside CNE Workbench \(it holds a decision \(override\)")
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["title = 'Hijacked'", "status = 'published'", "marking = 'UNCLASSIFIED'", "version = 7"],
+)
+def test_the_documents_own_record_changed_in_the_copy_is_refused(ws, office, tmp_path, change):
+    doc = office["doc"]
+    path, _ = _taken(ws, office, tmp_path)
+    _around_the_app(path, f"UPDATE documents SET {change} WHERE id = {doc}")
+    _refused(ws, doc, path, r"altered outside CNE Workbench \(the document's \w+ differs\)")
+    assert documents.document(ws, doc).title == "Maritime Strategy"

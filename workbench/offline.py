@@ -293,6 +293,7 @@ def _refuse_altered(ws, copy, copy_path: Path, doc: int, token: str, base) -> No
     if not problems:
         gap = offline_log.continuation_problem(ws, copy, doc, token, base)
         gap = gap or offline_log.offline_entry_problem(copy, doc, base)
+        gap = gap or offline_log.text_problem(ws, copy, doc, base)
         problems = [gap] if gap else []
     if not problems:
         # Every row the log accounts for follows from it (as `check` asks of any workspace):

@@ -170,6 +170,31 @@ def offline_entry_problem(copy, document_id: int, base) -> str | None:
     return None
 
 
+def text_problem(ws, copy, document_id: int, base) -> str | None:
+    """Why a section's text in the copy is not the text its log accounts for (None when each
+    is): the hash of its last offline `section.edit`, or, unedited offline, its text here
+    (only edit_section changes a section's text, and records both hashes)."""
+    edited: dict[int, str | None] = {}
+    for r in copy.query(
+        "SELECT entity_id, details FROM (SELECT id, action, entity_id, details FROM audit_log "
+        "ORDER BY id LIMIT -1 OFFSET ?) WHERE action = 'section.edit' ORDER BY id",
+        [entries_before_offline(copy, base)],
+    ):
+        try:
+            details = json.loads(r["details"])
+        except ValueError:
+            continue  # refused as an entry the copy could not have made
+        if isinstance(details, dict):
+            edited[r["entity_id"]] = details.get("new_hash")
+    sql = "SELECT id, heading, content_hash FROM sections WHERE document_id = ?"
+    here = {r["id"]: r["content_hash"] for r in ws.db.query(sql, [document_id])}
+    for r in copy.query(sql, [document_id]):
+        expected = edited.get(r["id"], here.get(r["id"]))
+        if expected is not None and r["content_hash"] != expected:
+            return f"section “{r['heading'] or r['id']}” holds text its audit log does not record"
+    return None
+
+
 def entries_before_offline(copy, base) -> int:
     """How many of the copy's entries it was taken with (those after are offline work)."""
     statement = root_statement(copy)

@@ -239,3 +239,18 @@ def test_the_documents_own_record_changed_in_the_copy_is_refused(ws, office, tmp
     _around_the_app(path, f"UPDATE documents SET {change} WHERE id = {doc}")
     _refused(ws, doc, path, r"altered outside CNE Workbench \(the document's \w+ differs\)")
     assert documents.document(ws, doc).title == "Maritime Strategy"
+
+
+def test_a_sections_text_changed_without_its_entry_is_refused(ws, office, tmp_path):
+    doc = office["doc"]
+    path, pristine = _taken(ws, office, tmp_path)
+    # Its recorded hash recomputed too (anyone can): only the log can say what was typed.
+    for sid in (office["a"], office["b"]):  # edited offline, and not
+        hashed = sections.content_hash("Air" if sid == office["b"] else "Scope", "Planted.")
+        _around_the_app(
+            path,
+            f"UPDATE sections SET body = 'Planted.', content_hash = {_q(hashed)} WHERE id = {sid}",
+        )
+        _refused(ws, doc, path, "holds text its audit log does not record")
+        path.write_bytes(pristine)
+    assert offline.bring_back(ws, path).summary() == "1 section changed"

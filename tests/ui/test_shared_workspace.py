@@ -3,6 +3,7 @@ others' changes within two seconds with who made them, and a merge when two save
 
 from __future__ import annotations
 
+import datetime as dt
 import urllib.parse
 
 import keyring
@@ -402,7 +403,8 @@ def test_the_lease_is_chosen_in_the_dialog_and_an_expired_one_shows_and_can_be_b
     _take_offline(qtbot, window, sid, tmp_path / "out.cnew", monkeypatch, dialogs, 3, seen)
     # 2 Nov 09:00 UTC and three days: the dialog said when, and the check-out holds it.
     assert seen[0][0] == "Take Shared Strategy Offline"
-    assert seen[0][1].startswith("until Thursday 05 November 2026")
+    ends = dt.datetime(2026, 11, 5, 9, 0, tzinfo=dt.UTC).astimezone()  # shown in local time
+    assert seen[0][1] == f"until {ends:%A %d %B %Y, %H:%M}"
     assert offline.checkout(window.ws, doc).lease_until == "2026-11-05T09:00:00Z"
     assert "lease until 05 Nov 2026" in dialogs.shown[-1][2]
     banner = window.shared.offline.banner
@@ -482,3 +484,10 @@ def test_a_take_offline_that_fails_in_the_app_says_so_and_leaves_no_file(
     assert list(out.parent.iterdir()) == []
     assert offline.checkout(window.ws, offline_office["doc"]) is None
     assert not window.shared.offline.banner.isVisible() and not window.editor.body.isReadOnly()
+
+
+def test_the_status_bar_names_a_shared_workspace_not_its_escaped_address(shared_window):
+    label = shared_window.path_label
+    assert label.text() == f"{shared_window.ws.path.name} (shared)"
+    assert "%2F" not in label.text() and "postgresql://" not in label.text()
+    assert label.toolTip() == str(shared_window.ws.path)  # the whole address, on demand

@@ -81,7 +81,7 @@ class TakeOfflineDialog(QDialog):
 
     def _update(self) -> None:
         ends = offline.lease_end(self.now, self.days.value()).astimezone()
-        self.until.setText(f"until {ends:%A %d %B %Y}")
+        self.until.setText(f"until {ends:%A %d %B %Y, %H:%M}")
         self.ok.setEnabled(bool(self.path.text().strip()))
 
     def _browse(self) -> None:

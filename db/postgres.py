@@ -225,11 +225,16 @@ class PgStore:
         except BaseException as exc:
             with contextlib.suppress(psycopg.Error):
                 transaction.__exit__(type(exc), exc, exc.__traceback__)
-            if self.raw.info.transaction_status != TransactionStatus.IDLE:
-                with contextlib.suppress(psycopg.Error):
-                    self.raw.execute("ROLLBACK")
+            self._roll_back_what_is_left()
             raise
         self._claimed = claim
+
+    def _roll_back_what_is_left(self) -> None:
+        """After a failed pipeline: end whatever the Transaction could not, so the connection
+        is idle for the next use-case (errors here would hide the one being raised)."""
+        if self.raw.info.transaction_status != TransactionStatus.IDLE:
+            with contextlib.suppress(psycopg.Error):
+                self.raw.execute("ROLLBACK")
 
     def claim_at_begin(self, *, shared: bool = False) -> None:
         """Claim the writers' lock (`claim_writer`) with the next atomic()'s BEGIN, in its round
@@ -255,9 +260,7 @@ class PgStore:
             if not committing:
                 with contextlib.suppress(psycopg.Error):
                     transaction.__exit__(type(exc), exc, exc.__traceback__)
-            if self.raw.info.transaction_status != TransactionStatus.IDLE:
-                with contextlib.suppress(psycopg.Error):
-                    self.raw.execute("ROLLBACK")
+            self._roll_back_what_is_left()
             raise
 
     @property

@@ -71,6 +71,8 @@ class HistoryPanel(QWidget):
         super().__init__(parent)
         self.ws, self.ops, self.autosave = ws, ops, autosave
         self.document_id: int | None = None
+        # Why the shown document cannot change here ("" when it can): someone has it offline.
+        self.blocked_reason = ""
         self.list = QListWidget(self)
         self.list.setAccessibleName("Revisions")
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -120,9 +122,20 @@ class HistoryPanel(QWidget):
                 item.setData(ROLE, rev.id)
                 item.setSelected(rev.id in selected)
         self.list.blockSignals(False)
-        self.snapshot_button.setEnabled(self.document_id is not None)
+        self._enable_snapshot()
         if self.isVisible() or selected:
             self.show_diff()
+
+    def set_blocked(self, reason: str) -> None:
+        """A snapshot is a change to the document: offered only where it can be saved."""
+        self.blocked_reason = reason
+        self._enable_snapshot()
+
+    def _enable_snapshot(self) -> None:
+        self.snapshot_button.setEnabled(self.document_id is not None and not self.blocked_reason)
+        self.snapshot_button.setToolTip(
+            self.blocked_reason or "Record the document's current text under a label"
+        )
 
     def selected_ids(self) -> list[int]:
         # Oldest first, so the diff always reads old → new.

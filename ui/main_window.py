@@ -206,14 +206,11 @@ class MainWindow(QMainWindow):
         self.busy_bar.setMaximumWidth(140)
         self.busy_bar.setAccessibleName("Progress")
         self.busy_bar.hide()
-        # A shared workspace by its name ("strategy on db.example"), not its URL: a Unix
-        # socket's escaped path says nothing to a reader. The whole address is the tooltip.
-        where = f"{self.ws.path.name} (shared)" if self.ws.shared else str(self.ws.path)
-        self.path_label = QLabel(where, self)
-        self.path_label.setToolTip(str(self.ws.path))
-        self.path_label.setAccessibleName(
-            "Shared workspace" if self.ws.shared else "Workspace file"
-        )
+        self.path_label = QLabel(str(self.ws.path), self)
+        self.path_label.setAccessibleName("Workspace file")
+        # A shared workspace is named by its own part ("Shared: strategy on db.example"), not
+        # by its URL here: a Unix socket's escaped path says nothing to a reader.
+        self.path_label.setVisible(not self.ws.shared)
         # Permanent: a passing message ("Workspace checked…") must never hide whether the
         # typing is saved, nor be drawn over it.
         bar.addPermanentWidget(self.save_state)

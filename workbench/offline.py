@@ -61,6 +61,12 @@ class Checkout:
             return f"checked out to {self.holder} since {since} — lease expired on {until}"
         return f"{self.holder} has it offline since {since} (lease until {until})"
 
+    def held_by(self, ws) -> bool:
+        """Whether the person acting in `ws` holds it (the one who may bring it back)."""
+        if self.person_id is not None:
+            return ws.person_id == self.person_id
+        return ws.actor == self.holder
+
     def overdue(self, now: dt.datetime) -> bool:
         """The lease has run out (the Director may break it; nothing changes by itself)."""
         return self.lease_until < now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -242,9 +248,7 @@ def bring_back(ws, copy_path) -> Brought:
             )
         if out.returned_at is not None:
             raise RuleViolation(f"{out.title} was already brought back from this copy.")
-        if (out.person_id is not None and ws.person_id != out.person_id) or (
-            out.person_id is None and ws.actor != out.holder
-        ):
+        if not out.held_by(ws):
             raise RuleViolation(f"Only {out.holder} can bring {out.title} back.")
         ws.offline_exempt = {out.document_id}
         try:

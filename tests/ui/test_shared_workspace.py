@@ -285,11 +285,15 @@ def test_take_offline_work_in_the_copy_and_bring_it_back_from_the_menus(
         "Shared Strategy: Avery Lin has it offline since "
     )
     assert window.editor.body.isReadOnly() and window.editor.heading.isReadOnly()
+    # A snapshot would change it: not offered; the holder may bring it back from the bar.
+    assert not window.history.snapshot_button.isEnabled()
+    assert window.shared.offline.bring_back_button.isVisible()
     window.grab().save(str(tmp_path / "shared-offline.png"))
     window.navigator.select("section", offline_office["osid"])
     qtbot.waitUntil(lambda: window.editor.section_id == offline_office["osid"])
     qtbot.waitUntil(lambda: not window.shared.offline.banner.isVisible())
     assert not window.editor.body.isReadOnly()
+    assert window.history.snapshot_button.isEnabled()
 
     # On the laptop: the copy is a workspace file; its document is the one that can change.
     copy_ws = Workspace.open(out, actor="Analyst One")
@@ -343,9 +347,12 @@ def test_take_offline_work_in_the_copy_and_bring_it_back_from_the_menus(
     laptop.close()
     copy_ws.close()
 
-    # Back at the office: File → Bring Back… replays the change as Avery Lin.
+    # Back at the office: Bring Back… (the bar's button, as File → Bring Back…) replays the
+    # change as Avery Lin.
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(out), ""))
-    _menu_action(window, "File", "bringBack").trigger()
+    window.navigator.select("section", sid)
+    qtbot.waitUntil(lambda: window.shared.offline.bring_back_button.isVisible())
+    qtbot.mouseClick(window.shared.offline.bring_back_button, Qt.MouseButton.LeftButton)
     window.ops.flush()
     qtbot.waitUntil(lambda: ("info", "Brought back") in [(k, t) for k, t, _ in dialogs.shown])
     assert dialogs.shown[-1][2] == "Brought back: 1 section changed, 1 figure added."
@@ -434,6 +441,7 @@ def test_the_lease_is_chosen_in_the_dialog_and_an_expired_one_shows_and_can_be_b
     window.workspace_changed.emit()
     button = window.shared.offline.break_button
     qtbot.waitUntil(lambda: button.isVisible())
+    assert not window.shared.offline.bring_back_button.isVisible()  # not hers to bring back
     qtbot.wait(100)
     window.grab().save(str(tmp_path / "expired-lease-director.png"))
     dialogs.text_answers = ["The lease ran out and the draft is due."]
@@ -486,8 +494,12 @@ def test_a_take_offline_that_fails_in_the_app_says_so_and_leaves_no_file(
     assert not window.shared.offline.banner.isVisible() and not window.editor.body.isReadOnly()
 
 
-def test_the_status_bar_names_a_shared_workspace_not_its_escaped_address(shared_window):
-    label = shared_window.path_label
-    assert label.text() == f"{shared_window.ws.path.name} (shared)"
-    assert "%2F" not in label.text() and "postgresql://" not in label.text()
-    assert label.toolTip() == str(shared_window.ws.path)  # the whole address, on demand
+def test_the_status_bar_names_a_shared_workspace_once_not_by_its_escaped_address(shared_window):
+    from PySide6.QtWidgets import QLabel
+
+    bar = shared_window.statusBar()
+    shown = [w.text() for w in bar.findChildren(QLabel) if w.isVisible() and w.text()]
+    name = shared_window.ws.path.name
+    assert [t for t in shown if name in t] == [f"Shared: {name}"], shown
+    assert not [t for t in shown if "%2F" in t or "postgresql://" in t], shown
+    assert str(shared_window.ws.path) in shared_window.shared.label.toolTip()  # on demand

@@ -149,7 +149,7 @@ def install(window) -> SharedPart:
             window.ops.run(lambda w: w.db.raw.info.backend_pid, on_done=part.changes.own_pids.add)
         part.label = QLabel(f"Shared: {ws.path.name}", window)
         part.label.setAccessibleName("Shared workspace")
-        part.label.setToolTip("Others' changes appear here as they save them")
+        part.label.setToolTip(f"{ws.path}\nOthers' changes appear here as they save them")
         window.statusBar().addPermanentWidget(part.label)
         ws.close_hooks.insert(0, part.stop)
     return part

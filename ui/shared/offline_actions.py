@@ -40,7 +40,14 @@ class OfflineActions:
         self.break_button.setAccessibleName("Break the offline lease")
         self.break_button.clicked.connect(self.break_lease)
         self.break_button.hide()
+        # The holder, back on the shared workspace, brings the copy back from here too.
+        self.bring_back_button = QPushButton("Bring Back…", self.bar)
+        self.bring_back_button.setObjectName("bringBackButton")
+        self.bring_back_button.setAccessibleName("Bring back the offline copy")
+        self.bring_back_button.clicked.connect(lambda: self.bring_back())
+        self.bring_back_button.hide()
         row.addWidget(self.banner, 1)
+        row.addWidget(self.bring_back_button, 0)
         row.addWidget(self.break_button, 0)
         # As tall as its wrapped lines need, never squeezed by the editor below it.
         self.bar.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -52,6 +59,7 @@ class OfflineActions:
         window.workspace_changed.connect(lambda: QTimer.singleShot(0, self.show_state))
         self.copy_of = None
         self.expired = False
+        self.held_by_me = False
         self.show_state()
 
     # -- what is read-only, and why -------------------------------------------------------------
@@ -77,6 +85,7 @@ class OfflineActions:
             return f"This offline copy holds {self.copy_of.title}; other documents are read-only."
         out = offline.checkout(self.ws, doc_id)
         self.expired = out is not None and out.overdue(self.ws.clock())
+        self.held_by_me = out is not None and out.held_by(self.ws)
         if out is None:
             return ""
         if self.expired:
@@ -97,7 +106,7 @@ class OfflineActions:
     def show_state(self) -> None:
         if getattr(self.window, "closing", False) or self.ws.closed:
             return
-        self.expired = False
+        self.expired = self.held_by_me = False
         text = self.reason(self._current_document())
         self._mark_navigator()
         if self.copy_of is not None and not text:
@@ -120,7 +129,11 @@ class OfflineActions:
             self.banner.setText(text)
             self.banner.updateGeometry()
         self.break_button.setVisible(self.expired and self._may_break())
+        self.bring_back_button.setVisible(blocked and self.held_by_me)
         self.bar.setVisible(bool(text))
+        history = getattr(self.window, "history", None)
+        if history is not None:
+            history.set_blocked(text if blocked else "")
         if blocked:
             editor = self.window.editor
             for widget in (editor.heading, editor.body):

@@ -206,7 +206,10 @@ class MainWindow(QMainWindow):
         self.busy_bar.setMaximumWidth(140)
         self.busy_bar.setAccessibleName("Progress")
         self.busy_bar.hide()
-        self.path_label = QLabel(str(self.ws.path), self)
+        # The file's name, its folder in the tooltip: a whole path took the bar's width, and
+        # a passing message ("Workspace checked…") was cut to a word beside it.
+        self.path_label = QLabel(self.ws.path.name, self)
+        self.path_label.setToolTip(str(self.ws.path))
         self.path_label.setAccessibleName("Workspace file")
         # A shared workspace is named by its own part ("Shared: strategy on db.example"), not
         # by its URL here: a Unix socket's escaped path says nothing to a reader.

@@ -144,3 +144,22 @@ def test_a_panel_shown_from_the_view_menu_comes_to_the_front(qtbot, demo_path):
     qtbot.waitUntil(lambda: not crm_dock.visibleRegion().isEmpty())
     assert all(d.visibleRegion().isEmpty() for d in behind)
     window.close()
+
+
+def test_a_passing_message_is_readable_in_a_narrow_window(qtbot, demo_path):
+    window = open_window(qtbot, demo_path)
+    window.resize(796, 600)
+    qtbot.wait(200)
+    bar = window.statusBar()
+    assert window.path_label.text() == demo_path.name
+    assert window.path_label.toolTip() == str(demo_path)  # the folder, on demand
+    message = "Workspace checked: no problems found."
+    bar.showMessage(message, 8000)
+    # The room left of the permanent labels holds the whole message.
+    left = min(
+        w.geometry().left()
+        for w in bar.children()
+        if getattr(w, "isVisible", None) and w.isWidgetType() and w.isVisible() and w is not bar
+    )
+    assert bar.fontMetrics().horizontalAdvance(message) + 12 <= left
+    window.close()

@@ -98,8 +98,8 @@ class Workspace:
         value = compute()
         self._read_cache.pop(key, None)
         if len(self._read_cache) >= 256:
-            # The oldest entry goes (dicts keep insertion order): a loop over many documents
-            # must not evict the outline the next refresh needs.
+            # The entry computed longest ago goes (dicts keep insertion order), not all of
+            # them: reading a few hundred documents no longer empties the cache at once.
             del self._read_cache[next(iter(self._read_cache))]
         self._read_cache[key] = (stamp, value)
         return value
